@@ -1,0 +1,52 @@
+/** A parsed, sanitized release: everything feeds, pages and mail need, and nothing unsafe. */
+export interface Release {
+  /** Stable, opaque id (`urn:uuid:…`) derived from the release's identity; survives edits. */
+  id: string;
+  /** Path relative to the releases root (the S3 key without `releases/`), `/`-separated. */
+  sourcePath: string;
+  /** URL-safe page name: `releases/<slug>.html`. Stable across edits of the same file. */
+  slug: string;
+  /** Plain text (never HTML); escape wherever it is written. */
+  title: string;
+  /** Display name of the release type, e.g. `Tiedote`, `Blogi`, `Pressmeddelande`. */
+  category: string;
+  /** URL-safe category key, e.g. `tiedote`. */
+  categorySlug: string;
+  /** BCP 47 primary language code: `fi`, `sv`, `en`, … */
+  lang: string;
+  /** When it was (or will be) published, as an absolute instant. */
+  published: Date;
+  /** Last substantive edit, when the release states one. */
+  updated?: Date;
+  /** Plain text. */
+  author?: string;
+  /** Plain text; from front matter or the first paragraph. */
+  summary?: string;
+  /** Plain text; the small line above the title in the legacy export. */
+  kicker?: string;
+  tags: string[];
+  /** Absolute URL of the lead image. */
+  image?: string;
+  /** Sanitized HTML of the body, links and images absolute. */
+  contentHtml: string;
+  /** Absolute URL of the release's public page. */
+  url: string;
+}
+
+/** Why a file is not a release: always names the file, and the line or field when known. */
+export interface ReleaseProblem {
+  path: string;
+  /** 1-based line in the original file. */
+  line?: number;
+  /** Front-matter field the problem is about. */
+  field?: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; release: Release } | { ok: false; problem: ReleaseProblem };
+
+/** Formats a problem the way the CLI and staff reports show it: `PATH:LINE: reason`. */
+export function formatProblem(problem: ReleaseProblem): string {
+  const where = problem.line === undefined ? problem.path : `${problem.path}:${problem.line}`;
+  return `${where}: ${problem.message}`;
+}

@@ -1,0 +1,29 @@
+/** What every build needs to know about the site it builds. */
+export interface SiteConfig {
+  /** Public base URL without a trailing slash, e.g. `https://tiedotteet.example.fi`. */
+  siteUrl: string;
+  /** Name shown in feeds, pages and mail, e.g. `Esimerkkikaupunki`. */
+  title: string;
+  /** Language of releases that do not state one. */
+  defaultLang: string;
+  /** IANA zone for times written without an offset, and for dates shown to people. */
+  timeZone: string;
+  /** Items per feed (newest first). */
+  feedLimit: number;
+}
+
+/** A file of the public site, ready to write to disk or to the public bucket. */
+export interface SiteFile {
+  /** Path relative to the site root, e.g. `feeds/atom.xml`. */
+  path: string;
+  body: string;
+  contentType: string;
+  cacheControl: string;
+}
+
+export const DEFAULT_SITE: Omit<SiteConfig, 'siteUrl'> = {
+  title: 'Newsroom',
+  defaultLang: 'fi',
+  timeZone: 'Europe/Helsinki',
+  feedLimit: 50,
+};
