@@ -1,0 +1,44 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { SiteFile } from '../site/config.js';
+
+/** A release file found on disk: where it is, and its path relative to the releases root. */
+export interface ReleaseFileRef {
+  /** Path as the user can find it (the root joined with the relative path). */
+  displayPath: string;
+  /** `/`-separated path relative to the releases root: the release's identity. */
+  relativePath: string;
+}
+
+/** Every `.md` file under `root`, recursively, sorted by relative path for a deterministic build. */
+export async function findReleaseFiles(root: string): Promise<ReleaseFileRef[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const refs: ReleaseFileRef[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.toLowerCase().endsWith('.md')) continue;
+    // `parentPath` is the Node 20.12+ name; `path` the older one.
+    const parent = (entry as { parentPath?: string }).parentPath ?? entry.path;
+    const full = join(parent, entry.name);
+    refs.push({ displayPath: full, relativePath: relative(root, full).split(sep).join('/') });
+  }
+  return refs.sort((a, b) => (a.relativePath < b.relativePath ? -1 : 1));
+}
+
+/** Reads a file's raw bytes; decoding is the parser's job. */
+export async function readBytes(path: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(path));
+}
+
+/** Writes site files under `outDir`, creating folders as needed. */
+export async function writeSiteFiles(outDir: string, files: readonly SiteFile[]): Promise<void> {
+  const folders = new Set(files.map((file) => dirname(join(outDir, file.path))));
+  await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
+  const queue = [...files];
+  // A bounded number of writes at once keeps 10,000+ files from exhausting file descriptors.
+  const workers = Array.from({ length: 32 }, async () => {
+    for (let file = queue.pop(); file; file = queue.pop()) {
+      await writeFile(join(outDir, file.path), file.body);
+    }
+  });
+  await Promise.all(workers);
+}
