@@ -36,7 +36,8 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
         { maxBuffer: 1 << 24 },
       );
       const sample = JSON.parse(stdout) as { ms: number; maxRssMb: number; accepted: number };
-      if (sample.accepted !== count) throw new Error(`only ${sample.accepted} of ${count} accepted`);
+      if (sample.accepted !== count)
+        throw new Error(`only ${sample.accepted} of ${count} accepted`);
       samples.push(sample);
       await rm(out, { recursive: true, force: true });
     }
@@ -90,5 +91,10 @@ async function benchHugo(work: string, releasesDir: string, count: number, runs:
     await rm(out, { recursive: true, force: true });
   }
   const ms = median(samples.map((s) => s.ms));
-  return { version, ms, releasesPerSecond: (count / ms) * 1000, peakRssMb: median(samples.map((s) => s.rss)) };
+  return {
+    version,
+    ms,
+    releasesPerSecond: (count / ms) * 1000,
+    peakRssMb: median(samples.map((s) => s.rss)),
+  };
 }

@@ -45,7 +45,9 @@ export function generateRelease(index: number, seed = 1): { path: string; text: 
   while (body.join('\n\n').length < 3400) {
     body.push(`## ${sentence(random, 3).slice(0, -1)}`);
     body.push(paragraph(random));
-    body.push(`Lisätietoja saa [kaupungin verkkosivuilta](https://www.example.fi/palvelut/${index}) ja *kirjastosta*.`);
+    body.push(
+      `Lisätietoja saa [kaupungin verkkosivuilta](https://www.example.fi/palvelut/${index}) ja *kirjastosta*.`,
+    );
     body.push(`- ${sentence(random, 4)}\n- ${sentence(random, 5)}\n- **${sentence(random, 3)}**`);
     body.push(paragraph(random));
   }

@@ -44,7 +44,9 @@ export function parseSiteUrl(value: string): string {
     throw new UsageError(`--site-url must be an absolute URL, got "${value}"`);
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
-    throw new UsageError(`--site-url must be an http(s) URL without query or fragment, got "${value}"`);
+    throw new UsageError(
+      `--site-url must be an http(s) URL without query or fragment, got "${value}"`,
+    );
   }
   return url.href.replace(/\/+$/, '');
 }

@@ -5,8 +5,7 @@ import { parseCommandArgs, parseInstantFlag, parseSiteUrl, requireFlag } from '.
 import { findReleaseFiles, readBytes, writeSiteFiles } from './files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
-export const BUILD_USAGE =
-  'newsroom build --releases DIR --out DIR --site-url URL [--now ISO]';
+export const BUILD_USAGE = 'newsroom build --releases DIR --out DIR --site-url URL [--now ISO]';
 
 /** What a build did, for the exit code and the summary line. */
 export interface BuildOutcome {

@@ -5,7 +5,10 @@ import { UsageError } from './args.js';
  * The site settings the CLI does not take as flags come from the same environment variables the
  * Lambda functions read, with the same defaults, so a CLI build matches the deployed site.
  */
-export function siteConfigFromEnv(siteUrl: string, env: NodeJS.ProcessEnv = process.env): SiteConfig {
+export function siteConfigFromEnv(
+  siteUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+): SiteConfig {
   const feedLimit = env.FEED_LIMIT === undefined ? DEFAULT_SITE.feedLimit : Number(env.FEED_LIMIT);
   if (!Number.isInteger(feedLimit) || feedLimit < 1 || feedLimit > 1000) {
     throw new UsageError(`FEED_LIMIT must be an integer from 1 to 1000, got "${env.FEED_LIMIT}"`);
@@ -14,7 +17,9 @@ export function siteConfigFromEnv(siteUrl: string, env: NodeJS.ProcessEnv = proc
   try {
     new Intl.DateTimeFormat('en', { timeZone });
   } catch {
-    throw new UsageError(`TIME_ZONE must be an IANA time zone such as Europe/Helsinki, got "${timeZone}"`);
+    throw new UsageError(
+      `TIME_ZONE must be an IANA time zone such as Europe/Helsinki, got "${timeZone}"`,
+    );
   }
   return {
     siteUrl,

@@ -25,7 +25,9 @@ export async function runValidate(
       bytes = await readBytes(path);
     } catch (error) {
       invalid += 1;
-      io.stdout(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      io.stdout(
+        `${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
       continue;
     }
     const result = parseRelease(basename(path), bytes, site);

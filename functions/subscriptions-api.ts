@@ -1,0 +1,53 @@
+import { fileURLToPath } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createS3Client, S3ObjectStore } from '../src/adapters/s3-object-store.js';
+import { createConfirmationSender } from '../src/mail/confirmation-mail.js';
+import { createSesMailer } from '../src/mail/ses-mailer.js';
+import { MjmlTemplates } from '../src/mail/templates.js';
+import { readCategoryCatalog } from '../src/subscribers/categories.js';
+import { readSubscriptionsApiConfig } from '../src/subscribers/config.js';
+import { createSubscriptionsApi } from '../src/subscribers/http/api.js';
+import { fromApiGatewayEvent, toApiGatewayResult } from '../src/subscribers/http/api-gateway.js';
+import { deriveSubscriberKeys } from '../src/subscribers/keys.js';
+import { jsonLog } from '../src/subscribers/log.js';
+import { SubscriberStore } from '../src/subscribers/store.js';
+
+// Cold start: configuration, clients and the template cache live as long as the container.
+const config = readSubscriptionsApiConfig(process.env);
+const clock = () => new Date();
+const site = { title: config.siteTitle, url: config.siteUrl };
+const bucket = new S3ObjectStore(
+  createS3Client({ endpoint: config.s3Endpoint, region: config.region }),
+  config.releasesBucket,
+);
+// The bundle ships templates/ next to functions/ (package patterns), as the repository does.
+const templates = new MjmlTemplates(fileURLToPath(new URL('../templates/', import.meta.url)), site);
+
+const api = createSubscriptionsApi({
+  subscribers: new SubscriberStore(bucket),
+  keys: deriveSubscriberKeys(config.tokenSecret),
+  clock,
+  siteUrl: config.siteUrl,
+  siteTitle: config.siteTitle,
+  defaultLang: config.defaultLang,
+  log: jsonLog,
+  categories: () => readCategoryCatalog(bucket),
+  sendConfirmation: createConfirmationSender({
+    templates,
+    site,
+    from: config.mailFrom,
+    clock,
+    mailer: createSesMailer({
+      endpoint: config.sesEndpoint,
+      region: config.region,
+      configurationSet: config.sesConfigurationSet,
+    }),
+  }),
+});
+
+/** HTTP API `/api/*`: subscribe, confirm, unsubscribe (also RFC 8058 one-click), preferences. */
+export async function handler(
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  return toApiGatewayResult(await api(fromApiGatewayEvent(event)));
+}

@@ -1,0 +1,336 @@
+import { randomUUID } from 'node:crypto';
+import { composeMail, type Mailbox } from '../mail/compose.js';
+import type { Release } from '../release/types.js';
+import type { Clock, Mailer, ObjectStore } from '../shared/ports.js';
+import type { SiteConfig } from '../site/config.js';
+import { LeaseLostError, RunLease } from './lease.js';
+import { type ComposeMail, digestMailContent } from './message.js';
+import { realTimer, type Timer, TokenBucket } from './pacing.js';
+import { type Checkpointer, type DeliveryRecord, RunProgress } from './progress.js';
+import { type PreparedIssue, personalize, prepareIssue, releasesFor } from './render.js';
+import { classifySendError, describeSendError } from './ses-errors.js';
+import type { VariantCache } from './templates.js';
+import type { DigestRecipient, Lang, MailKind, RosterSource } from './types.js';
+
+/** One mailing: who (a roster frequency), what (releases, as a mail kind), under which run id. */
+export interface DeliveryJob {
+  runId: string;
+  kind: MailKind;
+  /** The releases of the run; each recipient gets those matching their preferences. */
+  releases: readonly Release[];
+  /** The instant the mail is about (the digest slot, or the release's publication). */
+  slot: Date;
+}
+
+/** Retry policy for throttling and 5xx answers: exponential backoff with full jitter. */
+export interface RetryPolicy {
+  attempts: number;
+  baseMs: number;
+  capMs: number;
+}
+
+/** Everything a delivery needs; the caller builds the adapters once and reuses them. */
+export interface DeliveryDeps {
+  /** The private bucket: progress under `digests/`. */
+  store: ObjectStore;
+  mailer: Mailer;
+  roster: RosterSource;
+  variants: VariantCache;
+  site: SiteConfig;
+  mailFrom: Mailbox;
+  /** MIME encoder (default: the mail module's `composeMail`). */
+  compose?: ComposeMail;
+  clock: Clock;
+  /** Messages per second (SES_SEND_RATE, or SES MaxSendRate). */
+  sendRate: number;
+  /** Messages the 24-hour quota still allows; unlimited when absent. */
+  dailyBudget?: number;
+  /** Time left in this invocation (Lambda's `getRemainingTimeInMillis`); unlimited when absent. */
+  remainingMs?: () => number;
+  /** Stop taking new recipients when less than this is left (default 90 s). */
+  stopMarginMs?: number;
+  /** Messages in flight at once (default: enough to keep the rate with ~200 ms per send). */
+  concurrency?: number;
+  retry?: RetryPolicy;
+  leaseMs?: number;
+  /** Lease owner id (default: random per invocation). */
+  owner?: string;
+  timer?: Timer;
+  random?: () => number;
+}
+
+/**
+ * - `done`: everyone who should get this mail has it (`already-done`: it was done before).
+ * - `busy`: another invocation holds the run's lease; try again after `retryAfterMs`.
+ * - `paused`: stopped on purpose (`reason`); the next invocation continues where this one stopped.
+ */
+export type DeliveryStatus = 'done' | 'already-done' | 'busy' | 'paused';
+
+/** Why a delivery paused. */
+export type PauseReason = 'time' | 'quota' | 'transient' | 'lease-lost';
+
+/** What one invocation did. */
+export interface DeliveryResult {
+  runId: string;
+  status: DeliveryStatus;
+  reason?: PauseReason;
+  /** Messages SES accepted in this invocation. */
+  sent: number;
+  /** Messages SES refused for good in this invocation (recorded, not retried). */
+  rejected: number;
+  /** Recipients with nothing new for them (no mail). */
+  nothingNew: number;
+  /** Recipients skipped because an earlier invocation already sent to them. */
+  alreadySent: number;
+  /** Shard the run stopped in (a hint; progress itself is in S3). */
+  cursor?: string;
+  /** When to try again, for `busy` and `paused`. */
+  retryAfterMs?: number;
+  /** Progress writes made (group-committed). */
+  checkpointWrites: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 250, capMs: 20_000 };
+const DEFAULT_LEASE_MS = 120_000;
+const DEFAULT_STOP_MARGIN_MS = 90_000;
+const QUOTA_RETRY_MS = 15 * 60_000;
+
+type Stop = { reason: PauseReason };
+
+/**
+ * Sends one run's mail: one message per recipient, paced by a token bucket, with progress recorded
+ * in S3 as messages are accepted, under a lease so two invocations never send the same run at once.
+ * Resumable: a later call with the same job skips finished shards and recorded recipients.
+ */
+export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<DeliveryResult> {
+  const progress = new RunProgress(deps.store, job.runId);
+  const result: DeliveryResult = {
+    runId: job.runId,
+    status: 'done',
+    sent: 0,
+    rejected: 0,
+    nothingNew: 0,
+    alreadySent: 0,
+    checkpointWrites: 0,
+  };
+  if (await progress.done()) return { ...result, status: 'already-done' as const };
+
+  const owner = deps.owner ?? randomUUID();
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const attempt = await RunLease.acquire(deps.store, progress.leaseKey, owner, deps.clock, leaseMs);
+  if (!attempt.ok) {
+    const retryAfterMs = Math.max(1000, attempt.heldUntil.getTime() - deps.clock().getTime());
+    return { ...result, status: 'busy' as const, retryAfterMs };
+  }
+  const lease = attempt.lease;
+  const sender = new Sender(job, deps, lease, result);
+  try {
+    const finished = await progress.finishedShards();
+    for await (const shard of deps.roster.shards(job.kind)) {
+      if (finished.has(shard.id)) continue;
+      result.cursor = shard.id;
+      const before = { sent: result.sent, rejected: result.rejected };
+      const records = await progress.shardRecords(shard.id);
+      const checkpointer = progress.checkpointer(shard.id, owner.slice(0, 12));
+      const stop = await sender.sendShard(shard.recipients(), records, checkpointer);
+      result.checkpointWrites += checkpointer.writes;
+      if (stop) {
+        await releaseQuietly(lease);
+        return {
+          ...result,
+          status: 'paused' as const,
+          reason: stop.reason,
+          retryAfterMs:
+            stop.reason === 'quota' ? QUOTA_RETRY_MS : stop.reason === 'time' ? 0 : 30_000,
+        };
+      }
+      await progress.markShardDone(shard.id, {
+        completedAt: deps.clock().toISOString(),
+        sent: result.sent - before.sent + countStatus(records, 'sent'),
+        rejected: result.rejected - before.rejected + countStatus(records, 'rejected'),
+      });
+    }
+    await progress.markDone({
+      completedAt: deps.clock().toISOString(),
+      sent: result.sent,
+      rejected: result.rejected,
+    });
+    await releaseQuietly(lease);
+    return { ...result, cursor: undefined };
+  } catch (error) {
+    await releaseQuietly(lease);
+    throw error;
+  }
+}
+
+function countStatus(
+  records: ReadonlyMap<string, DeliveryRecord>,
+  status: DeliveryRecord['status'],
+) {
+  let count = 0;
+  for (const record of records.values()) if (record.status === status) count += 1;
+  return count;
+}
+
+async function releaseQuietly(lease: RunLease): Promise<void> {
+  // Losing the lease at the end costs nothing: whoever holds it resumes from the records.
+  await lease.release().catch(() => undefined);
+}
+
+/** The per-invocation sending state shared by every shard. */
+class Sender {
+  readonly #bucket: TokenBucket;
+  readonly #issues = new Map<Lang, Promise<PreparedIssue>>();
+  readonly #timer: Timer;
+  readonly #random: () => number;
+  readonly #retry: RetryPolicy;
+  readonly #concurrency: number;
+  readonly #leaseMargin: number;
+
+  constructor(
+    private readonly job: DeliveryJob,
+    private readonly deps: DeliveryDeps,
+    private readonly lease: RunLease,
+    private readonly result: DeliveryResult,
+  ) {
+    this.#timer = deps.timer ?? realTimer;
+    this.#random = deps.random ?? Math.random;
+    this.#retry = deps.retry ?? DEFAULT_RETRY;
+    this.#bucket = new TokenBucket(deps.sendRate, this.#timer);
+    this.#concurrency = deps.concurrency ?? Math.min(64, Math.max(2, Math.ceil(deps.sendRate / 5)));
+    this.#leaseMargin = (deps.leaseMs ?? DEFAULT_LEASE_MS) / 2;
+  }
+
+  /** Sends to one shard's recipients; resolves to why it stopped early, if it did. */
+  async sendShard(
+    recipients: AsyncIterable<DigestRecipient>,
+    records: ReadonlyMap<string, DeliveryRecord>,
+    checkpointer: Checkpointer,
+  ): Promise<Stop | undefined> {
+    const next = serialized(recipients);
+    let stop: Stop | undefined;
+    let failure: unknown;
+    const worker = async () => {
+      while (!stop && failure === undefined) {
+        const item = await next().catch((error: unknown) => {
+          failure ??= error;
+          return { done: true as const, value: undefined };
+        });
+        if (item.done) return;
+        const recipient = item.value;
+        if (records.has(recipient.id)) {
+          this.result.alreadySent += 1;
+          continue;
+        }
+        const releases = releasesFor(recipient, this.job.releases);
+        if (releases.length === 0) {
+          this.result.nothingNew += 1;
+          continue;
+        }
+        const reason = this.#mustStop(checkpointer);
+        if (reason) {
+          stop ??= { reason };
+          return;
+        }
+        try {
+          const outcome = await this.#sendOne(recipient, releases);
+          if (outcome.kind === 'sent' || outcome.kind === 'rejected') {
+            checkpointer.record(outcome.record);
+            if (outcome.kind === 'sent') this.result.sent += 1;
+            else this.result.rejected += 1;
+          } else {
+            stop ??= { reason: outcome.kind };
+          }
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.#concurrency }, worker));
+    await checkpointer.flush();
+    if (failure instanceof LeaseLostError) return { reason: 'lease-lost' };
+    if (failure !== undefined) throw failure;
+    return stop;
+  }
+
+  #mustStop(checkpointer: Checkpointer): PauseReason | undefined {
+    const { remainingMs, stopMarginMs, dailyBudget } = this.deps;
+    if (remainingMs && remainingMs() < (stopMarginMs ?? DEFAULT_STOP_MARGIN_MS)) return 'time';
+    if (dailyBudget !== undefined && this.result.sent >= dailyBudget) return 'quota';
+    // Records that cannot be written would turn every later crash into a duplicate: stop now.
+    if (checkpointer.failed) return 'transient';
+    return undefined;
+  }
+
+  async #sendOne(
+    recipient: DigestRecipient,
+    releases: Release[],
+  ): Promise<
+    { kind: 'sent' | 'rejected'; record: DeliveryRecord } | { kind: 'quota' | 'transient' | 'time' }
+  > {
+    const issue = await this.#issue(recipient.lang);
+    const mail = personalize(issue, recipient, releases);
+    const content = digestMailContent({
+      site: this.deps.site,
+      from: this.deps.mailFrom,
+      kind: this.job.kind,
+      runId: this.job.runId,
+      recipient,
+      mail,
+      date: this.deps.clock(),
+    });
+    const { raw } = await (this.deps.compose ?? composeMail)(content);
+    for (let attempt = 1; ; attempt += 1) {
+      await this.#bucket.take();
+      await this.lease.ensure(this.#leaseMargin);
+      try {
+        const { messageId } = await this.deps.mailer.send({
+          raw,
+          from: content.from.address,
+          to: [content.to],
+        });
+        return { kind: 'sent', record: { id: recipient.id, status: 'sent', messageId } };
+      } catch (error) {
+        const kind = classifySendError(error);
+        if (kind === 'rejected') {
+          return {
+            kind: 'rejected',
+            record: { id: recipient.id, status: 'rejected', error: describeSendError(error) },
+          };
+        }
+        if (kind === 'quota') return { kind: 'quota' };
+        if (kind === 'unknown') throw error;
+        if (attempt >= this.#retry.attempts) return { kind: 'transient' };
+        const delay =
+          this.#random() * Math.min(this.#retry.capMs, this.#retry.baseMs * 2 ** attempt);
+        const { remainingMs, stopMarginMs } = this.deps;
+        if (remainingMs && remainingMs() - delay < (stopMarginMs ?? DEFAULT_STOP_MARGIN_MS) / 2) {
+          return { kind: 'time' };
+        }
+        await this.#timer.sleep(delay);
+      }
+    }
+  }
+
+  #issue(lang: Lang): Promise<PreparedIssue> {
+    let issue = this.#issues.get(lang);
+    if (!issue) {
+      issue = this.deps.variants
+        .variant(this.job.kind, lang)
+        .then((variant) => prepareIssue(variant, this.job.releases, this.deps.site, this.job.slot));
+      this.#issues.set(lang, issue);
+    }
+    return issue;
+  }
+}
+
+/** Lets several workers pull from one async iterable without overlapping `next()` calls. */
+function serialized<T>(iterable: AsyncIterable<T>): () => Promise<IteratorResult<T>> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  let chain: Promise<unknown> = Promise.resolve();
+  return () => {
+    const next = chain.then(() => iterator.next());
+    chain = next.catch(() => undefined);
+    return next;
+  };
+}

@@ -1,0 +1,40 @@
+/** Monotonic time and waiting, injectable so tests and benchmarks control them. */
+export interface Timer {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** The process's monotonic clock and `setTimeout`. */
+export const realTimer: Timer = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+/**
+ * A token bucket in its virtual-scheduling form (GCRA): each `take()` reserves the next send slot,
+ * `1 / rate` seconds after the previous one, so concurrent senders share one rate and timer
+ * lateness never accumulates into a slower rate. `burst` slots may be used at once after idling.
+ */
+export class TokenBucket {
+  #next = Number.NEGATIVE_INFINITY;
+  readonly #interval: number;
+
+  constructor(
+    readonly ratePerSecond: number,
+    private readonly timer: Timer = realTimer,
+    private readonly burst = 1,
+  ) {
+    if (!(ratePerSecond > 0))
+      throw new RangeError(`send rate must be positive, got ${ratePerSecond}`);
+    this.#interval = 1000 / ratePerSecond;
+  }
+
+  /** Resolves when the caller may send one message. */
+  async take(): Promise<void> {
+    const now = this.timer.now();
+    const at = Math.max(this.#next, now - (this.burst - 1) * this.#interval);
+    this.#next = at + this.#interval;
+    if (at > now) await this.timer.sleep(at - now);
+  }
+}

@@ -1,0 +1,176 @@
+import { DateTime } from 'luxon';
+import type { Release } from '../release/types.js';
+import type { SiteConfig } from '../site/config.js';
+import { newestFirst } from '../site/order.js';
+import { formatString } from './slots.js';
+import type { CompiledVariant, DigestStrings } from './templates.js';
+import type { DigestRecipient, MailKind } from './types.js';
+
+/**
+ * At most this many releases go into one mail; the rest are pointed to on the site. With the
+ * display limits below it keeps the HTML under Gmail's ~102 KB clipping size (see the tests).
+ */
+export const MAX_ITEMS = 30;
+const MAX_TITLE = 200;
+const MAX_SUMMARY = 400;
+const MAX_PREHEADER = 140;
+
+/** One release rendered for one variant: the same for every recipient who gets it. */
+interface RenderedItem {
+  html: string;
+  text: string;
+}
+
+/**
+ * A mail kind and language with this run's releases already rendered into items: built once per
+ * variant per run, so per-recipient work is choosing items and filling a handful of slots.
+ */
+export interface PreparedIssue {
+  variant: CompiledVariant;
+  site: SiteConfig;
+  /** Every release of the run, newest first. */
+  releases: readonly Release[];
+  /** The slot the run is for, formatted in this language (subject, intro). */
+  dateLabel: string;
+  items: ReadonlyMap<string, RenderedItem>;
+  categoryNames: ReadonlyMap<string, string>;
+}
+
+/** Subject, HTML and text of one recipient's mail. */
+export interface PersonalizedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Formats an instant the way the language writes a date and time, e.g. `9.4.2020 klo 18.33`. */
+export function formatDateTime(date: Date, format: string, lang: string, timeZone: string): string {
+  return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(lang).toFormat(format);
+}
+
+/** Renders every release of the run into the variant's item blocks (HTML and text), once. */
+export function prepareIssue(
+  variant: CompiledVariant,
+  releases: readonly Release[],
+  site: SiteConfig,
+  slot: Date,
+): PreparedIssue {
+  const { strings, lang } = variant;
+  const sorted = newestFirst(releases);
+  const items = new Map<string, RenderedItem>();
+  const categoryNames = new Map<string, string>();
+  for (const release of sorted) {
+    categoryNames.set(release.categorySlug, release.category);
+    const title = truncate(release.title, MAX_TITLE);
+    const values = {
+      title,
+      url: release.url,
+      date: formatDateTime(release.published, strings.dateTime ?? '', lang, site.timeZone),
+      category: release.category,
+      summary: truncate(release.summary ?? '', MAX_SUMMARY),
+      image: release.image ?? '',
+      readMoreLabel: formatString(strings.readMoreLabel ?? '', { title }),
+    };
+    const html = release.image ? variant.html.itemWithImage : variant.html.item;
+    items.set(release.id, { html: html.fill(values), text: variant.text.item.fill(values) });
+  }
+  return {
+    variant,
+    site,
+    releases: sorted,
+    dateLabel: formatDateTime(slot, strings.date ?? '', lang, site.timeZone),
+    items,
+    categoryNames,
+  };
+}
+
+/** The releases this recipient asked for (their categories and languages), newest first. */
+export function releasesFor(recipient: DigestRecipient, releases: readonly Release[]): Release[] {
+  return releases.filter(
+    (release) =>
+      (recipient.categories.length === 0 || recipient.categories.includes(release.categorySlug)) &&
+      (recipient.languages.length === 0 || recipient.languages.includes(release.lang)),
+  );
+}
+
+/**
+ * One recipient's mail from a prepared issue: their releases' items joined, their address, topics
+ * and links filled in (escaped). `releases` must come from the issue (see {@link releasesFor}).
+ */
+export function personalize(
+  issue: PreparedIssue,
+  recipient: DigestRecipient,
+  releases: readonly Release[],
+): PersonalizedMail {
+  const { strings, kind } = issue.variant;
+  const shown = releases.slice(0, MAX_ITEMS);
+  let itemsHtml = '';
+  let itemsText = '';
+  for (const release of shown) {
+    const item = issue.items.get(release.id);
+    if (!item) continue;
+    itemsHtml += item.html;
+    itemsText += item.text;
+  }
+  const count = releases.length;
+  const countLabel = formatString(
+    count === 1 ? (strings['count.one'] ?? '') : (strings['count.many'] ?? ''),
+    {
+      count: String(count),
+    },
+  );
+  const first = releases[0];
+  const subject = formatString(strings[`subject.${kind}`] ?? '', {
+    city: issue.site.title,
+    date: issue.dateLabel,
+    title: truncate(first?.title ?? '', 120),
+  });
+  const hidden = count - shown.length;
+  const values = {
+    subject,
+    preheader: preheader(kind, countLabel, shown),
+    intro: formatString(strings[`intro.${kind}`] ?? '', { date: issue.dateLabel }),
+    count: countLabel,
+    more: hidden > 0 ? formatString(strings.more ?? '', { site: issue.site.siteUrl }) : '',
+    why: formatString(strings.why ?? '', {
+      email: recipient.email,
+      topics: topics(strings, kind, recipient, issue.categoryNames),
+    }),
+    unsubscribeUrl: recipient.unsubscribeUrl,
+    preferencesUrl: recipient.preferencesUrl,
+  };
+  const { html, text } = issue.variant;
+  return {
+    subject,
+    html: html.shell.fill({ ...values, items: itemsHtml }),
+    text: text.shell.fill({ ...values, items: itemsText }),
+  };
+}
+
+function preheader(kind: MailKind, countLabel: string, releases: readonly Release[]): string {
+  const titles = releases.map((release) => release.title).join(' · ');
+  const text = kind === 'immediate' ? (releases[0]?.summary ?? titles) : `${countLabel}: ${titles}`;
+  return truncate(text, MAX_PREHEADER);
+}
+
+function topics(
+  strings: DigestStrings,
+  kind: MailKind,
+  recipient: DigestRecipient,
+  categoryNames: ReadonlyMap<string, string>,
+): string {
+  const categories =
+    recipient.categories.length === 0
+      ? (strings.allTopics ?? '')
+      : recipient.categories.map((slug) => categoryNames.get(slug) ?? slug).join(', ');
+  return `${categories}, ${strings[`why.frequency.${kind}`] ?? kind}`;
+}
+
+/** Cuts plain text to `max` characters at a word boundary, marking the cut with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s.,;:–-]+$/, '')}…`;
+}

@@ -1,0 +1,102 @@
+import { SESClient } from '@aws-sdk/client-ses';
+import { createS3Client, S3ObjectStore } from '../adapters/s3-object-store.js';
+import { createSesMailer } from '../mail/ses-mailer.js';
+import type { Mailer, ObjectStore } from '../shared/ports.js';
+import { SHARD_COUNT } from '../subscribers/ids.js';
+import { deriveSubscriberKeys } from '../subscribers/keys.js';
+import { SubscriberStore } from '../subscribers/store.js';
+import { subscriberLinks } from '../subscribers/subscriptions.js';
+import type { DigestConfig } from './config.js';
+import { PipelineReleaseSource } from './pipeline-releases.js';
+import { subscriberRoster } from './roster.js';
+import type { MailRunOptions } from './run.js';
+import { sesSendQuota } from './ses-quota.js';
+import { DEFAULT_TEMPLATES_DIR, loadTemplateSource, VariantCache } from './templates.js';
+import type { RosterSource } from './types.js';
+
+/** Adapters built once per process (a Lambda container, a CLI run, the local stack). */
+export interface MailRunWiring {
+  /** Everything `runDigest` / `runImmediate` need except the run's own settings. */
+  options: MailRunOptions;
+  releases: PipelineReleaseSource;
+  store: ObjectStore;
+}
+
+/** Overrides for the local stack: its credentials and, in tests, ready-made adapters. */
+export interface WiringOverrides {
+  s3Credentials?: { accessKeyId: string; secretAccessKey: string };
+  store?: ObjectStore;
+  mailer?: Mailer;
+  roster?: RosterSource;
+  /** templates/digest/ (bundles pass the folder they ship it in). */
+  templatesDir?: string;
+  clock?: () => Date;
+}
+
+/**
+ * Builds the digest's adapters from configuration: the private bucket, SES (with `GetSendQuota`
+ * when talking to AWS, whose answer caps the rate and gives the daily budget), the subscriber
+ * roster with signed links, the pipeline's releases and the compile-once template cache.
+ */
+export async function wireMailRuns(
+  config: DigestConfig,
+  overrides: WiringOverrides = {},
+): Promise<MailRunWiring> {
+  const store =
+    overrides.store ??
+    new S3ObjectStore(
+      createS3Client({
+        endpoint: config.s3Endpoint,
+        region: config.region,
+        credentials: overrides.s3Credentials,
+      }),
+      config.releasesBucket,
+    );
+  const keys = deriveSubscriberKeys(config.tokenSecret);
+  const roster =
+    overrides.roster ??
+    subscriberRoster(new SubscriberStore(store), SHARD_COUNT, (id) =>
+      subscriberLinks(keys, config.site.siteUrl, id),
+    );
+  const mailer =
+    overrides.mailer ??
+    createSesMailer({
+      endpoint: config.sesEndpoint,
+      region: config.region,
+      configurationSet: config.sesConfigurationSet,
+    });
+  // A local SES endpoint never answers GetSendQuota: ask only AWS, or when no rate is configured.
+  const askQuota = config.sesEndpoint === undefined || config.sendRate === undefined;
+  const quota = askQuota
+    ? sesSendQuota(
+        new SESClient({
+          region: config.region ?? (config.sesEndpoint ? 'us-east-1' : undefined),
+          ...(config.sesEndpoint
+            ? {
+                endpoint: config.sesEndpoint,
+                credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+              }
+            : {}),
+        }),
+      )
+    : undefined;
+  const variants = new VariantCache(
+    await loadTemplateSource(overrides.templatesDir ?? DEFAULT_TEMPLATES_DIR),
+    config.site,
+  );
+  return {
+    store,
+    releases: new PipelineReleaseSource(store, config.site.timeZone),
+    options: {
+      store,
+      mailer,
+      roster,
+      variants,
+      site: config.site,
+      mailFrom: config.mailFrom,
+      clock: overrides.clock ?? (() => new Date()),
+      sendRate: config.sendRate,
+      quota,
+    },
+  };
+}

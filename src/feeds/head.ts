@@ -1,0 +1,16 @@
+/** Feed-level facts shared by the Atom, RSS and JSON renderings of one scope. */
+export interface FeedHead {
+  /** Plain text. */
+  title: string;
+  /** Plain text. */
+  description: string;
+  /** Language of the feed; entries in another language say so themselves. */
+  lang: string;
+  /** The site's front page. */
+  homeUrl: string;
+  /** Where each rendering is served (its `self` link). */
+  urls: { atom: string; rss: string; json: string };
+  updated: Date;
+  /** Plain text; Atom needs an author for entries that name none. */
+  authorName: string;
+}

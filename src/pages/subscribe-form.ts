@@ -1,0 +1,55 @@
+import { type CategoryScope, languageName } from '../feeds/scopes.js';
+import { escapeHtml } from '../shared/text.js';
+import { UI_LANGS, type UiStrings, uiLang } from './strings.js';
+
+const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
+
+/**
+ * The subscribe form, working without JavaScript: `POST /api/subscribe` with `email`, `lang`
+ * (defaulting to the page's language), `categories` (one checkbox per category; none = all),
+ * `frequency` (daily by default) and the honeypot `website`, which people never see or reach.
+ */
+export function subscribeForm(
+  categories: readonly CategoryScope[],
+  pageLang: string,
+  ui: UiStrings,
+): string {
+  const selected = uiLang(pageLang);
+  const langOptions = UI_LANGS.map(
+    (lang) =>
+      `<option value="${lang}"${lang === selected ? ' selected' : ''} lang="${lang}">${escapeHtml(languageName(lang))}</option>`,
+  ).join('');
+  const categoryBoxes =
+    categories.length === 0
+      ? ''
+      : `<fieldset aria-describedby="subscribe-categories-hint">
+<legend>${escapeHtml(ui.categories)}</legend>
+<p id="subscribe-categories-hint">${escapeHtml(ui.categoriesHint)}</p>
+${categories
+  .map(
+    (scope) =>
+      `<label class="choice"><input type="checkbox" name="categories" value="${escapeHtml(scope.categorySlug)}"> ${escapeHtml(scope.name)}</label>`,
+  )
+  .join('\n')}
+</fieldset>
+`;
+  const frequencyRadios = FREQUENCIES.map(
+    (frequency) =>
+      `<label class="choice"><input type="radio" name="frequency" value="${frequency}"${frequency === 'daily' ? ' checked' : ''}> ${escapeHtml(ui[frequency])}</label>`,
+  ).join('\n');
+  return `<form method="post" action="/api/subscribe">
+<p><label for="subscribe-email">${escapeHtml(ui.email)}</label><br>
+<input id="subscribe-email" name="email" type="email" required autocomplete="email" spellcheck="false"></p>
+<p><label for="subscribe-lang">${escapeHtml(ui.language)}</label><br>
+<select id="subscribe-lang" name="lang">${langOptions}</select></p>
+${categoryBoxes}<fieldset>
+<legend>${escapeHtml(ui.frequency)}</legend>
+${frequencyRadios}
+</fieldset>
+<div class="visually-hidden" aria-hidden="true">
+<label for="subscribe-website">${escapeHtml(ui.honeypot)}</label>
+<input id="subscribe-website" name="website" type="text" tabindex="-1" autocomplete="off">
+</div>
+<p><button type="submit">${escapeHtml(ui.submit)}</button></p>
+</form>`;
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { ReleaseProblem } from '../release/types.js';
+import type { SiteConfig } from '../site/config.js';
+import type { StoredRelease } from './stored-release.js';
+import { yearIn } from './years.js';
+
+/** Where a release sits in the derived documents: its year and its category and language scopes. */
+export interface Placement {
+  year: number;
+  categorySlug: string;
+  lang: string;
+}
+
+/**
+ * What the pipeline knows about one object under `releases/`: the source version it last read,
+ * the accepted release (the last good version, which stays public while a newer upload is
+ * rejected) and the slug claimed at first publication.
+ */
+export interface ReleaseRecord {
+  version: 1;
+  key: string;
+  /** Highest event sequencer seen for the key. */
+  sequencer?: string;
+  /** ETag of the source version last read; absent once the object is gone. */
+  sourceEtag?: string;
+  /** Fingerprint of the parse options the source was read with (a config change re-parses). */
+  parsedWith?: string;
+  /** The accepted release, its slug already the claimed one. */
+  release?: StoredRelease;
+  /** The slug this key owns (kept across edits; released on deletion). */
+  slug?: string;
+  /** Set while the current source version is rejected. */
+  rejected?: { problem: ReleaseProblem; at: string };
+  /** Whether the first publication was announced on the notification queue. */
+  announced?: boolean;
+  /** Placements of earlier versions that derived documents may still hold. */
+  lingering: Placement[];
+}
+
+/** A record for a key seen for the first time. */
+export function newRecord(key: string): ReleaseRecord {
+  return { version: 1, key, lingering: [] };
+}
+
+/** The release's placement (its year is taken in the site's time zone). */
+export function placementOf(release: StoredRelease, timeZone: string): Placement {
+  return {
+    year: yearIn(release.published, timeZone),
+    categorySlug: release.categorySlug,
+    lang: release.lang,
+  };
+}
+
+/** Placements without duplicates, in first-seen order. */
+export function uniquePlacements(placements: readonly Placement[]): Placement[] {
+  const seen = new Map<string, Placement>();
+  for (const placement of placements) {
+    seen.set(`${placement.year}\0${placement.categorySlug}\0${placement.lang}`, placement);
+  }
+  return [...seen.values()];
+}
+
+/** Fingerprint of the settings that change what the parser makes of the same bytes. */
+export function parseFingerprint(site: Pick<SiteConfig, 'siteUrl' | 'defaultLang' | 'timeZone'>) {
+  return createHash('sha256')
+    .update(`${site.siteUrl}\0${site.defaultLang}\0${site.timeZone}`)
+    .digest('hex')
+    .slice(0, 16);
+}

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+
+/** Everything the pipeline keeps lives under this prefix of the releases bucket. */
+export const STATE_PREFIX = 'state/';
+export const RECORDS_PREFIX = 'state/releases/';
+export const WINDOWS_PREFIX = 'state/windows/';
+export const YEARS_PREFIX = 'state/years/';
+export const SLUGS_PREFIX = 'state/slugs/';
+/** The site index: which categories, languages and years exist. */
+export const SITE_INDEX_KEY = 'state/site.json';
+/** Releases under embargo, soonest first. */
+export const EMBARGO_KEY = 'state/embargo.json';
+
+/**
+ * Where the record of the release at `key` is kept: a digest of the key, so any key (spaces,
+ * ä/ö, `+`, long paths) maps to a short, safe name.
+ */
+export function recordKey(key: string): string {
+  return `${RECORDS_PREFIX}${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 40)}.json`;
+}
+
+/** Where a slug's claim is kept: whoever created it first owns the slug. */
+export function slugClaimKey(slug: string): string {
+  return `${SLUGS_PREFIX}${slug}.json`;
+}
+
+/** Where one year's archive entries are kept. */
+export function yearKey(year: number): string {
+  return `${YEARS_PREFIX}${year}.json`;
+}

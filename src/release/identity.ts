@@ -1,0 +1,34 @@
+import { nameBasedUrn, shortHash, slugify } from '../shared/text.js';
+
+/** Who a release is: derived from its path (and an optional front-matter slug), never its text. */
+export interface ReleaseIdentity {
+  sourcePath: string;
+  id: string;
+  slug: string;
+  url: string;
+}
+
+/**
+ * The identity of the release stored at `path` (relative to the releases root). `id` depends only
+ * on the site's host and the path, so it survives every edit; `slug` is the front-matter slug or
+ * the path (folders joined with `-`), both slugified, else `release-<hash of the path>`.
+ */
+export function releaseIdentity(
+  path: string,
+  frontMatterSlug: string | undefined,
+  siteUrl: string,
+): ReleaseIdentity {
+  const sourcePath = normalizeSourcePath(path);
+  const site = siteUrl.replace(/\/+$/, '');
+  const id = nameBasedUrn(`${new URL(site).host}:${sourcePath}`);
+  const slug =
+    slugify(frontMatterSlug ?? '') ||
+    slugify(sourcePath.replace(/\.md$/i, '').replaceAll('/', '-')) ||
+    `release-${shortHash(sourcePath)}`;
+  return { sourcePath, id, slug, url: `${site}/releases/${slug}.html` };
+}
+
+/** A release path as identities use it: Unicode NFC, `/` as the only separator. */
+export function normalizeSourcePath(path: string): string {
+  return path.normalize('NFC').replaceAll('\\', '/');
+}

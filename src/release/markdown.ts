@@ -1,0 +1,46 @@
+import MarkdownIt, { type Token } from 'markdown-it';
+import { ReleaseFormatError } from './format-error.js';
+
+/** Deepest block nesting (quotes inside lists inside quotes…) a release may use. */
+export const MAX_NESTING = 50;
+
+// One instance for the whole process: building the parser and its rule chains is the slow part.
+const md = new MarkdownIt({
+  html: true,
+  linkify: false,
+  typographer: false,
+  // `<br />`, `<hr />`, `<img … />`: the same serialization sanitize-html produces.
+  xhtmlOut: true,
+  maxNesting: MAX_NESTING,
+});
+
+/**
+ * Parses a Markdown body into markdown-it block tokens (inline children included). `lineOffset`
+ * is the number of file lines before the body, so token lines can be reported as file lines.
+ *
+ * @throws {ReleaseFormatError} when blocks are nested deeper than {@link MAX_NESTING}: markdown-it
+ *   would silently drop everything below that depth.
+ */
+export function parseMarkdown(body: string, lineOffset: number): Token[] {
+  const tokens = md.parse(body, {});
+  for (const token of tokens) {
+    if (token.nesting === 1 && token.level >= MAX_NESTING - 1) {
+      const line = token.map === null ? undefined : token.map[0] + lineOffset + 1;
+      throw new ReleaseFormatError(
+        `The text is nested too deeply here (more than ${MAX_NESTING - 1} levels of quotes or lists inside each other). Simplify the structure.`,
+        line === undefined ? {} : { line },
+      );
+    }
+  }
+  return tokens;
+}
+
+/** Parses one line of Markdown as inline content (emphasis, links, code, entities, raw HTML). */
+export function parseInline(text: string): Token[] {
+  return md.parseInline(text, {})[0]?.children ?? [];
+}
+
+/** Renders block tokens (from {@link parseMarkdown}, possibly with whole blocks left out) as HTML. */
+export function renderMarkdown(tokens: Token[]): string {
+  return md.renderer.render(tokens, md.options, {});
+}

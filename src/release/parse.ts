@@ -1,0 +1,230 @@
+import { shortHash, slugify } from '../shared/text.js';
+import type { SiteConfig } from '../site/config.js';
+import { parseReleaseDate } from './dates.js';
+import { decodeRelease } from './decode.js';
+import { ReleaseFormatError } from './format-error.js';
+import { type FrontMatter, type FrontMatterFields, splitFrontMatter } from './front-matter.js';
+import { releaseIdentity } from './identity.js';
+import { defaultCategory, primaryLanguage } from './language.js';
+import { readLead } from './legacy-export.js';
+import { parseMarkdown } from './markdown.js';
+import { toPlainText, truncateAtWord } from './plain-text.js';
+import { renderReleaseHtml } from './sanitize.js';
+import type { ParseResult, Release, ReleaseProblem } from './types.js';
+import { resolveUrl } from './urls.js';
+
+/** What the parser needs to know about the site. */
+export type ParseOptions = Pick<SiteConfig, 'siteUrl' | 'defaultLang' | 'timeZone'>;
+
+export const MAX_TITLE_LENGTH = 300;
+export const MAX_SUMMARY_LENGTH = 500;
+export const MAX_AUTHOR_LENGTH = 200;
+export const MAX_TAGS = 50;
+export const MAX_TAG_LENGTH = 100;
+
+/**
+ * Reads one release file: decodes the bytes, reads front matter or the legacy export's lead,
+ * parses dates in `options.timeZone`, renders and sanitizes the Markdown body. Never throws: a file
+ * that is not a valid release comes back as a `ReleaseProblem` naming `path` and, when known, the
+ * line and field to fix.
+ *
+ * @param path the file's path relative to the releases root (the S3 key without `releases/`).
+ */
+export function parseRelease(path: string, bytes: Uint8Array, options: ParseOptions): ParseResult {
+  try {
+    return { ok: true, release: buildRelease(path, bytes, options) };
+  } catch (error) {
+    return { ok: false, problem: toProblem(path, error) };
+  }
+}
+
+function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): Release {
+  assertSiteUrl(options.siteUrl);
+  const text = decodeRelease(bytes);
+  const { frontMatter, body, bodyLineOffset } = splitFrontMatter(text);
+  const fields = frontMatter?.fields ?? {};
+  const at = (field: keyof FrontMatterFields) => location(frontMatter, field);
+
+  const frontMatterTitle = plainField(fields.title);
+  if (fields.title !== undefined && frontMatterTitle === undefined) {
+    throw new ReleaseFormatError('`title` is empty: write the release title after `title:`.', at('title'));
+  }
+  const lead = readLead(parseMarkdown(body, bodyLineOffset), bodyLineOffset, frontMatterTitle);
+  const title = frontMatterTitle ?? lead.headingTitle;
+  if (title === undefined || title === '') {
+    throw new ReleaseFormatError(
+      'Expected `title` in front matter or a first heading (# Title).',
+      frontMatter === undefined ? { field: 'title' } : at('title'),
+    );
+  }
+  if (title.length > MAX_TITLE_LENGTH) {
+    throw new ReleaseFormatError(
+      `The title is ${title.length} characters long; keep it to ${MAX_TITLE_LENGTH} at most and put the rest in the summary.`,
+      at('title'),
+    );
+  }
+
+  const lang = readLang(fields.lang, options.defaultLang, at('lang'));
+  const category = plainField(fields.type) ?? lead.type ?? defaultCategory(lang);
+  const published = readPublished(fields, lead.date, options.timeZone, frontMatter);
+  const updated = readDate(fields.updated, 'updated', options.timeZone, frontMatter);
+  const identity = releaseIdentity(path, fields.slug, options.siteUrl);
+
+  const release: Release = {
+    id: identity.id,
+    sourcePath: identity.sourcePath,
+    slug: identity.slug,
+    title,
+    category,
+    categorySlug: slugify(category) || `type-${shortHash(category)}`,
+    lang,
+    published,
+    tags: readTags(fields.tags, at('tags')),
+    contentHtml: renderReleaseHtml(lead.bodyTokens, identity.url),
+    url: identity.url,
+  };
+  // An `updated` at or before `date` says nothing new (usually a copied-over old value): ignored.
+  if (updated !== undefined && updated.getTime() > published.getTime()) release.updated = updated;
+  const author = plainField(fields.author);
+  if (author !== undefined) {
+    if (author.length > MAX_AUTHOR_LENGTH) {
+      throw new ReleaseFormatError(
+        `\`author\` is ${author.length} characters long; keep it to ${MAX_AUTHOR_LENGTH} at most.`,
+        at('author'),
+      );
+    }
+    release.author = author;
+  }
+  const summary = plainField(fields.summary) ?? lead.firstParagraph;
+  if (summary !== undefined && summary !== '') {
+    release.summary = truncateAtWord(summary, MAX_SUMMARY_LENGTH);
+  }
+  if (lead.kicker !== undefined) release.kicker = lead.kicker;
+  if (fields.image !== undefined && fields.image.trim() !== '') {
+    release.image = readImage(fields.image, identity.url, at('image'));
+  }
+  return release;
+}
+
+function assertSiteUrl(siteUrl: string): void {
+  if (!URL.canParse(siteUrl)) {
+    throw new ReleaseFormatError(
+      `The site's address \`${siteUrl}\` in the configuration is not a valid URL (expected e.g. https://tiedotteet.example.fi).`,
+    );
+  }
+}
+
+/** Plain text of a front-matter value, or `undefined` when it is absent or empty. */
+function plainField(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const text = toPlainText(value);
+  return text === '' ? undefined : text;
+}
+
+function readLang(
+  value: string | undefined,
+  defaultLang: string,
+  where: { line?: number; field: string },
+): string {
+  if (value === undefined || value.trim() === '') {
+    return primaryLanguage(defaultLang) ?? defaultLang.trim().toLowerCase();
+  }
+  const lang = primaryLanguage(value);
+  if (lang === undefined) {
+    throw new ReleaseFormatError(
+      `\`lang\` must be a language code such as fi, sv or en (optionally with a region, e.g. sv-FI), not \`${value.trim().slice(0, 40)}\`.`,
+      where,
+    );
+  }
+  return lang;
+}
+
+function readPublished(
+  fields: FrontMatterFields,
+  bodyDate: { text: string; line: number } | undefined,
+  timeZone: string,
+  frontMatter: FrontMatter | undefined,
+): Date {
+  const fromFrontMatter = readDate(fields.date, 'date', timeZone, frontMatter);
+  if (fromFrontMatter !== undefined) return fromFrontMatter;
+  if (bodyDate !== undefined) {
+    const parsed = parseReleaseDate(bodyDate.text, timeZone);
+    if (!parsed.ok) {
+      throw new ReleaseFormatError(`The date on the type/date line: ${parsed.reason}`, {
+        line: bodyDate.line,
+        field: 'date',
+      });
+    }
+    return parsed.date;
+  }
+  throw new ReleaseFormatError(
+    'Expected `date` in front matter (date: 2025-04-09 10:00) or a type/date line under the title (**Tiedote** 9.4.2025 10:00). A release must have a date.',
+    frontMatter === undefined ? { field: 'date' } : location(frontMatter, 'date'),
+  );
+}
+
+function readDate(
+  value: string | undefined,
+  field: 'date' | 'updated',
+  timeZone: string,
+  frontMatter: FrontMatter | undefined,
+): Date | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const parsed = parseReleaseDate(value, timeZone);
+  if (!parsed.ok) {
+    throw new ReleaseFormatError(`\`${field}\`: ${parsed.reason}`, location(frontMatter, field));
+  }
+  return parsed.date;
+}
+
+function readTags(values: string[] | undefined, where: { line?: number; field: string }): string[] {
+  if (values === undefined) return [];
+  const tags = [...new Set(values.map((value) => toPlainText(value)).filter((tag) => tag !== ''))];
+  if (tags.length > MAX_TAGS) {
+    throw new ReleaseFormatError(
+      `There are ${tags.length} tags; use at most ${MAX_TAGS}.`,
+      where,
+    );
+  }
+  const long = tags.find((tag) => tag.length > MAX_TAG_LENGTH);
+  if (long !== undefined) {
+    throw new ReleaseFormatError(
+      `The tag "${long.slice(0, 40)}…" is too long; keep each tag to ${MAX_TAG_LENGTH} characters at most.`,
+      where,
+    );
+  }
+  return tags;
+}
+
+function readImage(value: string, pageUrl: string, where: { line?: number; field: string }): string {
+  const url = resolveUrl(value.trim(), new URL(pageUrl));
+  if (url === undefined || !/^https?:/.test(url)) {
+    throw new ReleaseFormatError(
+      '`image` must be a web address (https://…) or a path relative to the release, e.g. kuvat/kirjasto.jpg.',
+      where,
+    );
+  }
+  return url;
+}
+
+function location(
+  frontMatter: FrontMatter | undefined,
+  field: keyof FrontMatterFields,
+): { line?: number; field: string } {
+  const line = frontMatter?.lineOf(field);
+  return line === undefined ? { field } : { line, field };
+}
+
+function toProblem(path: string, error: unknown): ReleaseProblem {
+  if (error instanceof ReleaseFormatError) {
+    const problem: ReleaseProblem = { path, message: error.message };
+    if (error.line !== undefined) problem.line = error.line;
+    if (error.field !== undefined) problem.field = error.field;
+    return problem;
+  }
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    path,
+    message: `This file could not be processed because of an unexpected error (${detail.replace(/\s+/g, ' ').slice(0, 200)}). Please report it to the site's maintainers.`,
+  };
+}

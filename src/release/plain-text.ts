@@ -1,0 +1,76 @@
+import type { Token } from 'markdown-it';
+import { stripXmlIllegal } from '../shared/text.js';
+import { parseInline } from './markdown.js';
+
+/** Characters that can start Markdown inline syntax, an HTML tag or an entity. */
+const MARKUP = /[*_`[\]<>&\\!~]/;
+
+/**
+ * Turns a line of Markdown (a front-matter value, a heading) into plain text: emphasis markers
+ * and HTML tags go, entities are decoded once, whitespace (NBSP and line breaks included)
+ * collapses to single spaces.
+ */
+export function toPlainText(markdown: string): string {
+  // Most values have no Markdown or HTML at all; the inline parser is then not needed.
+  return MARKUP.test(markdown)
+    ? inlinePlainText(parseInline(markdown))
+    : cleanPlainText(markdown);
+}
+
+
+/** Plain text of markdown-it inline tokens; see {@link toPlainText}. */
+export function inlinePlainText(children: readonly Token[]): string {
+  return cleanPlainText(collectText(children));
+}
+
+/**
+ * Truncates plain text to at most `max` characters at a word boundary, ending with an ellipsis
+ * when anything was cut.
+ */
+export function truncateAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  const words = space > max / 2 ? cut.slice(0, space) : cut;
+  return `${words.replace(/[\s,;:.–-]+$/u, '')}…`;
+}
+
+function collectText(children: readonly Token[]): string {
+  let text = '';
+  for (const token of children) {
+    switch (token.type) {
+      case 'text':
+      case 'code_inline':
+      case 'text_special':
+        text += token.content;
+        break;
+      case 'softbreak':
+      case 'hardbreak':
+        text += ' ';
+        break;
+      case 'image':
+        text += collectText(token.children ?? []);
+        break;
+      default:
+        // Emphasis, links and raw HTML tags contribute no text of their own.
+        break;
+    }
+  }
+  return text;
+}
+
+/**
+ * Cleans text that is already free of Markdown syntax: removes XML-illegal characters and
+ * anything that could read as an HTML tag, and collapses whitespace (NBSP and line breaks too).
+ */
+export function cleanPlainText(text: string): string {
+  return (
+    stripXmlIllegal(text)
+      // Tags markdown-it did not recognise as HTML, then any `<` that could still start one.
+      .replace(/<\/?[a-z][^<>]*>/gi, '')
+      .replace(/<(?=[a-z/!?])/gi, '')
+      .replace(/\uFFFD/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * The full site build: releases → every public file.
+ *
+ * Dependency rule (what each output file may depend on, besides `SiteConfig`). The incremental
+ * publisher relies on it to rewrite only the files a change affects, byte-identical to a full
+ * build of the same releases:
+ *
+ * - `feeds/…/{atom.xml,rss.xml,feed.json}` of a scope: the scope's newest `site.feedLimit`
+ *   releases ({@link feedFiles}).
+ * - `releases/<slug>.html`: that one release, with its slug resolved ({@link releasePageFile}).
+ * - `index.html`: the newest `INDEX_LIMIT` (50) releases overall, plus the set of scopes
+ *   (category slugs with their names, languages) and the set of years ({@link indexFile}).
+ * - `archive/<year>.html`: the releases published in that year in `site.timeZone`
+ *   ({@link archiveFile}).
+ *
+ * Which releases exist at all depends on two whole-set steps that an incremental publisher must
+ * repeat the same way: slug collisions are resolved over every known release, embargoed ones
+ * included ({@link resolveSlugCollisions}), and then releases published after `now` are dropped
+ * ({@link publishedBy}). Order everywhere is {@link newestFirst}. Nothing reads the clock.
+ */
+import { feedScopes } from '../feeds/scopes.js';
+import { localYear } from '../pages/dates.js';
+import type { Release } from '../release/types.js';
+import type { SiteConfig, SiteFile } from './config.js';
+import { archiveFile, feedFiles, indexFile, releasePageFile, releaseYears } from './files.js';
+import { compareCodeUnits, newestFirst } from './order.js';
+import { resolveSlugCollisions } from './slugs.js';
+
+export {
+  archiveFile,
+  archivePagePath,
+  CACHE_CONTROL,
+  CONTENT_TYPES,
+  feedFiles,
+  indexFile,
+  releasePageFile,
+  releaseYears,
+} from './files.js';
+export { releasePagePath, resolveSlugCollisions } from './slugs.js';
+
+/** Everything a build writes. */
+export interface SiteBuild {
+  /** Sorted by path. */
+  files: SiteFile[];
+}
+
+/**
+ * Builds the whole public site from `releases` (any order) as of `now`: feeds for every scope,
+ * a page per release, the front page and a page per archive year. The same releases and `now`
+ * always give byte-identical files.
+ */
+export function buildSite(releases: readonly Release[], site: SiteConfig, now: Date): SiteBuild {
+  const live = newestFirst(publishedBy(resolveSlugCollisions(releases, site), now));
+  const scopes = feedScopes(live);
+  const years = releaseYears(live, site);
+
+  const files: SiteFile[] = [];
+  for (const scope of scopes) {
+    files.push(...feedFiles(scope, live, site));
+  }
+  for (const release of live) {
+    files.push(releasePageFile(release, site));
+  }
+  files.push(indexFile(live, site, scopes, years));
+  const byYear = groupBy(live, (release) => localYear(release.published, site.timeZone));
+  for (const year of years) {
+    files.push(archiveFile(year, byYear.get(year) ?? [], site));
+  }
+  files.sort((a, b) => compareCodeUnits(a.path, b.path));
+  return { files };
+}
+
+/** The releases whose `published` is not after `now`: the rest are still under embargo. */
+export function publishedBy(releases: readonly Release[], now: Date): Release[] {
+  const cutoff = now.getTime();
+  return releases.filter((release) => release.published.getTime() <= cutoff);
+}
+
+function groupBy<K, V>(values: readonly V[], key: (value: V) => K): Map<K, V[]> {
+  const groups = new Map<K, V[]>();
+  for (const value of values) {
+    const k = key(value);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [value]);
+    else group.push(value);
+  }
+  return groups;
+}

@@ -1,0 +1,111 @@
+import { renderFeeds } from '../feeds/render.js';
+import { FEED_FILES, type FeedScope, inScope } from '../feeds/scopes.js';
+import { renderArchivePage } from '../pages/archive-page.js';
+import { localYear } from '../pages/dates.js';
+import { renderIndexPage } from '../pages/index-page.js';
+import { renderReleasePage } from '../pages/release-page.js';
+import type { Release } from '../release/types.js';
+import type { SiteConfig, SiteFile } from './config.js';
+import { newestFirst } from './order.js';
+import { releasePagePath } from './slugs.js';
+
+/** Content types of the public site (docs/architecture.md). */
+export const CONTENT_TYPES = {
+  atom: 'application/atom+xml; charset=utf-8',
+  rss: 'application/rss+xml; charset=utf-8',
+  json: 'application/feed+json',
+  html: 'text/html; charset=utf-8',
+} as const;
+
+/**
+ * Cache-Control per kind of file. Feeds, the front page and archive pages change whenever a
+ * release is published, so shared caches keep them 5 minutes; a release page changes only when
+ * that release is edited, so an hour.
+ */
+export const CACHE_CONTROL = {
+  feed: 'public, max-age=300',
+  index: 'public, max-age=300',
+  archive: 'public, max-age=300',
+  releasePage: 'public, max-age=3600',
+} as const;
+
+/**
+ * The Atom, RSS and JSON files of `scope`. `releases` may be any superset of the scope's releases
+ * in any order: the scope's newest `site.feedLimit` are taken from it, so the files depend only on
+ * those.
+ */
+export function feedFiles(
+  scope: FeedScope,
+  releases: readonly Release[],
+  site: SiteConfig,
+): SiteFile[] {
+  const latest = newestFirst(
+    releases.filter((release) => inScope(scope, release)),
+    site.feedLimit,
+  );
+  const feeds = renderFeeds(scope, latest, site);
+  const file = (name: string, body: string, contentType: string): SiteFile => ({
+    path: scope.folder + name,
+    body,
+    contentType,
+    cacheControl: CACHE_CONTROL.feed,
+  });
+  return [
+    file(FEED_FILES.atom, feeds.atom, CONTENT_TYPES.atom),
+    file(FEED_FILES.rss, feeds.rss, CONTENT_TYPES.rss),
+    file(FEED_FILES.json, feeds.json, CONTENT_TYPES.json),
+  ];
+}
+
+/** `releases/<slug>.html`; depends only on the release (with its resolved slug) and the site. */
+export function releasePageFile(release: Release, site: SiteConfig): SiteFile {
+  return {
+    path: releasePagePath(release.slug),
+    body: renderReleasePage(release, site),
+    contentType: CONTENT_TYPES.html,
+    cacheControl: CACHE_CONTROL.releasePage,
+  };
+}
+
+/**
+ * `index.html`; depends on the newest releases (any superset may be passed), the scopes (for the
+ * feed links and the form's categories) and the archive years.
+ */
+export function indexFile(
+  releases: readonly Release[],
+  site: SiteConfig,
+  scopes: readonly FeedScope[],
+  years: readonly number[],
+): SiteFile {
+  return {
+    path: 'index.html',
+    body: renderIndexPage(releases, site, scopes, years),
+    contentType: CONTENT_TYPES.html,
+    cacheControl: CACHE_CONTROL.index,
+  };
+}
+
+/** `archive/<year>.html`; depends only on that year's releases (others are ignored). */
+export function archiveFile(
+  year: number,
+  releases: readonly Release[],
+  site: SiteConfig,
+): SiteFile {
+  return {
+    path: archivePagePath(year),
+    body: renderArchivePage(year, releases, site),
+    contentType: CONTENT_TYPES.html,
+    cacheControl: CACHE_CONTROL.archive,
+  };
+}
+
+/** Path of a year's archive page relative to the site root. */
+export function archivePagePath(year: number): string {
+  return `archive/${year}.html`;
+}
+
+/** The years (in `site.timeZone`) that have releases, newest first. */
+export function releaseYears(releases: readonly Release[], site: SiteConfig): number[] {
+  const years = new Set(releases.map((release) => localYear(release.published, site.timeZone)));
+  return [...years].sort((a, b) => b - a);
+}

@@ -1,0 +1,345 @@
+import { uiStrings } from '../../mail/strings.js';
+import { parseAddress } from '../address.js';
+import { describeError } from '../log.js';
+import {
+  confirmSubscription,
+  exportSubscriberData,
+  findManagedSubscriber,
+  removeSubscriber,
+  requestSubscription,
+  type SubscriptionDeps,
+  subscriberLinks,
+  updatePreferences,
+} from '../subscriptions.js';
+import { verifyToken } from '../tokens.js';
+import { type Frequency, isFrequency, isLang, type Lang, type Preferences } from '../types.js';
+import {
+  type CategoryOption,
+  confirmedPage,
+  htmlPage,
+  messagePage,
+  type PageSite,
+  paragraph,
+  preferencesPage,
+  unsubscribePage,
+} from './pages.js';
+import {
+  type ApiRequest,
+  type ApiResponse,
+  checkBodySize,
+  type Fields,
+  HttpProblem,
+  isJsonRequest,
+  type ParsedBody,
+  parseBody,
+  pickLang,
+  prefersJson,
+} from './request.js';
+
+/** What the HTTP API needs beyond the subscription operations. */
+export interface SubscriptionsApiDeps extends SubscriptionDeps {
+  siteTitle: string;
+  /** Language of pages when nothing else tells. */
+  defaultLang: Lang;
+  /** Categories offered on the preferences page besides the subscriber's own. */
+  categories?: () => Promise<CategoryOption[]>;
+}
+
+/** Frequency of a sign-up that does not name one. */
+export const DEFAULT_FREQUENCY: Frequency = 'daily';
+
+const CATEGORY_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MAX_CATEGORIES = 100;
+const MAX_HEADER_TEXT = 512;
+
+type Handler = (request: ApiRequest, context: Context) => Promise<ApiResponse>;
+
+interface Context {
+  deps: SubscriptionsApiDeps;
+  site: PageSite;
+  /** Language to answer in before anything better is known. */
+  lang: Lang;
+}
+
+const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
+  '/api/subscribe': { POST: subscribe },
+  '/api/confirm': { GET: confirm },
+  '/api/unsubscribe': { GET: askUnsubscribe, POST: unsubscribe },
+  '/api/preferences': { GET: showPreferences, POST: changePreferences },
+};
+
+/**
+ * The subscriptions HTTP API (`/api/subscribe`, `/api/confirm`, `/api/unsubscribe`,
+ * `/api/preferences`) as a function from request to response. Known problems answer 4xx in the
+ * visitor's language; anything else is logged (without addresses) and answers a generic 500.
+ */
+export function createSubscriptionsApi(
+  deps: SubscriptionsApiDeps,
+): (request: ApiRequest) => Promise<ApiResponse> {
+  const site: PageSite = { title: deps.siteTitle, url: deps.siteUrl };
+  return async (request) => {
+    const context: Context = { deps, site, lang: pickLang(request, deps.defaultLang) };
+    try {
+      const route = ROUTES[request.path.replace(/\/+$/, '')];
+      if (route === undefined) throw new HttpProblem(404, 'not-found');
+      const method = request.method.toUpperCase();
+      const handler = route[method === 'HEAD' ? 'GET' : method];
+      if (handler === undefined) {
+        throw new HttpProblem(405, 'method', { allow: Object.keys(route).join(', ') });
+      }
+      checkBodySize(request);
+      const response = await handler(request, context);
+      return method === 'HEAD' ? { ...response, body: '' } : response;
+    } catch (error) {
+      if (error instanceof HttpProblem) return problemResponse(request, context, error);
+      deps.log({
+        level: 'error',
+        event: 'api.failed',
+        path: request.path,
+        ...describeError(error),
+      });
+      return serverError(request, context);
+    }
+  };
+}
+
+function json(status: number, value: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return {
+    status,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      ...headers,
+    },
+    body: JSON.stringify(value),
+  };
+}
+
+function wantsJson(request: ApiRequest): boolean {
+  return isJsonRequest(request) || prefersJson(request);
+}
+
+function problemResponse(request: ApiRequest, context: Context, problem: HttpProblem) {
+  const t = uiStrings(context.lang).page.errors;
+  const message = t[problem.code];
+  if (wantsJson(request)) {
+    return json(problem.status, { error: problem.code, message }, problem.headers);
+  }
+  return htmlPage(
+    problem.status,
+    context.lang,
+    context.site,
+    t.title,
+    paragraph(message, context.site),
+    problem.headers,
+  );
+}
+
+function serverError(request: ApiRequest, context: Context): ApiResponse {
+  const t = uiStrings(context.lang).page.errors;
+  if (wantsJson(request)) return json(500, { error: 'server', message: t.server });
+  return htmlPage(
+    500,
+    context.lang,
+    context.site,
+    t['server-title'],
+    paragraph(t.server, context.site),
+  );
+}
+
+function header(request: ApiRequest, name: string): string {
+  return (request.headers[name] ?? '').slice(0, MAX_HEADER_TEXT);
+}
+
+/** The form page the sign-up came from, when it is a page of this site (no query, no fragment). */
+function formPage(request: ApiRequest, siteUrl: string): string | undefined {
+  const referer = request.headers.referer;
+  if (referer === undefined) return undefined;
+  try {
+    const url = new URL(referer);
+    const page = `${url.origin}${url.pathname}`;
+    return page.startsWith(`${siteUrl}/`) ? page.slice(0, MAX_HEADER_TEXT) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Language field of a body: absent is fine, anything we do not speak is a 400. */
+function langField(fields: Fields): Lang | undefined {
+  const value = fields.get('lang') ?? fields.get('language');
+  if (value === undefined || value === '') return undefined;
+  if (!isLang(value)) throw new HttpProblem(400, 'lang');
+  return value;
+}
+
+function frequencyField(fields: Fields): Frequency | undefined {
+  const value = fields.get('frequency');
+  if (value === undefined || value === '') return undefined;
+  if (!isFrequency(value)) throw new HttpProblem(400, 'frequency');
+  return value;
+}
+
+/** Category slugs; none, or `all`, means every category. */
+function categoriesField(fields: Fields): string[] {
+  const values = fields.getAll('categories').filter((v) => v !== '');
+  if (values.includes('all')) return [];
+  if (values.length > MAX_CATEGORIES) throw new HttpProblem(400, 'categories');
+  if (!values.every((v) => v.length <= 80 && CATEGORY_SLUG.test(v))) {
+    throw new HttpProblem(400, 'categories');
+  }
+  return [...new Set(values)].sort();
+}
+
+function token(request: ApiRequest): string {
+  const value = request.query.get('token');
+  if (value === null || value === '') throw new HttpProblem(400, 'token');
+  return value;
+}
+
+async function subscribe(request: ApiRequest, context: Context): Promise<ApiResponse> {
+  const body = parseBody(request);
+  const explicitLang = langField(body.fields);
+  const lang = explicitLang ?? context.lang;
+  const local = { ...context, lang };
+  const neutral = () => subscribedResponse(body, local);
+  // Bots fill every field; people never see this one. Answer as if all went well.
+  if ((body.fields.get('website') ?? '') !== '') {
+    context.deps.log({ level: 'info', event: 'subscribe.honeypot' });
+    return neutral();
+  }
+  const parsed = parseAddress(body.fields.get('email') ?? '');
+  if (!parsed.ok) throw new HttpProblem(400, `email-${parsed.problem}` as const);
+  const preferences: Preferences = {
+    lang,
+    categories: categoriesField(body.fields),
+    frequency: frequencyField(body.fields) ?? DEFAULT_FREQUENCY,
+  };
+  const page = formPage(request, context.deps.siteUrl);
+  await requestSubscription(context.deps, {
+    address: parsed.address,
+    preferences,
+    evidence: {
+      ip: request.sourceIp,
+      userAgent: header(request, 'user-agent'),
+      channel: body.kind === 'form' ? 'html-form' : 'json',
+      lang,
+      ...(page ? { page } : {}),
+    },
+  });
+  return neutral();
+}
+
+function subscribedResponse(body: ParsedBody, context: Context): ApiResponse {
+  const t = uiStrings(context.lang).page.subscribed;
+  if (body.kind === 'json') return json(202, { status: 'pending', message: t.body });
+  return messagePage(200, context.lang, context.site, (s) => s.page.subscribed);
+}
+
+async function confirm(request: ApiRequest, context: Context): Promise<ApiResponse> {
+  const outcome = await confirmSubscription(context.deps, token(request), {
+    ip: request.sourceIp,
+    userAgent: header(request, 'user-agent'),
+  });
+  switch (outcome.kind) {
+    case 'confirmed': {
+      const { subscriber } = outcome;
+      const links = subscriberLinks(context.deps.keys, context.deps.siteUrl, subscriber.id);
+      return confirmedPage(subscriber.lang, context.site, links.preferencesUrl);
+    }
+    case 'expired':
+      return messagePage(410, context.lang, context.site, (t) => t.page.expired);
+    case 'refused':
+      return messagePage(403, outcome.lang, context.site, (t) => t.page.refused);
+    default:
+      return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+  }
+}
+
+async function askUnsubscribe(request: ApiRequest, context: Context): Promise<ApiResponse> {
+  const subscriber = await findManagedSubscriber(context.deps, token(request));
+  // A removed subscriber's link still shows the button: unsubscribing again is harmless.
+  if (subscriber === undefined && !isOurManageToken(context, request)) {
+    return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+  }
+  return unsubscribePage(subscriber?.lang ?? context.lang, context.site);
+}
+
+function isOurManageToken(context: Context, request: ApiRequest): boolean {
+  return verifyToken(context.deps.keys, token(request), 'manage', context.deps.clock()).ok;
+}
+
+async function unsubscribe(request: ApiRequest, context: Context): Promise<ApiResponse> {
+  // The body is not read: the button and RFC 8058 clients (List-Unsubscribe=One-Click) both land
+  // here, and the token in the URL is all the authority needed.
+  const outcome = await removeSubscriber(context.deps, token(request));
+  if (outcome.kind === 'invalid') {
+    return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+  }
+  return messagePage(200, outcome.lang ?? context.lang, context.site, (t) => t.page.unsubscribed);
+}
+
+async function showPreferences(request: ApiRequest, context: Context): Promise<ApiResponse> {
+  const subscriber = await findManagedSubscriber(context.deps, token(request));
+  if (subscriber === undefined) {
+    return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+  }
+  if (prefersJson(request)) {
+    const { lang, categories, frequency } = subscriber;
+    return json(200, { lang, categories, frequency });
+  }
+  return preferencesPage(subscriber, await categoryOptions(context), context.site, false);
+}
+
+async function categoryOptions(context: Context): Promise<CategoryOption[]> {
+  try {
+    return (await context.deps.categories?.()) ?? [];
+  } catch (error) {
+    // The page still works with the subscriber's own categories.
+    context.deps.log({
+      level: 'warn',
+      event: 'api.categories-unavailable',
+      ...describeError(error),
+    });
+    return [];
+  }
+}
+
+async function changePreferences(request: ApiRequest, context: Context): Promise<ApiResponse> {
+  const body = parseBody(request);
+  const manageToken = token(request);
+  const subscriber = await findManagedSubscriber(context.deps, manageToken);
+  if (subscriber === undefined) {
+    if (body.kind === 'json') throw new HttpProblem(400, 'token');
+    return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+  }
+  const action = body.fields.get('action') ?? 'save';
+  if (action === 'export') {
+    const data = await exportSubscriberData(context.deps, subscriber);
+    return json(200, data, {
+      'content-disposition': 'attachment; filename="subscription-data.json"',
+    });
+  }
+  if (action === 'delete') {
+    await removeSubscriber(context.deps, manageToken);
+    if (body.kind === 'json') return json(200, { status: 'deleted' });
+    return messagePage(200, subscriber.lang, context.site, (t) => t.page.deleted);
+  }
+  if (action !== 'save') throw new HttpProblem(400, 'action');
+  const scope = body.fields.get('scope');
+  const categories = scope === 'all' ? [] : categoriesField(body.fields);
+  const preferences: Preferences = {
+    lang: langField(body.fields) ?? subscriber.lang,
+    frequency: frequencyField(body.fields) ?? subscriber.frequency,
+    categories,
+  };
+  const updated = await updatePreferences(context.deps, subscriber.id, preferences);
+  if (updated === undefined) {
+    return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+  }
+  if (body.kind === 'json') {
+    const { lang, frequency } = updated;
+    return json(200, { status: 'saved', lang, categories: updated.categories, frequency });
+  }
+  return preferencesPage(updated, await categoryOptions(context), context.site, true);
+}

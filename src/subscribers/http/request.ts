@@ -1,0 +1,159 @@
+import Negotiator from 'negotiator';
+import { LANGS, type Lang } from '../types.js';
+
+/** An HTTP request as the API core sees it, whatever server or gateway delivered it. */
+export interface ApiRequest {
+  method: string;
+  /** Path without query, e.g. `/api/subscribe`. */
+  path: string;
+  query: URLSearchParams;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  body: Uint8Array;
+  sourceIp: string;
+}
+
+/** An HTTP response from the API core. */
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Largest request body accepted, in bytes. */
+export const MAX_BODY_BYTES = 10 * 1024;
+
+/** Message keys of the 4xx answers (`page.errors.<key>` in templates/strings). */
+export type ProblemCode =
+  | 'email-empty'
+  | 'email-too-long'
+  | 'email-local-too-long'
+  | 'email-syntax'
+  | 'email-domain'
+  | 'lang'
+  | 'frequency'
+  | 'categories'
+  | 'action'
+  | 'body'
+  | 'media-type'
+  | 'too-large'
+  | 'token'
+  | 'not-found'
+  | 'method';
+
+/** A request the API refuses with a 4xx status and a localized message. */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly status: number,
+    readonly code: ProblemCode,
+    /** Extra response headers, e.g. `Allow` for 405. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`HTTP ${status}: ${code}`);
+  }
+}
+
+/** Fields of a form or JSON body, read the same way. */
+export interface Fields {
+  /** First value of a field; `undefined` when absent. */
+  get(name: string): string | undefined;
+  /** Every value of a repeated field (form) or array (JSON). */
+  getAll(name: string): string[];
+}
+
+export interface ParsedBody {
+  kind: 'form' | 'json';
+  fields: Fields;
+}
+
+/** Refuses bodies over {@link MAX_BODY_BYTES}, by declared and by actual size. */
+export function checkBodySize(request: ApiRequest): void {
+  const declared = Number(request.headers['content-length'] ?? '0');
+  if (declared > MAX_BODY_BYTES || request.body.byteLength > MAX_BODY_BYTES) {
+    throw new HttpProblem(413, 'too-large');
+  }
+}
+
+function mediaType(request: ApiRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Whether the request body is JSON (so the answer should be JSON too). */
+export function isJsonRequest(request: ApiRequest): boolean {
+  const type = mediaType(request);
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/** Whether the client prefers JSON to HTML (`Accept`), for GETs. */
+export function prefersJson(request: ApiRequest): boolean {
+  const accept = request.headers.accept;
+  if (accept === undefined) return false;
+  return (
+    new Negotiator({ headers: { accept } }).mediaType(['text/html', 'application/json']) ===
+    'application/json'
+  );
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads an `application/x-www-form-urlencoded` or JSON body into {@link Fields}.
+ *
+ * @throws {HttpProblem} 415 for other media types, 400 for unreadable bodies.
+ */
+export function parseBody(request: ApiRequest): ParsedBody {
+  let text: string;
+  try {
+    text = decoder.decode(request.body);
+  } catch {
+    throw new HttpProblem(400, 'body');
+  }
+  if (mediaType(request) === 'application/x-www-form-urlencoded') {
+    const params = new URLSearchParams(text);
+    return {
+      kind: 'form',
+      fields: {
+        get: (name) => params.get(name) ?? undefined,
+        getAll: (name) => params.getAll(name),
+      },
+    };
+  }
+  if (isJsonRequest(request)) return { kind: 'json', fields: jsonFields(text) };
+  throw new HttpProblem(415, 'media-type');
+}
+
+function jsonFields(text: string): Fields {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpProblem(400, 'body');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpProblem(400, 'body');
+  }
+  const object = value as Record<string, unknown>;
+  const all = (name: string): string[] => {
+    const field = Object.hasOwn(object, name) ? object[name] : undefined;
+    if (field === undefined || field === null) return [];
+    const list = Array.isArray(field) ? field : [field];
+    if (!list.every((item) => typeof item === 'string')) throw new HttpProblem(400, 'body');
+    return list as string[];
+  };
+  return { get: (name) => all(name)[0], getAll: all };
+}
+
+/**
+ * The language to answer in: `explicit` when it is one we speak, else the best match of the
+ * `Accept-Language` header, else `fallback`.
+ */
+export function pickLang(request: ApiRequest, fallback: Lang, explicit?: string): Lang {
+  if (explicit !== undefined && (LANGS as readonly string[]).includes(explicit)) {
+    return explicit as Lang;
+  }
+  const header = request.headers['accept-language'];
+  if (header === undefined) return fallback;
+  const best = new Negotiator({ headers: { 'accept-language': header } }).language([...LANGS]);
+  return (best as Lang | undefined) ?? fallback;
+}

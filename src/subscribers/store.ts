@@ -1,0 +1,301 @@
+import { type ObjectStore, PreconditionFailedError } from '../shared/ports.js';
+import { SHARD_COUNT, shardOfAddressHash, shardOfId } from './ids.js';
+import {
+  type Change,
+  DEFAULT_RETRY,
+  type RetryPolicy,
+  readJson,
+  updateJson,
+} from './json-object.js';
+import type { AddressState, PendingSignup, Subscriber } from './types.js';
+
+/** Where everything lives in the private bucket; see docs/subscriptions.md. */
+export const SUBSCRIBERS_PREFIX = 'subscribers/';
+const SHARDS_PREFIX = `${SUBSCRIBERS_PREFIX}shards/`;
+const PENDING_PREFIX = `${SUBSCRIBERS_PREFIX}pending/`;
+const THROTTLE_PREFIX = `${SUBSCRIBERS_PREFIX}throttle/`;
+const SUPPRESSIONS_PREFIX = `${SUBSCRIBERS_PREFIX}suppressions/`;
+
+/** Object key of roster shard `shard` (`subscribers/shards/00.json` … `3f.json`). */
+export function shardKey(shard: number): string {
+  return `${SHARDS_PREFIX}${shard.toString(16).padStart(2, '0')}.json`;
+}
+
+/** Object key of a pending sign-up. */
+export function pendingKey(id: string): string {
+  return `${PENDING_PREFIX}${id}.json`;
+}
+
+/** Object key of the confirmation-mail throttle of an address. */
+export function throttleKey(addressHash: string): string {
+  return `${THROTTLE_PREFIX}${addressHash}.json`;
+}
+
+/** Object key of the suppression state of an address. */
+export function suppressionKey(addressHash: string): string {
+  return `${SUPPRESSIONS_PREFIX}${addressHash}.json`;
+}
+
+/** One roster shard, as read by {@link SubscriberStore.shards}. */
+export interface Shard {
+  shard: number;
+  subscribers: Subscriber[];
+}
+
+interface ShardFile {
+  format: 1;
+  subscribers: Subscriber[];
+}
+
+/**
+ * The subscriber store on an {@link ObjectStore} (the private bucket). Confirmed subscribers live in
+ * {@link SHARD_COUNT} roster shards chosen by the keyed hash of the address; each shard is updated
+ * by a conditional write, so concurrent sign-ups never overwrite each other. Pending sign-ups,
+ * confirmation throttles and suppressions are one small object each.
+ */
+export class SubscriberStore {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  /** The confirmed subscribers of one shard (empty when the shard does not exist yet). */
+  async readShard(shard: number): Promise<Subscriber[]> {
+    const file = await readJson(this.store, shardKey(shard), parseShardFile);
+    return file?.value.subscribers ?? [];
+  }
+
+  /**
+   * Every shard in order, one at a time: one GET per shard whatever the number of subscribers, and
+   * only one shard in memory while the caller works on it.
+   */
+  async *shards(): AsyncGenerator<Shard> {
+    for (let shard = 0; shard < SHARD_COUNT; shard += 1) {
+      yield { shard, subscribers: await this.readShard(shard) };
+    }
+  }
+
+  /** Every confirmed subscriber, streamed shard by shard (see {@link shards}). */
+  async *subscribers(): AsyncGenerator<Subscriber> {
+    for await (const { subscribers } of this.shards()) yield* subscribers;
+  }
+
+  /** The confirmed subscriber with this id. */
+  async findById(id: string): Promise<Subscriber | undefined> {
+    const shard = shardOfId(id);
+    if (shard === undefined) return undefined;
+    return (await this.readShard(shard)).find((s) => s.id === id);
+  }
+
+  /** The confirmed subscriber with this address hash. */
+  async findByAddressHash(addressHash: string): Promise<Subscriber | undefined> {
+    const shard = shardOfAddressHash(addressHash);
+    return (await this.readShard(shard)).find((s) => s.addressHash === addressHash);
+  }
+
+  /**
+   * Adds a confirmed subscriber, or, when the address is already subscribed, replaces that
+   * record's preferences and consent while keeping its id (so links in earlier mail keep working).
+   *
+   * @returns the record as stored.
+   */
+  async upsert(subscriber: Subscriber): Promise<Subscriber> {
+    const shard = shardOfAddressHash(subscriber.addressHash);
+    return this.updateShard(shard, (subscribers) => {
+      const index = subscribers.findIndex((s) => s.addressHash === subscriber.addressHash);
+      const existing = subscribers[index];
+      const stored = existing ? { ...subscriber, id: existing.id } : subscriber;
+      const next =
+        index < 0
+          ? [...subscribers, stored]
+          : subscribers.map((s, i) => (i === index ? stored : s));
+      return { next, result: stored };
+    });
+  }
+
+  /**
+   * Applies `change` to the subscriber with this id (it may run more than once: keep it pure).
+   *
+   * @returns the updated record, or `undefined` when there is no such subscriber.
+   */
+  async update(id: string, change: (s: Subscriber) => Subscriber): Promise<Subscriber | undefined> {
+    const shard = shardOfId(id);
+    if (shard === undefined) return undefined;
+    return this.updateShard(shard, (subscribers) => {
+      const current = subscribers.find((s) => s.id === id);
+      if (current === undefined) return { next: undefined, result: undefined };
+      const updated = { ...change(current), id: current.id, addressHash: current.addressHash };
+      return { next: subscribers.map((s) => (s.id === id ? updated : s)), result: updated };
+    });
+  }
+
+  /** Removes the subscriber with this id; returns the removed record, if there was one. */
+  async removeById(id: string): Promise<Subscriber | undefined> {
+    const shard = shardOfId(id);
+    if (shard === undefined) return undefined;
+    return this.removeWhere(shard, (s) => s.id === id);
+  }
+
+  /** Removes the subscriber with this address hash; returns the removed record, if there was one. */
+  async removeByAddressHash(addressHash: string): Promise<Subscriber | undefined> {
+    return this.removeWhere(shardOfAddressHash(addressHash), (s) => s.addressHash === addressHash);
+  }
+
+  /** Stores a pending sign-up under its id (a new id every time: never overwrites). */
+  async putPending(signup: PendingSignup): Promise<void> {
+    await this.store.put(pendingKey(signup.id), JSON.stringify(signup), {
+      contentType: 'application/json',
+      ifNoneMatch: '*',
+    });
+  }
+
+  /** The pending sign-up with this id. */
+  async getPending(id: string): Promise<PendingSignup | undefined> {
+    return (await readJson(this.store, pendingKey(id), parsePending))?.value;
+  }
+
+  /** Forgets a pending sign-up (after confirmation or expiry). */
+  async deletePending(id: string): Promise<void> {
+    await this.store.delete(pendingKey(id));
+  }
+
+  /**
+   * Claims the right to send one confirmation mail to an address: succeeds at most once per
+   * `intervalMs`, also when several sign-ups for the same address arrive at the same moment
+   * (the loser of the conditional write is refused, not retried).
+   */
+  async claimConfirmationSlot(
+    addressHash: string,
+    now: Date,
+    intervalMs: number,
+  ): Promise<boolean> {
+    const key = throttleKey(addressHash);
+    const current = await readJson(this.store, key, parseThrottle);
+    if (current && now.getTime() - Date.parse(current.value.sentAt) < intervalMs) return false;
+    try {
+      await this.store.put(key, JSON.stringify({ sentAt: now.toISOString() }), {
+        contentType: 'application/json',
+        ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }),
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof PreconditionFailedError) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a claimed slot back (the mail could not be sent), so the resident can try again. */
+  async releaseConfirmationSlot(addressHash: string): Promise<void> {
+    await this.store.delete(throttleKey(addressHash));
+  }
+
+  /** Suppression and soft-bounce state of an address, if any was ever recorded. */
+  async getAddressState(addressHash: string): Promise<AddressState | undefined> {
+    return (await readJson(this.store, suppressionKey(addressHash), parseAddressState))?.value;
+  }
+
+  /**
+   * Read-modify-write of an address's suppression state (conditional, retried). `change` returns
+   * the new state, or `undefined` to delete the object. It may run more than once: keep it pure.
+   */
+  async updateAddressState(
+    addressHash: string,
+    change: (current: AddressState | undefined) => AddressState | undefined,
+  ): Promise<AddressState | undefined> {
+    return updateJson(
+      this.store,
+      suppressionKey(addressHash),
+      parseAddressState,
+      (current) => {
+        const next = change(current);
+        const decided: Change<AddressState> =
+          next === undefined ? { delete: true } : { write: next };
+        return { change: decided, result: next };
+      },
+      this.retry,
+    );
+  }
+
+  /**
+   * Deletes pending sign-ups and throttles that can no longer matter: pending sign-ups written more
+   * than `pendingTtlMs` ago and throttles older than `throttleTtlMs`. For a nightly job; an S3
+   * lifecycle rule on the same prefixes does the same without code.
+   *
+   * @returns how many objects were deleted.
+   */
+  async purgeExpired(now: Date, pendingTtlMs: number, throttleTtlMs: number): Promise<number> {
+    let deleted = 0;
+    for (const [prefix, ttl] of [
+      [PENDING_PREFIX, pendingTtlMs],
+      [THROTTLE_PREFIX, throttleTtlMs],
+    ] as const) {
+      for await (const object of this.store.list(prefix)) {
+        const written = object.lastModified?.getTime();
+        if (written !== undefined && now.getTime() - written > ttl) {
+          await this.store.delete(object.key);
+          deleted += 1;
+        }
+      }
+    }
+    return deleted;
+  }
+
+  private removeWhere(
+    shard: number,
+    matches: (s: Subscriber) => boolean,
+  ): Promise<Subscriber | undefined> {
+    return this.updateShard(shard, (subscribers) => {
+      const removed = subscribers.find(matches);
+      if (removed === undefined) return { next: undefined, result: undefined };
+      return { next: subscribers.filter((s) => s !== removed), result: removed };
+    });
+  }
+
+  /** `next: undefined` leaves the shard untouched. */
+  private updateShard<R>(
+    shard: number,
+    change: (subscribers: Subscriber[]) => { next: Subscriber[] | undefined; result: R },
+  ): Promise<R> {
+    return updateJson(
+      this.store,
+      shardKey(shard),
+      parseShardFile,
+      (current) => {
+        const { next, result } = change(current?.subscribers ?? []);
+        const decided: Change<ShardFile> =
+          next === undefined ? { keep: true } : { write: { format: 1, subscribers: next } };
+        return { change: decided, result };
+      },
+      this.retry,
+    );
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Shape check only: the bucket is private and written by this code alone. */
+function parseShardFile(value: unknown): ShardFile | undefined {
+  if (!isRecord(value) || value.format !== 1 || !Array.isArray(value.subscribers)) return undefined;
+  const ok = value.subscribers.every(
+    (s) => isRecord(s) && typeof s.id === 'string' && typeof s.addressHash === 'string',
+  );
+  return ok ? (value as unknown as ShardFile) : undefined;
+}
+
+function parsePending(value: unknown): PendingSignup | undefined {
+  return isRecord(value) && typeof value.id === 'string' && typeof value.address === 'string'
+    ? (value as unknown as PendingSignup)
+    : undefined;
+}
+
+function parseThrottle(value: unknown): { sentAt: string } | undefined {
+  return isRecord(value) && typeof value.sentAt === 'string' ? { sentAt: value.sentAt } : undefined;
+}
+
+function parseAddressState(value: unknown): AddressState | undefined {
+  return isRecord(value) && Array.isArray(value.transientBounces)
+    ? (value as unknown as AddressState)
+    : undefined;
+}

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { expect, it } from 'vitest';
+import type { ObjectStore } from '../../src/shared/ports.js';
+
+const md5 = (text: string) => `"${createHash('md5').update(text, 'utf8').digest('hex')}"`;
+
+/** The behaviour every ObjectStore adapter must share; `fresh()` gives an empty store. */
+export function objectStoreContract(fresh: () => Promise<ObjectStore>): void {
+  it('answers undefined for a missing key and treats deleting it as done', async () => {
+    const store = await fresh();
+    expect(await store.get('nothing/here.json')).toBeUndefined();
+    await expect(store.delete('nothing/here.json')).resolves.toBeUndefined();
+  });
+
+  it('round-trips bytes, content type and an MD5 ETag for keys with spaces, ä/ö and +', async () => {
+    const store = await fresh();
+    const key = 'releases/Kevät 2021/ö + ä.md';
+    const { etag } = await store.put(key, 'Hyvää päivää\n', {
+      contentType: 'text/markdown; charset=utf-8',
+      cacheControl: 'no-cache',
+    });
+    const object = await store.get(key);
+    expect(new TextDecoder().decode(object?.body)).toBe('Hyvää päivää\n');
+    expect(object?.etag).toBe(md5('Hyvää päivää\n'));
+    expect(etag).toBe(object?.etag);
+    expect(object?.contentType).toBe('text/markdown; charset=utf-8');
+  });
+
+  it('lists by prefix in key order with ETags and sizes, and forgets deleted objects', async () => {
+    const store = await fresh();
+    await store.put('a/2.txt', 'two');
+    await store.put('a/1.txt', 'one');
+    await store.put('a/sub/3.txt', 'three');
+    await store.put('b/1.txt', 'other');
+    await store.delete('a/2.txt');
+    const listed = [];
+    for await (const summary of store.list('a/')) listed.push(summary);
+    expect(listed.map(({ key, etag, size }) => ({ key, etag, size }))).toEqual([
+      { key: 'a/1.txt', etag: md5('one'), size: 3 },
+      { key: 'a/sub/3.txt', etag: md5('three'), size: 5 },
+    ]);
+  });
+
+  it('overwrites an object and reports the new ETag', async () => {
+    const store = await fresh();
+    const first = await store.put('doc.json', '{"v":1}');
+    const second = await store.put('doc.json', '{"v":2}');
+    expect(second.etag).not.toBe(first.etag);
+    expect((await store.get('doc.json'))?.etag).toBe(second.etag);
+  });
+}

@@ -1,0 +1,229 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const SITE = 'https://tiedotteet.example.fi';
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI the way `npm run -s newsroom -- …` does, in a fresh process. */
+function cli(args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args],
+      { cwd: ROOT, env: { ...process.env, SITE_TITLE: 'Esimerkkilä' } },
+      (error, stdout, stderr) => {
+        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function release(title: string, date: string, extra = ''): string {
+  return `---\ntitle: "${title}"\ntype: Tiedote\ndate: ${date}\n${extra}---\n\nEnsimmäinen kappale.\n\nToinen kappale.\n`;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+    .sort();
+}
+
+let work: string;
+let releases: string;
+let out: string;
+
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'newsroom-cli-'));
+  releases = join(work, 'in');
+  out = join(work, 'out');
+  await mkdir(join(releases, 'kevät 2021'), { recursive: true });
+});
+
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('newsroom build', () => {
+  it('builds every feed, page and the index from nested files with spaces and ä in their names', async () => {
+    await writeFile(
+      join(releases, 'kevät 2021', 'Uimahalli avautuu.md'),
+      release('Uimahalli avautuu', '2021-04-01T09:00:00+03:00'),
+    );
+    await writeFile(
+      join(releases, 'sv.md'),
+      release('Simhallen öppnar', '2021-04-02T09:00:00+03:00', 'lang: sv\n'),
+    );
+
+    const run = await cli([
+      'build',
+      '--releases',
+      releases,
+      '--out',
+      out,
+      '--site-url',
+      SITE,
+      '--now',
+      '2026-01-01T00:00:00Z',
+    ]);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const files = await listFiles(out);
+    for (const expected of [
+      'feeds/atom.xml',
+      'feeds/rss.xml',
+      'feeds/feed.json',
+      'feeds/category/tiedote/atom.xml',
+      'feeds/category/tiedote/rss.xml',
+      'feeds/category/tiedote/feed.json',
+      'feeds/lang/fi/atom.xml',
+      'feeds/lang/sv/feed.json',
+      'index.html',
+    ]) {
+      expect(files).toContain(expected);
+    }
+    expect(
+      files.filter((file) => file.startsWith('releases/') && file.endsWith('.html')),
+    ).toHaveLength(2);
+    const json = JSON.parse(await readFile(join(out, 'feeds/feed.json'), 'utf8'));
+    expect(json.items.map((item: { title: string }) => item.title)).toEqual([
+      'Simhallen öppnar',
+      'Uimahalli avautuu',
+    ]);
+  });
+
+  it('reports each rejected file on one stderr line, exits 1 and still builds the rest', async () => {
+    await writeFile(
+      join(releases, 'good.md'),
+      release('Hyvä tiedote', '2021-04-01T09:00:00+03:00'),
+    );
+    await writeFile(
+      join(releases, 'no-date.md'),
+      '---\ntitle: Päivämäärä puuttuu\n---\n\nTeksti.\n',
+    );
+    await writeFile(join(releases, 'empty.md'), '');
+
+    const run = await cli([
+      'build',
+      '--releases',
+      releases,
+      '--out',
+      out,
+      '--site-url',
+      SITE,
+      '--now',
+      '2026-01-01T00:00:00Z',
+    ]);
+
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.some((line) => line.startsWith(`${join(releases, 'no-date.md')}: `))).toBe(true);
+    expect(lines.some((line) => line.startsWith(`${join(releases, 'empty.md')}: `))).toBe(true);
+    const json = JSON.parse(await readFile(join(out, 'feeds/feed.json'), 'utf8'));
+    expect(json.items).toHaveLength(1);
+  });
+
+  it('keeps a release dated after --now out of every output (embargo)', async () => {
+    await writeFile(join(releases, 'now.md'), release('Julkinen', '2025-12-31T12:00:00+02:00'));
+    await writeFile(
+      join(releases, 'later.md'),
+      release('Salainen vielä', '2026-01-02T12:00:00+02:00'),
+    );
+
+    const before = await cli([
+      'build',
+      '--releases',
+      releases,
+      '--out',
+      out,
+      '--site-url',
+      SITE,
+      '--now',
+      '2026-01-01T00:00:00Z',
+    ]);
+    expect(before.code).toBe(0);
+    for (const file of await listFiles(out)) {
+      expect(await readFile(join(out, file), 'utf8')).not.toContain('Salainen vielä');
+    }
+
+    const after = join(work, 'after');
+    await cli([
+      'build',
+      '--releases',
+      releases,
+      '--out',
+      after,
+      '--site-url',
+      SITE,
+      '--now',
+      '2026-01-03T00:00:00Z',
+    ]);
+    expect(await readFile(join(after, 'feeds/atom.xml'), 'utf8')).toContain('Salainen vielä');
+  });
+
+  it('gives byte-identical output for the same releases', async () => {
+    await writeFile(join(releases, 'a.md'), release('Yksi', '2021-04-01T09:00:00+03:00'));
+    await writeFile(join(releases, 'b.md'), release('Kaksi', '2021-04-02T09:00:00+03:00'));
+    const second = join(work, 'second');
+
+    await cli(['build', '--releases', releases, '--out', out, '--site-url', SITE]);
+    await cli(['build', '--releases', releases, '--out', second, '--site-url', SITE]);
+
+    const files = await listFiles(out);
+    expect(await listFiles(second)).toEqual(files);
+    for (const file of files) {
+      expect(await readFile(join(second, file), 'utf8')).toBe(
+        await readFile(join(out, file), 'utf8'),
+      );
+    }
+  });
+
+  it.each([
+    [['build', '--out', 'x', '--site-url', SITE]],
+    [['build', '--releases', 'x', '--out', 'y', '--site-url', 'not a url']],
+    [['build', '--releases', 'x', '--out', 'y', '--site-url', SITE, '--now', 'tomorrow']],
+    [['build', '--releases', 'x', '--out', 'y', '--site-url', SITE, '--bogus']],
+    [['frobnicate']],
+    [[]],
+  ])('exits 2 with a usage message for %j', async (args) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^newsroom: .+\nUsage:/);
+  });
+});
+
+describe('newsroom validate', () => {
+  it('prints PATH: ok or PATH:LINE: reason per file and exits 1 when any is invalid', async () => {
+    const good = join(releases, 'good.md');
+    const bad = join(releases, 'bad.md');
+    await writeFile(good, release('Hyvä', '2021-04-01T09:00:00+03:00'));
+    await writeFile(bad, '---\ntitle: Huono\ndate: 31.2.2021\n---\n\nTeksti.\n');
+
+    const run = await cli(['validate', good, bad]);
+
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`${good}: ok`);
+    expect(lines[1]).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: .+`));
+  });
+
+  it('exits 0 when every file is valid and 2 without files', async () => {
+    const good = join(releases, 'good.md');
+    await writeFile(good, release('Hyvä', '2021-04-01T09:00:00+03:00'));
+    expect((await cli(['validate', good])).code).toBe(0);
+    expect((await cli(['validate'])).code).toBe(2);
+  });
+});
