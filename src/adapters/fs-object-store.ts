@@ -54,6 +54,16 @@ export class FileSystemObjectStore implements ObjectStore {
     };
   }
 
+  /** The object's ETag, or `undefined` when there is none. */
+  async head(key: string): Promise<{ etag: string } | undefined> {
+    try {
+      return { etag: etagOf(await readFile(this.#pathOf(key))) };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
   async put(
     key: string,
     body: Uint8Array | string,

@@ -1,6 +1,7 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   paginateListObjectsV2,
   PutObjectCommand,
   S3Client,
@@ -54,6 +55,17 @@ export class S3ObjectStore implements ObjectStore {
         contentType: out.ContentType,
         lastModified: out.LastModified,
       };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The object's ETag without its body (HEAD), or `undefined` when there is none. */
+  async head(key: string): Promise<{ etag: string } | undefined> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { etag: out.ETag ?? '' };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;

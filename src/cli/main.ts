@@ -1,8 +1,16 @@
 import { UsageError } from './args.js';
 import { BUILD_USAGE, runBuild } from './build.js';
+import { DIGEST_USAGE, runDigestPreview } from './digest.js';
+import { runSendDigest, SEND_DIGEST_USAGE } from './send-digest.js';
 import { runValidate, VALIDATE_USAGE } from './validate.js';
 
-const USAGE = ['Usage:', `  ${BUILD_USAGE}`, `  ${VALIDATE_USAGE}`].join('\n');
+const USAGE = [
+  'Usage:',
+  `  ${BUILD_USAGE}`,
+  `  ${VALIDATE_USAGE}`,
+  `  ${DIGEST_USAGE}`,
+  `  ${SEND_DIGEST_USAGE}`,
+].join('\n');
 
 const io = {
   stdout: (line: string) => process.stdout.write(`${line}\n`),
@@ -20,6 +28,11 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'validate':
         return (await runValidate(rest, io)) > 0 ? 1 : 0;
+      case 'digest':
+        await runDigestPreview(rest, io);
+        return 0;
+      case 'send-digest':
+        return (await runSendDigest(rest, io)) ? 0 : 1;
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
     }

@@ -9,7 +9,7 @@ import { realTimer, type Timer, TokenBucket } from './pacing.js';
 import { type Checkpointer, type DeliveryRecord, RunProgress } from './progress.js';
 import { type PreparedIssue, personalize, prepareIssue, releasesFor } from './render.js';
 import { classifySendError, describeSendError } from './ses-errors.js';
-import type { VariantCache } from './templates.js';
+import type { CompiledVariant } from './templates.js';
 import type { DigestRecipient, Lang, MailKind, RosterSource } from './types.js';
 
 /** One mailing: who (a roster frequency), what (releases, as a mail kind), under which run id. */
@@ -35,7 +35,8 @@ export interface DeliveryDeps {
   store: ObjectStore;
   mailer: Mailer;
   roster: RosterSource;
-  variants: VariantCache;
+  /** Compiled templates per variant (a `VariantCache`: MJML runs once per kind and language). */
+  variants: { variant(kind: MailKind, lang: Lang): Promise<CompiledVariant> };
   site: SiteConfig;
   mailFrom: Mailbox;
   /** MIME encoder (default: the mail module's `composeMail`). */
@@ -47,9 +48,9 @@ export interface DeliveryDeps {
   dailyBudget?: number;
   /** Time left in this invocation (Lambda's `getRemainingTimeInMillis`); unlimited when absent. */
   remainingMs?: () => number;
-  /** Stop taking new recipients when less than this is left (default 90 s). */
+  /** Stop taking new recipients when less than this is left (default 90 s, at most a quarter). */
   stopMarginMs?: number;
-  /** Messages in flight at once (default: enough to keep the rate with ~200 ms per send). */
+  /** Recipients worked on at once (default: the send rate, 2 to 100). */
   concurrency?: number;
   retry?: RetryPolicy;
   leaseMs?: number;
@@ -123,32 +124,61 @@ export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<Del
     return { ...result, status: 'busy' as const, retryAfterMs };
   }
   const lease = attempt.lease;
-  const sender = new Sender(job, deps, lease, result);
-  try {
-    const finished = await progress.finishedShards();
-    for await (const shard of deps.roster.shards(job.kind)) {
-      if (finished.has(shard.id)) continue;
-      result.cursor = shard.id;
-      const before = { sent: result.sent, rejected: result.rejected };
-      const records = await progress.shardRecords(shard.id);
-      const checkpointer = progress.checkpointer(shard.id, owner.slice(0, 12));
-      const stop = await sender.sendShard(shard.recipients(), records, checkpointer);
-      result.checkpointWrites += checkpointer.writes;
-      if (stop) {
-        await releaseQuietly(lease);
-        return {
-          ...result,
-          status: 'paused' as const,
-          reason: stop.reason,
-          retryAfterMs:
-            stop.reason === 'quota' ? QUOTA_RETRY_MS : stop.reason === 'time' ? 0 : 30_000,
-        };
-      }
-      await progress.markShardDone(shard.id, {
+  const writer = owner.slice(0, 12);
+  const shards: OpenShard[] = [];
+  const completions: Promise<void>[] = [];
+  // A shard is finished when its last recipient has been dealt with and its records are stored;
+  // then resumed runs skip it without reading anything of it.
+  const complete = (shard: OpenShard) => {
+    if (!shard.exhausted || shard.inHand > 0 || shard.interrupted || shard.completion) return;
+    shard.completion = shard.checkpointer.flush().then(() =>
+      progress.markShardDone(shard.id, {
         completedAt: deps.clock().toISOString(),
-        sent: result.sent - before.sent + countStatus(records, 'sent'),
-        rejected: result.rejected - before.rejected + countStatus(records, 'rejected'),
-      });
+        sent: shard.sent + countStatus(shard.records, 'sent'),
+        rejected: shard.rejected + countStatus(shard.records, 'rejected'),
+      }),
+    );
+    completions.push(shard.completion);
+  };
+  async function* work(): AsyncGenerator<WorkItem> {
+    const finished = await progress.finishedShards();
+    for await (const roster of deps.roster.shards(job.kind)) {
+      if (finished.has(roster.id)) continue;
+      const shard: OpenShard = {
+        id: roster.id,
+        records: await progress.shardRecords(roster.id),
+        checkpointer: progress.checkpointer(roster.id, writer),
+        inHand: 0,
+        exhausted: false,
+        interrupted: false,
+        sent: 0,
+        rejected: 0,
+      };
+      shards.push(shard);
+      result.cursor = roster.id;
+      for await (const recipient of roster.recipients()) yield { shard, recipient };
+      shard.exhausted = true;
+      complete(shard);
+    }
+  }
+  try {
+    const stop = await new Sender(job, deps, lease, result).run(work(), complete);
+    const settled = await Promise.allSettled([
+      ...completions,
+      ...shards.map((shard) => shard.checkpointer.flush()),
+    ]);
+    result.checkpointWrites = shards.reduce((sum, shard) => sum + shard.checkpointer.writes, 0);
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (stop) {
+      await releaseQuietly(lease);
+      return {
+        ...result,
+        status: 'paused' as const,
+        reason: stop.reason,
+        retryAfterMs:
+          stop.reason === 'quota' ? QUOTA_RETRY_MS : stop.reason === 'time' ? 0 : 30_000,
+      };
     }
     await progress.markDone({
       completedAt: deps.clock().toISOString(),
@@ -161,6 +191,28 @@ export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<Del
     await releaseQuietly(lease);
     throw error;
   }
+}
+
+/** A roster shard being worked on in this invocation. */
+interface OpenShard {
+  id: string;
+  /** Recipients earlier invocations already sent to or had refused. */
+  records: ReadonlyMap<string, DeliveryRecord>;
+  checkpointer: Checkpointer;
+  /** Recipients taken from the shard and not yet dealt with. */
+  inHand: number;
+  /** Every recipient of the shard has been taken. */
+  exhausted: boolean;
+  /** A recipient was left unsent (the run stopped or failed): the shard stays unfinished. */
+  interrupted: boolean;
+  sent: number;
+  rejected: number;
+  completion?: Promise<void>;
+}
+
+interface WorkItem {
+  shard: OpenShard;
+  recipient: DigestRecipient;
 }
 
 function countStatus(
@@ -186,6 +238,7 @@ class Sender {
   readonly #retry: RetryPolicy;
   readonly #concurrency: number;
   readonly #leaseMargin: number;
+  readonly #stopMargin: number;
 
   constructor(
     private readonly job: DeliveryJob,
@@ -196,20 +249,60 @@ class Sender {
     this.#timer = deps.timer ?? realTimer;
     this.#random = deps.random ?? Math.random;
     this.#retry = deps.retry ?? DEFAULT_RETRY;
-    this.#bucket = new TokenBucket(deps.sendRate, this.#timer);
-    this.#concurrency = deps.concurrency ?? Math.min(64, Math.max(2, Math.ceil(deps.sendRate / 5)));
+    // Slots lost to a busy event loop are caught up (a fifth of a second's worth at most), within
+    // the bucket's cap of `rate` messages in any second.
+    this.#bucket = new TokenBucket(
+      deps.sendRate,
+      this.#timer,
+      Math.max(1, Math.floor(deps.sendRate / 5)),
+    );
+    // One worker per message of a second's quota keeps the rate even when SES takes up to a second
+    // to answer; the token bucket, not the worker count, decides how many messages leave.
+    this.#concurrency = deps.concurrency ?? Math.min(100, Math.max(2, Math.ceil(deps.sendRate)));
     this.#leaseMargin = (deps.leaseMs ?? DEFAULT_LEASE_MS) / 2;
+    // A function configured with a short timeout still gets three quarters of it for sending.
+    this.#stopMargin =
+      deps.stopMarginMs ??
+      Math.min(DEFAULT_STOP_MARGIN_MS, (deps.remainingMs?.() ?? Number.POSITIVE_INFINITY) / 4);
   }
 
-  /** Sends to one shard's recipients; resolves to why it stopped early, if it did. */
-  async sendShard(
-    recipients: AsyncIterable<DigestRecipient>,
-    records: ReadonlyMap<string, DeliveryRecord>,
-    checkpointer: Checkpointer,
+  /**
+   * Works through every recipient of every shard with a pool of workers, across shard boundaries
+   * (no worker waits for a shard to drain); resolves to why it stopped early, if it did.
+   */
+  async run(
+    items: AsyncIterable<WorkItem>,
+    done: (shard: OpenShard) => void,
   ): Promise<Stop | undefined> {
-    const next = serialized(recipients);
+    const next = serialized(items);
     let stop: Stop | undefined;
     let failure: unknown;
+    const handle = async ({ shard, recipient }: WorkItem) => {
+      if (shard.records.has(recipient.id)) {
+        this.result.alreadySent += 1;
+        return;
+      }
+      const releases = releasesFor(recipient, this.job.releases);
+      if (releases.length === 0) {
+        this.result.nothingNew += 1;
+        return;
+      }
+      const reason = this.#mustStop(shard.checkpointer);
+      if (reason) {
+        stop ??= { reason };
+        shard.interrupted = true;
+        return;
+      }
+      const outcome = await this.#sendOne(recipient, releases);
+      if (outcome.kind === 'sent' || outcome.kind === 'rejected') {
+        shard.checkpointer.record(outcome.record);
+        shard[outcome.kind] += 1;
+        this.result[outcome.kind] += 1;
+      } else {
+        stop ??= { reason: outcome.kind };
+        shard.interrupted = true;
+      }
+    };
     const worker = async () => {
       while (!stop && failure === undefined) {
         const item = await next().catch((error: unknown) => {
@@ -217,45 +310,27 @@ class Sender {
           return { done: true as const, value: undefined };
         });
         if (item.done) return;
-        const recipient = item.value;
-        if (records.has(recipient.id)) {
-          this.result.alreadySent += 1;
-          continue;
-        }
-        const releases = releasesFor(recipient, this.job.releases);
-        if (releases.length === 0) {
-          this.result.nothingNew += 1;
-          continue;
-        }
-        const reason = this.#mustStop(checkpointer);
-        if (reason) {
-          stop ??= { reason };
-          return;
-        }
+        item.value.shard.inHand += 1;
         try {
-          const outcome = await this.#sendOne(recipient, releases);
-          if (outcome.kind === 'sent' || outcome.kind === 'rejected') {
-            checkpointer.record(outcome.record);
-            if (outcome.kind === 'sent') this.result.sent += 1;
-            else this.result.rejected += 1;
-          } else {
-            stop ??= { reason: outcome.kind };
-          }
+          await handle(item.value);
         } catch (error) {
           failure ??= error;
+          item.value.shard.interrupted = true;
+        } finally {
+          item.value.shard.inHand -= 1;
+          done(item.value.shard);
         }
       }
     };
     await Promise.all(Array.from({ length: this.#concurrency }, worker));
-    await checkpointer.flush();
     if (failure instanceof LeaseLostError) return { reason: 'lease-lost' };
     if (failure !== undefined) throw failure;
     return stop;
   }
 
   #mustStop(checkpointer: Checkpointer): PauseReason | undefined {
-    const { remainingMs, stopMarginMs, dailyBudget } = this.deps;
-    if (remainingMs && remainingMs() < (stopMarginMs ?? DEFAULT_STOP_MARGIN_MS)) return 'time';
+    const { remainingMs, dailyBudget } = this.deps;
+    if (remainingMs && remainingMs() < this.#stopMargin) return 'time';
     if (dailyBudget !== undefined && this.result.sent >= dailyBudget) return 'quota';
     // Records that cannot be written would turn every later crash into a duplicate: stop now.
     if (checkpointer.failed) return 'transient';
@@ -303,8 +378,8 @@ class Sender {
         if (attempt >= this.#retry.attempts) return { kind: 'transient' };
         const delay =
           this.#random() * Math.min(this.#retry.capMs, this.#retry.baseMs * 2 ** attempt);
-        const { remainingMs, stopMarginMs } = this.deps;
-        if (remainingMs && remainingMs() - delay < (stopMarginMs ?? DEFAULT_STOP_MARGIN_MS) / 2) {
+        const { remainingMs } = this.deps;
+        if (remainingMs && remainingMs() - delay < this.#stopMargin / 2) {
           return { kind: 'time' };
         }
         await this.#timer.sleep(delay);

@@ -13,12 +13,16 @@ export const realTimer: Timer = {
 
 /**
  * A token bucket in its virtual-scheduling form (GCRA): each `take()` reserves the next send slot,
- * `1 / rate` seconds after the previous one, so concurrent senders share one rate and timer
- * lateness never accumulates into a slower rate. `burst` slots may be used at once after idling.
+ * `1 / rate` seconds after the previous one, so concurrent senders share one rate. Slots missed
+ * because the event loop was busy may be caught up (up to `burst` at once), but never beyond
+ * `rate` messages in any one-second window: SES's "maximum send rate" is per second.
  */
 export class TokenBucket {
   #next = Number.NEGATIVE_INFINITY;
   readonly #interval: number;
+  /** The last `floor(rate)` reserved slots, oldest first, for the one-second cap. */
+  readonly #recent: number[] = [];
+  readonly #perSecond: number;
 
   constructor(
     readonly ratePerSecond: number,
@@ -28,12 +32,17 @@ export class TokenBucket {
     if (!(ratePerSecond > 0))
       throw new RangeError(`send rate must be positive, got ${ratePerSecond}`);
     this.#interval = 1000 / ratePerSecond;
+    this.#perSecond = Math.floor(ratePerSecond);
   }
 
   /** Resolves when the caller may send one message. */
   async take(): Promise<void> {
     const now = this.timer.now();
-    const at = Math.max(this.#next, now - (this.burst - 1) * this.#interval);
+    let at = Math.max(this.#next, now - (this.burst - 1) * this.#interval);
+    if (this.#perSecond >= 1 && this.#recent.length === this.#perSecond) {
+      at = Math.max(at, (this.#recent.shift() ?? at) + 1000);
+    }
+    if (this.#perSecond >= 1) this.#recent.push(at);
     this.#next = at + this.#interval;
     if (at > now) await this.timer.sleep(at - now);
   }

@@ -103,7 +103,8 @@ export function personalize(
   releases: readonly Release[],
 ): PersonalizedMail {
   const { strings, kind } = issue.variant;
-  const shown = releases.slice(0, MAX_ITEMS);
+  const sorted = newestFirst(releases);
+  const shown = sorted.slice(0, MAX_ITEMS);
   let itemsHtml = '';
   let itemsText = '';
   for (const release of shown) {
@@ -119,7 +120,7 @@ export function personalize(
       count: String(count),
     },
   );
-  const first = releases[0];
+  const first = sorted[0];
   const subject = formatString(strings[`subject.${kind}`] ?? '', {
     city: issue.site.title,
     date: issue.dateLabel,

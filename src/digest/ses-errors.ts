@@ -60,7 +60,8 @@ export function classifySendError(error: unknown): SendFailureKind {
 /** A short, address-free description of an error for progress records. */
 export function describeSendError(error: unknown): string {
   const facts = collect(error);
-  const name = facts.names.find((n) => n !== 'Error') ?? 'Error';
+  // The innermost error is the SES answer itself; wrappers only say that a send failed.
+  const name = facts.names.at(-1) ?? 'Error';
   // SES messages may name the refused address; records and logs must not.
   return `${name}: ${redact(facts.messages.at(-1) ?? '').slice(0, 200)}`;
 }

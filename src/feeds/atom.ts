@@ -1,7 +1,7 @@
 import { Feed } from 'feed';
-import { stripXmlIllegal } from '../shared/text.js';
+import { xmlSafe } from '../site/fast-text.js';
 import type { FeedEntry } from './entry.js';
-import { assertNoPlaceholders, fillPlaceholders, replaceOnce } from './fill.js';
+import { assertNoPlaceholders, fillPlaceholders, replaceRootTag } from './fill.js';
 import type { FeedHead } from './head.js';
 import { cdataSafeHtml, escapeXml, forXmlJsText, PLACEHOLDER, placeholder } from './xml.js';
 
@@ -41,7 +41,7 @@ export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): strin
     });
   });
 
-  let xml = replaceOnce(
+  let xml = replaceRootTag(
     'atom',
     feed.atom1(),
     ATOM_ROOT,
@@ -58,7 +58,7 @@ export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): strin
     },
   );
   assertNoPlaceholders('atom', xml);
-  return stripXmlIllegal(xml);
+  return xmlSafe(xml);
 }
 
 /** The start tag of an entry and the children we write ourselves, one per line. */

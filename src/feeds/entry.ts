@@ -1,5 +1,5 @@
 import type { Release } from '../release/types.js';
-import { stripXmlIllegal } from '../shared/text.js';
+import { xmlSafe } from '../site/fast-text.js';
 
 /** What every feed format needs to know about one release, cleaned of XML-illegal characters. */
 export interface FeedEntry {
@@ -85,7 +85,7 @@ function imageOf(url: string): { url: string; type?: string } {
 }
 
 function clean(text: string): string {
-  return stripXmlIllegal(text).trim();
+  return xmlSafe(text).trim();
 }
 
 /** `{ key: cleaned }` when the value has text, else `{}` (so optional fields stay absent). */

@@ -43,22 +43,19 @@ export function assertNoPlaceholders(format: XmlFormat, xml: string): void {
 }
 
 /**
- * Replaces the single match of `search` in `xml`, failing loudly when there is none or several,
- * so a changed serializer cannot silently drop something we rely on.
+ * Replaces the document's root start tag, which must match `rootTag` right after the XML
+ * declaration. Anchored to the start, so text inside the content can never be mistaken for it.
  */
-export function replaceOnce(
+export function replaceRootTag(
   format: XmlFormat,
   xml: string,
-  search: RegExp,
+  rootTag: RegExp,
   replacement: string,
 ): string {
-  let hits = 0;
-  const out = xml.replace(new RegExp(search.source, 'g'), () => {
-    hits += 1;
-    return replacement;
-  });
-  if (hits !== 1) {
-    throw new FeedOutputError(format, `expected one match of ${search}, found ${hits}`);
+  const prolog = new RegExp(`^(<\\?xml [^>]*\\?>\\s*)${rootTag.source}`);
+  const match = prolog.exec(xml);
+  if (match === null) {
+    throw new FeedOutputError(format, `the document does not start with ${rootTag}`);
   }
-  return out;
+  return `${match[1]}${replacement}${xml.slice(match[0].length)}`;
 }

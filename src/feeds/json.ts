@@ -15,6 +15,7 @@ export interface JsonFeed {
   items: JsonFeedItem[];
 }
 
+/** One item of a {@link JsonFeed}. */
 export interface JsonFeedItem {
   id: string;
   url: string;

@@ -1,7 +1,7 @@
 import { stringsFor } from '../pages/strings.js';
 import type { Release } from '../release/types.js';
-import { stripXmlIllegal } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
+import { xmlSafe } from '../site/fast-text.js';
 import { renderAtom } from './atom.js';
 import { latestUpdate, toFeedEntry } from './entry.js';
 import type { FeedHead } from './head.js';
@@ -28,15 +28,15 @@ export function renderFeeds(
   site: SiteConfig,
 ): RenderedFeeds {
   const entries = releases.map(toFeedEntry);
-  const lang = stripXmlIllegal(scopeLang(scope, site));
+  const lang = xmlSafe(scopeLang(scope, site));
   const head: FeedHead = {
-    title: stripXmlIllegal(scopeTitle(scope, site)),
-    description: stripXmlIllegal(stringsFor(lang).latestReleases),
+    title: xmlSafe(scopeTitle(scope, site)),
+    description: xmlSafe(stringsFor(lang).latestReleases),
     lang,
     homeUrl: `${site.siteUrl}/`,
     urls: scopeFeedUrls(scope, site),
     updated: latestUpdate(entries),
-    authorName: stripXmlIllegal(site.title),
+    authorName: xmlSafe(site.title),
   };
   return {
     atom: renderAtom(head, entries),

@@ -1,7 +1,7 @@
 import { Feed } from 'feed';
-import { stripXmlIllegal } from '../shared/text.js';
+import { xmlSafe } from '../site/fast-text.js';
 import type { FeedEntry } from './entry.js';
-import { assertNoPlaceholders, fillPlaceholders, replaceOnce } from './fill.js';
+import { assertNoPlaceholders, fillPlaceholders, replaceRootTag } from './fill.js';
 import type { FeedHead } from './head.js';
 import { cdataSafeHtml, escapeRssText, escapeXml, PLACEHOLDER, placeholder } from './xml.js';
 
@@ -45,7 +45,7 @@ export function renderRss(head: FeedHead, entries: readonly FeedEntry[]): string
     });
   });
 
-  let xml = replaceOnce('rss', feed.rss2(), FEED_ROOT, RSS_ROOT);
+  let xml = replaceRootTag('rss', feed.rss2(), FEED_ROOT, RSS_ROOT);
   xml = fillPlaceholders('rss', xml, CHANNEL_TEXT, ['title', 'description'], (key) => {
     const text = key === 'title' ? head.title : head.description;
     return `<${key}>${escapeRssText(text)}</${key}>`;
@@ -61,7 +61,7 @@ export function renderRss(head: FeedHead, entries: readonly FeedEntry[]): string
     },
   );
   assertNoPlaceholders('rss', xml);
-  return stripXmlIllegal(xml);
+  return xmlSafe(xml);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ALL_SCOPE } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
-import { escapeHtml } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
+import { escapeText } from '../site/fast-text.js';
 import { newestFirst } from '../site/order.js';
 import { localYear } from './dates.js';
 import { renderPage } from './layout.js';
@@ -24,9 +24,9 @@ export function renderArchivePage(
     releases.filter((release) => localYear(release.published, site.timeZone) === year),
   );
   const heading = ui.archiveTitle(year);
-  const main = `<h1>${escapeHtml(heading)}</h1>
-${ofYear.length === 0 ? `<p>${escapeHtml(ui.noReleases)}</p>` : releaseList(ofYear, site, lang, '../', 2)}
-<nav><p><a href="../index.html">${escapeHtml(ui.frontPage)}</a></p></nav>`;
+  const main = `<h1>${escapeText(heading)}</h1>
+${ofYear.length === 0 ? `<p>${escapeText(ui.noReleases)}</p>` : releaseList(ofYear, site, lang, '../', 2)}
+<nav><p><a href="../index.html">${escapeText(ui.frontPage)}</a></p></nav>`;
   return renderPage({
     site,
     lang,

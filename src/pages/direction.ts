@@ -1,4 +1,4 @@
-import { escapeHtml } from '../shared/text.js';
+import { escapeText } from '../site/fast-text.js';
 
 /** Writing direction of a language. */
 export type TextDirection = 'ltr' | 'rtl';
@@ -35,6 +35,6 @@ export function textDirection(lang: string): TextDirection {
 export function langAttributes(lang: string, parentLang: string): string {
   if (lang === parentLang) return '';
   const dir = textDirection(lang);
-  const attribute = ` lang="${escapeHtml(lang)}"`;
+  const attribute = ` lang="${escapeText(lang)}"`;
   return dir === textDirection(parentLang) ? attribute : `${attribute} dir="${dir}"`;
 }

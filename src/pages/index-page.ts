@@ -1,7 +1,7 @@
 import { ALL_SCOPE, type CategoryScope, type FeedScope, type LangScope } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
-import { escapeHtml } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
+import { escapeText } from '../site/fast-text.js';
 import { newestFirst } from '../site/order.js';
 import { langAttributes } from './direction.js';
 import { feedAnchors, renderPage } from './layout.js';
@@ -31,29 +31,29 @@ export function renderIndexPage(
   const langs = scopes.filter((scope): scope is LangScope => scope.kind === 'lang');
   const list =
     latest.length === 0
-      ? `<p>${escapeHtml(ui.noReleases)}</p>`
+      ? `<p>${escapeText(ui.noReleases)}</p>`
       : releaseList(latest, site, lang, '', 3);
   const scopeItems = (items: readonly (CategoryScope | LangScope)[]) =>
     items
       .map(
         (scope) =>
-          `<li><span${scope.kind === 'lang' ? langAttributes(scope.lang, lang) : ''}>${escapeHtml(scope.name)}</span>: ${feedAnchors(scope, site)}</li>`,
+          `<li><span${scope.kind === 'lang' ? langAttributes(scope.lang, lang) : ''}>${escapeText(scope.name)}</span>: ${feedAnchors(scope, site)}</li>`,
       )
       .join('\n');
   const feedSections = [
-    `<p>${escapeHtml(ui.allReleases)}: ${feedAnchors(ALL_SCOPE, site)}</p>`,
+    `<p>${escapeText(ui.allReleases)}: ${feedAnchors(ALL_SCOPE, site)}</p>`,
     categories.length === 0
       ? ''
-      : `<h3>${escapeHtml(ui.byCategory)}</h3>\n<ul>\n${scopeItems(categories)}\n</ul>`,
+      : `<h3>${escapeText(ui.byCategory)}</h3>\n<ul>\n${scopeItems(categories)}\n</ul>`,
     langs.length === 0
       ? ''
-      : `<h3>${escapeHtml(ui.byLanguage)}</h3>\n<ul>\n${scopeItems(langs)}\n</ul>`,
+      : `<h3>${escapeText(ui.byLanguage)}</h3>\n<ul>\n${scopeItems(langs)}\n</ul>`,
   ].filter((part) => part !== '');
   const archive =
     years.length === 0
       ? ''
       : `<section aria-labelledby="archive">
-<h2 id="archive">${escapeHtml(ui.archive)}</h2>
+<h2 id="archive">${escapeText(ui.archive)}</h2>
 <ul>
 ${[...years]
   .sort((a, b) => b - a)
@@ -62,17 +62,17 @@ ${[...years]
 </ul>
 </section>
 `;
-  const main = `<h1>${escapeHtml(site.title)}</h1>
+  const main = `<h1>${escapeText(site.title)}</h1>
 <section aria-labelledby="latest">
-<h2 id="latest">${escapeHtml(ui.latestReleases)}</h2>
+<h2 id="latest">${escapeText(ui.latestReleases)}</h2>
 ${list}
 </section>
 <section aria-labelledby="subscribe">
-<h2 id="subscribe">${escapeHtml(ui.subscribe)}</h2>
+<h2 id="subscribe">${escapeText(ui.subscribe)}</h2>
 ${subscribeForm(categories, lang, ui)}
 </section>
 <section aria-labelledby="feeds">
-<h2 id="feeds">${escapeHtml(ui.feeds)}</h2>
+<h2 id="feeds">${escapeText(ui.feeds)}</h2>
 ${feedSections.join('\n')}
 </section>
 ${archive}`.trimEnd();

@@ -1,6 +1,6 @@
 import { ALL_SCOPE, type FeedScope, scopeFeedUrls, scopeTitle } from '../feeds/scopes.js';
-import { escapeHtml, stripXmlIllegal } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
+import { escapeText } from '../site/fast-text.js';
 import { langAttributes, textDirection } from './direction.js';
 import { stringsFor, type UiStrings, uiLang } from './strings.js';
 
@@ -63,6 +63,7 @@ const FEED_FORMATS = [
 /**
  * A complete HTML5 document: head with charset, viewport, canonical link, feed autodiscovery and
  * inline style; a skip link, the site header, `main`, and a footer linking the site-wide feeds.
+ * `main` must be free of XML-illegal characters (use `escapeText` and `xmlSafe`).
  * The site's own texts are in the page's language when we have them; when we do not, they are in
  * English and say so with their own `lang`. No JavaScript.
  */
@@ -74,21 +75,21 @@ export function renderPage(shell: PageShell): string {
   const description =
     shell.description === undefined
       ? ''
-      : `<meta name="description" content="${escapeHtml(shell.description)}">\n`;
-  const html = `<!doctype html>
-<html lang="${escapeHtml(lang)}"${dir}>
+      : `<meta name="description" content="${escapeText(shell.description)}">\n`;
+  return `<!doctype html>
+<html lang="${escapeText(lang)}"${dir}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(shell.title)}</title>
-${description}<link rel="canonical" href="${escapeHtml(shell.canonical)}">
+<title>${escapeText(shell.title)}</title>
+${description}<link rel="canonical" href="${escapeText(shell.canonical)}">
 ${shell.feeds.map((scope) => feedLinks(scope, site)).join('\n')}
 <style>${STYLE}</style>
 </head>
 <body>
-<a class="skip" href="#main"${chrome}>${escapeHtml(ui.skipToContent)}</a>
+<a class="skip" href="#main"${chrome}>${escapeText(ui.skipToContent)}</a>
 <header class="site-header"${chrome}>
-<p class="site-name"><a href="${root}index.html">${escapeHtml(site.title)}</a></p>
+<p class="site-name"><a href="${root}index.html">${escapeText(site.title)}</a></p>
 </header>
 <main id="main">
 ${shell.main}
@@ -99,21 +100,30 @@ ${footer(site, ui)}
 </body>
 </html>
 `;
-  return stripXmlIllegal(html);
 }
+
+// The same few scopes are announced on thousands of pages: build each block of links once.
+const feedLinkCache = new Map<string, string>();
 
 /** `<link rel="alternate">` to the scope's Atom, RSS and JSON feeds. */
 function feedLinks(scope: FeedScope, site: SiteConfig): string {
-  const urls = scopeFeedUrls(scope, site);
   const title = scopeTitle(scope, site);
-  return FEED_FORMATS.map(
-    (format) =>
-      `<link rel="alternate" type="${format.type}" title="${escapeHtml(`${title} (${format.label})`)}" href="${escapeHtml(urls[format.key])}">`,
-  ).join('\n');
+  const key = `${site.siteUrl}\n${title}\n${scope.folder}`;
+  let links = feedLinkCache.get(key);
+  if (links === undefined) {
+    const urls = scopeFeedUrls(scope, site);
+    links = FEED_FORMATS.map(
+      (format) =>
+        `<link rel="alternate" type="${format.type}" title="${escapeText(`${title} (${format.label})`)}" href="${escapeText(urls[format.key])}">`,
+    ).join('\n');
+    if (feedLinkCache.size > 10_000) feedLinkCache.clear();
+    feedLinkCache.set(key, links);
+  }
+  return links;
 }
 
 function footer(site: SiteConfig, ui: UiStrings): string {
-  return `<p>${escapeHtml(ui.feeds)}: ${feedAnchors(ALL_SCOPE, site)}</p>`;
+  return `<p>${escapeText(ui.feeds)}: ${feedAnchors(ALL_SCOPE, site)}</p>`;
 }
 
 /** Links to a scope's three feeds, for reading: `Atom · RSS · JSON Feed`. */
@@ -121,6 +131,6 @@ export function feedAnchors(scope: FeedScope, site: SiteConfig): string {
   const urls = scopeFeedUrls(scope, site);
   return FEED_FORMATS.map(
     (format) =>
-      `<a href="${escapeHtml(urls[format.key])}" type="${format.type}">${format.label}</a>`,
+      `<a href="${escapeText(urls[format.key])}" type="${format.type}">${format.label}</a>`,
   ).join(' · ');
 }

@@ -1,12 +1,22 @@
 import type { Release } from '../release/types.js';
-import { escapeHtml } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
+import { escapeText } from '../site/fast-text.js';
 import { formatDateTime, machineDateTime } from './dates.js';
 import { langAttributes } from './direction.js';
 
+// A release's date appears on its page and in its archive list, usually in the same language.
+const timeElements = new Map<string, string>();
+
 /** A `<time>` element showing `date` the way readers of `lang` write it, in the site's zone. */
 export function timeElement(date: Date, lang: string, site: SiteConfig): string {
-  return `<time datetime="${machineDateTime(date)}">${escapeHtml(formatDateTime(date, lang, site.timeZone))}</time>`;
+  const key = `${date.getTime()} ${lang} ${site.timeZone}`;
+  let element = timeElements.get(key);
+  if (element === undefined) {
+    element = `<time datetime="${machineDateTime(date)}">${escapeText(formatDateTime(date, lang, site.timeZone))}</time>`;
+    if (timeElements.size >= 50_000) timeElements.clear();
+    timeElements.set(key, element);
+  }
+  return element;
 }
 
 /**
@@ -25,10 +35,10 @@ export function releaseList(
     // Title and summary are in the release's language; date and category in the page's.
     const lang = langAttributes(release.lang, pageLang);
     const summary =
-      release.summary === undefined ? '' : `\n<p${lang}>${escapeHtml(release.summary)}</p>`;
+      release.summary === undefined ? '' : `\n<p${lang}>${escapeText(release.summary)}</p>`;
     return `<li><article>
-<h${level}${lang}><a href="${root}releases/${escapeHtml(release.slug)}.html">${escapeHtml(release.title)}</a></h${level}>
-<p class="meta">${timeElement(release.published, pageLang, site)} · ${escapeHtml(release.category)}</p>${summary}
+<h${level}${lang}><a href="${root}releases/${escapeText(release.slug)}.html">${escapeText(release.title)}</a></h${level}>
+<p class="meta">${timeElement(release.published, pageLang, site)} · ${escapeText(release.category)}</p>${summary}
 </article></li>`;
   });
   return `<ol class="releases">\n${items.join('\n')}\n</ol>`;

@@ -1,7 +1,7 @@
 import { type FeedScope, scopesOfRelease } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
-import { escapeHtml } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
+import { escapeText, xmlSafe } from '../site/fast-text.js';
 import { langAttributes } from './direction.js';
 import { renderPage } from './layout.js';
 import { timeElement } from './release-list.js';
@@ -28,37 +28,39 @@ export function renderReleasePage(
   const ui = stringsFor(release.lang);
   const chrome = langAttributes(uiLang(release.lang), release.lang);
   const kicker =
-    release.kicker === undefined ? '' : `<p class="kicker">${escapeHtml(release.kicker)}</p>\n`;
+    release.kicker === undefined ? '' : `<p class="kicker">${escapeText(release.kicker)}</p>\n`;
   const facts = [
-    `<dt>${escapeHtml(ui.published)}</dt><dd>${timeElement(release.published, release.lang, site)}</dd>`,
+    `<dt>${escapeText(ui.published)}</dt>\n<dd>${timeElement(release.published, release.lang, site)}</dd>`,
   ];
   if (release.updated !== undefined && release.updated.getTime() !== release.published.getTime()) {
     facts.push(
-      `<dt>${escapeHtml(ui.updated)}</dt><dd>${timeElement(release.updated, release.lang, site)}</dd>`,
+      `<dt>${escapeText(ui.updated)}</dt>\n<dd>${timeElement(release.updated, release.lang, site)}</dd>`,
     );
   }
-  facts.push(`<dt>${escapeHtml(ui.category)}</dt><dd>${escapeHtml(release.category)}</dd>`);
+  facts.push(`<dt>${escapeText(ui.category)}</dt>\n<dd>${escapeText(release.category)}</dd>`);
   if (release.author !== undefined) {
-    facts.push(`<dt>${escapeHtml(ui.author)}</dt><dd>${escapeHtml(release.author)}</dd>`);
+    facts.push(`<dt>${escapeText(ui.author)}</dt>\n<dd>${escapeText(release.author)}</dd>`);
   }
   const summary =
-    release.summary === undefined ? '' : `<p class="summary">${escapeHtml(release.summary)}</p>\n`;
+    release.summary === undefined ? '' : `<p class="summary">${escapeText(release.summary)}</p>\n`;
   // Release has no image description; an empty alt marks the lead image as decorative rather
   // than having screen readers announce the file name.
   const image =
     release.image === undefined
       ? ''
-      : `<figure><img src="${escapeHtml(release.image)}" alt=""></figure>\n`;
+      : `<figure><img src="${escapeText(release.image)}" alt=""></figure>\n`;
   const main = `<article>
 <header>
-${kicker}<h1>${escapeHtml(release.title)}</h1>
-<dl class="meta"${chrome}>${facts.join('')}</dl>
+${kicker}<h1>${escapeText(release.title)}</h1>
+<dl class="meta"${chrome}>
+${facts.join('\n')}
+</dl>
 </header>
 ${summary}${image}<div class="content">
-${release.contentHtml}
+${xmlSafe(release.contentHtml)}
 </div>
 </article>
-<nav${chrome}><p><a href="../index.html">${escapeHtml(ui.frontPage)}</a></p></nav>`;
+<nav${chrome}><p><a href="../index.html">${escapeText(ui.frontPage)}</a></p></nav>`;
   return renderPage({
     site,
     lang: release.lang,

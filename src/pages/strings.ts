@@ -1,6 +1,7 @@
 /** Languages the site's own texts (navigation, form, labels) are written in. */
 export const UI_LANGS = ['fi', 'sv', 'en'] as const;
 
+/** One of {@link UI_LANGS}. */
 export type UiLang = (typeof UI_LANGS)[number];
 
 /** The site's own texts in one language. */

@@ -1,5 +1,5 @@
 import { type CategoryScope, languageName } from '../feeds/scopes.js';
-import { escapeHtml } from '../shared/text.js';
+import { escapeText } from '../site/fast-text.js';
 import { UI_LANGS, type UiStrings, uiLang } from './strings.js';
 
 const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
@@ -17,39 +17,39 @@ export function subscribeForm(
   const selected = uiLang(pageLang);
   const langOptions = UI_LANGS.map(
     (lang) =>
-      `<option value="${lang}"${lang === selected ? ' selected' : ''} lang="${lang}">${escapeHtml(languageName(lang))}</option>`,
+      `<option value="${lang}"${lang === selected ? ' selected' : ''} lang="${lang}">${escapeText(languageName(lang))}</option>`,
   ).join('');
   const categoryBoxes =
     categories.length === 0
       ? ''
       : `<fieldset aria-describedby="subscribe-categories-hint">
-<legend>${escapeHtml(ui.categories)}</legend>
-<p id="subscribe-categories-hint">${escapeHtml(ui.categoriesHint)}</p>
+<legend>${escapeText(ui.categories)}</legend>
+<p id="subscribe-categories-hint">${escapeText(ui.categoriesHint)}</p>
 ${categories
   .map(
     (scope) =>
-      `<label class="choice"><input type="checkbox" name="categories" value="${escapeHtml(scope.categorySlug)}"> ${escapeHtml(scope.name)}</label>`,
+      `<label class="choice"><input type="checkbox" name="categories" value="${escapeText(scope.categorySlug)}"> ${escapeText(scope.name)}</label>`,
   )
   .join('\n')}
 </fieldset>
 `;
   const frequencyRadios = FREQUENCIES.map(
     (frequency) =>
-      `<label class="choice"><input type="radio" name="frequency" value="${frequency}"${frequency === 'daily' ? ' checked' : ''}> ${escapeHtml(ui[frequency])}</label>`,
+      `<label class="choice"><input type="radio" name="frequency" value="${frequency}"${frequency === 'daily' ? ' checked' : ''}> ${escapeText(ui[frequency])}</label>`,
   ).join('\n');
   return `<form method="post" action="/api/subscribe">
-<p><label for="subscribe-email">${escapeHtml(ui.email)}</label><br>
+<p><label for="subscribe-email">${escapeText(ui.email)}</label><br>
 <input id="subscribe-email" name="email" type="email" required autocomplete="email" spellcheck="false"></p>
-<p><label for="subscribe-lang">${escapeHtml(ui.language)}</label><br>
+<p><label for="subscribe-lang">${escapeText(ui.language)}</label><br>
 <select id="subscribe-lang" name="lang">${langOptions}</select></p>
 ${categoryBoxes}<fieldset>
-<legend>${escapeHtml(ui.frequency)}</legend>
+<legend>${escapeText(ui.frequency)}</legend>
 ${frequencyRadios}
 </fieldset>
 <div class="visually-hidden" aria-hidden="true">
-<label for="subscribe-website">${escapeHtml(ui.honeypot)}</label>
+<label for="subscribe-website">${escapeText(ui.honeypot)}</label>
 <input id="subscribe-website" name="website" type="text" tabindex="-1" autocomplete="off">
 </div>
-<p><button type="submit">${escapeHtml(ui.submit)}</button></p>
+<p><button type="submit">${escapeText(ui.submit)}</button></p>
 </form>`;
 }

@@ -3,7 +3,7 @@ import { type EmbargoDoc, emptyEmbargo, isPublicAt, placeInEmbargo } from './emb
 import { type Placement, placementOf, type ReleaseRecord, uniquePlacements } from './records.js';
 import { emptySiteIndex, indexWith, type SiteIndexDoc } from './site-index.js';
 import { EMBARGO_KEY, recordKey, SITE_INDEX_KEY } from './state-keys.js';
-import { readDocument, UNCHANGED, type UpdateOptions, updateDocument } from './state-store.js';
+import { currentEtag, readDocument, UNCHANGED, type UpdateOptions, updateDocument } from './state-store.js';
 import { compareStoredNewestFirst, type StoredRelease } from './stored-release.js';
 import {
   belongsTo,
@@ -23,8 +23,10 @@ import { emptyYear, placeInYear, type YearDoc, yearIn, yearKey } from './years.j
 export interface DeriveContext {
   state: ObjectStore;
   timeZone: string;
-  feedLimit: number;
-  capacity: number;
+  /** How many releases a scope's outputs show (a window refills below this). */
+  shown: (scope: ScopeRef) => number;
+  /** How many releases a scope's window keeps. */
+  capacity: (scope: ScopeRef) => number;
   now: Date;
   update?: UpdateOptions;
 }
@@ -34,6 +36,8 @@ export interface Current<T> {
   key: string;
   value: T;
   etag: string | undefined;
+  /** Set when the document was refilled from the archive. */
+  refilled?: boolean;
 }
 
 /** The documents one release touched, as they now stand: the input of rendering. */
@@ -44,6 +48,8 @@ export interface DerivedState {
   embargo: Current<EmbargoDoc>;
   /** The release as public now, if it is. */
   publicRelease?: StoredRelease;
+  /** State keys of windows this step refilled from the archive. */
+  refilled: string[];
 }
 
 /** Inputs a derived write was computed from changed before the write landed: compute again. */
@@ -80,33 +86,38 @@ export async function deriveFromRecord(
     ...extra,
   ]);
 
-  const years: Current<YearDoc>[] = [];
-  for (const year of [...new Set(placements.map((placement) => placement.year))]) {
-    const key_ = yearKey(year);
-    const result = await updateDocument<YearDoc>(
-      ctx.state,
-      key_,
-      (current) => {
-        const doc = current ?? emptyYear(year);
-        const next = placeInYear(doc, key, publicRelease, ctx.timeZone);
-        return sameJson(next, current) ? UNCHANGED : next;
-      },
-      ctx.update,
-    );
-    years.push({ key: key_, value: result.value ?? emptyYear(year), etag: result.etag });
-  }
+  const years = await Promise.all(
+    [...new Set(placements.map((placement) => placement.year))].map(async (year) => {
+      const docKey = yearKey(year);
+      const result = await updateDocument<YearDoc>(
+        ctx.state,
+        docKey,
+        (current) => {
+          const next = placeInYear(current ?? emptyYear(year), key, publicRelease, ctx.timeZone);
+          return sameJson(next, current) ? UNCHANGED : next;
+        },
+        ctx.update,
+      );
+      return { key: docKey, value: result.value ?? emptyYear(year), etag: result.etag };
+    }),
+  );
   // Years reach the index before any window changes, so a concurrent refill either sees a new
   // year in the index or sees the index change under it (see refill below).
   await updateSiteIndex(ctx, [], years);
 
-  const windows: Current<WindowDoc>[] = [];
-  for (const scope of scopesOfPlacements(placements)) {
-    windows.push(await updateWindow(ctx, scope, key, publicRelease));
-  }
+  const [embargo, ...windows] = await Promise.all([
+    updateEmbargo(ctx, key, release),
+    ...scopesOfPlacements(placements).map((scope) => updateWindow(ctx, scope, key, publicRelease)),
+  ]);
   const siteIndex = await updateSiteIndex(ctx, windows, years);
-
-  const embargo = await updateEmbargo(ctx, key, release);
-  return { years, windows, siteIndex, embargo, publicRelease };
+  return {
+    years,
+    windows,
+    siteIndex,
+    embargo,
+    publicRelease,
+    refilled: windows.filter((window) => window.refilled).map((window) => window.key),
+  };
 }
 
 async function updateEmbargo(
@@ -138,7 +149,26 @@ async function updateWindow(
   key: string,
   release: StoredRelease | undefined,
 ): Promise<Current<WindowDoc>> {
+  return recomputeWindow(ctx, scope, (current) =>
+    placeInWindow(current ?? emptyWindow(scope), key, release, ctx.capacity(scope)),
+  );
+}
+
+/**
+ * Rebuilds a scope's window from the archive (year documents and records), whatever it holds now:
+ * reconcile's repair for a window found wrong. Safe against concurrent syncs like any refill.
+ */
+export function rebuildWindow(ctx: DeriveContext, scope: ScopeRef): Promise<Current<WindowDoc>> {
+  return recomputeWindow(ctx, scope, () => ({ ...emptyWindow(scope), exhaustive: false }));
+}
+
+async function recomputeWindow(
+  ctx: DeriveContext,
+  scope: ScopeRef,
+  start: (current: WindowDoc | undefined) => WindowDoc,
+): Promise<Current<WindowDoc>> {
   const docKey = windowKey(scope);
+  let from = start;
   for (let round = 1; ; round += 1) {
     let inputs: InputVersions = new Map();
     const result = await updateDocument<WindowDoc>(
@@ -146,8 +176,8 @@ async function updateWindow(
       docKey,
       async (current) => {
         inputs = new Map();
-        let next = placeInWindow(current ?? emptyWindow(scope), key, release, ctx.capacity);
-        if (needsRepair(next, ctx.feedLimit)) next = await refill(ctx, next, inputs);
+        let next = from(current);
+        if (needsRepair(next, ctx.shown(scope))) next = await refill(ctx, next, inputs);
         if (current === undefined && next.entries.length === 0) return UNCHANGED;
         return sameJson(next, current) ? UNCHANGED : next;
       },
@@ -155,11 +185,14 @@ async function updateWindow(
     );
     const value = result.value ?? emptyWindow(scope);
     if (!result.written || inputs.size === 0 || (await unchanged(ctx.state, inputs))) {
-      return { key: docKey, value, etag: result.etag };
+      return { key: docKey, value, etag: result.etag, refilled: result.written && inputs.size > 0 };
     }
     if (round >= MAX_REVALIDATIONS) {
       throw new RevalidationError(docKey);
     }
+    // What we just wrote was refilled from inputs that changed meanwhile, and others may already
+    // have built on it: start over from the archive rather than from our own write.
+    from = () => ({ ...emptyWindow(scope), exhaustive: false });
   }
 }
 
@@ -183,7 +216,8 @@ async function refill(
   const tail = window.entries.at(-1)?.release;
   const tailYear = tail ? yearIn(tail.published, ctx.timeZone) : Number.POSITIVE_INFINITY;
   const years = (index?.value.years ?? []).filter((year) => year <= tailYear);
-  const need = ctx.capacity - window.entries.length;
+  const capacity = ctx.capacity(window.scope);
+  const need = capacity - window.entries.length;
   const have = new Set(window.entries.map((entry) => entry.key));
 
   const found: WindowEntry[] = [];
@@ -221,17 +255,19 @@ async function refill(
   const safe = found
     .filter((entry) => complete || yearIn(entry.release.published, ctx.timeZone) >= scannedDownTo)
     .sort((a, b) => compareStoredNewestFirst(a.release, b.release));
-  return refillWindow(window, safe, complete, ctx.capacity);
+  return refillWindow(window, safe, complete, capacity);
 }
 
 /**
- * Brings the site index up to date with windows and years just written, re-validating them after
- * a write (another invocation may have changed one in between and found the index already right).
+ * Brings the site index up to date with windows and years just written (or, `fromScratch`, makes
+ * it exactly what they say), re-validating them after a write: another invocation may have changed
+ * one in between and found the index already right.
  */
-async function updateSiteIndex(
+export async function updateSiteIndex(
   ctx: DeriveContext,
   windows: readonly Current<WindowDoc>[],
   years: readonly Current<YearDoc>[],
+  fromScratch = false,
 ): Promise<Current<SiteIndexDoc>> {
   let latestWindows = windows;
   let latestYears = years;
@@ -241,7 +277,7 @@ async function updateSiteIndex(
       SITE_INDEX_KEY,
       (current) => {
         const next = indexWith(
-          current ?? emptySiteIndex(),
+          fromScratch ? emptySiteIndex() : (current ?? emptySiteIndex()),
           latestWindows.map((window) => window.value),
           latestYears.map((year) => year.value),
         );
@@ -286,7 +322,7 @@ async function reread<T>(
 
 async function unchanged(store: ObjectStore, inputs: InputVersions): Promise<boolean> {
   const checks = await Promise.all(
-    [...inputs].map(async ([key, etag]) => (await store.get(key))?.etag === etag),
+    [...inputs].map(async ([key, etag]) => (await currentEtag(store, key)) === etag),
   );
   return checks.every(Boolean);
 }

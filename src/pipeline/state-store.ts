@@ -1,3 +1,4 @@
+import { headEtag } from '../adapters/head.js';
 import { type ObjectStore, PreconditionFailedError } from '../shared/ports.js';
 
 /** A state document as read, with the ETag a conditional write must match. */
@@ -46,6 +47,11 @@ export async function readDocument<T>(
   } catch (error) {
     throw new CorruptStateError(key, { cause: error });
   }
+}
+
+/** The current ETag of the object at `key` (`undefined`: none), without downloading it. */
+export function currentEtag(store: ObjectStore, key: string): Promise<string | undefined> {
+  return headEtag(store, key);
 }
 
 /** Serialises a state document (stable key order is the caller's: objects are written as built). */

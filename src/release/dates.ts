@@ -35,7 +35,10 @@ export function parseReleaseDate(input: string, timeZone: string): DateParse {
   const match = DATE_TIME.exec(text);
   const groups = match?.groups;
   if (groups === undefined) {
-    return { ok: false, reason: `\`${shorten(text)}\` is not a date this system understands. ${HOW_TO_WRITE}` };
+    return {
+      ok: false,
+      reason: `\`${shorten(text)}\` is not a date this system understands. ${HOW_TO_WRITE}`,
+    };
   }
   const year = Number(groups.isoYear ?? groups.year);
   const month = Number(groups.isoMonth ?? groups.month);

@@ -1,5 +1,5 @@
-import { stripXmlIllegal } from '../shared/text.js';
 import { ReleaseFormatError } from './format-error.js';
+import { withoutXmlIllegal } from './xml-text.js';
 
 /** Largest release file accepted, in bytes (1 MiB). */
 export const MAX_RELEASE_BYTES = 1_048_576;
@@ -60,7 +60,7 @@ export function decodeRelease(bytes: Uint8Array): string {
   const replacement = text.indexOf('\uFFFD');
   if (replacement !== -1) {
     throw new ReleaseFormatError(
-      'This line contains the replacement character "\uFFFD": an earlier conversion damaged the text. Retype the damaged letters (often ä, ö or å) and save the file as UTF-8.',
+      'This line contains the replacement character U+FFFD (a question mark in a black diamond): an earlier conversion damaged the text. Retype the damaged letters (often ä, ö or å) and save the file as UTF-8.',
       { line: lineAt(text, replacement) },
     );
   }
@@ -75,7 +75,9 @@ export function decodeRelease(bytes: Uint8Array): string {
 
 function decodeBytes(bytes: Uint8Array): string {
   if (startsWith(bytes, [0xff, 0xfe, 0x00, 0x00]) || startsWith(bytes, [0x00, 0x00, 0xfe, 0xff])) {
-    throw new ReleaseFormatError('The file is UTF-32 text, which is not supported: save it as UTF-8.');
+    throw new ReleaseFormatError(
+      'The file is UTF-32 text, which is not supported: save it as UTF-8.',
+    );
   }
   if (startsWith(bytes, [0xff, 0xfe])) return decodeUtf16(UTF16LE, bytes);
   if (startsWith(bytes, [0xfe, 0xff])) return decodeUtf16(UTF16BE, bytes);
@@ -151,7 +153,24 @@ function decodeNonUtf8(bytes: Uint8Array): string {
       { line },
     );
   }
-  return WINDOWS_1252.decode(bytes);
+  return fromWindows1252(bytes);
+}
+
+/** Windows-1252's characters at 0x80–0x9F, where it differs from ISO-8859-1 (undefined: omitted). */
+const WINDOWS_1252_HIGH: Record<string, string> = Object.fromEntries(
+  [...'€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ'].map((char, index) => [
+    String.fromCharCode(0x80 + index),
+    char,
+  ]),
+);
+
+function fromWindows1252(bytes: Uint8Array): string {
+  // Node 20's 'windows-1252' decoder is really ISO-8859-1 (nodejs/node#56542): it turns € or –
+  // into C1 control characters. Mapping what is left in 0x80–0x9F works with or without the fix.
+  return WINDOWS_1252.decode(bytes).replace(
+    /[\u0080-\u009f]/g,
+    (char) => WINDOWS_1252_HIGH[char] ?? char,
+  );
 }
 
 interface Utf8Scan {
@@ -258,14 +277,11 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[], offset = 0): b
   return prefix.every((byte, index) => bytes[offset + index] === byte);
 }
 
-// A cheap test first: nearly every file has none of these, and stripping costs more than looking.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const MAYBE_XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/;
 /** Text below U+0300 holds no combining marks, so it is already NFC. */
 const MAYBE_NOT_NFC = /[\u0300-\uFFFF]/;
 
 function normalizeText(text: string): string {
-  const legal = MAYBE_XML_ILLEGAL.test(text) ? stripXmlIllegal(text) : text;
+  const legal = withoutXmlIllegal(text);
   return MAYBE_NOT_NFC.test(legal) ? legal.normalize('NFC') : legal;
 }
 

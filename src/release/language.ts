@@ -1,8 +1,32 @@
+import { slugify } from '../shared/text.js';
+
 /** What a release without a stated type is called, per language. */
 const DEFAULT_CATEGORY: Record<string, string> = {
   fi: 'Tiedote',
   sv: 'Pressmeddelande',
   en: 'Press release',
+};
+
+/**
+ * Release types that only one of the site's languages uses. A file that states no language but
+ * has one of these types (the legacy export never states a language) is in that language.
+ */
+const TYPE_LANGUAGE: Record<string, string> = {
+  tiedote: 'fi',
+  lehdistotiedote: 'fi',
+  mediatiedote: 'fi',
+  uutinen: 'fi',
+  blogi: 'fi',
+  kuulutus: 'fi',
+  pressmeddelande: 'sv',
+  nyhet: 'sv',
+  blogg: 'sv',
+  kungorelse: 'sv',
+  'press-release': 'en',
+  news: 'en',
+  blog: 'en',
+  announcement: 'en',
+  'public-notice': 'en',
 };
 
 const LANGUAGE_TAG = /^([a-z]{2,3})(?:[-_](?:[a-z]{2}|\d{3}))?$/i;
@@ -19,4 +43,9 @@ export function primaryLanguage(tag: string): string | undefined {
 /** The category of a release that names no type: `Tiedote`, `Pressmeddelande` or `Press release`. */
 export function defaultCategory(lang: string): string {
   return DEFAULT_CATEGORY[lang] ?? 'Press release';
+}
+
+/** The language a release type word belongs to (`Pressmeddelande` → `sv`), if it is a known one. */
+export function languageOfType(type: string): string | undefined {
+  return TYPE_LANGUAGE[slugify(type)];
 }

@@ -62,16 +62,30 @@ export function readLead(
   const removed = new Set<Block>();
   const lead: ReleaseLead = { bodyTokens: tokens };
   let next = 0;
+  // A thematic break above everything (a stray `---`) means nothing; the lead starts after it.
+  for (
+    let block = blocks[next];
+    block && tokens[block.start]?.type === 'hr';
+    block = blocks[next]
+  ) {
+    removed.add(block);
+    next++;
+  }
 
-  const first = blocks[0];
-  const second = blocks[1];
-  if (first && second && isBlock(tokens, first, 'paragraph') && isBlock(tokens, second, 'heading')) {
+  const first = blocks[next];
+  const second = blocks[next + 1];
+  if (
+    first &&
+    second &&
+    isBlock(tokens, first, 'paragraph') &&
+    isBlock(tokens, second, 'heading')
+  ) {
     const children = inlineChildren(tokens, first);
     if (isWholeEmphasis(children)) {
       const kicker = inlinePlainText(children);
       if (kicker !== '') lead.kicker = kicker;
       removed.add(first);
-      next = 1;
+      next++;
     }
   }
 
@@ -87,7 +101,10 @@ export function readLead(
     const line = readTypeDateLine(inlineChildren(tokens, typeDate));
     if (line !== undefined) {
       if (line.type !== undefined && line.type !== '') lead.type = line.type;
-      lead.date = { text: line.date, line: (tokens[typeDate.start]?.map?.[0] ?? 0) + lineOffset + 1 };
+      lead.date = {
+        text: line.date,
+        line: (tokens[typeDate.start]?.map?.[0] ?? 0) + lineOffset + 1,
+      };
       removed.add(typeDate);
     }
   }

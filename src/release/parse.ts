@@ -5,7 +5,7 @@ import { decodeRelease } from './decode.js';
 import { ReleaseFormatError } from './format-error.js';
 import { type FrontMatter, type FrontMatterFields, splitFrontMatter } from './front-matter.js';
 import { releaseIdentity } from './identity.js';
-import { defaultCategory, primaryLanguage } from './language.js';
+import { defaultCategory, languageOfType, primaryLanguage } from './language.js';
 import { readLead } from './legacy-export.js';
 import { parseMarkdown } from './markdown.js';
 import { toPlainText, truncateAtWord } from './plain-text.js';
@@ -47,28 +47,27 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
 
   const frontMatterTitle = plainField(fields.title);
   if (fields.title !== undefined && frontMatterTitle === undefined) {
-    throw new ReleaseFormatError('`title` is empty: write the release title after `title:`.', at('title'));
-  }
-  const lead = readLead(parseMarkdown(body, bodyLineOffset), bodyLineOffset, frontMatterTitle);
-  const title = frontMatterTitle ?? lead.headingTitle;
-  if (title === undefined || title === '') {
     throw new ReleaseFormatError(
-      'Expected `title` in front matter or a first heading (# Title).',
-      frontMatter === undefined ? { field: 'title' } : at('title'),
-    );
-  }
-  if (title.length > MAX_TITLE_LENGTH) {
-    throw new ReleaseFormatError(
-      `The title is ${title.length} characters long; keep it to ${MAX_TITLE_LENGTH} at most and put the rest in the summary.`,
+      '`title` is empty: write the release title after `title:`.',
       at('title'),
     );
   }
-
-  const lang = readLang(fields.lang, options.defaultLang, at('lang'));
-  const category = plainField(fields.type) ?? lead.type ?? defaultCategory(lang);
+  const lead = readLead(parseMarkdown(body, bodyLineOffset), bodyLineOffset, frontMatterTitle);
+  const title = checkTitle(frontMatterTitle ?? lead.headingTitle, frontMatter);
+  const type = plainField(fields.type) ?? lead.type;
+  const lang =
+    readLang(fields.lang, at('lang')) ??
+    (type === undefined ? undefined : languageOfType(type)) ??
+    primaryLanguage(options.defaultLang) ??
+    options.defaultLang.trim().toLowerCase();
+  const category = type ?? defaultCategory(lang);
   const published = readPublished(fields, lead.date, options.timeZone, frontMatter);
   const updated = readDate(fields.updated, 'updated', options.timeZone, frontMatter);
+  const author = readAuthor(fields.author, at('author'));
+  const summary = plainField(fields.summary) ?? lead.firstParagraph;
+  const tags = readTags(fields.tags, at('tags'));
   const identity = releaseIdentity(path, fields.slug, options.siteUrl);
+  const image = readImage(fields.image, identity.url, at('image'));
 
   const release: Release = {
     id: identity.id,
@@ -79,31 +78,44 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
     categorySlug: slugify(category) || `type-${shortHash(category)}`,
     lang,
     published,
-    tags: readTags(fields.tags, at('tags')),
+    tags,
     contentHtml: renderReleaseHtml(lead.bodyTokens, identity.url),
     url: identity.url,
   };
   // An `updated` at or before `date` says nothing new (usually a copied-over old value): ignored.
   if (updated !== undefined && updated.getTime() > published.getTime()) release.updated = updated;
-  const author = plainField(fields.author);
-  if (author !== undefined) {
-    if (author.length > MAX_AUTHOR_LENGTH) {
-      throw new ReleaseFormatError(
-        `\`author\` is ${author.length} characters long; keep it to ${MAX_AUTHOR_LENGTH} at most.`,
-        at('author'),
-      );
-    }
-    release.author = author;
-  }
-  const summary = plainField(fields.summary) ?? lead.firstParagraph;
-  if (summary !== undefined && summary !== '') {
-    release.summary = truncateAtWord(summary, MAX_SUMMARY_LENGTH);
-  }
+  if (author !== undefined) release.author = author;
+  if (summary !== undefined) release.summary = truncateAtWord(summary, MAX_SUMMARY_LENGTH);
   if (lead.kicker !== undefined) release.kicker = lead.kicker;
-  if (fields.image !== undefined && fields.image.trim() !== '') {
-    release.image = readImage(fields.image, identity.url, at('image'));
-  }
+  if (image !== undefined) release.image = image;
   return release;
+}
+
+function checkTitle(title: string | undefined, frontMatter: FrontMatter | undefined): string {
+  if (title === undefined || title === '') {
+    throw new ReleaseFormatError(
+      'Expected `title` in front matter or a first heading (# Title).',
+      location(frontMatter, 'title'),
+    );
+  }
+  if (title.length > MAX_TITLE_LENGTH) {
+    throw new ReleaseFormatError(
+      `The title is ${title.length} characters long; keep it to ${MAX_TITLE_LENGTH} at most and put the rest in the summary.`,
+      location(frontMatter, 'title'),
+    );
+  }
+  return title;
+}
+
+function readAuthor(value: string | undefined, where: Where): string | undefined {
+  const author = plainField(value);
+  if (author !== undefined && author.length > MAX_AUTHOR_LENGTH) {
+    throw new ReleaseFormatError(
+      `\`author\` is ${author.length} characters long; keep it to ${MAX_AUTHOR_LENGTH} at most.`,
+      where,
+    );
+  }
+  return author;
 }
 
 function assertSiteUrl(siteUrl: string): void {
@@ -121,14 +133,8 @@ function plainField(value: string | undefined): string | undefined {
   return text === '' ? undefined : text;
 }
 
-function readLang(
-  value: string | undefined,
-  defaultLang: string,
-  where: { line?: number; field: string },
-): string {
-  if (value === undefined || value.trim() === '') {
-    return primaryLanguage(defaultLang) ?? defaultLang.trim().toLowerCase();
-  }
+function readLang(value: string | undefined, where: Where): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
   const lang = primaryLanguage(value);
   if (lang === undefined) {
     throw new ReleaseFormatError(
@@ -177,14 +183,11 @@ function readDate(
   return parsed.date;
 }
 
-function readTags(values: string[] | undefined, where: { line?: number; field: string }): string[] {
+function readTags(values: string[] | undefined, where: Where): string[] {
   if (values === undefined) return [];
   const tags = [...new Set(values.map((value) => toPlainText(value)).filter((tag) => tag !== ''))];
   if (tags.length > MAX_TAGS) {
-    throw new ReleaseFormatError(
-      `There are ${tags.length} tags; use at most ${MAX_TAGS}.`,
-      where,
-    );
+    throw new ReleaseFormatError(`There are ${tags.length} tags; use at most ${MAX_TAGS}.`, where);
   }
   const long = tags.find((tag) => tag.length > MAX_TAG_LENGTH);
   if (long !== undefined) {
@@ -196,7 +199,8 @@ function readTags(values: string[] | undefined, where: { line?: number; field: s
   return tags;
 }
 
-function readImage(value: string, pageUrl: string, where: { line?: number; field: string }): string {
+function readImage(value: string | undefined, pageUrl: string, where: Where): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
   const url = resolveUrl(value.trim(), new URL(pageUrl));
   if (url === undefined || !/^https?:/.test(url)) {
     throw new ReleaseFormatError(
@@ -207,10 +211,10 @@ function readImage(value: string, pageUrl: string, where: { line?: number; field
   return url;
 }
 
-function location(
-  frontMatter: FrontMatter | undefined,
-  field: keyof FrontMatterFields,
-): { line?: number; field: string } {
+/** Where a field's problem is: the field, and the line of its key when the front matter has it. */
+type Where = { line?: number; field: string };
+
+function location(frontMatter: FrontMatter | undefined, field: keyof FrontMatterFields): Where {
   const line = frontMatter?.lineOf(field);
   return line === undefined ? { field } : { line, field };
 }

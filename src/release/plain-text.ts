@@ -1,6 +1,6 @@
 import type { Token } from 'markdown-it';
-import { stripXmlIllegal } from '../shared/text.js';
 import { parseInline } from './markdown.js';
+import { cleanOutputText } from './xml-text.js';
 
 /** Characters that can start Markdown inline syntax, an HTML tag or an entity. */
 const MARKUP = /[*_`[\]<>&\\!~]/;
@@ -12,11 +12,8 @@ const MARKUP = /[*_`[\]<>&\\!~]/;
  */
 export function toPlainText(markdown: string): string {
   // Most values have no Markdown or HTML at all; the inline parser is then not needed.
-  return MARKUP.test(markdown)
-    ? inlinePlainText(parseInline(markdown))
-    : cleanPlainText(markdown);
+  return MARKUP.test(markdown) ? inlinePlainText(parseInline(markdown)) : cleanPlainText(markdown);
 }
-
 
 /** Plain text of markdown-it inline tokens; see {@link toPlainText}. */
 export function inlinePlainText(children: readonly Token[]): string {
@@ -65,11 +62,12 @@ function collectText(children: readonly Token[]): string {
  */
 export function cleanPlainText(text: string): string {
   return (
-    stripXmlIllegal(text)
+    cleanOutputText(text)
       // Tags markdown-it did not recognise as HTML, then any `<` that could still start one.
       .replace(/<\/?[a-z][^<>]*>/gi, '')
       .replace(/<(?=[a-z/!?])/gi, '')
-      .replace(/\uFFFD/g, '')
+      // Emphasis markers left standing alone (`** **`, `__`) are debris, not words.
+      .replace(/(^|\s)[*_]{2,}(?=\s|$)/g, '$1')
       .replace(/\s+/g, ' ')
       .trim()
   );

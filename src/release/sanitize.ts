@@ -1,8 +1,9 @@
 import type { Token } from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
-import { stripXmlIllegal } from '../shared/text.js';
+import { ReleaseFormatError } from './format-error.js';
 import { MAX_NESTING, renderMarkdown } from './markdown.js';
 import { ALLOWED_SCHEMES, resolveUrl } from './urls.js';
+import { cleanOutputText } from './xml-text.js';
 
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
 
@@ -88,6 +89,21 @@ const TOKEN_ATTRIBUTES: Record<string, readonly string[]> = {
 };
 
 /**
+ * Deepest nesting of raw HTML elements accepted. The HTML parser under sanitize-html spends time
+ * growing with the square of the depth (200,000 unclosed `<b>` take minutes); real releases stay
+ * far below this.
+ */
+export const MAX_HTML_DEPTH = 500;
+
+const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*>/g;
+/** Elements that never hold others, or that the parser closes by itself when the next one opens. */
+const NOT_NESTING = new Set(
+  'area base br col embed hr img input link meta param source track wbr p li dt dd td th tr option optgroup'.split(
+    ' ',
+  ),
+);
+
+/**
  * Renders body tokens as safe HTML with absolute URLs, resolved against `pageUrl` (the release's
  * public page). Link and image URLs are resolved and checked on the tokens; when the Markdown
  * contains raw HTML the rendered HTML then goes through {@link sanitizeReleaseHtml}. Without raw
@@ -99,7 +115,25 @@ export function renderReleaseHtml(tokens: Token[], pageUrl: string): string {
   const base = new URL(pageUrl);
   const rawHtml = cleanTokens(tokens, base);
   const html = renderMarkdown(tokens);
-  return rawHtml ? sanitizeReleaseHtml(html, pageUrl) : finishHtml(html);
+  if (!rawHtml) return finishHtml(html);
+  if (htmlDepth(html) > MAX_HTML_DEPTH) {
+    throw new ReleaseFormatError(
+      `The HTML in this release is nested too deeply (more than ${MAX_HTML_DEPTH} elements inside each other). Simplify it, or write it in Markdown.`,
+    );
+  }
+  return sanitizeReleaseHtml(html, pageUrl);
+}
+
+/** How deeply elements nest, counting only tags that can hold others (a cheap upper bound). */
+function htmlDepth(html: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const [tag, closing, name] of html.matchAll(TAG)) {
+    if (NOT_NESTING.has((name ?? '').toLowerCase()) || tag.endsWith('/>')) continue;
+    depth = closing === '/' ? Math.max(0, depth - 1) : depth + 1;
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
 }
 
 /**
@@ -111,16 +145,17 @@ export function renderReleaseHtml(tokens: Token[], pageUrl: string): string {
 export function sanitizeReleaseHtml(html: string, pageUrl: string): string {
   const base = new URL(pageUrl);
   const absolutize =
-    (attribute: 'href' | 'src') => (tagName: string, attribs: sanitizeHtml.Attributes) => {
-      const value = attribs[attribute];
-      if (value === undefined) return { tagName, attribs };
-      const { [attribute]: _unsafe, ...rest } = attribs;
-      const resolved = resolveUrl(value, base);
-      return {
-        tagName,
-        attribs: resolved === undefined ? rest : { ...rest, [attribute]: resolved },
-      };
-    };
+    (attribute: 'href' | 'src') => (tagName: string, attribs: sanitizeHtml.Attributes) => ({
+      tagName,
+      // Rebuilt in the original order, the URL resolved or (when unsafe) left out.
+      attribs: Object.fromEntries(
+        Object.entries(attribs).flatMap(([name, value]): [string, string][] => {
+          if (name !== attribute) return [[name, value]];
+          const resolved = resolveUrl(value, base);
+          return resolved === undefined ? [] : [[name, resolved]];
+        }),
+      ),
+    });
   return finishHtml(
     sanitizeHtml(html, {
       ...OPTIONS,
@@ -168,10 +203,12 @@ function cleanAttributes(token: Token, base: URL): void {
 }
 
 function collectAlt(children: readonly Token[]): string {
-  return children.map((child) => (child.type === 'image' ? collectAlt(child.children ?? []) : child.content)).join('');
+  return children
+    .map((child) => (child.type === 'image' ? collectAlt(child.children ?? []) : child.content))
+    .join('');
 }
 
 function finishHtml(html: string): string {
   // Entities such as `&#1;` or `&#0;` decode to control characters or U+FFFD: neither belongs.
-  return stripXmlIllegal(html).replace(/\uFFFD/g, '');
+  return cleanOutputText(html);
 }

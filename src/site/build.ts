@@ -1,17 +1,22 @@
 /**
  * The full site build: releases → every public file.
  *
- * Dependency rule (what each output file may depend on, besides `SiteConfig`). The incremental
+ * Dependency rule: what each output file depends on, besides `SiteConfig`. The incremental
  * publisher relies on it to rewrite only the files a change affects, byte-identical to a full
- * build of the same releases:
+ * build of the same releases. Each per-file renderer below takes any superset of its inputs in any
+ * order and picks and sorts what it needs itself.
  *
  * - `feeds/…/{atom.xml,rss.xml,feed.json}` of a scope: the scope's newest `site.feedLimit`
- *   releases ({@link feedFiles}).
+ *   releases ({@link feedFiles}); a category scope's name is its newest release's `category`.
+ *   Feeds exist for `all` always, and for a category or language only while it has releases.
  * - `releases/<slug>.html`: that one release, with its slug resolved ({@link releasePageFile}).
- * - `index.html`: the newest `INDEX_LIMIT` (50) releases overall, plus the set of scopes
- *   (category slugs with their names, languages) and the set of years ({@link indexFile}).
+ * - `index.html`: the newest `INDEX_LIMIT` (50) releases overall, plus the scopes (category slugs
+ *   with their names, languages) and the years that have releases ({@link indexFile}).
  * - `archive/<year>.html`: the releases published in that year in `site.timeZone`
  *   ({@link archiveFile}).
+ *
+ * Lists (index, archive) use only title, slug, summary, category, lang and published; a
+ * release's `contentHtml` reaches only its own page and the feeds.
  *
  * Which releases exist at all depends on two whole-set steps that an incremental publisher must
  * repeat the same way: slug collisions are resolved over every known release, embargoed ones

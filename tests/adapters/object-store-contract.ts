@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { headEtag } from '../../src/adapters/head.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
 
 const md5 = (text: string) => `"${createHash('md5').update(text, 'utf8').digest('hex')}"`;
@@ -39,6 +40,15 @@ export function objectStoreContract(fresh: () => Promise<ObjectStore>): void {
       { key: 'a/1.txt', etag: md5('one'), size: 3 },
       { key: 'a/sub/3.txt', etag: md5('three'), size: 5 },
     ]);
+  });
+
+  it('tells an ETag without the body, and nothing for a missing key or a mere prefix', async () => {
+    const store = await fresh();
+    await store.put('releases/a.md.json', 'longer key');
+    const { etag } = await store.put('releases/a.md', 'body');
+    expect(await headEtag(store, 'releases/a.md')).toBe(etag);
+    expect(await headEtag(store, 'releases/a')).toBeUndefined();
+    expect(await headEtag(store, 'releases/b.md')).toBeUndefined();
   });
 
   it('overwrites an object and reports the new ETag', async () => {

@@ -1,38 +1,23 @@
 import type { DigestRecipient, RosterShard, RosterSource } from '../../src/digest/types.js';
 import type { Release } from '../../src/release/types.js';
-import type { SiteConfig } from '../../src/site/config.js';
-import { nameBasedUrn } from '../../src/shared/text.js';
+import { makeRelease, TEST_SITE } from '../support/releases.js';
 
-export const SITE: SiteConfig = {
-  siteUrl: 'https://tiedotteet.example.fi',
-  title: 'Esimerkkilä',
-  defaultLang: 'fi',
-  timeZone: 'Europe/Helsinki',
-  feedLimit: 50,
-};
+export const SITE = TEST_SITE;
 
-export const FROM = 'Esimerkkilä <tiedotteet@example.fi>';
+export const FROM = { name: 'Esimerkkilä', address: 'tiedotteet@example.fi' };
 
-/** A release as the parser would give it. */
+/** A release `slug` published at `published`, titled and summarized after its slug. */
 export function release(slug: string, published: string, extra: Partial<Release> = {}): Release {
-  return {
-    id: nameBasedUrn(`tiedotteet.example.fi:${slug}.md`),
+  return makeRelease({
     sourcePath: `${slug}.md`,
-    slug,
     title: `Otsikko ${slug}`,
-    category: 'Tiedote',
-    categorySlug: 'tiedote',
-    lang: 'fi',
-    published: new Date(published),
-    tags: [],
     summary: `Tiivistelmä ${slug}.`,
-    contentHtml: '<p>Sisältö.</p>',
-    url: `${SITE.siteUrl}/releases/${slug}.html`,
+    published: new Date(published),
     ...extra,
-  };
+  });
 }
 
-/** A recipient with links that carry their id as the token. */
+/** A recipient whose links carry `tok-<id>` as the token. */
 export function recipient(id: string, extra: Partial<DigestRecipient> = {}): DigestRecipient {
   return {
     id,
@@ -41,7 +26,7 @@ export function recipient(id: string, extra: Partial<DigestRecipient> = {}): Dig
     categories: [],
     languages: [],
     unsubscribeUrl: `${SITE.siteUrl}/api/unsubscribe?token=tok-${id}`,
-    preferencesUrl: `${SITE.siteUrl}/api/manage?token=tok-${id}`,
+    preferencesUrl: `${SITE.siteUrl}/api/preferences?token=tok-${id}`,
     ...extra,
   };
 }

@@ -17,6 +17,8 @@ export class ConditionalStore implements ObjectStore {
   readonly requests = { get: 0, put: 0, delete: 0, list: 0, preconditionFailed: 0 };
   /** Runs before every put is checked; may change the store (a competing writer) or throw. */
   beforePut?: (key: string, options: PutOptions) => Promise<void> | void;
+  /** `false` behaves like s3rver: conditions ignored, last writer wins (shows what they prevent). */
+  enforceConditions = true;
   /** Runs before every get; may throw to simulate an outage. */
   beforeGet?: (key: string) => Promise<void> | void;
 
@@ -39,8 +41,9 @@ export class ConditionalStore implements ObjectStore {
     await new Promise((resolve) => setImmediate(resolve));
     const current = this.objects.get(key);
     if (
-      (options.ifNoneMatch === '*' && current !== undefined) ||
-      (options.ifMatch !== undefined && current?.etag !== options.ifMatch)
+      this.enforceConditions &&
+      ((options.ifNoneMatch === '*' && current !== undefined) ||
+        (options.ifMatch !== undefined && current?.etag !== options.ifMatch))
     ) {
       this.requests.preconditionFailed += 1;
       throw new PreconditionFailedError(key);
@@ -67,7 +70,12 @@ export class ConditionalStore implements ObjectStore {
     for (const key of keys) {
       const object = this.objects.get(key);
       if (object) {
-        yield { key, etag: object.etag, size: object.body.byteLength, lastModified: object.lastModified };
+        yield {
+          key,
+          etag: object.etag,
+          size: object.body.byteLength,
+          lastModified: object.lastModified,
+        };
       }
     }
   }

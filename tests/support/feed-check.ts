@@ -52,7 +52,7 @@ export interface ParsedFeed {
   entries: ParsedEntry[];
 }
 
-const FEEDPARSER_TO_JSON = String.raw`
+const FEEDPARSER_TO_JSON = `
 import calendar, datetime, json, sys
 import feedparser
 

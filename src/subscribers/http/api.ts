@@ -57,7 +57,7 @@ type Handler = (request: ApiRequest, context: Context) => Promise<ApiResponse>;
 interface Context {
   deps: SubscriptionsApiDeps;
   site: PageSite;
-  /** Language to answer in before anything better is known. */
+  /** Language to answer in; handlers refine it (lang field, subscriber) as they learn more. */
   lang: Lang;
 }
 
@@ -199,12 +199,11 @@ function token(request: ApiRequest): string {
 
 async function subscribe(request: ApiRequest, context: Context): Promise<ApiResponse> {
   const body = parseBody(request);
-  const explicitLang = langField(body.fields);
-  const lang = explicitLang ?? context.lang;
-  const local = { ...context, lang };
-  const neutral = () => subscribedResponse(body, local);
+  const lang = langField(body.fields) ?? context.lang;
+  context.lang = lang;
+  const neutral = () => subscribedResponse(body, context);
   // Bots fill every field; people never see this one. Answer as if all went well.
-  if ((body.fields.get('website') ?? '') !== '') {
+  if (body.fields.getAll('website').some((value) => value !== '')) {
     context.deps.log({ level: 'info', event: 'subscribe.honeypot' });
     return neutral();
   }
@@ -313,6 +312,7 @@ async function changePreferences(request: ApiRequest, context: Context): Promise
     if (body.kind === 'json') throw new HttpProblem(400, 'token');
     return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
   }
+  context.lang = subscriber.lang;
   const action = body.fields.get('action') ?? 'save';
   if (action === 'export') {
     const data = await exportSubscriberData(context.deps, subscriber);

@@ -1,0 +1,329 @@
+/**
+ * Builds every Lambda handler in functions/ the way `osls package` does (serverless-esbuild with
+ * serverless.yml's `custom.esbuild`), then reports each bundle's size, whether it carries mjml,
+ * and its module init time. `npm run bundle` prints the table; the benchmark runner calls
+ * {@link bundleAll}.
+ */
+import { execFile } from 'node:child_process';
+import { cp, readdir, readFile, stat } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { load } from 'js-yaml';
+
+const execFileAsync = promisify(execFile);
+
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** What one handler's bundle costs. */
+export interface BundleReport {
+  /** Handler file name without `.ts`, e.g. `publish-release`. */
+  name: string;
+  /** Absolute path of the written bundle, `<outDir>/<name>.mjs`. */
+  file: string;
+  bytes: number;
+  /** Whether any mjml package made it into the bundle. */
+  containsMjml: boolean;
+  /** Median of {@link initSamplesMs}. */
+  initMs: number;
+  /** Time to import the bundle in a fresh `node` process, one sample per process, in run order. */
+  initSamplesMs: number[];
+}
+
+export interface BundleAllOptions {
+  /** Folder of handler files; default `functions/`. */
+  functionsDir?: string;
+  /** Where bundles go; default `dist/functions/`. */
+  outDir?: string;
+  /** Fresh processes per bundle for the init time; default 5. */
+  runs?: number;
+  /** Also write `<name>.mjs.map`, for reading a production stack trace; default false. */
+  sourcemap?: boolean;
+}
+
+/** A bundle could not be built or failed while its module initialised. */
+export class BundleError extends Error {
+  override readonly name = 'BundleError';
+  constructor(
+    readonly functionName: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${functionName}: ${message}`, options);
+  }
+}
+
+/**
+ * Environment the bundles are imported with: every variable serverless.yml gives the functions,
+ * with harmless values. S3_ENDPOINT and SES_ENDPOINT stay unset, as on AWS.
+ */
+export const DUMMY_ENV: Readonly<Record<string, string>> = {
+  RELEASES_BUCKET: 'newsroom-bench-releases',
+  PUBLIC_BUCKET: 'newsroom-bench-public',
+  SITE_URL: 'https://tiedotteet.example.fi',
+  SITE_TITLE: 'Esimerkkikaupunki',
+  TIME_ZONE: 'Europe/Helsinki',
+  DEFAULT_LANG: 'fi',
+  FEED_LIMIT: '50',
+  MAIL_FROM: 'tiedotteet@example.fi',
+  STAFF_EMAIL: 'viestinta@example.fi',
+  TOKEN_SECRET: 'bench-0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab',
+  SES_SEND_RATE: '10',
+  IMMEDIATE_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/newsroom-bench-immediate',
+  DIGEST_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/newsroom-bench-digest',
+};
+
+// What the Lambda runtime itself provides; dummy credentials keep the SDK from probing for real ones.
+const RUNTIME_ENV: Readonly<Record<string, string>> = {
+  AWS_REGION: 'eu-north-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  NODE_ENV: 'production',
+};
+
+// serverless-esbuild's own settings, which it strips before calling esbuild (its dist/bundle.js).
+const PLUGIN_ONLY_KEYS = new Set([
+  'concurrency',
+  'zipConcurrency',
+  'exclude',
+  'nativeZip',
+  'packager',
+  'packagePath',
+  'watch',
+  'keepOutputDirectory',
+  'packagerOptions',
+  'installExtraArgs',
+  'outputFileExtension',
+  'outputBuildFolder',
+  'outputWorkFolder',
+  'nodeExternals',
+  'skipBuild',
+  'skipRebuild',
+  'skipBuildExcludeFns',
+  'stripEntryResolveExtensions',
+  'disposeContext',
+  'config',
+  'plugins',
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringList(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return items.filter((item): item is string => typeof item === 'string');
+}
+
+/**
+ * Turns serverless-esbuild settings (`custom.esbuild`) into the options it hands to esbuild:
+ * plugin-only keys dropped, `exclude` added to `external`, `outputFileExtension` as `outExtension`.
+ */
+export function toEsbuildOptions(config: Record<string, unknown>): BuildOptions {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!PLUGIN_ONLY_KEYS.has(key)) options[key] = value;
+  }
+  const exclude = stringList(config.exclude);
+  options.external = [...stringList(config.external), ...(exclude.includes('*') ? [] : exclude)];
+  const extension = config.outputFileExtension;
+  if (typeof extension === 'string' && extension !== '.js') {
+    options.outExtension = { '.js': extension };
+  }
+  return options as BuildOptions;
+}
+
+/**
+ * Folders serverless.yml packages next to the bundles (`functions.*.package.patterns`, each of the
+ * form `<folder>/**`), e.g. `templates` for the mail functions, which read it at cold start.
+ */
+export function readPackagedFolders(serverlessYml: string): string[] {
+  const config = load(serverlessYml);
+  const functions = isRecord(config) && isRecord(config.functions) ? config.functions : {};
+  const folders = new Set<string>();
+  for (const definition of Object.values(functions)) {
+    const packaging = isRecord(definition) ? definition.package : undefined;
+    for (const pattern of stringList(isRecord(packaging) ? packaging.patterns : undefined)) {
+      const folder = /^([\w.-]+(?:\/[\w.-]+)*)\/\*\*$/.exec(pattern)?.[1];
+      if (!folder) throw new Error(`Unsupported package pattern in serverless.yml: ${pattern}`);
+      folders.add(folder);
+    }
+  }
+  return [...folders].sort();
+}
+
+/** Reads `custom.esbuild` from serverless.yml text. */
+export function readServerlessEsbuildConfig(serverlessYml: string): Record<string, unknown> {
+  const config = load(serverlessYml);
+  const custom = isRecord(config) ? config.custom : undefined;
+  const esbuild = isRecord(custom) ? custom.esbuild : undefined;
+  if (!isRecord(esbuild)) {
+    throw new Error('serverless.yml has no custom.esbuild section');
+  }
+  return esbuild;
+}
+
+async function handlerNames(functionsDir: string): Promise<string[]> {
+  const files = await readdir(functionsDir);
+  return files
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.endsWith('.test.ts'))
+    .map((file) => basename(file, '.ts'))
+    .sort();
+}
+
+function mjmlIn(metafile: Metafile): boolean {
+  return Object.keys(metafile.inputs).some((input) => /node_modules\/mjml(-[^/]+)?\//.test(input));
+}
+
+// Node prints the offending source line first, which in a minified bundle is the whole bundle;
+// the error's own first lines say what went wrong.
+function errorSummary(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line.length <= 500);
+  const start = lines.findIndex((line) => /^[\w$.]*(Error|Exception)\b/.test(line));
+  return start === -1 ? lines.slice(-6).join('\n') : lines.slice(start, start + 4).join('\n');
+}
+
+async function measureInit(name: string, file: string, runs: number): Promise<number[]> {
+  // Only the import is timed, so process start-up and the child's own parsing stay out of it.
+  const script = [
+    'const started = performance.now();',
+    `await import(${JSON.stringify(pathToFileURL(file).href)});`,
+    'process.stdout.write(String(performance.now() - started));',
+    // A handler may open sockets or timers at init; the measurement is done regardless.
+    'process.exit(0);',
+  ].join('\n');
+  const samples: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    try {
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        ['--no-warnings', '--input-type=module', '--eval', script],
+        {
+          cwd: tmpdir(),
+          env: { PATH: process.env.PATH ?? '', ...RUNTIME_ENV, ...DUMMY_ENV },
+          timeout: 60_000,
+        },
+      );
+      samples.push(Number(stdout.trim()));
+    } catch (error) {
+      const stderr = (error as { stderr?: string }).stderr ?? '';
+      throw new BundleError(name, `module init failed: ${errorSummary(stderr) || String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+  return samples;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const upper = sorted[middle] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? upper) + upper) / 2;
+}
+
+/**
+ * Bundles each `functions/*.ts` separately with serverless.yml's esbuild options into
+ * `dist/functions/<name>.mjs` (with the folders the package ships beside it, e.g. `dist/templates/`),
+ * and measures each bundle's size, mjml content and median init time. Builds run in parallel;
+ * init measurements run one process at a time so they do not compete.
+ */
+export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleReport[]> {
+  const functionsDir = resolve(options.functionsDir ?? join(PROJECT_ROOT, 'functions'));
+  const outDir = resolve(options.outDir ?? join(PROJECT_ROOT, 'dist', 'functions'));
+  const runs = options.runs ?? 5;
+  const serverlessYml = await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8');
+  const esbuildOptions = toEsbuildOptions(readServerlessEsbuildConfig(serverlessYml));
+  const extension = esbuildOptions.outExtension?.['.js'] ?? '.js';
+
+  // Same layout as the package: <root>/functions/<name>.mjs beside <root>/templates/.
+  for (const folder of readPackagedFolders(serverlessYml)) {
+    await cp(join(PROJECT_ROOT, folder), join(outDir, '..', folder), { recursive: true });
+  }
+
+  const names = await handlerNames(functionsDir);
+  const built = await Promise.all(
+    names.map(async (name) => {
+      try {
+        const result = await build({
+          ...esbuildOptions,
+          entryPoints: [join(functionsDir, `${name}.ts`)],
+          outdir: outDir,
+          sourcemap: options.sourcemap ? 'external' : esbuildOptions.sourcemap,
+          metafile: true,
+          absWorkingDir: PROJECT_ROOT,
+          // Lets handlers outside the project (tests, experiments) resolve its dependencies.
+          nodePaths: [join(PROJECT_ROOT, 'node_modules')],
+          logLevel: 'silent',
+        });
+        return { name, file: join(outDir, `${name}${extension}`), metafile: result.metafile };
+      } catch (error) {
+        throw new BundleError(name, 'esbuild failed', { cause: error });
+      }
+    }),
+  );
+
+  const reports: BundleReport[] = [];
+  for (const { name, file, metafile } of built) {
+    const initSamplesMs = await measureInit(name, file, runs);
+    reports.push({
+      name,
+      file,
+      bytes: (await stat(file)).size,
+      containsMjml: mjmlIn(metafile),
+      initMs: median(initSamplesMs),
+      initSamplesMs,
+    });
+  }
+  return reports;
+}
+
+const FEED_FUNCTION = 'publish-release';
+const FEED_MAX_BYTES = 1_000_000;
+const FEED_MAX_INIT_MS = 150;
+
+/** The report as a plain-text table, with the feed function's budget checked underneath. */
+export function formatReports(reports: BundleReport[]): string {
+  const rows = reports.map((report) => [
+    report.name,
+    report.bytes.toLocaleString('en-US'),
+    report.containsMjml ? 'yes' : 'no',
+    report.initMs.toFixed(1),
+    report.initSamplesMs.map((sample) => sample.toFixed(0)).join(' '),
+  ]);
+  const header = ['function', 'bytes', 'mjml', 'init ms (median)', 'samples'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+  const lines = [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
+
+  const feed = reports.find((report) => report.name === FEED_FUNCTION);
+  if (feed) {
+    const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER BUDGET');
+    lines.push(
+      '',
+      `${FEED_FUNCTION}: size ${verdict(feed.bytes < FEED_MAX_BYTES)} (< 1 MB), ` +
+        `init ${verdict(feed.initMs < FEED_MAX_INIT_MS)} (< ${FEED_MAX_INIT_MS} ms), ` +
+        `mjml ${feed.containsMjml ? 'PRESENT' : 'absent'}`,
+    );
+  }
+  // Init times swing with machine load; say how busy the machine was.
+  const load = loadavg()[0] ?? 0;
+  lines.push(
+    `measured on Node ${process.versions.node} (Lambda runs nodejs22.x), ` +
+      `load average ${load.toFixed(1)} on ${availableParallelism()} cores`,
+  );
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const reports = await bundleAll({ sourcemap: process.argv.includes('--sourcemap') });
+  console.log(formatReports(reports));
+}

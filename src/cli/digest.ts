@@ -1,0 +1,132 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DirectoryReleaseSource } from '../digest/directory-releases.js';
+import { digestMailContent } from '../digest/message.js';
+import { personalize, prepareIssue, releasesFor } from '../digest/render.js';
+import { loadTemplateSource, VariantCache } from '../digest/templates.js';
+import type { DigestFrequency, DigestRecipient, Lang } from '../digest/types.js';
+import { composeMail, type Mailbox } from '../mail/compose.js';
+import { parseMailbox } from '../mail/mailbox.js';
+import { isLang } from '../subscribers/types.js';
+import {
+  parseCommandArgs,
+  parseInstantFlag,
+  parseSiteUrl,
+  requireFlag,
+  UsageError,
+} from './args.js';
+import { siteConfigFromEnv } from './site-options.js';
+
+export const DIGEST_USAGE =
+  'newsroom digest --releases DIR --out DIR --site-url URL --since ISO [--until ISO] [--lang fi|sv|en] [--frequency daily|weekly]';
+
+/** The address the preview is made out to. */
+export const PREVIEW_ADDRESS = 'subscriber@example.org';
+
+/**
+ * `newsroom digest`: the digest a subscriber of every category would get for the releases under
+ * `--releases` published in `(since, until]`, written as `digest.html`, `digest.txt` and
+ * `digest.eml` (the complete MIME message) into `--out`, through the same templates and code as
+ * the scheduled run. With nothing in the window it says so and writes nothing.
+ *
+ * @returns whether files were written.
+ */
+export async function runDigestPreview(
+  argv: string[],
+  io: { stdout: (line: string) => void; stderr: (line: string) => void },
+  clock: () => Date = () => new Date(),
+): Promise<boolean> {
+  const { values } = parseCommandArgs(argv, {
+    releases: { type: 'string' },
+    out: { type: 'string' },
+    'site-url': { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    lang: { type: 'string' },
+    frequency: { type: 'string' },
+  });
+  const releasesDir = requireFlag(values.releases, 'releases');
+  const outDir = requireFlag(values.out, 'out');
+  const siteUrl = parseSiteUrl(requireFlag(values['site-url'], 'site-url'));
+  const since = parseInstantFlag(requireFlag(values.since, 'since'), 'since');
+  const until = values.until === undefined ? clock() : parseInstantFlag(values.until, 'until');
+  if (until.getTime() <= since.getTime())
+    throw new UsageError('--until must be later than --since');
+  const site = siteConfigFromEnv(siteUrl);
+  const lang = parseLang(values.lang ?? (isLang(site.defaultLang) ? site.defaultLang : 'fi'));
+  const frequency = parseFrequency(values.frequency ?? 'daily');
+
+  const source = new DirectoryReleaseSource(releasesDir, site, (path, problem) =>
+    io.stderr(
+      `${path}: ${problem.line === undefined ? '' : `line ${problem.line}: `}${problem.message}`,
+    ),
+  );
+  const releases = await source.publishedBetween(since, until);
+  const window = `(${since.toISOString()}, ${until.toISOString()}]`;
+  if (releases.length === 0) {
+    io.stdout(`No release was published in ${window}: no digest, nothing written.`);
+    return false;
+  }
+  const variants = new VariantCache(await loadTemplateSource(), site);
+  const issue = prepareIssue(await variants.variant(frequency, lang), releases, site, until);
+  const recipient = previewRecipient(siteUrl, lang);
+  const mail = personalize(issue, recipient, releasesFor(recipient, releases));
+  const from = previewSender(process.env.MAIL_FROM, site.title, siteUrl);
+  const composed = await composeMail(
+    digestMailContent({
+      site,
+      from,
+      kind: frequency,
+      runId: `preview-${frequency}`,
+      recipient,
+      mail,
+      date: clock(),
+    }),
+  );
+  await mkdir(outDir, { recursive: true });
+  await Promise.all([
+    writeFile(join(outDir, 'digest.html'), mail.html),
+    writeFile(join(outDir, 'digest.txt'), mail.text),
+    writeFile(join(outDir, 'digest.eml'), composed.raw),
+  ]);
+  io.stdout(
+    `Wrote the ${frequency} digest (${lang}) of ${releases.length} release(s) published in ${window} ` +
+      `to ${outDir}/digest.html, digest.txt and digest.eml`,
+  );
+  return true;
+}
+
+function previewSender(configured: string | undefined, title: string, siteUrl: string): Mailbox {
+  const text = configured?.trim() || `${title} <noreply@${new URL(siteUrl).hostname}>`;
+  try {
+    const mailbox = parseMailbox(text);
+    return mailbox.name ? mailbox : { ...mailbox, name: title };
+  } catch (error) {
+    throw new UsageError(`MAIL_FROM: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function previewRecipient(siteUrl: string, lang: Lang): DigestRecipient {
+  return {
+    id: 'preview',
+    email: PREVIEW_ADDRESS,
+    lang,
+    categories: [],
+    languages: [],
+    unsubscribeUrl: `${siteUrl}/api/unsubscribe?token=preview`,
+    preferencesUrl: `${siteUrl}/api/preferences?token=preview`,
+  };
+}
+
+function parseLang(value: string): Lang {
+  if (!isLang(value)) throw new UsageError(`--lang must be fi, sv or en, got "${value}"`);
+  return value;
+}
+
+/** Parses `--frequency`. */
+export function parseFrequency(value: string): DigestFrequency {
+  if (value !== 'daily' && value !== 'weekly') {
+    throw new UsageError(`--frequency must be daily or weekly, got "${value}"`);
+  }
+  return value;
+}

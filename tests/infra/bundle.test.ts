@@ -1,0 +1,170 @@
+/**
+ * scripts/bundle.ts: the options it shares with serverless.yml, and real builds of stand-in
+ * handlers (written to a temporary folder, never to functions/).
+ */
+import { access, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  BundleError,
+  type BundleReport,
+  bundleAll,
+  DUMMY_ENV,
+  formatReports,
+  readPackagedFolders,
+  readServerlessEsbuildConfig,
+  toEsbuildOptions,
+} from '../../scripts/bundle.js';
+import { PROJECT_ROOT } from './template.js';
+
+const serverlessYml = await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8');
+
+describe('esbuild options', () => {
+  it('maps serverless-esbuild settings to what it hands esbuild', () => {
+    const options = toEsbuildOptions({
+      format: 'esm',
+      minify: true,
+      external: ['a'],
+      exclude: ['typescript'],
+      outputFileExtension: '.mjs',
+      packager: 'npm',
+      keepOutputDirectory: true,
+    });
+    expect(options).toEqual({
+      format: 'esm',
+      minify: true,
+      external: ['a', 'typescript'],
+      outExtension: { '.js': '.mjs' },
+    });
+    expect(toEsbuildOptions({ exclude: '*', outputFileExtension: '.js' })).toEqual({
+      external: [],
+    });
+  });
+
+  it('reads ESM, node22, minified, createRequire-bannered options from serverless.yml', () => {
+    const config = readServerlessEsbuildConfig(serverlessYml);
+    expect(config).toMatchObject({
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      outputFileExtension: '.mjs',
+      minify: true,
+      exclude: ['typescript'],
+      banner: { js: expect.stringMatching(/const require = \w+\(import\.meta\.url\)/) },
+    });
+    // The AWS SDK is bundled (pinned to package-lock.json), never left to the Lambda runtime.
+    expect(JSON.stringify(config)).not.toContain('@aws-sdk');
+    expect(() => readServerlessEsbuildConfig('service: x\n')).toThrow(/custom\.esbuild/);
+  });
+
+  it('ships the templates folder beside the bundles, and nothing it cannot mirror', () => {
+    expect(readPackagedFolders(serverlessYml)).toEqual(['templates']);
+    const odd = 'functions:\n  a:\n    package:\n      patterns: ["!templates/x.mjml"]\n';
+    expect(() => readPackagedFolders(odd)).toThrow(/Unsupported package pattern/);
+  });
+
+  it('imports bundles with exactly the variables serverless.yml gives the functions', () => {
+    const config = load(serverlessYml) as { provider: { environment: Record<string, unknown> } };
+    expect(Object.keys(DUMMY_ENV).sort()).toEqual(Object.keys(config.provider.environment).sort());
+  });
+});
+
+describe('bundleAll', () => {
+  let work: string;
+  let reports: BundleReport[];
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'newsroom-bundle-'));
+    const functionsDir = join(work, 'functions');
+    await mkdir(functionsDir);
+    // Fails at init unless the bundle runs with the functions' environment.
+    await writeFile(
+      join(functionsDir, 'feed-like.ts'),
+      [
+        "import MarkdownIt from 'markdown-it';",
+        "if (!process.env.RELEASES_BUCKET) throw new Error('RELEASES_BUCKET is not set');",
+        'const markdown = new MarkdownIt();',
+        "export const handler = async () => markdown.render('# Hei');",
+      ].join('\n'),
+    );
+    await writeFile(
+      join(functionsDir, 'mail-like.ts'),
+      [
+        "import mjml2html from 'mjml';",
+        'export const handler = async () =>',
+        "  (await mjml2html('<mjml><mj-body><mj-text>Hei</mj-text></mj-body></mjml>')).html;",
+      ].join('\n'),
+    );
+    await writeFile(join(functionsDir, 'types.d.ts'), 'export {};\n');
+    reports = await bundleAll({ functionsDir, outDir: join(work, 'dist', 'functions'), runs: 2 });
+  }, 120_000);
+
+  it('builds one ESM bundle per handler file, in name order', async () => {
+    expect(reports.map((report) => report.name)).toEqual(['feed-like', 'mail-like']);
+    for (const report of reports) {
+      expect(report.file).toBe(join(work, 'dist', 'functions', `${report.name}.mjs`));
+      expect(report.bytes).toBe((await stat(report.file)).size);
+      const code = await readFile(report.file, 'utf8');
+      expect(code.startsWith('import { createRequire')).toBe(true);
+      expect(code).toMatch(/export\s*\{[^}]*handler/);
+    }
+  });
+
+  it('tells which bundles carry mjml', () => {
+    const carriesMjml = Object.fromEntries(reports.map((r) => [r.name, r.containsMjml]));
+    expect(carriesMjml).toEqual({ 'feed-like': false, 'mail-like': true });
+    const sizes = Object.fromEntries(reports.map((r) => [r.name, r.bytes]));
+    expect(sizes['mail-like']).toBeGreaterThan(5 * (sizes['feed-like'] ?? 0));
+  });
+
+  it('samples init time once per fresh process and reports the median', () => {
+    for (const report of reports) {
+      expect(report.initSamplesMs).toHaveLength(2);
+      for (const sample of report.initSamplesMs) expect(sample).toBeGreaterThan(0);
+      const [a = 0, b = 0] = report.initSamplesMs;
+      expect(report.initMs).toBeCloseTo((a + b) / 2, 6);
+    }
+  });
+
+  it('puts the packaged folders where the bundles look for them', async () => {
+    await expect(
+      access(join(work, 'dist', 'templates', 'digest', 'digest.mjml')),
+    ).resolves.toBeUndefined();
+  });
+
+  it('prints a table with the feed budget line only when publish-release is there', () => {
+    const table = formatReports(reports);
+    expect(table).toMatch(/^function\s+bytes\s+mjml/);
+    expect(table).toContain('mail-like');
+    expect(table).not.toContain('publish-release:');
+    const feed: BundleReport = {
+      name: 'publish-release',
+      file: '/x/publish-release.mjs',
+      bytes: 1_200_000,
+      containsMjml: false,
+      initMs: 80,
+      initSamplesMs: [80],
+    };
+    expect(formatReports([feed])).toContain(
+      'publish-release: size OVER BUDGET (< 1 MB), init ok (< 150 ms), mjml absent',
+    );
+  });
+
+  it('names the function whose module fails at init', async () => {
+    const functionsDir = join(work, 'broken');
+    await mkdir(functionsDir);
+    await writeFile(
+      join(functionsDir, 'broken.ts'),
+      "throw new Error('BOOM_AT_INIT');\nexport const handler = () => 1;\n",
+    );
+    const failure = bundleAll({ functionsDir, outDir: join(work, 'broken-dist'), runs: 1 });
+    await expect(failure).rejects.toBeInstanceOf(BundleError);
+    await expect(failure).rejects.toMatchObject({
+      functionName: 'broken',
+      message: expect.stringMatching(/^broken: module init failed: Error: BOOM_AT_INIT/),
+    });
+  });
+});

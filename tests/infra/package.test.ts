@@ -1,0 +1,452 @@
+/**
+ * Packages the service once with `osls package` (offline, no AWS credentials) and checks the
+ * CloudFormation template against docs/architecture.md and the infrastructure brief.
+ *
+ * Needs every handler in functions/. To check the infrastructure before they exist, point
+ * NEWSROOM_FUNCTIONS_DIR at a folder of stand-in handlers (outside the project).
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  actionsOf,
+  type CfnTemplate,
+  findCycle,
+  type IamStatement,
+  idsOfType,
+  PROJECT_ROOT,
+  packageService,
+  REQUIRED_PARAMS,
+  resource,
+  roleStatements,
+} from './template.js';
+
+const FUNCTIONS = {
+  publishRelease: 'publish-release',
+  publishDue: 'publish-due',
+  reconcile: 'reconcile',
+  subscriptionsApi: 'subscriptions-api',
+  sesNotifications: 'ses-notifications',
+  sendDigest: 'send-digest',
+  sendImmediate: 'send-immediate',
+} as const;
+type FunctionKey = keyof typeof FUNCTIONS;
+
+const FEED_FUNCTIONS: FunctionKey[] = ['publishRelease', 'publishDue', 'reconcile'];
+const MAIL_FUNCTIONS: FunctionKey[] = ['sendDigest', 'sendImmediate', 'subscriptionsApi'];
+const ASYNC_FUNCTIONS: FunctionKey[] = [
+  'publishRelease',
+  'publishDue',
+  'reconcile',
+  'sendDigest',
+  'sesNotifications',
+];
+
+const capitalized = (key: string) => key.charAt(0).toUpperCase() + key.slice(1);
+const lambdaId = (key: FunctionKey) => `${capitalized(key)}LambdaFunction`;
+const roleId = (key: FunctionKey) => `${capitalized(key)}Role`;
+const logGroupId = (key: FunctionKey) => `${capitalized(key)}LogGroup`;
+
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not JS.
+const RELEASES_BUCKET_NAME = '${AWS::StackName}-releases-${AWS::AccountId}-${AWS::Region}';
+
+let template: CfnTemplate;
+
+beforeAll(async () => {
+  const functionsDir = process.env.NEWSROOM_FUNCTIONS_DIR ?? join(PROJECT_ROOT, 'functions');
+  const result = await packageService(functionsDir);
+  template = result.template;
+  console.info(
+    `osls package: ${result.seconds.toFixed(1)} s, ` +
+      `${Object.keys(template.Resources).length} resources`,
+  );
+}, 300_000);
+
+function properties(id: string): Record<string, unknown> {
+  return resource(template, id).Properties ?? {};
+}
+
+/** A statement's resources, each as JSON text, for "does it mention X" checks. */
+function resourceTexts(statement: IamStatement): string[] {
+  const list = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+  return list.map((item) => JSON.stringify(item));
+}
+
+describe('functions', () => {
+  it('runs every handler on nodejs22.x, arm64, with its own role', () => {
+    for (const [key, file] of Object.entries(FUNCTIONS) as [FunctionKey, string][]) {
+      expect(properties(lambdaId(key))).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: `functions/${file}.handler`,
+        Role: { 'Fn::GetAtt': [roleId(key), 'Arn'] },
+      });
+    }
+    expect(idsOfType(template, 'AWS::Lambda::Function')).toHaveLength(7);
+  });
+
+  it('reserves concurrency 1 for the functions that serialize state or digest runs', () => {
+    for (const key of ['publishRelease', 'publishDue', 'reconcile', 'sendDigest'] as const) {
+      expect(properties(lambdaId(key)).ReservedConcurrentExecutions).toBe(1);
+    }
+    expect(properties(lambdaId('subscriptionsApi')).ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('gives every function its own log group, kept 30 days', () => {
+    for (const key of Object.keys(FUNCTIONS) as FunctionKey[]) {
+      expect(properties(logGroupId(key)).RetentionInDays).toBe(30);
+      expect(resource(template, lambdaId(key)).DependsOn).toContain(logGroupId(key));
+      const logStatements = roleStatements(template, roleId(key)).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('logs:')),
+      );
+      expect(logStatements).toEqual([
+        expect.objectContaining({ Resource: { 'Fn::GetAtt': [logGroupId(key), 'Arn'] } }),
+      ]);
+    }
+  });
+
+  it('passes every variable of docs/architecture.md except the local-only endpoints', () => {
+    const expected = [
+      'RELEASES_BUCKET',
+      'PUBLIC_BUCKET',
+      'SITE_URL',
+      'SITE_TITLE',
+      'TIME_ZONE',
+      'DEFAULT_LANG',
+      'FEED_LIMIT',
+      'MAIL_FROM',
+      'STAFF_EMAIL',
+      'TOKEN_SECRET',
+      'SES_SEND_RATE',
+      'IMMEDIATE_QUEUE_URL',
+      'DIGEST_QUEUE_URL',
+    ];
+    for (const key of Object.keys(FUNCTIONS) as FunctionKey[]) {
+      const environment = properties(lambdaId(key)).Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(Object.keys(environment.Variables).sort()).toEqual([...expected].sort());
+      expect(environment.Variables).toMatchObject({
+        TIME_ZONE: 'Europe/Helsinki',
+        DEFAULT_LANG: 'fi',
+        FEED_LIMIT: '50',
+        MAIL_FROM: REQUIRED_PARAMS.mailFrom,
+        STAFF_EMAIL: REQUIRED_PARAMS.staffEmail,
+        RELEASES_BUCKET: { 'Fn::Sub': RELEASES_BUCKET_NAME },
+        // Resolved by CloudFormation at deploy time; the template never holds the secret.
+        TOKEN_SECRET: expect.stringMatching(
+          /^\{\{resolve:secretsmanager:newsroom\/test\/[^}]+\}\}$/,
+        ),
+      });
+    }
+  });
+});
+
+describe('buckets', () => {
+  const blocked = {
+    BlockPublicAcls: true,
+    BlockPublicPolicy: true,
+    IgnorePublicAcls: true,
+    RestrictPublicBuckets: true,
+  };
+
+  it('blocks all public access and encrypts both buckets', () => {
+    for (const id of ['ReleasesBucket', 'PublicBucket']) {
+      expect(properties(id).PublicAccessBlockConfiguration).toEqual(blocked);
+      expect(properties(id).BucketEncryption).toMatchObject({
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: expect.any(String) } },
+        ],
+      });
+    }
+  });
+
+  it('versions the releases bucket and expires noncurrent versions', () => {
+    expect(properties('ReleasesBucket').VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    const rules = (properties('ReleasesBucket').LifecycleConfiguration as { Rules: unknown[] })
+      .Rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Prefix: 'releases/',
+        Status: 'Enabled',
+        NoncurrentVersionExpiration: { NoncurrentDays: expect.any(Number) },
+      }),
+    );
+    expect(resource(template, 'ReleasesBucket')).toMatchObject({ DeletionPolicy: 'Retain' });
+  });
+
+  it('lets only CloudFront, through Origin Access Control, read the public bucket', () => {
+    const policy = properties('PublicBucketPolicy').PolicyDocument as {
+      Statement: Array<Record<string, unknown>>;
+    };
+    const allows = policy.Statement.filter((statement) => statement.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+      Condition: {
+        StringEquals: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+          'AWS:SourceArn': { 'Fn::Sub': expect.stringContaining('${SiteDistribution}') },
+        },
+      },
+    });
+
+    const distribution = properties('SiteDistribution').DistributionConfig as {
+      Origins: Array<Record<string, unknown>>;
+      DefaultCacheBehavior: Record<string, unknown>;
+      CacheBehaviors: Array<Record<string, unknown>>;
+    };
+    expect(distribution.Origins).toContainEqual(
+      expect.objectContaining({
+        DomainName: { 'Fn::GetAtt': ['PublicBucket', 'RegionalDomainName'] },
+        OriginAccessControlId: { 'Fn::GetAtt': ['SiteOriginAccessControl', 'Id'] },
+        S3OriginConfig: { OriginAccessIdentity: '' },
+      }),
+    );
+    expect(distribution.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(distribution.CacheBehaviors).toContainEqual(
+      expect.objectContaining({ PathPattern: '/api/*', TargetOriginId: 'api' }),
+    );
+  });
+
+  it('triggers publish-release for created and removed releases/*.md only', () => {
+    const configurations = (
+      properties('ReleasesBucket').NotificationConfiguration as {
+        LambdaConfigurations: Array<{ Event: string; Function: unknown; Filter: unknown }>;
+      }
+    ).LambdaConfigurations;
+    expect(configurations.map((configuration) => configuration.Event).sort()).toEqual([
+      's3:ObjectCreated:*',
+      's3:ObjectRemoved:*',
+    ]);
+    for (const configuration of configurations) {
+      expect(configuration.Function).toEqual({
+        'Fn::GetAtt': ['PublishReleaseLambdaFunction', 'Arn'],
+      });
+      expect(configuration.Filter).toEqual({
+        S3Key: {
+          Rules: [
+            { Name: 'prefix', Value: 'releases/' },
+            { Name: 'suffix', Value: '.md' },
+          ],
+        },
+      });
+    }
+    expect(properties('ReleasesBucket').BucketName).toEqual({ 'Fn::Sub': RELEASES_BUCKET_NAME });
+    expect(properties('PublishReleaseS3Permission')).toMatchObject({
+      Principal: 's3.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': ['PublishReleaseLambdaFunction', 'Arn'] },
+      SourceArn: { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${RELEASES_BUCKET_NAME}` },
+    });
+    expect(resource(template, 'ReleasesBucket').DependsOn).toContain('PublishReleaseS3Permission');
+  });
+
+  it('has no circular dependency between resources', () => {
+    expect(findCycle(template)).toBeUndefined();
+  });
+});
+
+describe('schedules', () => {
+  function schedulesOf(key: FunctionKey) {
+    return idsOfType(template, 'AWS::Scheduler::Schedule')
+      .map((id) => properties(id))
+      .filter(
+        (schedule) =>
+          JSON.stringify((schedule.Target as { Arn: unknown }).Arn) ===
+          JSON.stringify({ 'Fn::GetAtt': [lambdaId(key), 'Arn'] }),
+      )
+      .map((schedule) => ({
+        expression: schedule.ScheduleExpression,
+        timeZone: schedule.ScheduleExpressionTimezone,
+        input: (schedule.Target as { Input?: string }).Input,
+        role: (schedule.Target as { RoleArn: unknown }).RoleArn,
+      }));
+  }
+
+  it('runs everything on EventBridge Scheduler in Helsinki time, with its own role', () => {
+    const all = idsOfType(template, 'AWS::Scheduler::Schedule').map((id) => properties(id));
+    expect(all).toHaveLength(4);
+    for (const schedule of all) {
+      expect(schedule.ScheduleExpressionTimezone).toBe('Europe/Helsinki');
+      expect((schedule.Target as { RoleArn: unknown }).RoleArn).toEqual({
+        'Fn::GetAtt': ['SchedulerInvokeRole', 'Arn'],
+      });
+    }
+  });
+
+  it('publishes due releases every 5 minutes and reconciles nightly at 03:30', () => {
+    expect(schedulesOf('publishDue').map((schedule) => schedule.expression)).toEqual([
+      'rate(5 minutes)',
+    ]);
+    expect(schedulesOf('reconcile').map((schedule) => schedule.expression)).toEqual([
+      'cron(30 3 * * ? *)',
+    ]);
+  });
+
+  it('sends the daily digest at 08:00 and the weekly one on Mondays at 08:00', () => {
+    const digests = schedulesOf('sendDigest').map((schedule) => ({
+      expression: schedule.expression,
+      input: JSON.parse(schedule.input ?? '{}'),
+    }));
+    expect(digests).toEqual(
+      expect.arrayContaining([
+        { expression: 'cron(0 8 * * ? *)', input: { frequency: 'daily' } },
+        { expression: 'cron(0 8 ? * MON *)', input: { frequency: 'weekly' } },
+      ]),
+    );
+    expect(digests).toHaveLength(2);
+  });
+
+  it('lets the scheduler invoke only the scheduled functions', () => {
+    const invoked = roleStatements(template, 'SchedulerInvokeRole').flatMap(resourceTexts);
+    expect(invoked.sort()).toEqual(
+      (['publishDue', 'reconcile', 'sendDigest'] as const)
+        .map((key) => JSON.stringify({ 'Fn::GetAtt': [lambdaId(key), 'Arn'] }))
+        .sort(),
+    );
+  });
+});
+
+describe('least privilege', () => {
+  it('keeps the feed functions away from SES, subscribers/ and digests/', () => {
+    for (const key of FEED_FUNCTIONS) {
+      const statements = roleStatements(template, roleId(key));
+      for (const statement of statements) {
+        for (const action of actionsOf(statement)) {
+          expect(action).not.toMatch(/^(ses:|\*$|s3:\*$)/);
+        }
+        expect(JSON.stringify(statement)).not.toMatch(/subscribers\/|digests\//);
+      }
+      expect(JSON.stringify(statements)).toContain('sqs:SendMessage');
+    }
+  });
+
+  it('gives the mail functions no access at all to the public bucket', () => {
+    for (const key of MAIL_FUNCTIONS) {
+      for (const statement of roleStatements(template, roleId(key))) {
+        expect(JSON.stringify(statement)).not.toContain('PublicBucket');
+        expect(actionsOf(statement)).not.toContain('s3:*');
+      }
+    }
+  });
+
+  it('lets the mail functions send raw mail only from MAIL_FROM', () => {
+    for (const key of MAIL_FUNCTIONS) {
+      const ses = roleStatements(template, roleId(key)).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('ses:')),
+      );
+      expect(ses).toHaveLength(1);
+      expect(actionsOf(ses[0] as IamStatement)).toEqual(['ses:SendRawEmail']);
+      expect(ses[0]?.Condition).toEqual({
+        StringEquals: { 'ses:FromAddress': REQUIRED_PARAMS.mailFrom },
+      });
+    }
+  });
+
+  it('confines ses-notifications to subscribers/', () => {
+    const statements = roleStatements(template, 'SesNotificationsRole');
+    for (const statement of statements) {
+      for (const action of actionsOf(statement)) expect(action).not.toMatch(/^ses:/);
+      if (actionsOf(statement).some((action) => action.startsWith('s3:'))) {
+        const text = JSON.stringify(statement);
+        expect(text).toContain('subscribers/');
+        expect(text).not.toMatch(/(releases|state|reports|digests)\//);
+      }
+    }
+  });
+
+  it('addresses the releases bucket by the same name everywhere', () => {
+    const s3Arns = Object.keys(FUNCTIONS)
+      .flatMap((key) => roleStatements(template, roleId(key as FunctionKey)))
+      .filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')))
+      .flatMap(resourceTexts)
+      .filter((text) => text.includes(':s3:::'));
+    expect(s3Arns.length).toBeGreaterThan(0);
+    for (const arn of s3Arns) expect(arn).toContain(RELEASES_BUCKET_NAME);
+  });
+});
+
+describe('queues and failures', () => {
+  it('gives both work queues a dead-letter queue', () => {
+    for (const [queue, deadLetters] of [
+      ['ImmediateQueue', 'ImmediateDeadLetterQueue'],
+      ['DigestQueue', 'DigestDeadLetterQueue'],
+    ] as const) {
+      expect(properties(queue).RedrivePolicy).toMatchObject({
+        deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters, 'Arn'] },
+        maxReceiveCount: expect.any(Number),
+      });
+      expect(resource(template, deadLetters).Type).toBe('AWS::SQS::Queue');
+    }
+  });
+
+  it('sends failed asynchronous invocations to the failure queue, which the roles may write', () => {
+    for (const key of ASYNC_FUNCTIONS) {
+      const config = idsOfType(template, 'AWS::Lambda::EventInvokeConfig')
+        .map((id) => properties(id))
+        .find(
+          (props) => JSON.stringify(props.FunctionName) === JSON.stringify({ Ref: lambdaId(key) }),
+        );
+      expect(config, key).toMatchObject({
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] } },
+        },
+      });
+      expect(roleStatements(template, roleId(key))).toContainEqual(
+        expect.objectContaining({
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] },
+        }),
+      );
+    }
+  });
+
+  it('feeds send-immediate from the immediate queue and send-digest from its continuation queue', () => {
+    const mappings = idsOfType(template, 'AWS::Lambda::EventSourceMapping').map((id) =>
+      properties(id),
+    );
+    expect(mappings).toContainEqual(
+      expect.objectContaining({
+        EventSourceArn: { 'Fn::GetAtt': ['ImmediateQueue', 'Arn'] },
+        FunctionName: { 'Fn::GetAtt': ['SendImmediateLambdaFunction', 'Arn'] },
+        ScalingConfig: { MaximumConcurrency: 2 },
+      }),
+    );
+    expect(mappings).toContainEqual(
+      expect.objectContaining({
+        EventSourceArn: { 'Fn::GetAtt': ['DigestQueue', 'Arn'] },
+        FunctionName: { 'Fn::GetAtt': ['SendDigestLambdaFunction', 'Arn'] },
+      }),
+    );
+  });
+
+  it('subscribes ses-notifications to the SES topic, which SES may publish to', () => {
+    expect(
+      idsOfType(template, 'AWS::SNS::Subscription').map((id) => properties(id)),
+    ).toContainEqual(
+      expect.objectContaining({
+        TopicArn: { Ref: 'SesNotificationsTopic' },
+        Protocol: 'lambda',
+        Endpoint: { 'Fn::GetAtt': ['SesNotificationsLambdaFunction', 'Arn'] },
+      }),
+    );
+    expect(JSON.stringify(properties('SesNotificationsTopicPolicy'))).toContain(
+      'ses.amazonaws.com',
+    );
+  });
+});
+
+describe('HTTP API', () => {
+  it('routes /api/* to subscriptions-api with throttling', () => {
+    expect(
+      idsOfType(template, 'AWS::ApiGatewayV2::Route').map((id) => properties(id).RouteKey),
+    ).toEqual(['ANY /api/{proxy+}']);
+    expect(properties('HttpApiIntegrationSubscriptionsApi').IntegrationUri).toEqual({
+      'Fn::GetAtt': ['SubscriptionsApiLambdaFunction', 'Arn'],
+    });
+    expect(properties('HttpApiStage').DefaultRouteSettings).toMatchObject({
+      ThrottlingBurstLimit: 20,
+      ThrottlingRateLimit: 10,
+    });
+  });
+});

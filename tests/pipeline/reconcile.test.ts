@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcile } from '../../src/pipeline/reconcile.js';
+import { recordKey, SITE_INDEX_KEY } from '../../src/pipeline/state-keys.js';
+import { windowKey } from '../../src/pipeline/windows.js';
+import { type LocalS3, startTestS3 } from '../support/s3.js';
+import { expectMatchesFullBuild, releaseText, snapshot, testPipeline, text } from './harness.js';
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startTestS3();
+});
+afterAll(async () => {
+  await s3?.stop();
+});
+
+describe('reconcile', () => {
+  it('repairs a lost record, a release added or deleted without an event, and tampered files', async () => {
+    const t = await testPipeline(s3);
+    await t.upload('releases/a.md', releaseText('A', '2025-01-01 10:00'));
+    await t.upload('releases/b.md', releaseText('B', '2025-02-01 10:00', { slug: 'bee' }));
+    await t.upload('releases/c.md', releaseText('C', '2024-03-01 10:00', { type: 'Blogi' }));
+    // Drift: a state record lost, a file added and one deleted with no event, public files edited.
+    await t.bucket.delete(recordKey('releases/b.md'));
+    await t.bucket.put('releases/d.md', releaseText('D', '2025-04-01 10:00', { lang: 'sv' }));
+    await t.bucket.delete('releases/c.md');
+    await t.publicSite.put('feeds/rss.xml', 'broken');
+    await t.publicSite.put('releases/ghost.html', '<p>nobody</p>');
+    await t.publicSite.put('robots.txt', 'User-agent: *\n');
+
+    const report = await reconcile(t.deps);
+    expect(report.resynced).toEqual(
+      expect.arrayContaining([
+        { key: 'releases/b.md', reason: 'no record' },
+        { key: 'releases/d.md', reason: 'no record' },
+        { key: 'releases/c.md', reason: 'source gone without an event' },
+      ]),
+    );
+    expect(report.publicFiles.deleted).toContain('releases/ghost.html');
+    expect(await text(t.publicSite, 'robots.txt')).toBe('User-agent: *\n');
+    await t.publicSite.delete('robots.txt');
+    // The record came back with the slug B claimed at first publication.
+    expect(await text(t.publicSite, 'releases/bee.html')).toContain('<h1>B</h1>');
+    expect(await text(t.publicSite, 'releases/d.html')).toContain('<h1>D</h1>');
+    expect(await t.publicSite.get('releases/c.html')).toBeUndefined();
+    expect(await text(t.publicSite, 'feeds/rss.xml')).toContain('<rss');
+    await expectMatchesFullBuild(t);
+
+    const again = await reconcile(t.deps);
+    expect(again).toMatchObject({
+      resynced: [],
+      windowsRebuilt: [],
+      siteIndexRebuilt: false,
+      orphanClaims: [],
+      publicFiles: { written: [], deleted: [] },
+    });
+  });
+
+  it('rebuilds a window and a site index that drifted, so later changes stay right', async () => {
+    const t = await testPipeline(s3, { site: { ...(await import('./harness.js')).SITE, feedLimit: 2 } });
+    for (let i = 0; i < 6; i += 1) {
+      await t.upload(`releases/t-${i}.md`, releaseText(`T ${i}`, `2025-0${i + 1}-01 10:00`, { type: 'Blogi' }));
+    }
+    const blogi = windowKey({ kind: 'category', categorySlug: 'blogi' });
+    const window = JSON.parse((await text(t.bucket, blogi)) ?? '{}');
+    window.entries.splice(1, 1);
+    await t.bucket.put(blogi, JSON.stringify(window));
+    await t.bucket.put(SITE_INDEX_KEY, JSON.stringify({ version: 1, categories: [], langs: [], years: [] }));
+    await t.bucket.put('state/slugs/orpo.json', JSON.stringify({ key: 'releases/poissa.md' }));
+
+    const report = await reconcile(t.deps);
+    expect(report.windowsRebuilt).toEqual([blogi]);
+    expect(report.siteIndexRebuilt).toBe(true);
+    expect(report.orphanClaims).toEqual(['orpo']);
+    expect(JSON.parse((await text(t.bucket, SITE_INDEX_KEY)) ?? '{}')).toEqual({
+      version: 1,
+      categories: [{ slug: 'blogi', name: 'Blogi' }],
+      langs: ['fi'],
+      years: [2025],
+    });
+    await expectMatchesFullBuild(t);
+    for (let i = 5; i >= 2; i -= 1) await t.remove(`releases/t-${i}.md`);
+    await expectMatchesFullBuild(t);
+    expect([...(await snapshot(t.publicSite, 'releases/')).keys()]).toEqual([
+      'releases/t-0.html',
+      'releases/t-1.html',
+    ]);
+  });
+});

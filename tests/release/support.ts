@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { type ParseOptions, parseRelease } from '../../src/release/parse.js';
+import type { Release, ReleaseProblem } from '../../src/release/types.js';
+
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'releases');
+
+export const OPTIONS: ParseOptions = {
+  siteUrl: 'https://tiedotteet.example.fi',
+  defaultLang: 'fi',
+  timeZone: 'Europe/Helsinki',
+};
+
+/** The bytes of a fixture file under tests/fixtures/releases/. */
+export function fixture(path: string): Uint8Array {
+  return readFileSync(join(FIXTURES, path));
+}
+
+function toBytes(input: string | Uint8Array): Uint8Array {
+  return typeof input === 'string' ? new TextEncoder().encode(input) : input;
+}
+
+/** Parses and insists on a release. */
+export function parseOk(
+  input: string | Uint8Array,
+  path = 'tiedote.md',
+  options: ParseOptions = OPTIONS,
+): Release {
+  const result = parseRelease(path, toBytes(input), options);
+  if (!result.ok) {
+    throw new Error(`expected a release, got: ${JSON.stringify(result.problem)}`);
+  }
+  return result.release;
+}
+
+/** Parses and insists on a problem. */
+export function parseProblem(
+  input: string | Uint8Array,
+  path = 'tiedote.md',
+  options: ParseOptions = OPTIONS,
+): ReleaseProblem {
+  const result = parseRelease(path, toBytes(input), options);
+  if (result.ok) throw new Error(`expected a problem, got release "${result.release.title}"`);
+  expect(result.problem.path).toBe(path);
+  expect(result.problem.message.length).toBeGreaterThan(0);
+  return result.problem;
+}
+
+/** A release with front matter built from `fields` (YAML lines) and a body. */
+export function withFrontMatter(fields: string, body = 'Teksti.'): string {
+  return `---\n${fields.trim()}\n---\n\n${body}\n`;
+}

@@ -1,0 +1,62 @@
+import type { RetryPolicy } from '../../src/subscribers/json-object.js';
+import { deriveSubscriberKeys } from '../../src/subscribers/keys.js';
+import type { LogEntry } from '../../src/subscribers/log.js';
+import type { SendConfirmation, Subscriber } from '../../src/subscribers/types.js';
+
+export const SECRET = 'a-test-secret-of-at-least-32-bytes-0123456789';
+export const keys = deriveSubscriberKeys(SECRET);
+
+/** Fast retries for tests that stage many lost races. */
+export const FAST_RETRY: RetryPolicy = {
+  maxAttempts: 60,
+  baseDelayMs: 1,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+/** A settable clock. */
+export function testClock(start = '2025-03-01T10:00:00Z') {
+  let now = new Date(start);
+  const clock = () => new Date(now);
+  return Object.assign(clock, {
+    advance(ms: number) {
+      now = new Date(now.getTime() + ms);
+    },
+  });
+}
+
+/** Records confirmation requests instead of mailing them. */
+export function confirmationRecorder() {
+  const sent: Parameters<SendConfirmation>[0][] = [];
+  const send: SendConfirmation = async (request) => {
+    sent.push(request);
+  };
+  return { sent, send };
+}
+
+/** Collects log entries. */
+export function logRecorder() {
+  const entries: LogEntry[] = [];
+  return { entries, log: (entry: LogEntry) => entries.push(entry) };
+}
+
+/** A subscriber record with the given address hash and id. */
+export function subscriber(id: string, address: string, addressHash: string): Subscriber {
+  return {
+    id,
+    address,
+    addressHash,
+    lang: 'fi',
+    categories: [],
+    frequency: 'daily',
+    consent: {
+      requestedAt: '2025-01-01T00:00:00.000Z',
+      ip: '192.0.2.1',
+      userAgent: 'test',
+      channel: 'html-form',
+      lang: 'fi',
+      confirmedAt: '2025-01-01T00:05:00.000Z',
+    },
+    updatedAt: '2025-01-01T00:05:00.000Z',
+  };
+}
