@@ -263,7 +263,9 @@ export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleR
         });
         return { name, file: join(outDir, `${name}${extension}`), metafile: result.metafile };
       } catch (error) {
-        throw new BundleError(name, 'esbuild failed', { cause: error });
+        const reason =
+          error instanceof Error ? error.message.split('\n').slice(0, 4).join(' ') : '';
+        throw new BundleError(name, `esbuild failed: ${reason}`, { cause: error });
       }
     }),
   );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { composeMail, type Mailbox } from '../mail/compose.js';
 import type { Release } from '../release/types.js';
 import type { Clock, Mailer, ObjectStore } from '../shared/ports.js';
+import { shortHash } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
 import { LeaseLostError, RunLease } from './lease.js';
 import { type ComposeMail, digestMailContent } from './message.js';
@@ -124,7 +125,8 @@ export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<Del
     return { ...result, status: 'busy' as const, retryAfterMs };
   }
   const lease = attempt.lease;
-  const writer = owner.slice(0, 12);
+  // Each invocation writes its records under its own name, so writers never overwrite each other.
+  const writer = shortHash(owner, 12);
   const shards: OpenShard[] = [];
   const completions: Promise<void>[] = [];
   // A shard is finished when its last recipient has been dealt with and its records are stored;
@@ -161,20 +163,26 @@ export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<Del
       complete(shard);
     }
   }
+  let stop: Stop | undefined;
+  let failure: unknown;
   try {
-    const stop = await new Sender(job, deps, lease, result).run(work(), complete);
-    const settled = await Promise.allSettled([
-      ...completions,
-      ...shards.map((shard) => shard.checkpointer.flush()),
-    ]);
-    result.checkpointWrites = shards.reduce((sum, shard) => sum + shard.checkpointer.writes, 0);
-    const failed = settled.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
+    stop = await new Sender(job, deps, lease, result).run(work(), complete);
+  } catch (error) {
+    failure = error;
+  }
+  // Whatever happened, what SES accepted gets recorded before this invocation lets go.
+  const settled = await Promise.allSettled([
+    ...completions,
+    ...shards.map((shard) => shard.checkpointer.flush()),
+  ]);
+  result.checkpointWrites = shards.reduce((sum, shard) => sum + shard.checkpointer.writes, 0);
+  failure ??= settled.find((outcome) => outcome.status === 'rejected')?.reason;
+  try {
+    if (failure !== undefined) throw failure;
     if (stop) {
-      await releaseQuietly(lease);
       return {
         ...result,
-        status: 'paused' as const,
+        status: 'paused',
         reason: stop.reason,
         retryAfterMs:
           stop.reason === 'quota' ? QUOTA_RETRY_MS : stop.reason === 'time' ? 0 : 30_000,
@@ -185,11 +193,10 @@ export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<Del
       sent: result.sent,
       rejected: result.rejected,
     });
-    await releaseQuietly(lease);
     return { ...result, cursor: undefined };
-  } catch (error) {
-    await releaseQuietly(lease);
-    throw error;
+  } finally {
+    // Losing the lease at the end costs nothing: whoever holds it resumes from the records.
+    await lease.release().catch(() => undefined);
   }
 }
 
@@ -222,11 +229,6 @@ function countStatus(
   let count = 0;
   for (const record of records.values()) if (record.status === status) count += 1;
   return count;
-}
-
-async function releaseQuietly(lease: RunLease): Promise<void> {
-  // Losing the lease at the end costs nothing: whoever holds it resumes from the records.
-  await lease.release().catch(() => undefined);
 }
 
 /** The per-invocation sending state shared by every shard. */

@@ -20,7 +20,7 @@ export const realTimer: Timer = {
 export class TokenBucket {
   #next = Number.NEGATIVE_INFINITY;
   readonly #interval: number;
-  /** The last `floor(rate)` reserved slots, oldest first, for the one-second cap. */
+  /** When the last `floor(rate)` messages leave, oldest first, for the one-second cap. */
   readonly #recent: number[] = [];
   readonly #perSecond: number;
 
@@ -42,7 +42,8 @@ export class TokenBucket {
     if (this.#perSecond >= 1 && this.#recent.length === this.#perSecond) {
       at = Math.max(at, (this.#recent.shift() ?? at) + 1000);
     }
-    if (this.#perSecond >= 1) this.#recent.push(at);
+    // The cap counts when messages really leave: a caught-up slot leaves now, not in the past.
+    if (this.#perSecond >= 1) this.#recent.push(Math.max(at, now));
     this.#next = at + this.#interval;
     if (at > now) await this.timer.sleep(at - now);
   }

@@ -30,7 +30,7 @@ export interface PreparedIssue {
   site: SiteConfig;
   /** Every release of the run, newest first. */
   releases: readonly Release[];
-  /** The slot the run is for, formatted in this language (subject, intro). */
+  /** The slot the run is for, formatted in this language (subject, period). */
   dateLabel: string;
   items: ReadonlyMap<string, RenderedItem>;
   categoryNames: ReadonlyMap<string, string>;
@@ -114,12 +114,8 @@ export function personalize(
     itemsText += item.text;
   }
   const count = releases.length;
-  const countLabel = formatString(
-    count === 1 ? (strings['count.one'] ?? '') : (strings['count.many'] ?? ''),
-    {
-      count: String(count),
-    },
-  );
+  const countTemplate = count === 1 ? strings['count.one'] : strings['count.many'];
+  const countLabel = formatString(countTemplate ?? '', { count: String(count) });
   const first = sorted[0];
   const subject = formatString(strings[`subject.${kind}`] ?? '', {
     city: issue.site.title,
@@ -130,7 +126,7 @@ export function personalize(
   const values = {
     subject,
     preheader: preheader(kind, countLabel, shown),
-    intro: formatString(strings[`intro.${kind}`] ?? '', { date: issue.dateLabel }),
+    period: issue.dateLabel,
     count: countLabel,
     more: hidden > 0 ? formatString(strings.more ?? '', { site: issue.site.siteUrl }) : '',
     why: formatString(strings.why ?? '', {
@@ -144,7 +140,8 @@ export function personalize(
   return {
     subject,
     html: html.shell.fill({ ...values, items: itemsHtml }),
-    text: text.shell.fill({ ...values, items: itemsText }),
+    // An empty slot (no "more releases" line) leaves a run of blank lines behind.
+    text: text.shell.fill({ ...values, items: itemsText }).replace(/\n{3,}/g, '\n\n'),
   };
 }
 

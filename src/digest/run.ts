@@ -26,6 +26,11 @@ export interface DigestRunOptions extends MailRunOptions {
   /** The instant the run is for (the scheduled time); default now. A late run keeps its slot. */
   at?: Date;
   schedule?: DigestSchedule;
+  /**
+   * An explicit window instead of the scheduled one (the local stack's demo run, backfills); its
+   * `runId` must be deterministic too, or a rerun sends again.
+   */
+  window?: DigestWindow;
 }
 
 /** What a digest run did: `nothing-new` when no release became public in its window. */
@@ -45,11 +50,13 @@ export type DigestRunResult =
  * for the same slot resumes or does nothing; see {@link deliver} for the guarantees.
  */
 export async function runDigest(options: DigestRunOptions): Promise<DigestRunResult> {
-  const window = digestWindow(
-    options.frequency,
-    options.at ?? options.clock(),
-    options.schedule ?? DEFAULT_SCHEDULE,
-  );
+  const window =
+    options.window ??
+    digestWindow(
+      options.frequency,
+      options.at ?? options.clock(),
+      options.schedule ?? DEFAULT_SCHEDULE,
+    );
   const releases = await options.releases.publishedBetween(window.since, window.until);
   if (releases.length === 0) {
     return { runId: window.runId, status: 'nothing-new', window, releases: 0 };

@@ -94,6 +94,7 @@ export async function deriveFromRecord(
         docKey,
         (current) => {
           const next = placeInYear(current ?? emptyYear(year), key, publicRelease, ctx.timeZone);
+          if (current === undefined && next.entries.length === 0) return UNCHANGED;
           return sameJson(next, current) ? UNCHANGED : next;
         },
         ctx.update,

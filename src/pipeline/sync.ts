@@ -140,17 +140,21 @@ export async function syncRelease(
 
 /** The derived-state settings for this site. */
 export function deriveContext(deps: PipelineDeps, now: Date): DeriveContext {
-  // The `all` window also feeds the front page, which lists INDEX_LIMIT releases.
-  const shown = (scope: ScopeRef) =>
-    scope.kind === 'all' ? Math.max(deps.site.feedLimit, INDEX_LIMIT) : deps.site.feedLimit;
   return {
     state: deps.bucket,
     timeZone: deps.site.timeZone,
-    shown,
-    capacity: (scope) => windowCapacity(shown(scope)),
+    ...windowLimits(deps.site),
     now,
     update: deps.update,
   };
+}
+
+/** How many releases each scope shows, and how many its window keeps. */
+export function windowLimits(site: Pick<SiteConfig, 'feedLimit'>) {
+  // The `all` window also feeds the front page, which lists INDEX_LIMIT releases.
+  const shown = (scope: ScopeRef) =>
+    scope.kind === 'all' ? Math.max(site.feedLimit, INDEX_LIMIT) : site.feedLimit;
+  return { shown, capacity: (scope: ScopeRef) => windowCapacity(shown(scope)) };
 }
 
 async function handleReport(

@@ -12,6 +12,8 @@ export interface FrontMatterFields {
   summary?: string;
   tags?: string[];
   image?: string;
+  /** Plain-text description of `image`. */
+  image_alt?: string;
   slug?: string;
 }
 
@@ -29,7 +31,16 @@ export interface SplitRelease {
   bodyLineOffset: number;
 }
 
-const TEXT_FIELDS = ['title', 'type', 'lang', 'author', 'summary', 'image', 'slug'] as const;
+const TEXT_FIELDS = [
+  'title',
+  'type',
+  'lang',
+  'author',
+  'summary',
+  'image',
+  'image_alt',
+  'slug',
+] as const;
 const DATE_FIELDS = ['date', 'updated'] as const;
 const FENCE = /^---[ \t]*$/;
 const CLOSING_FENCE = /^(?:---|\.\.\.)[ \t]*$/;

@@ -63,64 +63,44 @@ export function readLead(
   const lead: ReleaseLead = { bodyTokens: tokens };
   let next = 0;
   // A thematic break above everything (a stray `---`) means nothing; the lead starts after it.
-  for (
-    let block = blocks[next];
-    block && tokens[block.start]?.type === 'hr';
-    block = blocks[next]
-  ) {
+  for (let block = blocks[0]; isBlock(tokens, block, 'hr'); block = blocks[++next]) {
     removed.add(block);
-    next++;
   }
 
-  const first = blocks[next];
-  const second = blocks[next + 1];
-  if (
-    first &&
-    second &&
-    isBlock(tokens, first, 'paragraph') &&
-    isBlock(tokens, second, 'heading')
-  ) {
-    const children = inlineChildren(tokens, first);
-    if (isWholeEmphasis(children)) {
-      const kicker = inlinePlainText(children);
-      if (kicker !== '') lead.kicker = kicker;
-      removed.add(first);
-      next++;
-    }
+  const kickerBlock = blocks[next];
+  if (isKicker(tokens, kickerBlock, blocks[next + 1])) {
+    const kicker = inlinePlainText(inlineChildren(tokens, kickerBlock));
+    if (kicker !== '') lead.kicker = kicker;
+    removed.add(kickerBlock);
+    next++;
   }
 
   const heading = blocks[next];
-  const hasLeadHeading = heading !== undefined && isBlock(tokens, heading, 'heading');
-  if (heading && hasLeadHeading) {
+  const hasLeadHeading = isBlock(tokens, heading, 'heading');
+  if (hasLeadHeading) {
     lead.headingTitle = inlinePlainText(inlineChildren(tokens, heading));
     next++;
-  }
-
-  const typeDate = blocks[next];
-  if (typeDate && isBlock(tokens, typeDate, 'paragraph')) {
-    const line = readTypeDateLine(inlineChildren(tokens, typeDate));
-    if (line !== undefined) {
-      if (line.type !== undefined && line.type !== '') lead.type = line.type;
-      lead.date = {
-        text: line.date,
-        line: (tokens[typeDate.start]?.map?.[0] ?? 0) + lineOffset + 1,
-      };
-      removed.add(typeDate);
-    }
-  }
-
-  if (heading && hasLeadHeading) {
-    const isTitle =
-      frontMatterTitle === undefined ||
-      lead.kicker !== undefined ||
-      lead.date !== undefined ||
-      sameText(frontMatterTitle, lead.headingTitle ?? '');
-    if (isTitle) removed.add(heading);
   } else {
-    const firstHeading = tokens.findIndex((token) => token.type === 'heading_open');
-    const inline = tokens[firstHeading + 1];
-    if (firstHeading !== -1 && inline) lead.headingTitle = inlinePlainText(inline.children ?? []);
+    lead.headingTitle = firstHeadingText(tokens);
   }
+
+  const typeDateBlock = blocks[next];
+  const typeDate = isBlock(tokens, typeDateBlock, 'paragraph')
+    ? readTypeDateLine(inlineChildren(tokens, typeDateBlock))
+    : undefined;
+  if (typeDateBlock && typeDate) {
+    if (typeDate.type !== undefined && typeDate.type !== '') lead.type = typeDate.type;
+    const line = (tokens[typeDateBlock.start]?.map?.[0] ?? 0) + lineOffset + 1;
+    lead.date = { text: typeDate.date, line };
+    removed.add(typeDateBlock);
+  }
+
+  const headingIsTitle =
+    frontMatterTitle === undefined ||
+    lead.kicker !== undefined ||
+    lead.date !== undefined ||
+    sameText(frontMatterTitle, lead.headingTitle ?? '');
+  if (hasLeadHeading && headingIsTitle) removed.add(heading);
 
   if (removed.size > 0) {
     lead.bodyTokens = blocks
@@ -149,8 +129,32 @@ function topLevelBlocks(tokens: readonly Token[]): Block[] {
   return blocks;
 }
 
-function isBlock(tokens: readonly Token[], block: Block, kind: 'paragraph' | 'heading'): boolean {
-  return tokens[block.start]?.type === `${kind}_open`;
+function isBlock(
+  tokens: readonly Token[],
+  block: Block | undefined,
+  kind: 'paragraph' | 'heading' | 'hr',
+): block is Block {
+  const type = block === undefined ? undefined : tokens[block.start]?.type;
+  return kind === 'hr' ? type === 'hr' : type === `${kind}_open`;
+}
+
+/** An italic line directly above a heading: the legacy export's kicker. */
+function isKicker(
+  tokens: readonly Token[],
+  block: Block | undefined,
+  following: Block | undefined,
+): block is Block {
+  return (
+    isBlock(tokens, block, 'paragraph') &&
+    isBlock(tokens, following, 'heading') &&
+    isWholeEmphasis(inlineChildren(tokens, block))
+  );
+}
+
+function firstHeadingText(tokens: readonly Token[]): string | undefined {
+  const index = tokens.findIndex((token) => token.type === 'heading_open');
+  const inline = index === -1 ? undefined : tokens[index + 1];
+  return inline === undefined ? undefined : inlinePlainText(inline.children ?? []);
 }
 
 function inlineChildren(tokens: readonly Token[], block: Block): Token[] {

@@ -61,14 +61,12 @@ function collectText(children: readonly Token[]): string {
  * anything that could read as an HTML tag, and collapses whitespace (NBSP and line breaks too).
  */
 export function cleanPlainText(text: string): string {
-  return (
-    cleanOutputText(text)
-      // Tags markdown-it did not recognise as HTML, then any `<` that could still start one.
-      .replace(/<\/?[a-z][^<>]*>/gi, '')
-      .replace(/<(?=[a-z/!?])/gi, '')
-      // Emphasis markers left standing alone (`** **`, `__`) are debris, not words.
-      .replace(/(^|\s)[*_]{2,}(?=\s|$)/g, '$1')
-      .replace(/\s+/g, ' ')
-      .trim()
-  );
+  let clean = cleanOutputText(text);
+  if (clean.includes('<')) {
+    // Tags markdown-it did not recognise as HTML, then any `<` that could still start one.
+    clean = clean.replace(/<\/?[a-z][^<>]*>/gi, '').replace(/<(?=[a-z/!?])/gi, '');
+  }
+  // Emphasis markers left standing alone (`** **`, `__`) are debris, not words.
+  if (/[*_]{2}/.test(clean)) clean = clean.replace(/(^|\s)[*_]{2,}(?=\s|$)/g, '$1');
+  return clean.replace(/\s+/g, ' ').trim();
 }

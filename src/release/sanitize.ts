@@ -124,7 +124,7 @@ export function renderReleaseHtml(tokens: Token[], pageUrl: string): string {
   return sanitizeReleaseHtml(html, pageUrl);
 }
 
-/** How deeply elements nest, counting only tags that can hold others (a cheap upper bound). */
+/** How deeply elements nest, counting tags that can hold others (a cheap estimate, on the deep side). */
 function htmlDepth(html: string): number {
   let depth = 0;
   let deepest = 0;

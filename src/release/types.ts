@@ -27,6 +27,8 @@ export interface Release {
   tags: string[];
   /** Absolute URL of the lead image. */
   image?: string;
+  /** Plain-text description of the lead image, for screen readers and mail clients. */
+  imageAlt?: string;
   /** Sanitized HTML of the body, links and images absolute. */
   contentHtml: string;
   /** Absolute URL of the release's public page. */

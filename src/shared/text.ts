@@ -8,9 +8,12 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
+const HTML_SPECIAL = /[&<>"']/;
+
 /** Escapes plain text for HTML and XML text or attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
+  // Most strings need no escaping; one test is far cheaper than a replace on a hot path.
+  return HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch) : text;
 }
 
 // XML 1.0 allows TAB, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD and astral planes. Everything else
@@ -20,9 +23,15 @@ const XML_ILLEGAL =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// Characters that may need stripping, surrogates included (most are valid pairs, i.e. emoji).
+const MAYBE_XML_ILLEGAL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** Removes characters that are illegal (or never intended) in XML 1.0 documents. */
 export function stripXmlIllegal(text: string): string {
-  return text.replace(XML_ILLEGAL, '');
+  // The lone-surrogate lookbehind is slow over whole pages; nearly all text has nothing to strip.
+  return MAYBE_XML_ILLEGAL.test(text) ? text.replace(XML_ILLEGAL, '') : text;
 }
 
 const TRANSLITERATIONS: Record<string, string> = {

@@ -2,11 +2,11 @@
  * scripts/bundle.ts: the options it shares with serverless.yml, and real builds of stand-in
  * handlers (written to a temporary folder, never to functions/).
  */
-import { access, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BundleError,
   type BundleReport,
@@ -102,6 +102,10 @@ describe('bundleAll', () => {
     reports = await bundleAll({ functionsDir, outDir: join(work, 'dist', 'functions'), runs: 2 });
   }, 120_000);
 
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
   it('builds one ESM bundle per handler file, in name order', async () => {
     expect(reports.map((report) => report.name)).toEqual(['feed-like', 'mail-like']);
     for (const report of reports) {
@@ -151,6 +155,21 @@ describe('bundleAll', () => {
     expect(formatReports([feed])).toContain(
       'publish-release: size OVER BUDGET (< 1 MB), init ok (< 150 ms), mjml absent',
     );
+  });
+
+  it("names the function that does not build, with esbuild's reason", async () => {
+    const functionsDir = join(work, 'unresolvable');
+    await mkdir(functionsDir);
+    await writeFile(
+      join(functionsDir, 'lost.ts'),
+      "import { gone } from './no-such-module.js';\nexport const handler = gone;\n",
+    );
+    const failure = bundleAll({ functionsDir, outDir: join(work, 'lost-dist'), runs: 1 });
+    await expect(failure).rejects.toMatchObject({
+      name: 'BundleError',
+      functionName: 'lost',
+      message: expect.stringMatching(/^lost: esbuild failed: .*no-such-module/),
+    });
   });
 
   it('names the function whose module fails at init', async () => {

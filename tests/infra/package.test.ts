@@ -5,8 +5,9 @@
  * Needs every handler in functions/. To check the infrastructure before they exist, point
  * NEWSROOM_FUNCTIONS_DIR at a folder of stand-in handlers (outside the project).
  */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   actionsOf,
   type CfnTemplate,
@@ -50,16 +51,22 @@ const logGroupId = (key: FunctionKey) => `${capitalized(key)}LogGroup`;
 const RELEASES_BUCKET_NAME = '${AWS::StackName}-releases-${AWS::AccountId}-${AWS::Region}';
 
 let template: CfnTemplate;
+let outputDir: string | undefined;
 
 beforeAll(async () => {
   const functionsDir = process.env.NEWSROOM_FUNCTIONS_DIR ?? join(PROJECT_ROOT, 'functions');
   const result = await packageService(functionsDir);
   template = result.template;
+  outputDir = result.outputDir;
   console.info(
     `osls package: ${result.seconds.toFixed(1)} s, ` +
       `${Object.keys(template.Resources).length} resources`,
   );
 }, 300_000);
+
+afterAll(async () => {
+  if (outputDir) await rm(outputDir, { recursive: true, force: true });
+});
 
 function properties(id: string): Record<string, unknown> {
   return resource(template, id).Properties ?? {};

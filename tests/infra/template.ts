@@ -3,7 +3,7 @@
  * CloudFormation template. Shared by the infrastructure tests.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,7 @@ const NOT_COPIED = new Set([
  * Runs `osls package` on a copy of the project (so the project folder gets no `.esbuild/` or
  * `.serverless/` while others work in it) with handler files from `functionsDir`, and returns the
  * generated template. Fails with the list of missing handler files before spending time on osls.
+ * The caller removes `outputDir` (the template and the zips) when done with it.
  */
 export async function packageService(functionsDir: string): Promise<PackageResult> {
   const missing = [];
@@ -121,6 +122,9 @@ export async function packageService(functionsDir: string): Promise<PackageResul
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`osls package failed:\n${stdout}\n${stderr}`, { cause: error });
+  } finally {
+    await rm(serviceDir, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
   const text = await readFile(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8');

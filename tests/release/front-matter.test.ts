@@ -242,6 +242,17 @@ describe('parseRelease with front matter', () => {
       expect(release.image).toBe('https://kuvat.example.fi/a%20b.jpg');
     });
 
+    it('reads image_alt as plain text for the image', () => {
+      const release = parseOk(
+        withFrontMatter(
+          'title: T\ndate: 2025-02-03\nimage: a.jpg\nimage_alt: "Kirjaston *uusi* lukusali"',
+        ),
+      );
+      expect(release.imageAlt).toBe('Kirjaston uusi lukusali');
+      const withoutImage = parseOk(withFrontMatter('title: T\ndate: 2025-02-03\nimage_alt: x'));
+      expect(withoutImage.imageAlt).toBeUndefined();
+    });
+
     it('resolves a path against the release page', () => {
       const release = parseOk(withFrontMatter('title: T\ndate: 2025-02-03\nimage: /kuvat/a.jpg'));
       expect(release.image).toBe('https://tiedotteet.example.fi/kuvat/a.jpg');

@@ -1,0 +1,352 @@
+import { type FSWatcher, watch } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ConditionEnforcingStore } from '../adapters/condition-enforcing-store.js';
+import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { publishReleaseHandler } from '../pipeline/handlers.js';
+import type { ReleasePublishedNotice } from '../pipeline/notifier.js';
+import { publishDue } from '../pipeline/publish-due.js';
+import type { RejectionReport } from '../pipeline/reports.js';
+import { encodeS3Key, isReleaseKey, RELEASES_PREFIX } from '../pipeline/s3-event.js';
+import type { PipelineDeps } from '../pipeline/sync.js';
+import { EnvReader, readSiteConfig } from '../shared/env.js';
+import type { ObjectStore } from '../shared/ports.js';
+import { type FolderSyncResult, syncFolder } from './folder-sync.js';
+import { LocalMailNotifier } from './ses-notifier.js';
+import { type LocalS3, S3RVER_CREDENTIALS, startS3Server } from './s3-server.js';
+import { type LocalSesServer, startSesServer } from './ses-server.js';
+import { type HttpApiHandler, type LocalWebServer, startWebServer } from './web.js';
+
+/** The releases folder `npm start` publishes. */
+export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/releases/', import.meta.url));
+
+export const LOCAL_BUCKETS = { releases: 'newsroom-releases', public: 'newsroom-public' } as const;
+
+/** How to start the local stack; every field has a default. */
+export interface LocalStackOptions {
+  /** s3rver's port (default `S3_PORT` or 4569; 0 picks a free one). */
+  s3Port?: number;
+  /** aws-ses-v2-local's port (default `SES_PORT` or 8005). */
+  sesPort?: number;
+  /** The public site's port (default `WEB_PORT` or 8080). */
+  webPort?: number;
+  /** Folder mirrored into `releases/` (default examples/releases/). */
+  releasesDir?: string;
+  /** s3rver's data folder (default a fresh temporary folder, removed by `stop()`). */
+  dataDir?: string;
+  /** One pass only: publish the folder and do not follow it afterwards (`npm start -- --once`). */
+  once?: boolean;
+  /** Where rejected uploads are reported by mail (default `STAFF_EMAIL` or staff@example.com). */
+  staffEmail?: string;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+  /** First publications, for the digest code's immediate mail. */
+  onPublished?: (notice: ReleasePublishedNotice) => Promise<void> | void;
+}
+
+/** URLs of a running local stack. */
+export interface LocalStackUrls {
+  site: string;
+  index: string;
+  feeds: { atom: string; rss: string; json: string };
+  api: string;
+  /** aws-ses-v2-local's web viewer. */
+  mailViewer: string;
+  s3: string;
+  ses: string;
+}
+
+/** What `--once` prints at the end. */
+export interface LocalStackSummary {
+  sources: number;
+  published: number;
+  rejected: RejectionReport[];
+  publicFiles: number;
+  failures: number;
+}
+
+/** A running local stack: servers, clients and the pipeline wired to them. */
+export interface LocalStack {
+  urls: LocalStackUrls;
+  buckets: typeof LOCAL_BUCKETS;
+  s3: S3Client;
+  stores: { releases: ObjectStore; public: ObjectStore };
+  pipeline: PipelineDeps;
+  /** Mirrors the releases folder into the bucket once more (the watcher calls this). */
+  syncReleases(): Promise<FolderSyncResult>;
+  /** Resolves once every event so far has been handled (and the ones those caused). */
+  settled(): Promise<void>;
+  /** Publishes embargoed releases whose time has come (the 5-minute schedule in AWS). */
+  publishDue(): Promise<void>;
+  summary(): Promise<LocalStackSummary>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the embedded stack behind `npm start`: s3rver and aws-ses-v2-local in this process, the
+ * two buckets, s3rver's events wired to the same publish-release handler Lambda runs (keys encoded
+ * the way S3 encodes them), the releases folder uploaded, the public bucket served over HTTP with
+ * `/api/*` routed to the subscriptions API, and (unless `once`) the folder followed.
+ *
+ * It sets the environment variables the Lambda functions read (buckets, endpoints, credentials,
+ * `SITE_URL`, …) because the subscriptions API reads them at import; that module caches its
+ * configuration, so run one stack per process.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? (() => {});
+  const env = process.env;
+  const port = (value: number | undefined, name: string, fallback: number) =>
+    value ?? (env[name] ? Number(env[name]) : fallback);
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'newsroom-local-')));
+  const releasesDir = options.releasesDir ?? EXAMPLES_DIR;
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  };
+  try {
+    const s3: LocalS3 = await startS3Server({
+      port: port(options.s3Port, 'S3_PORT', 4569),
+      directory: join(dataDir, 's3'),
+    });
+    cleanups.push(() => s3.stop());
+    const ses: LocalSesServer = await startSesServer(port(options.sesPort, 'SES_PORT', 8005));
+    cleanups.push(() => ses.stop());
+    await s3.createBucket(LOCAL_BUCKETS.releases);
+    await s3.createBucket(LOCAL_BUCKETS.public);
+
+    // The web server's port fixes SITE_URL, which the pipeline and the API need: listen first,
+    // attach the API once its module is loaded.
+    const apiSlot: { handler?: HttpApiHandler; missing?: string } = {};
+    const web: LocalWebServer = await startWebServer({
+      port: port(options.webPort, 'WEB_PORT', 8080),
+      s3: s3.client,
+      publicBucket: LOCAL_BUCKETS.public,
+      api: (event) => {
+        if (!apiSlot.handler) throw new Error(apiSlot.missing ?? 'API not loaded');
+        return apiSlot.handler(event);
+      },
+      log,
+    });
+    cleanups.push(() => web.stop());
+
+    const staffEmail = options.staffEmail ?? env.STAFF_EMAIL ?? 'staff@example.com';
+    Object.assign(env, {
+      RELEASES_BUCKET: LOCAL_BUCKETS.releases,
+      PUBLIC_BUCKET: LOCAL_BUCKETS.public,
+      SITE_URL: web.url,
+      S3_ENDPOINT: s3.endpoint,
+      SES_ENDPOINT: ses.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      STAFF_EMAIL: staffEmail,
+    });
+    env.SITE_TITLE ??= 'Esimerkkilä';
+    const mailFrom = (env.MAIL_FROM ??= 'Esimerkkilä <uutiset@example.com>');
+    // A fixed development secret: confirmation links keep working across restarts.
+    env.TOKEN_SECRET ??= 'local-development-token-secret-not-for-production';
+
+    const reader = new EnvReader(env);
+    const site = readSiteConfig(reader);
+    reader.done();
+    const raw = new S3ObjectStore(s3.client, LOCAL_BUCKETS.releases);
+    // s3rver ignores If-Match; every writer here is in this process, so enforce it here.
+    const releases = new ConditionEnforcingStore(raw);
+    const publicStore = new S3ObjectStore(s3.client, LOCAL_BUCKETS.public);
+    const notifier = new LocalMailNotifier({
+      sesEndpoint: ses.endpoint,
+      from: mailFrom,
+      onPublished: options.onPublished,
+    });
+    cleanups.push(async () => notifier.close());
+    const pipeline: PipelineDeps = {
+      bucket: releases,
+      publicSite: publicStore,
+      site,
+      clock: () => new Date(),
+      notifier,
+      staffEmail: staffEmail || undefined,
+      log: (message, fields) => {
+        const where = typeof fields?.key === 'string' ? ` ${fields.key}` : '';
+        const what = typeof fields?.change === 'string' ? ` (${fields.change})` : '';
+        log(`publish: ${message}${where}${what}`);
+      },
+    };
+
+    const events = wireEvents(s3, pipeline, log);
+    cleanups.push(async () => {
+      s3.server.removeAllListeners('event');
+      await events.settled();
+    });
+
+    try {
+      const module = (await import('../../functions/subscriptions-api.js')) as {
+        handler?: HttpApiHandler;
+      };
+      if (typeof module.handler !== 'function') throw new Error('no `handler` export');
+      apiSlot.handler = module.handler;
+    } catch (error) {
+      apiSlot.missing = `functions/subscriptions-api.ts could not be loaded (${String(error)})`;
+      log(`api: ${apiSlot.missing}; /api answers 503`);
+    }
+
+    const syncReleases = () => syncFolder(releasesDir, releases, RELEASES_PREFIX);
+    const first = await syncReleases();
+    log(`uploaded ${first.uploaded.length} release file(s) from ${releasesDir}`);
+    await events.settled();
+
+    let watcher: FSWatcher | undefined;
+    if (!options.once) {
+      watcher = watchFolder(releasesDir, syncReleases, log);
+      cleanups.push(async () => watcher?.close());
+    }
+
+    const urls: LocalStackUrls = {
+      site: `${web.url}/`,
+      index: `${web.url}/index.html`,
+      feeds: {
+        atom: `${web.url}/feeds/atom.xml`,
+        rss: `${web.url}/feeds/rss.xml`,
+        json: `${web.url}/feeds/feed.json`,
+      },
+      api: `${web.url}/api/`,
+      mailViewer: `${ses.endpoint}/`,
+      s3: s3.endpoint,
+      ses: ses.endpoint,
+    };
+    let stopped = false;
+    return {
+      urls,
+      buckets: LOCAL_BUCKETS,
+      s3: s3.client,
+      stores: { releases, public: publicStore },
+      pipeline,
+      syncReleases,
+      settled: events.settled,
+      async publishDue() {
+        await publishDue(pipeline);
+      },
+      summary: () => summarise(releases, publicStore, events.failures()),
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await stopAll();
+        if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+interface S3rverRecord {
+  eventName?: string;
+  s3?: { bucket?: { name?: string }; object?: { key?: string; sequencer?: string } };
+}
+
+/**
+ * Hands s3rver's events for `releases/*.md` in the releases bucket (the notification filter AWS
+ * applies) to the publish-release handler, one invocation per record as S3 delivers them. s3rver
+ * puts the raw key in the event; S3 URL-encodes it, so it is encoded here and decoded by the
+ * handler as in Lambda. s3rver's sequencer is the millisecond clock: replaced by a strictly
+ * increasing one.
+ */
+function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => void) {
+  const handle = publishReleaseHandler(pipeline);
+  const inFlight = new Set<Promise<void>>();
+  let failures = 0;
+  let counter = 0n;
+  let lastMs = 0n;
+  const nextSequencer = () => {
+    const now = BigInt(Date.now());
+    counter = now === lastMs ? counter + 1n : 0n;
+    lastMs = now;
+    return (now * 4096n + counter).toString(16).toUpperCase().padStart(16, '0');
+  };
+  s3.server.on('event', (event: { Records?: S3rverRecord[] }) => {
+    for (const record of event.Records ?? []) {
+      const key = record.s3?.object?.key;
+      if (record.s3?.bucket?.name !== LOCAL_BUCKETS.releases || !key || !isReleaseKey(key)) continue;
+      const delivered = {
+        ...record,
+        s3: { ...record.s3, object: { ...record.s3.object, key: encodeS3Key(key), sequencer: nextSequencer() } },
+      };
+      const run = handle({ Records: [delivered] })
+        .catch((error: unknown) => {
+          failures += 1;
+          log(`publish: ${record.eventName} ${key} failed: ${String(error)}`);
+        })
+        .finally(() => inFlight.delete(run));
+      inFlight.add(run);
+    }
+  });
+  return {
+    async settled() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    failures: () => failures,
+  };
+}
+
+/** Re-mirrors the folder shortly after any change in it (one pass at a time). */
+function watchFolder(
+  dir: string,
+  sync: () => Promise<FolderSyncResult>,
+  log: (line: string) => void,
+): FSWatcher {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = sync()
+      .then(({ uploaded, deleted }) => {
+        for (const key of uploaded) log(`watch: uploaded ${key}`);
+        for (const key of deleted) log(`watch: deleted ${key}`);
+      })
+      .catch((error: unknown) => log(`watch: ${String(error)}`))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  return watch(dir, { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 200);
+  });
+}
+
+async function summarise(
+  releases: ObjectStore,
+  publicStore: ObjectStore,
+  failures: number,
+): Promise<LocalStackSummary> {
+  let sources = 0;
+  for await (const summary of releases.list(RELEASES_PREFIX)) {
+    if (isReleaseKey(summary.key)) sources += 1;
+  }
+  const rejected: RejectionReport[] = [];
+  for await (const summary of releases.list('reports/')) {
+    const object = await releases.get(summary.key);
+    if (object) rejected.push(JSON.parse(new TextDecoder().decode(object.body)) as RejectionReport);
+  }
+  let published = 0;
+  let publicFiles = 0;
+  for await (const summary of publicStore.list('')) {
+    publicFiles += 1;
+    if (summary.key.startsWith('releases/')) published += 1;
+  }
+  return { sources, published, rejected, publicFiles, failures };
+}
