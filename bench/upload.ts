@@ -151,7 +151,8 @@ async function seed(bucket: S3ObjectStore, size: number): Promise<void> {
     const { path, text } = generateRelease(i);
     const key = `releases/${path}`;
     const parsed = parseRelease(path, Buffer.from(text), SITE);
-    if (!parsed.ok) throw new Error(`generated release ${path} rejected: ${parsed.problem.message}`);
+    if (!parsed.ok)
+      throw new Error(`generated release ${path} rejected: ${parsed.problem.message}`);
     const sourceEtag = `"${createHash('md5').update(text).digest('hex')}"`;
     sources.push({ key, sourceEtag, release: parsed.release });
     uploads.push(async () => {

@@ -1,4 +1,3 @@
-import { headEtag } from './head.js';
 import {
   type ObjectStore,
   type ObjectSummary,
@@ -6,6 +5,7 @@ import {
   type PutOptions,
   type StoredObject,
 } from '../shared/ports.js';
+import { headEtag } from './head.js';
 
 /**
  * Enforces `If-Match` / `If-None-Match` on top of a store that ignores them (s3rver), by checking

@@ -2,8 +2,8 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  paginateListObjectsV2,
   PutObjectCommand,
+  paginateListObjectsV2,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -94,7 +94,8 @@ export class S3ObjectStore implements ObjectStore {
       // 412: the condition failed. 409 (ConditionalRequestConflict): a concurrent conditional
       // write to the same key won; both mean "re-read and try again".
       const status = statusOf(error);
-      if (status === 412 || status === 409) throw new PreconditionFailedError(key, { cause: error });
+      if (status === 412 || status === 409)
+        throw new PreconditionFailedError(key, { cause: error });
       throw error;
     }
   }

@@ -1,8 +1,8 @@
-import { parseRelease } from '../release/parse.js';
 import type { Release, ReleaseProblem } from '../release/types.js';
 import { buildSite } from '../site/build.js';
 import { parseCommandArgs, parseInstantFlag, parseSiteUrl, requireFlag } from './args.js';
-import { findReleaseFiles, readBytes, writeSiteFiles } from './files.js';
+import { findReleaseFiles, writeSiteFiles } from './files.js';
+import { parseReleaseFiles } from './parse-files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 export const BUILD_USAGE = 'newsroom build --releases DIR --out DIR --site-url URL [--now ISO]';
@@ -38,8 +38,10 @@ export async function runBuild(
   const refs = await findReleaseFiles(releasesDir);
   const releases: Release[] = [];
   let rejected = 0;
-  for (const ref of refs) {
-    const result = parseRelease(ref.relativePath, await readBytes(ref.displayPath), site);
+  const results = await parseReleaseFiles(refs, site);
+  for (const [index, result] of results.entries()) {
+    const ref = refs[index];
+    if (!ref) continue;
     if (result.ok) {
       releases.push(result.release);
     } else {

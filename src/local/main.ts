@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     stack = await startLocalStack({ once, log });
   } catch (error) {
     console.error(`Could not start the local stack: ${(error as Error).message}`);
-    console.error('Is another `npm start` running? Set S3_PORT, SES_PORT or WEB_PORT to free ports.');
+    console.error(
+      'Is another `npm start` running? Set S3_PORT, SES_PORT or WEB_PORT to free ports.',
+    );
     process.exit(1);
   }
   const { urls } = stack;
@@ -55,13 +57,17 @@ newsroom local stack
     `Published ${summary.published} of ${summary.sources} release file(s); ${summary.publicFiles} public files.`,
   );
   for (const report of summary.rejected) {
-    console.log(`  rejected: ${formatProblem({ path: report.file, line: report.line, message: report.problem })}`);
+    console.log(
+      `  rejected: ${formatProblem({ path: report.file, line: report.line, message: report.problem })}`,
+    );
   }
   if (once) {
     await stack.stop();
     process.exit(summary.failures > 0 ? 1 : 0);
   }
-  console.log(`\nWatching ${relative(process.cwd(), EXAMPLES_DIR) || EXAMPLES_DIR}: add, edit or delete a .md file. Ctrl+C stops.`);
+  console.log(
+    `\nWatching ${relative(process.cwd(), EXAMPLES_DIR) || EXAMPLES_DIR}: add, edit or delete a .md file. Ctrl+C stops.`,
+  );
   // Embargoed releases go public on the same 5-minute schedule as in AWS.
   const due = setInterval(() => {
     stack.publishDue().catch((error: unknown) => log(`publish-due: ${String(error)}`));

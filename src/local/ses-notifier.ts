@@ -1,4 +1,4 @@
-import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { Notifier, PipelineNotice, ReleasePublishedNotice } from '../pipeline/notifier.js';
 import { reportSummary } from '../pipeline/reports.js';
 
@@ -39,7 +39,10 @@ export class LocalMailNotifier implements Notifier {
         Source: this.options.from,
         Destination: { ToAddresses: [notice.to] },
         Message: {
-          Subject: { Data: `Tiedotetta ei julkaistu / Release not published: ${report.file}`, Charset: 'UTF-8' },
+          Subject: {
+            Data: `Tiedotetta ei julkaistu / Release not published: ${report.file}`,
+            Charset: 'UTF-8',
+          },
           Body: {
             Text: {
               Charset: 'UTF-8',

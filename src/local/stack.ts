@@ -15,8 +15,8 @@ import type { PipelineDeps } from '../pipeline/sync.js';
 import { EnvReader, readSiteConfig } from '../shared/env.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { type FolderSyncResult, syncFolder } from './folder-sync.js';
-import { LocalMailNotifier } from './ses-notifier.js';
 import { type LocalS3, S3RVER_CREDENTIALS, startS3Server } from './s3-server.js';
+import { LocalMailNotifier } from './ses-notifier.js';
 import { type LocalSesServer, startSesServer } from './ses-server.js';
 import { type HttpApiHandler, type LocalWebServer, startWebServer } from './web.js';
 
@@ -146,7 +146,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       STAFF_EMAIL: staffEmail,
     });
     env.SITE_TITLE ??= 'Esimerkkilä';
-    const mailFrom = (env.MAIL_FROM ??= 'Esimerkkilä <uutiset@example.com>');
+    env.MAIL_FROM ??= 'Esimerkkilä <uutiset@example.com>';
+    const mailFrom = env.MAIL_FROM;
     // A fixed development secret: confirmation links keep working across restarts.
     env.TOKEN_SECRET ??= 'local-development-token-secret-not-for-production';
 
@@ -272,10 +273,14 @@ function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => 
   s3.server.on('event', (event: { Records?: S3rverRecord[] }) => {
     for (const record of event.Records ?? []) {
       const key = record.s3?.object?.key;
-      if (record.s3?.bucket?.name !== LOCAL_BUCKETS.releases || !key || !isReleaseKey(key)) continue;
+      if (record.s3?.bucket?.name !== LOCAL_BUCKETS.releases || !key || !isReleaseKey(key))
+        continue;
       const delivered = {
         ...record,
-        s3: { ...record.s3, object: { ...record.s3.object, key: encodeS3Key(key), sequencer: nextSequencer() } },
+        s3: {
+          ...record.s3,
+          object: { ...record.s3.object, key: encodeS3Key(key), sequencer: nextSequencer() },
+        },
       };
       const run = handle({ Records: [delivered] })
         .catch((error: unknown) => {

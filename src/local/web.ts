@@ -96,7 +96,8 @@ async function handle(
     if (object.CacheControl) headers['cache-control'] = object.CacheControl;
     if (object.ETag) headers.etag = object.ETag;
     if (object.LastModified) headers['last-modified'] = object.LastModified.toUTCString();
-    if (object.ContentLength !== undefined) headers['content-length'] = String(object.ContentLength);
+    if (object.ContentLength !== undefined)
+      headers['content-length'] = String(object.ContentLength);
     response.writeHead(200, headers);
     if ('Body' in object && object.Body && request.method === 'GET') {
       response.end(Buffer.from(await object.Body.transformToByteArray()));
@@ -177,9 +178,7 @@ export function toApiGatewayEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length > 0
-      ? { body: binary ? body.toString('base64') : body.toString('utf8') }
-      : {}),
+    ...(body.length > 0 ? { body: binary ? body.toString('base64') : body.toString('utf8') } : {}),
     isBase64Encoded: binary,
   };
 }

@@ -30,6 +30,13 @@ export function deriveState(
   sources: readonly SourceRelease[],
   site: SiteConfig,
   now: Date,
+  options: {
+    /**
+     * `firstPublishedAt` of the public releases: their `published` (default: an archive that has
+     * long been public, so no digest mails it again) or the given instant.
+     */
+    publishedAt?: Date;
+  } = {},
 ): Map<string, unknown> {
   const docs = new Map<string, unknown>();
   const resolved = resolveSlugCollisions(
@@ -40,7 +47,12 @@ export function deriveState(
   const visible: WindowEntry[] = [];
   let embargo: EmbargoDoc = emptyEmbargo();
   sources.forEach((source, i) => {
-    const release: StoredRelease = storeRelease(resolved[i] as Release);
+    const resolvedRelease = resolved[i] as Release;
+    const isPublic = resolvedRelease.published.getTime() <= now.getTime();
+    const release: StoredRelease = storeRelease(
+      resolvedRelease,
+      isPublic ? (options.publishedAt ?? resolvedRelease.published).toISOString() : undefined,
+    );
     const record: ReleaseRecord = {
       version: 1,
       key: source.key,

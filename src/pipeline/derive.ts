@@ -3,7 +3,13 @@ import { type EmbargoDoc, emptyEmbargo, isPublicAt, placeInEmbargo } from './emb
 import { type Placement, placementOf, type ReleaseRecord, uniquePlacements } from './records.js';
 import { emptySiteIndex, indexWith, type SiteIndexDoc } from './site-index.js';
 import { EMBARGO_KEY, recordKey, SITE_INDEX_KEY } from './state-keys.js';
-import { currentEtag, readDocument, UNCHANGED, type UpdateOptions, updateDocument } from './state-store.js';
+import {
+  currentEtag,
+  readDocument,
+  UNCHANGED,
+  type UpdateOptions,
+  updateDocument,
+} from './state-store.js';
 import { compareStoredNewestFirst, type StoredRelease } from './stored-release.js';
 import {
   belongsTo,

@@ -1,6 +1,6 @@
-import { decodeS3Event, isReleaseKey } from './s3-event.js';
 import { publishDue } from './publish-due.js';
 import { reconcile } from './reconcile.js';
+import { decodeS3Event, isReleaseKey } from './s3-event.js';
 import { jsonLogger, type PipelineDeps, syncRelease } from './sync.js';
 
 /** Some records of an event failed; Lambda retries the event (syncs are idempotent). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { headEtag } from '../adapters/head.js';
 import {
   ALL_SCOPE,
   categoryScope,
@@ -6,7 +7,6 @@ import {
   type FeedScope,
   langScope,
 } from '../feeds/scopes.js';
-import { headEtag } from '../adapters/head.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { SiteConfig, SiteFile } from '../site/config.js';
 import {
@@ -104,7 +104,9 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
       deletions.push(archivePagePath(year.year));
       continue;
     }
-    const releases = year.entries.map((entry) => loadRelease({ ...entry.release, contentHtml: '' }));
+    const releases = year.entries.map((entry) =>
+      loadRelease({ ...entry.release, contentHtml: '' }),
+    );
     files.push(archiveFile(year.year, releases, site));
   }
   return { files, deletions };

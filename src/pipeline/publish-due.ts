@@ -1,6 +1,6 @@
+import { dueAt, type EmbargoDoc } from './embargo.js';
 import { EMBARGO_KEY } from './state-keys.js';
 import { readDocument } from './state-store.js';
-import { dueAt, type EmbargoDoc } from './embargo.js';
 import { type PipelineDeps, type SyncResult, syncRelease } from './sync.js';
 
 /** Some due releases could not be published; the others were. */

@@ -177,10 +177,13 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
       byScope.set(id, group);
     }
   }
-  byScope.set(windowKey({ kind: 'all' }), byScope.get(windowKey({ kind: 'all' })) ?? {
-    scope: { kind: 'all' },
-    releases: [],
-  });
+  byScope.set(
+    windowKey({ kind: 'all' }),
+    byScope.get(windowKey({ kind: 'all' })) ?? {
+      scope: { kind: 'all' },
+      releases: [],
+    },
+  );
   const windows = await readAll<WindowDoc>(deps.bucket, WINDOWS_PREFIX);
   const scopes = new Map<string, ScopeRef>([...byScope].map(([id, group]) => [id, group.scope]));
   for (const { value } of windows.values()) scopes.set(windowKey(value.scope), value.scope);

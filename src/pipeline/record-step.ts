@@ -2,6 +2,7 @@ import { parseRelease } from '../release/parse.js';
 import type { ReleaseProblem } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { SiteConfig } from '../site/config.js';
+import { isPublicAt } from './embargo.js';
 import {
   newRecord,
   type Placement,
@@ -70,7 +71,11 @@ export async function refreshRecord(
     async (current) => {
       wasRejected = current?.rejected !== undefined;
       const known = current?.sequencer;
-      if (sequencer !== undefined && known !== undefined && compareSequencers(sequencer, known) < 0) {
+      if (
+        sequencer !== undefined &&
+        known !== undefined &&
+        compareSequencers(sequencer, known) < 0
+      ) {
         change = { kind: 'stale' };
         return UNCHANGED;
       }
@@ -102,6 +107,11 @@ export async function refreshRecord(
       }
       if (current?.sourceEtag === source.etag && current.parsedWith === fingerprint) {
         change = { kind: 'unchanged' };
+        // An embargoed release whose time has come: the same source, now public.
+        const release = base.release;
+        if (release && !release.firstPublishedAt && isPublicAt(release, ctx.now)) {
+          return { ...base, release: { ...release, firstPublishedAt: ctx.now.toISOString() } };
+        }
         return sequencerMoved ? base : UNCHANGED;
       }
 
@@ -126,8 +136,14 @@ export async function refreshRecord(
               parsed.release.sourcePath,
               base.slug ?? parsed.release.slug,
             );
-      const release = storeRelease(withSlug(parsed.release, slug, ctx.site.siteUrl));
-      const previous: Placement[] = base.release ? [placementOf(base.release, ctx.site.timeZone)] : [];
+      const withItsSlug = withSlug(parsed.release, slug, ctx.site.siteUrl);
+      const firstPublishedAt =
+        base.release?.firstPublishedAt ??
+        (withItsSlug.published.getTime() <= ctx.now.getTime() ? ctx.now.toISOString() : undefined);
+      const release = storeRelease(withItsSlug, firstPublishedAt);
+      const previous: Placement[] = base.release
+        ? [placementOf(base.release, ctx.site.timeZone)]
+        : [];
       const now = placementOf(release, ctx.site.timeZone);
       const moved = previous.filter(
         (placement) =>

@@ -3,7 +3,9 @@ export const RELEASES_PREFIX = 'releases/';
 
 /** Whether `key` (decoded) names a release file: under `releases/` and ending in `.md`. */
 export function isReleaseKey(key: string): boolean {
-  return key.startsWith(RELEASES_PREFIX) && key.endsWith('.md') && key.length > 'releases/.md'.length;
+  return (
+    key.startsWith(RELEASES_PREFIX) && key.endsWith('.md') && key.length > 'releases/.md'.length
+  );
 }
 
 /** The release's path relative to the releases root, as `Release.sourcePath` holds it. */

@@ -4,21 +4,27 @@ import type { Release } from '../release/types.js';
 export type StoredRelease = Omit<Release, 'published' | 'updated'> & {
   published: string;
   updated?: string;
+  /**
+   * ISO 8601: when the pipeline first made the release public — its upload for a back-dated
+   * release, the publish-due run for an embargoed one. Kept across edits. The digest mails by it.
+   */
+  firstPublishedAt?: string;
 };
 
 /** Serialisable form of a release. */
-export function storeRelease(release: Release): StoredRelease {
+export function storeRelease(release: Release, firstPublishedAt?: string): StoredRelease {
   const { published, updated, ...rest } = release;
   return {
     ...rest,
     published: published.toISOString(),
     ...(updated === undefined ? {} : { updated: updated.toISOString() }),
+    ...(firstPublishedAt === undefined ? {} : { firstPublishedAt }),
   };
 }
 
 /** The release back from its stored form (the inverse of {@link storeRelease}). */
 export function loadRelease(stored: StoredRelease): Release {
-  const { published, updated, ...rest } = stored;
+  const { published, updated, firstPublishedAt: _pipelineOnly, ...rest } = stored;
   return {
     ...rest,
     published: new Date(published),

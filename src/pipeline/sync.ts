@@ -1,7 +1,12 @@
 import { INDEX_LIMIT } from '../pages/index-page.js';
 import { type Clock, type ObjectStore, PreconditionFailedError } from '../shared/ports.js';
 import type { SiteConfig } from '../site/config.js';
-import { type DerivedState, type DeriveContext, deriveFromRecord, RevalidationError } from './derive.js';
+import {
+  type DeriveContext,
+  type DerivedState,
+  deriveFromRecord,
+  RevalidationError,
+} from './derive.js';
 import type { Notifier } from './notifier.js';
 import { planOutputs, type WriteOutcome, writePlan } from './outputs.js';
 import { type RecordChange, refreshRecord } from './record-step.js';
@@ -97,7 +102,9 @@ export async function syncRelease(
     for (const window of derived.refilled) refilled.add(window);
     const plan = planOutputs(
       {
-        ...(record?.slug ? { page: { slug: record.slug, publicRelease: derived.publicRelease } } : {}),
+        ...(record?.slug
+          ? { page: { slug: record.slug, publicRelease: derived.publicRelease } }
+          : {}),
         windows: derived.windows.map((doc) => doc.value),
         years: derived.years.map((doc) => doc.value),
         siteIndex: derived.siteIndex.value,
@@ -168,7 +175,11 @@ async function handleReport(
   if (change.kind === 'rejected') {
     const report = rejectionReport(key, change.problem, now, change.sourceEtag, !!record?.release);
     await writeReport(deps.bucket, report);
-    (deps.log ?? jsonLogger)('release rejected', { key, problem: report.problem, line: report.line });
+    (deps.log ?? jsonLogger)('release rejected', {
+      key,
+      problem: report.problem,
+      line: report.line,
+    });
     if (deps.staffEmail) {
       await deps.notifier.notify({ type: 'release-rejected', to: deps.staffEmail, report });
     }

@@ -163,7 +163,10 @@ export function readPipelineConfig(env: Env): PipelineConfig {
     notificationQueueUrl: reader.optional('IMMEDIATE_QUEUE_URL'),
   };
   if (config.staffEmail !== undefined && !/^[^\s@]+@[^\s@]+$/.test(config.staffEmail)) {
-    reader.reject('STAFF_EMAIL', `STAFF_EMAIL must be an email address, got "${config.staffEmail}"`);
+    reader.reject(
+      'STAFF_EMAIL',
+      `STAFF_EMAIL must be an email address, got "${config.staffEmail}"`,
+    );
   }
   reader.done();
   return config;

@@ -26,7 +26,9 @@ describe('S3ObjectStore against s3rver', () => {
       contentType: 'text/html; charset=utf-8',
       cacheControl: 'public, max-age=60',
     });
-    const head = await s3.client.send(new GetObjectCommand({ Bucket: store.bucket, Key: 'index.html' }));
+    const head = await s3.client.send(
+      new GetObjectCommand({ Bucket: store.bucket, Key: 'index.html' }),
+    );
     expect(head.CacheControl).toBe('public, max-age=60');
     expect(head.ContentType).toBe('text/html; charset=utf-8');
   });

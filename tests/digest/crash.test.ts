@@ -62,9 +62,18 @@ function crashingProcess(store: ObjectStore, crashAt: number, afterAccept: boole
     },
   };
   const dying: ObjectStore = {
-    get: async (key) => (alive(), store.get(key)),
-    put: async (key, body, options) => (alive(), store.put(key, body, options)),
-    delete: async (key) => (alive(), store.delete(key)),
+    async get(key) {
+      alive();
+      return store.get(key);
+    },
+    async put(key, body, options) {
+      alive();
+      return store.put(key, body, options);
+    },
+    async delete(key) {
+      alive();
+      return store.delete(key);
+    },
     async *list(prefix) {
       alive();
       yield* store.list(prefix);
@@ -105,7 +114,8 @@ describe('crash and resume', () => {
         const store = await freshBucket(s3, 'crash');
         const shards: DigestRecipient[][] = [];
         for (let i = 0; i < recipients; i += 1) {
-          (shards[Math.floor(i / perShard)] ??= []).push(recipient(`c${i}`));
+          const shard = Math.floor(i / perShard);
+          shards[shard] = [...(shards[shard] ?? []), recipient(`c${i}`)];
         }
         let now = new Date('2026-11-23T06:00:10Z').getTime();
         const base = {

@@ -5,7 +5,6 @@ import { type DeliveryDeps, type DeliveryJob, deliver } from '../../src/digest/d
 import { RunProgress } from '../../src/digest/progress.js';
 import { loadTemplateSource, VariantCache } from '../../src/digest/templates.js';
 import type { DigestRecipient } from '../../src/digest/types.js';
-import { composeMail } from '../../src/mail/compose.js';
 import { createSesMailer, MailSendError } from '../../src/mail/ses-mailer.js';
 import type { Mailer, ObjectStore, OutgoingMail } from '../../src/shared/ports.js';
 import { ConditionalStore } from '../support/conditional-store.js';

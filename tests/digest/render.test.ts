@@ -169,7 +169,7 @@ describe('digest rendering', () => {
   });
 
   it('shows the single release of an immediate mail with its title in the subject', async () => {
-    const only = [RELEASES[0]!];
+    const only = RELEASES.slice(0, 1);
     const cache = new VariantCache(source, SITE);
     const issue = prepareIssue(await cache.variant('immediate', 'en'), only, SITE, SLOT);
     const mail = personalize(issue, recipient('i', { lang: 'en' }), only);

@@ -15,7 +15,10 @@ const lines: string[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'newsroom-local-releases-'));
   await mkdir(join(dir, 'Kevät 2025'), { recursive: true });
-  await writeFile(join(dir, 'Kevät 2025', 'C++ ja öljy.md'), release('Öljyvahinko', '2025-04-09 10:00'));
+  await writeFile(
+    join(dir, 'Kevät 2025', 'C++ ja öljy.md'),
+    release('Öljyvahinko', '2025-04-09 10:00'),
+  );
   await writeFile(join(dir, 'satama.md'), release('Satama', '2025-09-12 08:00', 'lang: sv\n'));
   await writeFile(join(dir, 'rikki.md'), '---\ntitle: Rikki\n---\n\nPäivämäärä puuttuu.\n');
   await writeFile(join(dir, 'muistiinpano.txt'), 'ei julkaista');
@@ -64,7 +67,10 @@ describe('the local stack', () => {
     expect(atom.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
     const atomText = await atom.text();
     expect(xmllintErrors(atomText)).toBe('');
-    expect(parseFeed(atomText).entries.map((entry) => entry.title)).toEqual(['Satama', 'Öljyvahinko']);
+    expect(parseFeed(atomText).entries.map((entry) => entry.title)).toEqual([
+      'Satama',
+      'Öljyvahinko',
+    ]);
     const rss = parseFeed(await (await fetch(stack.urls.feeds.rss)).text());
     expect(rss.bozo).toBe(false);
     const json = await fetch(stack.urls.feeds.json);
@@ -104,7 +110,9 @@ describe('the local stack', () => {
       const feed = parseFeed(await (await fetch(stack.urls.feeds.atom)).text());
       return feed.entries[0]?.title === 'Tuore' ? true : undefined;
     }, 'the new release in the feed');
-    expect(lines.some((line) => line.includes('watch: uploaded releases/uusi + tuore.md'))).toBe(true);
+    expect(lines.some((line) => line.includes('watch: uploaded releases/uusi + tuore.md'))).toBe(
+      true,
+    );
 
     await unlink(join(dir, 'uusi + tuore.md'));
     await until(async () => {

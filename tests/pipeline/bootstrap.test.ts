@@ -18,8 +18,14 @@ it('derives in one pass the state that publishing release by release builds', as
   const site = { ...SITE, feedLimit: 2 };
   const t = await testPipeline(s3, { site });
   for (let i = 0; i < 14; i += 1) {
-    const fields = { type: ['Tiedote', 'Blogi'][i % 2] ?? 'Tiedote', lang: i % 3 === 0 ? 'sv' : 'fi' };
-    await t.upload(`releases/${2024 + (i % 3)}/r${i}.md`, releaseText(`R ${i}`, `${2024 + (i % 3)}-0${1 + (i % 9)}-0${1 + (i % 9)} 10:00`, fields));
+    const fields = {
+      type: ['Tiedote', 'Blogi'][i % 2] ?? 'Tiedote',
+      lang: i % 3 === 0 ? 'sv' : 'fi',
+    };
+    await t.upload(
+      `releases/${2024 + (i % 3)}/r${i}.md`,
+      releaseText(`R ${i}`, `${2024 + (i % 3)}-0${1 + (i % 9)}-0${1 + (i % 9)} 10:00`, fields),
+    );
   }
   await t.upload('releases/tuleva.md', releaseText('Tuleva', '2026-02-01 10:00'));
 
@@ -31,7 +37,8 @@ it('derives in one pass the state that publishing release by release builds', as
     if (!parsed.ok) throw new Error(parsed.problem.message);
     sources.push({ key: summary.key, sourceEtag: summary.etag, release: parsed.release });
   }
-  const derived = deriveState(sources, site, t.clock.read());
+  // Published one by one at the test clock's instant: so is every firstPublishedAt.
+  const derived = deriveState(sources, site, t.clock.read(), { publishedAt: t.clock.read() });
 
   const other = await freshBucket(s3, 'bootstrap');
   await writeState(other, derived);

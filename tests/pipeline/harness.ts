@@ -4,19 +4,24 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { FileSystemObjectStore } from '../../src/adapters/fs-object-store.js';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
+import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
+import type { Notifier, PipelineNotice } from '../../src/pipeline/notifier.js';
 import type { ReleaseRecord } from '../../src/pipeline/records.js';
-import { encodeS3Key, isReleaseKey, RELEASES_PREFIX, sourcePathOf } from '../../src/pipeline/s3-event.js';
+import {
+  encodeS3Key,
+  isReleaseKey,
+  RELEASES_PREFIX,
+  sourcePathOf,
+} from '../../src/pipeline/s3-event.js';
 import { withSlug } from '../../src/pipeline/slugs.js';
 import { recordKey } from '../../src/pipeline/state-keys.js';
 import { readDocument } from '../../src/pipeline/state-store.js';
 import { loadRelease } from '../../src/pipeline/stored-release.js';
+import type { PipelineDeps } from '../../src/pipeline/sync.js';
 import { parseRelease } from '../../src/release/parse.js';
 import type { Release } from '../../src/release/types.js';
-import { buildSite } from '../../src/site/build.js';
-import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
-import type { Notifier, PipelineNotice } from '../../src/pipeline/notifier.js';
-import type { PipelineDeps } from '../../src/pipeline/sync.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
+import { buildSite } from '../../src/site/build.js';
 import type { SiteConfig } from '../../src/site/config.js';
 import { freshBucket, type LocalS3 } from '../support/s3.js';
 import { RacyStore } from './racy-store.js';
@@ -147,7 +152,6 @@ export async function text(store: ObjectStore, key: string): Promise<string | un
   return object === undefined ? undefined : new TextDecoder().decode(object.body);
 }
 
-
 /**
  * Asserts that the public bucket holds exactly what a full build writes (the oracle): every source
  * under `releases/` parsed afresh, under the slug the pipeline recorded for it (an edit keeps its
@@ -166,7 +170,9 @@ export async function expectMatchesFullBuild(
     const source = await t.bucket.get(summary.key);
     const parsed = parseRelease(sourcePathOf(summary.key), source?.body ?? new Uint8Array(), site);
     if (parsed.ok) {
-      releases.push(record?.slug ? withSlug(parsed.release, record.slug, site.siteUrl) : parsed.release);
+      releases.push(
+        record?.slug ? withSlug(parsed.release, record.slug, site.siteUrl) : parsed.release,
+      );
     } else if (record?.release) {
       releases.push(loadRelease(record.release));
     }

@@ -73,7 +73,9 @@ it('after uploads, edits, deletes, rejections and embargoes, equals a full build
   }
   // Delete most of what is left, newest first: windows drain from the top and refill from the
   // archive, several run empty.
-  const newestFirst = [...live].sort((a, b) => ((dates.get(a) ?? '') < (dates.get(b) ?? '') ? 1 : -1));
+  const newestFirst = [...live].sort((a, b) =>
+    (dates.get(a) ?? '') < (dates.get(b) ?? '') ? 1 : -1,
+  );
   for (const key of newestFirst.slice(0, Math.floor(live.size * 0.8))) {
     await t.remove(key);
     live.delete(key);

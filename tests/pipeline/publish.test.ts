@@ -1,7 +1,10 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReleaseRecord } from '../../src/pipeline/records.js';
 import { reportKey } from '../../src/pipeline/reports.js';
 import { EMBARGO_KEY, recordKey } from '../../src/pipeline/state-keys.js';
+import { readDocument } from '../../src/pipeline/state-store.js';
+import type { ObjectStore } from '../../src/shared/ports.js';
 import { nameBasedUrn } from '../../src/shared/text.js';
 import { jsonFeedProblems, parseFeed, xmllintErrors } from '../support/feed-check.js';
 import { type LocalS3, startTestS3 } from '../support/s3.js';
@@ -29,6 +32,10 @@ async function headersOf(bucket: string, key: string) {
   return { contentType: out.ContentType, cacheControl: out.CacheControl, etag: out.ETag };
 }
 
+async function record(t: { bucket: ObjectStore }, key: string) {
+  return (await readDocument<ReleaseRecord>(t.bucket, recordKey(key)))?.value;
+}
+
 function bucketOf(store: unknown): string {
   return (store as { bucket: string }).bucket;
 }
@@ -36,7 +43,10 @@ function bucketOf(store: unknown): string {
 describe('publishing an upload', () => {
   it('writes the page, every affected feed, the index and the archive with their headers', async () => {
     const t = await testPipeline(s3);
-    await t.upload('releases/2025/uimahallit.md', releaseText('Uimahallit avautuvat', '2025-09-01 09:00'));
+    await t.upload(
+      'releases/2025/uimahallit.md',
+      releaseText('Uimahallit avautuvat', '2025-09-01 09:00'),
+    );
 
     const files = [...(await snapshot(t.publicSite)).keys()].sort();
     expect(files).toEqual([
@@ -79,8 +89,12 @@ describe('publishing an upload', () => {
     expect(parsed.entries.map((entry) => [entry.title, entry.link])).toEqual([
       ['Uimahallit avautuvat', 'https://tiedotteet.example.fi/releases/2025-uimahallit.html'],
     ]);
-    expect(parseFeed((await text(t.publicSite, 'feeds/category/tiedote/rss.xml')) ?? '').entries).toHaveLength(1);
-    expect(jsonFeedProblems((await text(t.publicSite, 'feeds/lang/fi/feed.json')) ?? '')).toEqual([]);
+    expect(
+      parseFeed((await text(t.publicSite, 'feeds/category/tiedote/rss.xml')) ?? '').entries,
+    ).toHaveLength(1);
+    expect(jsonFeedProblems((await text(t.publicSite, 'feeds/lang/fi/feed.json')) ?? '')).toEqual(
+      [],
+    );
     expect(t.notifier.notices).toEqual([
       expect.objectContaining({ type: 'release-published', key: 'releases/2025/uimahallit.md' }),
     ]);
@@ -96,7 +110,9 @@ describe('publishing an upload', () => {
     await t.handle({ Records: [record] });
 
     const feed = parseFeed((await text(t.publicSite, 'feeds/atom.xml')) ?? '');
-    expect(feed.entries[0]?.id).toBe(nameBasedUrn('tiedotteet.example.fi:Kevät 2021/C++ ja öljy.md'));
+    expect(feed.entries[0]?.id).toBe(
+      nameBasedUrn('tiedotteet.example.fi:Kevät 2021/C++ ja öljy.md'),
+    );
     expect(await text(t.publicSite, 'releases/kevat-2021-c-ja-oljy.html')).toContain('Öljysäiliöt');
     expect(await t.bucket.get(recordKey(key))).toBeDefined();
     await expectMatchesFullBuild(t);
@@ -108,7 +124,10 @@ describe('publishing an upload', () => {
     await t.upload(key, releaseText('Kirjasto', '2025-03-01 12:00', { slug: 'kirjasto-auki' }));
     const before = parseFeed((await text(t.publicSite, 'feeds/atom.xml')) ?? '').entries[0];
 
-    await t.upload(key, releaseText('Kirjasto on auki pidempään', '2025-03-01 12:00', { slug: 'uusi-nimi' }));
+    await t.upload(
+      key,
+      releaseText('Kirjasto on auki pidempään', '2025-03-01 12:00', { slug: 'uusi-nimi' }),
+    );
     const after = parseFeed((await text(t.publicSite, 'feeds/atom.xml')) ?? '').entries[0];
     expect(after?.id).toBe(before?.id);
     expect(after?.title).toBe('Kirjasto on auki pidempään');
@@ -116,6 +135,8 @@ describe('publishing an upload', () => {
     expect(await text(t.publicSite, 'releases/kirjasto-auki.html')).toContain('pidempään');
     expect(await t.publicSite.get('releases/uusi-nimi.html')).toBeUndefined();
     expect(t.notifier.notices.filter((n) => n.type === 'release-published')).toHaveLength(1);
+    // Published (back-dated) at the first upload; the edit a day later keeps that instant.
+    expect((await record(t, key))?.release?.firstPublishedAt).toBe('2026-01-15T12:00:00.000Z');
     await expectMatchesFullBuild(t);
   });
 
@@ -133,7 +154,10 @@ describe('publishing an upload', () => {
   it('removes a deleted release from feeds, index, archive and its page', async () => {
     const t = await testPipeline(s3);
     await t.upload('releases/pysyy.md', releaseText('Pysyy', '2024-05-01 10:00'));
-    await t.upload('releases/poistuu.md', releaseText('Poistuu', '2025-05-01 10:00', { type: 'Blogi', lang: 'sv' }));
+    await t.upload(
+      'releases/poistuu.md',
+      releaseText('Poistuu', '2025-05-01 10:00', { type: 'Blogi', lang: 'sv' }),
+    );
     expect(await t.publicSite.get('archive/2025.html')).toBeDefined();
 
     await t.remove('releases/poistuu.md');
@@ -143,7 +167,9 @@ describe('publishing an upload', () => {
     expect(files.has('feeds/category/blogi/atom.xml')).toBe(false);
     expect(files.has('feeds/lang/sv/rss.xml')).toBe(false);
     expect(files.get('index.html')).not.toContain('Poistuu');
-    expect(parseFeed(files.get('feeds/atom.xml') ?? '').entries.map((e) => e.title)).toEqual(['Pysyy']);
+    expect(parseFeed(files.get('feeds/atom.xml') ?? '').entries.map((e) => e.title)).toEqual([
+      'Pysyy',
+    ]);
     expect(await t.bucket.get('state/slugs/poistuu.json')).toBeUndefined();
     await expectMatchesFullBuild(t);
   });
@@ -200,7 +226,11 @@ describe('events that are duplicated, delayed or out of order', () => {
     for (let i = 0; i < 12; i += 1) {
       const fields = { type: i % 3 === 0 ? 'Blogi' : 'Tiedote', lang: i % 4 === 0 ? 'sv' : 'fi' };
       records.push(
-        await t.upload(`releases/rinnakkain-${i}.md`, releaseText(`Rinnakkain ${i}`, `2025-0${1 + (i % 9)}-1${i % 10} 10:00`, fields), false),
+        await t.upload(
+          `releases/rinnakkain-${i}.md`,
+          releaseText(`Rinnakkain ${i}`, `2025-0${1 + (i % 9)}-1${i % 10} 10:00`, fields),
+          false,
+        ),
       );
     }
     // Every record delivered twice, all invocations at once.
@@ -277,15 +307,25 @@ describe('unchanged files', () => {
     }
     const after = new Map<string, string>();
     for await (const summary of t.publicSite.list('')) after.set(summary.key, summary.etag);
-    expect(after.get('feeds/category/blogi/atom.xml')).toBe(etags.get('feeds/category/blogi/atom.xml'));
+    expect(after.get('feeds/category/blogi/atom.xml')).toBe(
+      etags.get('feeds/category/blogi/atom.xml'),
+    );
     expect(after.get('releases/a.html')).toBe(etags.get('releases/a.html'));
     expect(after.get('feeds/atom.xml')).not.toBe(etags.get('feeds/atom.xml'));
 
     const before = t.logs.length;
     const bucket = bucketOf(t.publicSite);
     const conditional = await s3.client
-      .send(new GetObjectCommand({ Bucket: bucket, Key: 'releases/a.html', IfNoneMatch: etags.get('releases/a.html') }))
-      .catch((error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode);
+      .send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: 'releases/a.html',
+          IfNoneMatch: etags.get('releases/a.html'),
+        }),
+      )
+      .catch(
+        (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,
+      );
     expect(conditional).toBe(304);
     // A duplicate event writes nothing at all.
     await t.handle({ Records: [s3Record(t.bucketName, 'releases/c.md', 'created')] });
@@ -320,9 +360,17 @@ describe('embargo', () => {
       ['releases/huomenna.md', true],
     ]);
     expect(await text(t.publicSite, 'releases/huomenna.html')).toContain('Huomenna');
-    expect(parseFeed((await text(t.publicSite, 'feeds/atom.xml')) ?? '').entries[0]?.title).toBe('Huomenna');
+    expect(parseFeed((await text(t.publicSite, 'feeds/atom.xml')) ?? '').entries[0]?.title).toBe(
+      'Huomenna',
+    );
     expect(JSON.parse((await text(t.bucket, EMBARGO_KEY)) ?? '{}').entries).toEqual([]);
-    expect(t.notifier.notices.at(-1)).toMatchObject({ type: 'release-published', key: 'releases/huomenna.md' });
+    expect(t.notifier.notices.at(-1)).toMatchObject({
+      type: 'release-published',
+      key: 'releases/huomenna.md',
+    });
+    expect((await record(t, 'releases/huomenna.md'))?.release?.firstPublishedAt).toBe(
+      '2026-01-16T07:00:00.000Z',
+    );
     await expectMatchesFullBuild(t);
   });
 });

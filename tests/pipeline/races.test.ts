@@ -103,13 +103,21 @@ describe('conditional writes of state (fault-injecting store)', () => {
     const sv = windowKey({ kind: 'lang', lang: 'sv' });
     // The sv window keeps 2 + 5; ten sv releases overflow it.
     for (let i = 0; i < 10; i += 1) {
-      await t.upload(`releases/sv-${i}.md`, releaseText(`SV ${i}`, `2024-${String(i + 1).padStart(2, '0')}-1${i} 10:00`, { lang: 'sv' }));
+      await t.upload(
+        `releases/sv-${i}.md`,
+        releaseText(`SV ${i}`, `2024-${String(i + 1).padStart(2, '0')}-1${i} 10:00`, {
+          lang: 'sv',
+        }),
+      );
     }
     for (let i = 9; i >= 5; i -= 1) await t.remove(`releases/sv-${i}.md`);
     // Deleting sv-4 leaves one entry: the window refills from the archive. Between the refill's
     // read of the archive and its write, a release from 2019 (a year nobody has published in)
     // is synced; it sorts after the window's end, so its own sync leaves the window alone.
-    await t.bucket.put('releases/sv-vanha.md', releaseText('SV vanha', '2019-05-01 10:00', { lang: 'sv' }));
+    await t.bucket.put(
+      'releases/sv-vanha.md',
+      releaseText('SV vanha', '2019-05-01 10:00', { lang: 'sv' }),
+    );
     const race = raceOnce(
       t.bucket,
       (key, options) => key === sv && options.ifMatch !== undefined,
@@ -117,7 +125,10 @@ describe('conditional writes of state (fault-injecting store)', () => {
     );
     await t.remove('releases/sv-4.md');
     expect(race.fired()).toBe(true);
-    const window = await readDocument<{ entries: { key: string }[]; exhaustive: boolean }>(t.bucket, sv);
+    const window = await readDocument<{ entries: { key: string }[]; exhaustive: boolean }>(
+      t.bucket,
+      sv,
+    );
     expect(window?.value.entries.map((entry) => entry.key)).toEqual([
       'releases/sv-3.md',
       'releases/sv-2.md',

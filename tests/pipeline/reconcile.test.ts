@@ -56,15 +56,23 @@ describe('reconcile', () => {
   });
 
   it('rebuilds a window and a site index that drifted, so later changes stay right', async () => {
-    const t = await testPipeline(s3, { site: { ...(await import('./harness.js')).SITE, feedLimit: 2 } });
+    const t = await testPipeline(s3, {
+      site: { ...(await import('./harness.js')).SITE, feedLimit: 2 },
+    });
     for (let i = 0; i < 6; i += 1) {
-      await t.upload(`releases/t-${i}.md`, releaseText(`T ${i}`, `2025-0${i + 1}-01 10:00`, { type: 'Blogi' }));
+      await t.upload(
+        `releases/t-${i}.md`,
+        releaseText(`T ${i}`, `2025-0${i + 1}-01 10:00`, { type: 'Blogi' }),
+      );
     }
     const blogi = windowKey({ kind: 'category', categorySlug: 'blogi' });
     const window = JSON.parse((await text(t.bucket, blogi)) ?? '{}');
     window.entries.splice(1, 1);
     await t.bucket.put(blogi, JSON.stringify(window));
-    await t.bucket.put(SITE_INDEX_KEY, JSON.stringify({ version: 1, categories: [], langs: [], years: [] }));
+    await t.bucket.put(
+      SITE_INDEX_KEY,
+      JSON.stringify({ version: 1, categories: [], langs: [], years: [] }),
+    );
     await t.bucket.put('state/slugs/orpo.json', JSON.stringify({ key: 'releases/poissa.md' }));
 
     const report = await reconcile(t.deps);

@@ -88,11 +88,17 @@ describe('compareSequencers', () => {
 
   it('orders like the numbers they encode', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 2n ** 80n }), fc.bigInt({ min: 0n, max: 2n ** 80n }), fc.nat(4), fc.nat(4), (a, b, padA, padB) => {
-        const hexA = '0'.repeat(padA) + a.toString(16).toUpperCase();
-        const hexB = '0'.repeat(padB) + b.toString(16);
-        expect(Math.sign(compareSequencers(hexA, hexB))).toBe(a < b ? -1 : a > b ? 1 : 0);
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 2n ** 80n }),
+        fc.bigInt({ min: 0n, max: 2n ** 80n }),
+        fc.nat(4),
+        fc.nat(4),
+        (a, b, padA, padB) => {
+          const hexA = '0'.repeat(padA) + a.toString(16).toUpperCase();
+          const hexB = '0'.repeat(padB) + b.toString(16);
+          expect(Math.sign(compareSequencers(hexA, hexB))).toBe(a < b ? -1 : a > b ? 1 : 0);
+        },
+      ),
     );
   });
 });

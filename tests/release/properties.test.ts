@@ -5,7 +5,7 @@ import type { ParseResult, Release } from '../../src/release/types.js';
 import { stripXmlIllegal } from '../../src/shared/text.js';
 import { fixture, OPTIONS } from './support.js';
 
-const PLAIN_FIELDS = ['title', 'summary', 'author', 'kicker', 'category'] as const;
+const PLAIN_FIELDS = ['title', 'summary', 'author', 'kicker', 'category', 'imageAlt'] as const;
 
 function stringFields(release: Release): string[] {
   return [
@@ -20,6 +20,7 @@ function stringFields(release: Release): string[] {
     release.summary ?? '',
     release.kicker ?? '',
     release.image ?? '',
+    release.imageAlt ?? '',
     release.contentHtml,
     release.url,
     ...release.tags,
@@ -88,6 +89,7 @@ const textPiece = fc.oneof(
     'tags: ',
     'lang: ',
     'image: ',
+    'image_alt: ',
     'summary: ',
     '2025-02-03 10:00',
     '9.4.2020 klo 18.33',
