@@ -8,6 +8,7 @@ import {
   needsContinuation,
   runSummary,
 } from '../src/digest/continuation.js';
+import { mailRejectionReport } from '../src/digest/rejection-mail.js';
 import { runImmediate } from '../src/digest/run.js';
 import { wireMailRuns } from '../src/digest/wiring.js';
 import type { PipelineNotice } from '../src/pipeline/notifier.js';
@@ -21,14 +22,16 @@ const sqs = new SQSClient({ region: config.region });
 
 /**
  * The pipeline's notification queue: for each `release-published` notice, mails the release to its
- * immediate subscribers (once per release: the run id comes from the release id). A run that must
- * stop is continued by putting the same notice back on the queue, delayed.
+ * immediate subscribers (once per release: the run id comes from the release id); a run that must
+ * stop is continued by putting the same notice back on the queue, delayed. A `release-rejected`
+ * notice is mailed to staff.
  */
 export async function handler(event: SQSEvent, context: Context): Promise<void> {
   for (const record of event.Records) {
     const notice = JSON.parse(record.body) as PipelineNotice;
-    if (notice.type !== 'release-published') {
-      jsonLog({ level: 'warn', event: 'immediate.ignored', noticeType: notice.type });
+    if (notice.type === 'release-rejected') {
+      await mailRejectionReport(notice, { ...wiring.options, from: config.mailFrom });
+      jsonLog({ level: 'info', event: 'rejection.mailed', file: notice.report.file });
       continue;
     }
     const release = await wiring.releases.releaseAt(notice.key);

@@ -12,15 +12,17 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The environment of a run against the local stack: its endpoints (S3_PORT 4569, SES_PORT 8005 on
- * loopback) and, for anything not set, the same defaults as `npm start`.
+ * loopback) and, for anything not set, the values `npm start` sets (src/local/stack.ts), so the
+ * links in the mail work with the local subscription API.
  */
 export function localDigestEnv(env: Env): Env {
   return {
     RELEASES_BUCKET: 'newsroom-releases',
     PUBLIC_BUCKET: 'newsroom-public',
     SITE_URL: `http://localhost:${env.WEB_PORT ?? '8080'}`,
-    MAIL_FROM: 'Newsroom <newsroom@example.org>',
-    TOKEN_SECRET: 'local-development-secret-not-for-production-use',
+    SITE_TITLE: 'Esimerkkilä',
+    MAIL_FROM: 'Esimerkkilä <uutiset@example.com>',
+    TOKEN_SECRET: 'local-development-token-secret-not-for-production',
     SES_SEND_RATE: '50',
     ...env,
     S3_ENDPOINT: `http://127.0.0.1:${env.S3_PORT ?? '4569'}`,

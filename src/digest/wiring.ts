@@ -86,7 +86,7 @@ export async function wireMailRuns(
   );
   return {
     store,
-    releases: new PipelineReleaseSource(store, config.site.timeZone),
+    releases: new PipelineReleaseSource(store),
     options: {
       store,
       mailer,

@@ -15,8 +15,8 @@ export interface RejectionReport {
   when: string;
   /** One sentence for people: what happened, what stays online, what to do. */
   message: string;
-  /** ETag of the rejected version. */
-  sourceEtag: string;
+  /** ETag of the rejected version (always written; consumers of notices need not look at it). */
+  sourceEtag?: string;
 }
 
 /** Where the report on the object at `key` is written (in the releases bucket). */

@@ -55,8 +55,19 @@ function releaseText(title: string, date: string, type = 'Tiedote', lang = 'fi')
   return `---\ntitle: "${title}"\ntype: ${type}\ndate: ${date}\nlang: ${lang}\nsummary: "${title}: tiivistelmä."\n---\n\nKappale.\n`;
 }
 
-/** The releases bucket as the pipeline leaves it after publishing `files` at `now`. */
-async function publishedBucket(files: Record<string, string>, now: string) {
+/** One upload to the releases bucket, at the instant `at`. */
+interface Upload {
+  key: string;
+  text: string;
+  at: string;
+}
+
+/**
+ * The releases bucket as the pipeline leaves it after these uploads. With a feed limit of 1 its
+ * `all` window holds 6 releases, so more than that makes the source read the archive years.
+ */
+async function publishedBucket(uploads: readonly Upload[]) {
+  let now = uploads[0]?.at ?? '2026-01-01T00:00:00Z';
   const s3Store = await freshBucket(s3, 'releases');
   const store = new ConditionEnforcingStore(s3Store);
   const notices: PipelineNotice[] = [];
@@ -69,14 +80,15 @@ async function publishedBucket(files: Record<string, string>, now: string) {
       title: 'Esimerkkilä',
       defaultLang: 'fi',
       timeZone: 'Europe/Helsinki',
-      feedLimit: 50,
+      feedLimit: 1,
     },
     clock: () => new Date(now),
     notifier: { notify: async (notice) => void notices.push(notice) },
     log: () => {},
   });
   let sequencer = 0x2000;
-  for (const [key, text] of Object.entries(files)) {
+  for (const { key, text, at } of uploads) {
+    now = at;
     await store.put(key, text, { contentType: 'text/markdown' });
     sequencer += 1;
     await handle({
@@ -128,37 +140,84 @@ async function addSubscriber(
   return subscriber.id;
 }
 
-const FILES = {
-  'releases/2026/vanha.md': releaseText('Edellisen päivän tiedote', '2026-11-27T05:00:00Z'),
-  'releases/2026/uimahalli.md': releaseText('Uimahalli avautuu', '2026-11-27T10:00:00Z'),
-  'releases/2026/blogi.md': releaseText('Kevään blogi', '2026-11-27T16:33:00Z', 'Blogi'),
-  'releases/2026/simhall.md': releaseText(
-    'Simhallen öppnar',
-    '2026-11-27T18:00:00Z',
-    'Pressmeddelande',
-    'sv',
-  ),
-};
+/** Releases around the daily window (2026-11-27 08:00, 2026-11-28 08:00] Helsinki time. */
+const UPLOADS: Upload[] = [
+  ...Array.from({ length: 6 }, (_, i) => ({
+    key: `releases/2026/lokakuu-${i}.md`,
+    text: releaseText(`Lokakuun tiedote ${i}`, `2026-10-0${i + 1}T09:00:00Z`),
+    at: `2026-10-0${i + 1}T09:00:00Z`,
+  })),
+  {
+    key: 'releases/2026/vanha.md',
+    text: releaseText('Edellisen päivän tiedote', '2026-11-27T05:00:00Z'),
+    at: '2026-11-27T05:00:00Z',
+  },
+  {
+    key: 'releases/2026/uimahalli.md',
+    text: releaseText('Uimahalli avautuu', '2026-11-27T10:00:00Z'),
+    at: '2026-11-27T10:00:30Z',
+  },
+  {
+    key: 'releases/2026/blogi.md',
+    text: releaseText('Kevään blogi', '2026-11-27T16:33:00Z', 'Blogi'),
+    at: '2026-11-27T16:33:00Z',
+  },
+  {
+    key: 'releases/2026/simhall.md',
+    text: releaseText('Simhallen öppnar', '2026-11-27T18:00:00Z', 'Pressmeddelande', 'sv'),
+    at: '2026-11-27T18:00:10Z',
+  },
+  // Back-dated: dated in 2025, uploaded (so made public) inside the window.
+  {
+    key: 'releases/2025/takautuva.md',
+    text: releaseText('Unohtunut tiedote', '2025-06-01T09:00:00Z'),
+    at: '2026-11-27T12:00:00Z',
+  },
+  // Edited inside the window, first published long before: not new.
+  {
+    key: 'releases/2026/lokakuu-0.md',
+    text: releaseText('Lokakuun tiedote 0 (korjattu)', '2026-10-01T09:00:00Z'),
+    at: '2026-11-27T13:00:00Z',
+  },
+];
+
+const upload = (key: string) => UPLOADS.filter((u) => u.key === key);
 
 describe('scheduled digest against the pipeline state and the subscriber store', () => {
   it("reads the releases that became public in the window from the pipeline's state", async () => {
-    const { store } = await publishedBucket(FILES, '2026-11-28T05:00:00Z');
-    const source = new PipelineReleaseSource(store, 'Europe/Helsinki');
+    const { store } = await publishedBucket(UPLOADS);
+    const source = new PipelineReleaseSource(store);
     const releases = await source.publishedBetween(
       new Date('2026-11-27T06:00:00Z'),
       new Date('2026-11-28T06:00:00Z'),
     );
+    // Newest first by date; the back-dated upload is in, the edit of an old release is not.
     expect(releases.map((r) => r.title)).toEqual([
       'Simhallen öppnar',
       'Kevään blogi',
       'Uimahalli avautuu',
+      'Unohtunut tiedote',
     ]);
+    // With the whole archive in the `all` window, that one document is enough.
+    const small = await publishedBucket([
+      ...upload('releases/2026/uimahalli.md'),
+      ...upload('releases/2026/blogi.md'),
+      ...upload('releases/2025/takautuva.md'),
+    ]);
+    expect(
+      (
+        await new PipelineReleaseSource(small.store).publishedBetween(
+          new Date('2026-11-27T06:00:00Z'),
+          new Date('2026-11-28T06:00:00Z'),
+        )
+      ).map((r) => r.title),
+    ).toEqual(['Kevään blogi', 'Uimahalli avautuu', 'Unohtunut tiedote']);
     expect((await source.releaseAt('releases/2026/blogi.md'))?.categorySlug).toBe('blogi');
     expect(await source.releaseAt('releases/2026/puuttuu.md')).toBeUndefined();
   });
 
   it('mails each confirmed daily subscriber their releases, with working one-click links', async () => {
-    const { store, bucketName } = await publishedBucket(FILES, '2026-11-28T05:00:00Z');
+    const { store, bucketName } = await publishedBucket(UPLOADS);
     const annaId = await addSubscriber(store, 'anna@example.org', {
       lang: 'fi',
       frequency: 'daily',
@@ -195,7 +254,7 @@ describe('scheduled digest against the pipeline state and the subscriber store',
     expect(result).toMatchObject({
       runId: 'daily-2026-11-28',
       status: 'done',
-      releases: 3,
+      releases: 4,
       sent: 3,
       nothingNew: 1,
     });
@@ -209,6 +268,7 @@ describe('scheduled digest against the pipeline state and the subscriber store',
       'cecilia@example.org',
     ]);
     expect(byAddress.get('anna@example.org')?.body.text).toContain('Uimahalli avautuu');
+    expect(byAddress.get('anna@example.org')?.body.text).toContain('Unohtunut tiedote');
     expect(byAddress.get('anna@example.org')?.body.text).not.toContain('Simhallen öppnar');
     expect(byAddress.get('anna@example.org')?.body.text).not.toContain('Edellisen päivän');
     expect(byAddress.get('bert@example.org')?.subject).toBe(
@@ -230,8 +290,7 @@ describe('scheduled digest against the pipeline state and the subscriber store',
 
   it('sends immediate mail once per release, however often the notice comes', async () => {
     const { store, bucketName, notices } = await publishedBucket(
-      { 'releases/2026/uimahalli.md': FILES['releases/2026/uimahalli.md'] },
-      '2026-11-28T05:00:00Z',
+      upload('releases/2026/uimahalli.md'),
     );
     await addSubscriber(store, 'heti-en@example.org', { lang: 'en', frequency: 'immediate' });
     await addSubscriber(store, 'heti-fi@example.org', { lang: 'fi', frequency: 'immediate' });
@@ -252,7 +311,7 @@ describe('scheduled digest against the pipeline state and the subscriber store',
   });
 
   it('send-digest --local runs the same code against the local stack ports', async () => {
-    const { store, bucketName } = await publishedBucket(FILES, '2026-11-28T05:00:00Z');
+    const { store, bucketName } = await publishedBucket(UPLOADS);
     await addSubscriber(store, 'viikko@example.org', { lang: 'fi', frequency: 'weekly' });
     const lines: string[] = [];
     const finished = await runSendDigest(
@@ -268,7 +327,7 @@ describe('scheduled digest against the pipeline state and the subscriber store',
       },
     );
     expect(finished).toBe(true);
-    expect(lines.join('\n')).toMatch(/^weekly-2026-11-30: done: 4 release\(s\)/);
+    expect(lines.join('\n')).toMatch(/^weekly-2026-11-30: done: 5 release\(s\)/);
     const emails = await ses.emails();
     expect(emails.map((e) => e.destination.to[0])).toEqual(['viikko@example.org']);
     expect(emails[0]?.subject).toBe('Esimerkkilä: viikon tiedotteet 30.11.2026');
