@@ -1,0 +1,158 @@
+// `npm run bench`: every benchmark in one run, printed and written to docs/benchmarks.md.
+// `npm run bench -- build upload` runs only the named sections (the file is still rewritten, with
+// "not run" for the others, so only commit a full run).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BundleReport, bundleAll } from '../scripts/bundle.js';
+import { type BuildBench, benchBuild } from './build.js';
+import { benchDigest, type DigestBench } from './digest.js';
+import { fixed, machineDescription, table } from './report.js';
+import { benchUpload, type UploadBenchRow, uploadTable } from './upload.js';
+
+const SECTIONS = ['build', 'upload', 'bundles', 'digest'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const requested = process.argv
+  .slice(2)
+  .filter((arg): arg is Section => (SECTIONS as readonly string[]).includes(arg));
+const wanted = new Set<Section>(requested.length > 0 ? requested : SECTIONS);
+
+async function section<T>(name: Section, run: () => Promise<T>): Promise<T | undefined> {
+  if (!wanted.has(name)) return undefined;
+  process.stderr.write(`bench: ${name}…\n`);
+  const started = performance.now();
+  const result = await run();
+  process.stderr.write(`bench: ${name} done in ${fixed((performance.now() - started) / 1000)} s\n`);
+  return result;
+}
+
+const build = await section('build', () => benchBuild(10_000, 3));
+const upload = await section('upload', () => benchUpload());
+const bundles = await section('bundles', () => bundleAll({ runs: 5 }));
+const digest = await section('digest', () => benchDigest());
+
+const report = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench` (bench/run.ts); re-run it after a change that could move a number.',
+  'Every figure is a median of several runs on the machine below; each compares our way with the',
+  'naive way measured in the same run.',
+  '',
+  machineDescription(),
+  '',
+  buildSection(build),
+  uploadSection(upload),
+  bundleSection(bundles),
+  digestSection(digest),
+].join('\n');
+
+await writeFile(join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), report);
+process.stdout.write(`${report}\n`);
+
+function buildSection(result: BuildBench | undefined): string {
+  if (!result) return '## Full build\n\nNot run.\n';
+  const rows: (string | number)[][] = [
+    [
+      'newsroom `build` (CLI)',
+      fixed(result.ms / 1000, 2),
+      fixed(result.releasesPerSecond, 0),
+      fixed(result.peakRssMb, 0),
+    ],
+  ];
+  if (result.hugo) {
+    rows.push([
+      `Hugo ${result.hugo.version} (pages + RSS only)`,
+      fixed(result.hugo.ms / 1000, 2),
+      fixed(result.hugo.releasesPerSecond, 0),
+      fixed(result.hugo.peakRssMb, 0),
+    ]);
+  }
+  const vsHugo = result.hugo
+    ? `newsroom builds ${fixed(result.releasesPerSecond / result.hugo.releasesPerSecond, 2)}× as many releases per second as Hugo on the same files, and Hugo builds less (pages and one RSS feed; no Atom, JSON Feed, per-category or per-language feeds, no sanitizing).`
+    : 'Hugo is not installed (`apt-get install hugo`), so there is no comparison in this run.';
+  return [
+    '## Full build',
+    '',
+    `${result.releases.toLocaleString('en')} generated releases (${fixed(result.markdownMb, 1)} MB of Markdown with front matter, four types, three languages), built from files to a folder by a fresh process; median of ${result.runs} runs. Target: ≥ 2,000 releases/s and < 512 MB.`,
+    '',
+    table(['builder', 'seconds', 'releases/s', 'peak RSS MB'], rows),
+    '',
+    vsHugo,
+    '',
+  ].join('\n');
+}
+
+function uploadSection(rows: UploadBenchRow[] | undefined): string {
+  if (!rows) return '## Per upload\n\nNot run.\n';
+  return [
+    '## Per upload',
+    '',
+    'One S3 event handled by publish-release against the local S3 server (s3rver), next to a naive full rebuild (list and read every release, render, write everything). Requests are counted at the S3 client.',
+    '',
+    uploadTable(rows),
+    '',
+  ].join('\n');
+}
+
+function bundleSection(reports: BundleReport[] | undefined): string {
+  if (!reports) return '## Function bundles\n\nNot run.\n';
+  return [
+    '## Function bundles',
+    '',
+    'Each function bundled on its own by esbuild with the options in serverless.yml; init is the time to import the bundle in a fresh `node` process (median of 5), a cold-start proxy. Target for publish-release: < 1 MB, < 150 ms, no mjml.',
+    '',
+    table(
+      ['function', 'bytes', 'contains mjml', 'init ms'],
+      reports.map((r) => [
+        r.name,
+        r.bytes.toLocaleString('en'),
+        r.containsMjml ? 'yes' : 'no',
+        fixed(r.initMs, 0),
+      ]),
+    ),
+    '',
+  ].join('\n');
+}
+
+function digestSection(result: DigestBench | undefined): string {
+  if (!result) return '## Digest\n\nNot run.\n';
+  const t = result.throughput;
+  return [
+    '## Digest',
+    '',
+    `${result.recipients.toLocaleString('en')} recipients, ${result.releases} releases. The naive way compiles MJML per recipient; where it would take too long it is measured on ${result.personalizationMs.naiveSample} recipients and extrapolated.`,
+    '',
+    table(
+      ['measure', 'ours', 'naive', 'ratio'],
+      [
+        [
+          'MJML compiles per run',
+          result.mjmlCompiles.ours,
+          result.mjmlCompiles.naive.toLocaleString('en'),
+          `${fixed(result.mjmlCompiles.ratio, 0)}×`,
+        ],
+        [
+          'personalization, all recipients (s)',
+          fixed(result.personalizationMs.ours / 1000, 2),
+          fixed(result.personalizationMs.naive / 1000, 0),
+          `${fixed(result.personalizationMs.ratio, 0)}×`,
+        ],
+        [
+          `peak RSS MB (${(result.recipients / 10).toLocaleString('en')} → ${result.recipients.toLocaleString('en')} recipients)`,
+          `${fixed(result.peakRssMb.oursTenth, 0)} → ${fixed(result.peakRssMb.ours, 0)}`,
+          `${fixed(result.peakRssMb.naive, 0)} (${result.peakRssMb.naiveSample} recipients)`,
+          `${fixed(result.peakRssMb.ratio, 2)}×`,
+        ],
+        [
+          `send throughput at ${t.configuredRate}/s for ${t.seconds} s (fraction of rate)`,
+          fixed(t.oursFraction, 2),
+          fixed(t.naiveFraction, 2),
+          `${fixed(t.ratio, 2)}×`,
+        ],
+      ],
+    ),
+    '',
+    `MIME encoding costs ${fixed(result.composeMsPerMessage, 1)} ms per message; a full delivery run wrote ${result.fullRun.checkpointWrites} progress records in ${fixed(result.fullRun.ms / 1000, 1)} s.`,
+    '',
+  ].join('\n');
+}
