@@ -8,8 +8,7 @@ import {
   needsContinuation,
   runSummary,
 } from '../src/digest/continuation.js';
-import { mailRejectionReport } from '../src/digest/rejection-mail.js';
-import { runImmediate } from '../src/digest/run.js';
+import { handleNotice } from '../src/digest/notices.js';
 import { wireMailRuns } from '../src/digest/wiring.js';
 import type { PipelineNotice } from '../src/pipeline/notifier.js';
 import { jsonLog } from '../src/subscribers/log.js';
@@ -21,29 +20,22 @@ const wiring = await wireMailRuns(config, {
 const sqs = new SQSClient({ region: config.region });
 
 /**
- * The pipeline's notification queue: for each `release-published` notice, mails the release to its
- * immediate subscribers (once per release: the run id comes from the release id); a run that must
- * stop is continued by putting the same notice back on the queue, delayed. A `release-rejected`
- * notice is mailed to staff.
+ * The pipeline's notification queue: immediate mail for first publications, staff mail for
+ * rejected uploads. A run that must stop is continued by putting the same notice back, delayed.
  */
 export async function handler(event: SQSEvent, context: Context): Promise<void> {
   for (const record of event.Records) {
     const notice = JSON.parse(record.body) as PipelineNotice;
-    if (notice.type === 'release-rejected') {
-      await mailRejectionReport(notice, { ...wiring.options, from: config.mailFrom });
-      jsonLog({ level: 'info', event: 'rejection.mailed', file: notice.report.file });
-      continue;
-    }
-    const release = await wiring.releases.releaseAt(notice.key);
-    if (release === undefined || release.id !== notice.releaseId) {
-      // Deleted or replaced since the notice was sent: there is nothing to announce.
-      jsonLog({ level: 'info', event: 'immediate.gone', releaseId: notice.releaseId });
-      continue;
-    }
-    const result = await runImmediate(release, {
-      ...wiring.options,
+    const outcome = await handleNotice(notice, {
+      wiring,
+      from: config.mailFrom,
       remainingMs: () => context.getRemainingTimeInMillis(),
     });
+    if (outcome.kind !== 'immediate') {
+      jsonLog({ level: 'info', event: `notice.${outcome.kind}` });
+      continue;
+    }
+    const { result } = outcome;
     jsonLog({ level: 'info', event: 'immediate.run', ...runSummary(result) });
     if (!needsContinuation(result)) continue;
     if (!config.immediateQueueUrl)

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { DigestRunResult } from '../digest/run.js';
+import { digestWindow } from '../digest/schedule.js';
+import type { DigestFrequency } from '../digest/types.js';
 import { formatProblem } from '../release/types.js';
 import { EXAMPLES_DIR, type LocalStack, startLocalStack } from './stack.js';
 
@@ -62,21 +65,43 @@ newsroom local stack
     );
   }
   if (once) {
+    // The issue's contract: one pass ends with one digest run to the confirmed subscribers.
+    const digest = await stack.runDigest('daily', { everything: true });
+    console.log(describeDigest(digest));
     await stack.stop();
     process.exit(summary.failures > 0 ? 1 : 0);
   }
   console.log(
     `\nWatching ${relative(process.cwd(), EXAMPLES_DIR) || EXAMPLES_DIR}: add, edit or delete a .md file. Ctrl+C stops.`,
   );
-  // Embargoed releases go public on the same 5-minute schedule as in AWS.
+  // Embargoed releases go public on the same 5-minute schedule as in AWS, and digests go out at
+  // their scheduled slots: each run id is sent once, so checking every minute is enough.
   const due = setInterval(() => {
     stack.publishDue().catch((error: unknown) => log(`publish-due: ${String(error)}`));
   }, 5 * 60_000);
+  const lastRun = new Map<DigestFrequency, string>();
+  const digests = setInterval(() => {
+    for (const frequency of ['daily', 'weekly'] as const) {
+      const { runId } = digestWindow(frequency, new Date());
+      if (lastRun.get(frequency) === runId) continue;
+      lastRun.set(frequency, runId);
+      stack
+        .runDigest(frequency)
+        .then((result) => log(describeDigest(result)))
+        .catch((error: unknown) => log(`digest: ${String(error)}`));
+    }
+  }, 60_000);
   const stop = async () => {
     clearInterval(due);
+    clearInterval(digests);
     await stack.stop();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+function describeDigest(result: DigestRunResult): string {
+  if (result.status === 'nothing-new') return `Digest ${result.runId}: nothing new to send.`;
+  return `Digest ${result.runId}: ${result.status}; ${result.releases} release(s), sent ${result.sent} message(s), ${result.nothingNew} subscriber(s) with nothing new.`;
 }

@@ -6,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ConditionEnforcingStore } from '../adapters/condition-enforcing-store.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { readDigestConfig } from '../digest/config.js';
+import { type DigestRunResult, runDigest } from '../digest/run.js';
+import type { DigestFrequency } from '../digest/types.js';
+import { wireMailRuns } from '../digest/wiring.js';
 import { publishReleaseHandler } from '../pipeline/handlers.js';
-import type { ReleasePublishedNotice } from '../pipeline/notifier.js';
 import { publishDue } from '../pipeline/publish-due.js';
 import type { RejectionReport } from '../pipeline/reports.js';
 import { encodeS3Key, isReleaseKey, RELEASES_PREFIX } from '../pipeline/s3-event.js';
@@ -15,8 +18,8 @@ import type { PipelineDeps } from '../pipeline/sync.js';
 import { EnvReader, readSiteConfig } from '../shared/env.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { type FolderSyncResult, syncFolder } from './folder-sync.js';
+import { InProcessNoticeQueue } from './notice-queue.js';
 import { type LocalS3, S3RVER_CREDENTIALS, startS3Server } from './s3-server.js';
-import { LocalMailNotifier } from './ses-notifier.js';
 import { type LocalSesServer, startSesServer } from './ses-server.js';
 import { type HttpApiHandler, type LocalWebServer, startWebServer } from './web.js';
 
@@ -43,8 +46,6 @@ export interface LocalStackOptions {
   staffEmail?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
-  /** First publications, for the digest code's immediate mail. */
-  onPublished?: (notice: ReleasePublishedNotice) => Promise<void> | void;
 }
 
 /** URLs of a running local stack. */
@@ -82,6 +83,15 @@ export interface LocalStack {
   /** Publishes embargoed releases whose time has come (the 5-minute schedule in AWS). */
   publishDue(): Promise<void>;
   summary(): Promise<LocalStackSummary>;
+  /**
+   * One digest run of `frequency` to the confirmed subscribers, through the same code as the
+   * scheduled function: the scheduled window at `at`, or with `everything`, all releases published
+   * so far (the demo run that ends `npm start -- --once`).
+   */
+  runDigest(
+    frequency: DigestFrequency,
+    options?: { at?: Date; everything?: boolean },
+  ): Promise<DigestRunResult>;
   stop(): Promise<void>;
 }
 
@@ -147,7 +157,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     env.SITE_TITLE ??= 'Esimerkkilä';
     env.MAIL_FROM ??= 'Esimerkkilä <uutiset@example.com>';
-    const mailFrom = env.MAIL_FROM;
     // A fixed development secret: confirmation links keep working across restarts.
     env.TOKEN_SECRET ??= 'local-development-token-secret-not-for-production';
 
@@ -158,12 +167,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // s3rver ignores If-Match; every writer here is in this process, so enforce it here.
     const releases = new ConditionEnforcingStore(raw);
     const publicStore = new S3ObjectStore(s3.client, LOCAL_BUCKETS.public);
-    const notifier = new LocalMailNotifier({
-      sesEndpoint: ses.endpoint,
-      from: mailFrom,
-      onPublished: options.onPublished,
+    // Local SES never answers GetSendQuota, so the rate is configured (as SES_SEND_RATE in AWS).
+    env.SES_SEND_RATE ??= '50';
+    const digestConfig = readDigestConfig(env);
+    const mail = await wireMailRuns(digestConfig, {
+      store: releases,
+      s3Credentials: S3RVER_CREDENTIALS,
     });
-    cleanups.push(async () => notifier.close());
+    const notifier = new InProcessNoticeQueue({ wiring: mail, from: digestConfig.mailFrom }, log);
     const pipeline: PipelineDeps = {
       bucket: releases,
       publicSite: publicStore,
@@ -232,6 +243,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await publishDue(pipeline);
       },
       summary: () => summarise(releases, publicStore, events.failures()),
+      runDigest(frequency, runOptions = {}) {
+        const at = runOptions.at ?? new Date();
+        const window = runOptions.everything
+          ? {
+              frequency,
+              since: new Date(0),
+              until: at,
+              runId: `${frequency}-local-${at.toISOString()}`,
+            }
+          : undefined;
+        return runDigest({ ...mail.options, frequency, releases: mail.releases, at, window });
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
