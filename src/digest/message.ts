@@ -32,7 +32,8 @@ export function digestMailContent(options: {
     text: mail.text,
     html: mail.html,
     date: options.date,
-    messageId: `${options.runId}.${recipient.id}@${domain}`,
+    // Run ids are ours, but a Message-ID left part allows only atom characters and dots.
+    messageId: `${options.runId.replace(/[^\w.-]/g, '-')}.${recipient.id}@${domain}`,
     list: {
       unsubscribeUrl: recipient.unsubscribeUrl,
       oneClick: true,

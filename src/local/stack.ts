@@ -250,7 +250,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
               frequency,
               since: new Date(0),
               until: at,
-              runId: `${frequency}-local-${at.toISOString()}`,
+              runId: `${frequency}-local-${at.getTime()}`,
             }
           : undefined;
         return runDigest({ ...mail.options, frequency, releases: mail.releases, at, window });
