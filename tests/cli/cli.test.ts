@@ -1,32 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const SITE = 'https://tiedotteet.example.fi';
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI the way `npm run -s newsroom -- …` does, in a fresh process. */
-function cli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args],
-      { cwd: ROOT, env: { ...process.env, SITE_TITLE: 'Esimerkkilä' } },
-      (error, stdout, stderr) => {
-        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 function release(title: string, date: string, extra = ''): string {
   return `---\ntitle: "${title}"\ntype: Tiedote\ndate: ${date}\n${extra}---\n\nEnsimmäinen kappale.\n\nToinen kappale.\n`;
