@@ -140,6 +140,9 @@ export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<Del
         rejected: shard.rejected + countStatus(shard.records, 'rejected'),
       }),
     );
+    // Its failure is collected below, once sending stops; until then it must not count as an
+    // unhandled rejection, which Node (and the Lambda runtime) treat as a crash of the process.
+    shard.completion.catch(() => undefined);
     completions.push(shard.completion);
   };
   async function* work(): AsyncGenerator<WorkItem> {

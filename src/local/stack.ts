@@ -20,6 +20,7 @@ import type { ObjectStore } from '../shared/ports.js';
 import { type FolderSyncResult, syncFolder } from './folder-sync.js';
 import { InProcessNoticeQueue } from './notice-queue.js';
 import { type LocalS3, S3RVER_CREDENTIALS, startS3Server } from './s3-server.js';
+import { S3rverFolderGuard } from './s3rver-guard.js';
 import { type LocalSesServer, startSesServer } from './ses-server.js';
 import { type HttpApiHandler, type LocalWebServer, startWebServer } from './web.js';
 
@@ -163,10 +164,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const reader = new EnvReader(env);
     const site = readSiteConfig(reader);
     reader.done();
-    const raw = new S3ObjectStore(s3.client, LOCAL_BUCKETS.releases);
-    // s3rver ignores If-Match; every writer here is in this process, so enforce it here.
+    // s3rver races on concurrent deletes in one folder (a real 500 that S3 never gives), and it
+    // ignores If-Match; every writer here is in this process, so both are handled here.
+    const raw = new S3rverFolderGuard(new S3ObjectStore(s3.client, LOCAL_BUCKETS.releases));
     const releases = new ConditionEnforcingStore(raw);
-    const publicStore = new S3ObjectStore(s3.client, LOCAL_BUCKETS.public);
+    const publicStore = new S3rverFolderGuard(new S3ObjectStore(s3.client, LOCAL_BUCKETS.public));
     // Local SES never answers GetSendQuota, so the rate is configured (as SES_SEND_RATE in AWS).
     env.SES_SEND_RATE ??= '50';
     const digestConfig = readDigestConfig(env);

@@ -5,6 +5,7 @@ import { type DeriveContext, rebuildWindow, updateSiteIndex } from './derive.js'
 import { type EmbargoDoc, isPublicAt } from './embargo.js';
 import { md5Etag, type WriteOutcome } from './outputs.js';
 import { type Placement, parseFingerprint, type ReleaseRecord } from './records.js';
+import { REPORTS_PREFIX, reportKey } from './reports.js';
 import { isReleaseKey, RELEASES_PREFIX } from './s3-event.js';
 import { emptySiteIndex, indexWith, type SiteIndexDoc } from './site-index.js';
 import type { SlugClaim } from './slugs.js';
@@ -34,6 +35,8 @@ export interface ReconcileReport {
   siteIndexRebuilt: boolean;
   /** Slug claims nobody owned any more, removed. */
   orphanClaims: string[];
+  /** Rejection reports whose rejection is over (the file was fixed or deleted), removed. */
+  staleReports: string[];
   /** Public files rewritten or removed because they differed from a full build. */
   publicFiles: Omit<WriteOutcome, 'unchanged'>;
 }
@@ -67,6 +70,7 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     windowsRebuilt: [],
     siteIndexRebuilt: false,
     orphanClaims: [],
+    staleReports: [],
     publicFiles: { written: [], deleted: [] },
   };
   const errors: unknown[] = [];
@@ -85,6 +89,8 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     if (isReleaseKey(summary.key)) sources.set(summary.key, summary.etag);
   }
   let records = await readRecords(deps.bucket);
+  const reports = new Set<string>();
+  for await (const summary of deps.bucket.list(REPORTS_PREFIX)) reports.add(summary.key);
   report.sources = sources.size;
   const drift = new Map<string, string>();
   for (const [key, etag] of sources) {
@@ -92,6 +98,9 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     if (record === undefined) drift.set(key, 'no record');
     else if (record.sourceEtag !== etag) drift.set(key, 'source changed without an event');
     else if (record.parsedWith !== fingerprint) drift.set(key, 'site settings changed');
+    else if (record.rejected && !reports.has(reportKey(key))) {
+      drift.set(key, 'rejection report missing');
+    }
   }
   for (const [key, { value: record }] of records) {
     if (!sources.has(key) && (record.sourceEtag !== undefined || record.release)) {
@@ -105,6 +114,13 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
   for (const [key, reason] of drift) await resync(key, reason);
   if (drift.size > 0) records = await readRecords(deps.bucket);
   report.records = records.size;
+  // Reports outliving their rejection (a sync failed between the fixed record and the delete).
+  for (const key of reports) {
+    const source = key.slice(REPORTS_PREFIX.length, -'.json'.length);
+    if (records.get(source)?.value.rejected) continue;
+    await deps.bucket.delete(key);
+    report.staleReports.push(key);
+  }
 
   // 2. Years and the embargo list against the records.
   const ctx = deriveContext(deps, now);
@@ -233,6 +249,7 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     windowsRebuilt: report.windowsRebuilt.length,
     siteIndexRebuilt: report.siteIndexRebuilt,
     orphanClaims: report.orphanClaims.length,
+    staleReports: report.staleReports.length,
     publicWritten: report.publicFiles.written.length,
     publicDeleted: report.publicFiles.deleted.length,
   });

@@ -19,9 +19,12 @@ export interface RejectionReport {
   sourceEtag?: string;
 }
 
+/** Where rejection reports live in the releases bucket. */
+export const REPORTS_PREFIX = 'reports/';
+
 /** Where the report on the object at `key` is written (in the releases bucket). */
 export function reportKey(key: string): string {
-  return `reports/${key}.json`;
+  return `${REPORTS_PREFIX}${key}.json`;
 }
 
 /** The report on a rejected upload. */

@@ -184,7 +184,9 @@ async function handleReport(
       await deps.notifier.notify({ type: 'release-rejected', to: deps.staffEmail, report });
     }
   } else if (change.kind === 'unchanged' && record?.rejected && record.sourceEtag) {
-    // A retry after a crash between the record and the report: make sure the report exists.
+    // A retry (or reconcile) after a failure between the record and the report. The report is
+    // written before the staff notice, so a missing report means staff were not told either.
+    if ((await currentEtag(deps.bucket, reportKey(key))) !== undefined) return;
     const report = rejectionReport(
       key,
       record.rejected.problem,
@@ -193,7 +195,12 @@ async function handleReport(
       !!record.release,
     );
     await writeReport(deps.bucket, report);
-  } else if (wasRejected && !record?.rejected) {
+    if (deps.staffEmail) {
+      await deps.notifier.notify({ type: 'release-rejected', to: deps.staffEmail, report });
+    }
+  } else if (!record?.rejected && (wasRejected || change.kind === 'unchanged')) {
+    // After a fix or a deletion the record is written first; a retry of a sync that failed before
+    // this delete finds the record unchanged and clean, so it deletes (idempotently) too.
     await deps.bucket.delete(reportKey(key));
   }
 }

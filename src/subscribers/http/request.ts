@@ -56,7 +56,12 @@ export class HttpProblem extends Error {
 
 /** Fields of a form or JSON body, read the same way. */
 export interface Fields {
-  /** First value of a field; `undefined` when absent. */
+  /**
+   * The value of a single-valued field; `undefined` when absent.
+   *
+   * @throws {HttpProblem} 400 when the field is given more than once (repeated in a form, a list
+   *   in JSON): picking one of several addresses or actions would act on a guess.
+   */
   get(name: string): string | undefined;
   /** Every value of a repeated field (form) or array (JSON). */
   getAll(name: string): string[];
@@ -114,7 +119,11 @@ export function parseBody(request: ApiRequest): ParsedBody {
     return {
       kind: 'form',
       fields: {
-        get: (name) => params.get(name) ?? undefined,
+        get: (name) => {
+          const values = params.getAll(name);
+          if (values.length > 1) throw new HttpProblem(400, 'body');
+          return values[0];
+        },
         getAll: (name) => params.getAll(name),
       },
     };
@@ -134,14 +143,23 @@ function jsonFields(text: string): Fields {
     throw new HttpProblem(400, 'body');
   }
   const object = value as Record<string, unknown>;
+  const field = (name: string): unknown => {
+    const found = Object.hasOwn(object, name) ? object[name] : undefined;
+    return found === null ? undefined : found;
+  };
   const all = (name: string): string[] => {
-    const field = Object.hasOwn(object, name) ? object[name] : undefined;
-    if (field === undefined || field === null) return [];
-    const list = Array.isArray(field) ? field : [field];
+    const found = field(name);
+    if (found === undefined) return [];
+    const list = Array.isArray(found) ? found : [found];
     if (!list.every((item) => typeof item === 'string')) throw new HttpProblem(400, 'body');
     return list as string[];
   };
-  return { get: (name) => all(name)[0], getAll: all };
+  const one = (name: string): string | undefined => {
+    const found = field(name);
+    if (found !== undefined && typeof found !== 'string') throw new HttpProblem(400, 'body');
+    return found;
+  };
+  return { get: one, getAll: all };
 }
 
 /**

@@ -1,0 +1,65 @@
+import type { HeadCapable } from '../adapters/head.js';
+import type { ObjectStore, ObjectSummary, PutOptions, StoredObject } from '../shared/ports.js';
+
+/**
+ * Keeps s3rver's own failures out of the local stack and the fault tests. s3rver stores objects as files and, after a
+ * DELETE, removes the folders it left empty; two DELETEs in one folder at once (e.g. a scope's
+ * three feeds) race on that clean-up, and one of them answers a real 500 — S3 never does. This
+ * runs a bucket's DELETEs one at a time, each while no other request to the bucket is under way,
+ * so the only errors a caller sees are real ones.
+ */
+export class S3rverFolderGuard implements ObjectStore, HeadCapable {
+  #deletes: Promise<unknown> = Promise.resolve();
+  readonly #others = new Set<Promise<unknown>>();
+
+  constructor(readonly inner: ObjectStore & HeadCapable) {}
+
+  get(key: string): Promise<StoredObject | undefined> {
+    return this.#shared(() => this.inner.get(key));
+  }
+
+  head(key: string): Promise<{ etag: string } | undefined> {
+    return this.#shared(() => this.inner.head(key));
+  }
+
+  put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ etag: string }> {
+    return this.#shared(() => this.inner.put(key, body, options));
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectSummary> {
+    const iterator = this.inner.list(prefix)[Symbol.asyncIterator]();
+    try {
+      // The first page's request is the one that walks s3rver's folders (listings here fit in one
+      // page); guarding only it lets a caller delete while it iterates without a deadlock.
+      let step = await this.#shared(() => iterator.next());
+      while (!step.done) {
+        yield step.value;
+        step = await iterator.next();
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
+
+  delete(key: string): Promise<void> {
+    // Requests made before this DELETE run first; those made after it wait for it (no cycle).
+    const before = [...this.#others];
+    const run = this.#deletes
+      .catch(() => undefined)
+      .then(async () => {
+        await Promise.allSettled(before);
+        await this.inner.delete(key);
+      });
+    this.#deletes = run;
+    return run;
+  }
+
+  /** Runs `work` once no DELETE is pending; DELETEs that come later wait for it. */
+  #shared<T>(work: () => Promise<T>): Promise<T> {
+    const running = this.#deletes.catch(() => undefined).then(work);
+    this.#others.add(running);
+    const forget = () => this.#others.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+}
