@@ -216,6 +216,22 @@ describe('buckets', () => {
     );
   });
 
+  it('serves the site with a Content-Security-Policy that allows no script', () => {
+    const distribution = properties('SiteDistribution').DistributionConfig as {
+      DefaultCacheBehavior: Record<string, unknown>;
+    };
+    expect(distribution.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({
+      Ref: 'SiteResponseHeaders',
+    });
+    const headers = properties('SiteResponseHeaders').ResponseHeadersPolicyConfig as {
+      SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: string } };
+    };
+    const csp = headers.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toMatch(/script-src/);
+    expect(csp).toContain("form-action 'self'");
+  });
+
   it('triggers publish-release for created and removed releases/*.md only', () => {
     const configurations = (
       properties('ReleasesBucket').NotificationConfiguration as {
