@@ -1,28 +1,26 @@
+import type { SiteIndexDoc } from '../pipeline/site-index.js';
+import { SITE_INDEX_KEY } from '../pipeline/state-keys.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { CategoryOption } from './http/pages.js';
-import { SUBSCRIBERS_PREFIX } from './store.js';
-
-/** Where the list of categories offered on the preferences page is kept (written by the site build). */
-export const CATEGORY_CATALOG_KEY = `${SUBSCRIBERS_PREFIX}categories.json`;
 
 /**
- * The categories residents can pick, from `subscribers/categories.json`
- * (`{"categories":[{"slug":"tiedote","name":"Tiedote","names":{"sv":"Pressmeddelande"}}]}`);
- * empty when the file does not exist yet. Malformed entries are skipped.
+ * The categories residents can pick on the preferences page: those with public releases, read
+ * from the publishing pipeline's site index (`state/site.json`, the same list index.html's form
+ * offers). Empty before anything is published or when the index is unreadable.
  */
 export async function readCategoryCatalog(store: ObjectStore): Promise<CategoryOption[]> {
-  const object = await store.get(CATEGORY_CATALOG_KEY);
+  const object = await store.get(SITE_INDEX_KEY);
   if (object === undefined) return [];
-  const parsed: unknown = JSON.parse(Buffer.from(object.body).toString('utf8'));
-  const list = (parsed as { categories?: unknown } | null)?.categories;
+  let index: Partial<SiteIndexDoc> | null;
+  try {
+    index = JSON.parse(Buffer.from(object.body).toString('utf8')) as Partial<SiteIndexDoc> | null;
+  } catch {
+    return [];
+  }
+  const list = index?.categories;
   if (!Array.isArray(list)) return [];
   return list.flatMap((entry): CategoryOption[] => {
-    const { slug, name, names } = (entry ?? {}) as Record<string, unknown>;
-    if (typeof slug !== 'string' || typeof name !== 'string') return [];
-    const localized =
-      typeof names === 'object' && names !== null
-        ? Object.fromEntries(Object.entries(names).filter(([, v]) => typeof v === 'string'))
-        : {};
-    return [{ slug, name, names: localized }];
+    const { slug, name } = (entry ?? {}) as unknown as Record<string, unknown>;
+    return typeof slug === 'string' && typeof name === 'string' ? [{ slug, name, names: {} }] : [];
   });
 }
