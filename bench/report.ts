@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 
 /** A markdown table from a header row and data rows. */
-export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): string {
   const line = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }

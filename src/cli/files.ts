@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SiteFile } from '../site/config.js';
 
@@ -29,16 +30,20 @@ export async function readBytes(path: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(path));
 }
 
-/** Writes site files under `outDir`, creating folders as needed. */
+/**
+ * Writes site files under `outDir`, creating each folder once. Synchronous writes on purpose: a
+ * promise-based writeFile costs several times the CPU of a writeFileSync (a full build writes
+ * 10,000+ files), and the CLI has nothing else to do while it writes.
+ */
 export async function writeSiteFiles(outDir: string, files: readonly SiteFile[]): Promise<void> {
-  const folders = new Set(files.map((file) => dirname(join(outDir, file.path))));
-  await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
-  const queue = [...files];
-  // A bounded number of writes at once keeps 10,000+ files from exhausting file descriptors.
-  const workers = Array.from({ length: 32 }, async () => {
-    for (let file = queue.pop(); file; file = queue.pop()) {
-      await writeFile(join(outDir, file.path), file.body);
+  const folders = new Set<string>();
+  for (const file of files) {
+    const path = join(outDir, file.path);
+    const folder = dirname(path);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      folders.add(folder);
     }
-  });
-  await Promise.all(workers);
+    writeFileSync(path, file.body);
+  }
 }

@@ -1,8 +1,7 @@
-// Worker-thread entry for parseReleaseFiles: parses its share of the files and posts the results.
+// Worker-thread entry for parseReleaseFiles: claims batches of files until none are left and posts
+// each batch's results as soon as it is parsed, then `null`; the thread then ends by itself.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ParseOptions } from '../release/parse.js';
-import type { ReleaseFileRef } from './files.js';
-import { parseInProcess } from './parse-files.js';
+import { type ParseShare, parseClaimed } from './parse-files.js';
 
-const { refs, options } = workerData as { refs: ReleaseFileRef[]; options: ParseOptions };
-parentPort?.postMessage(await parseInProcess(refs, options));
+await parseClaimed(workerData as ParseShare, (batch) => parentPort?.postMessage(batch), false);
+parentPort?.postMessage(null);

@@ -31,6 +31,7 @@ const readers = new Map<string, Intl.DateTimeFormat>();
 // A release's date is shown on its page and in its archive list: remember the last readings.
 const recent = new Map<string, LocalDateTime>();
 const RECENT_LIMIT = 50_000;
+const DAY_MS = 86_400_000;
 const EN_US_NUMERIC = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+)$/;
 
 /** The wall-clock date and time of `date` in the IANA zone `timeZone`. */
@@ -45,7 +46,7 @@ export function localDateTime(date: Date, timeZone: string): LocalDateTime {
   return local;
 }
 
-function readLocalDateTime(date: Date, timeZone: string): LocalDateTime {
+function readerFor(timeZone: string): Intl.DateTimeFormat {
   let reader = readers.get(timeZone);
   if (reader === undefined) {
     reader = new Intl.DateTimeFormat('en-US', {
@@ -59,6 +60,11 @@ function readLocalDateTime(date: Date, timeZone: string): LocalDateTime {
     });
     readers.set(timeZone, reader);
   }
+  return reader;
+}
+
+function readLocalDateTime(date: Date, timeZone: string): LocalDateTime {
+  const reader = readerFor(timeZone);
   const match = EN_US_NUMERIC.exec(reader.format(date));
   if (match !== null) {
     const [, month, day, year, hour, minute] = match.map(Number) as number[];
@@ -74,6 +80,16 @@ function readLocalDateTime(date: Date, timeZone: string): LocalDateTime {
 
 /** The calendar year of `date` in `timeZone`: the archive page a release is listed on. */
 export function localYear(date: Date, timeZone: string): number {
+  // No zone's clocks are a day or more from UTC, so away from New Year the UTC year is the local
+  // one: a full build asks for the year of every release several times.
+  const year = date.getUTCFullYear();
+  if (year >= 1000 && year <= 9999) {
+    const ms = date.getTime();
+    if (ms - Date.UTC(year, 0, 1) > 2 * DAY_MS && Date.UTC(year + 1, 0, 1) - ms > 2 * DAY_MS) {
+      readerFor(timeZone); // an unknown zone still throws, whatever the date
+      return year;
+    }
+  }
   return localDateTime(date, timeZone).year;
 }
 

@@ -102,28 +102,52 @@ ${footer(site, ui)}
 `;
 }
 
-// The same few scopes are announced on thousands of pages: build each block of links once.
-const feedLinkCache = new Map<string, string>();
+// The same few scopes are announced, and the same footer shown, on thousands of pages: each block
+// is built once per site (a block depends on the site's URL and title, which are checked).
+interface SiteBlocks {
+  siteUrl: string;
+  title: string;
+  feedLinks: Map<string, string>;
+  footers: Map<UiStrings, string>;
+}
+const blocksBySite = new WeakMap<SiteConfig, SiteBlocks>();
+
+function blocksFor(site: SiteConfig): SiteBlocks {
+  let blocks = blocksBySite.get(site);
+  if (blocks === undefined || blocks.siteUrl !== site.siteUrl || blocks.title !== site.title) {
+    blocks = { siteUrl: site.siteUrl, title: site.title, feedLinks: new Map(), footers: new Map() };
+    blocksBySite.set(site, blocks);
+  }
+  return blocks;
+}
 
 /** `<link rel="alternate">` to the scope's Atom, RSS and JSON feeds. */
 function feedLinks(scope: FeedScope, site: SiteConfig): string {
-  const title = scopeTitle(scope, site);
-  const key = `${site.siteUrl}\n${title}\n${scope.folder}`;
-  let links = feedLinkCache.get(key);
+  const cache = blocksFor(site).feedLinks;
+  // The title is the site's title and the scope's name; the URLs come from the folder.
+  const key = scope.kind === 'all' ? scope.folder : `${scope.folder}\n${scope.name}`;
+  let links = cache.get(key);
   if (links === undefined) {
+    const title = scopeTitle(scope, site);
     const urls = scopeFeedUrls(scope, site);
     links = FEED_FORMATS.map(
       (format) =>
         `<link rel="alternate" type="${format.type}" title="${escapeText(`${title} (${format.label})`)}" href="${escapeText(urls[format.key])}">`,
     ).join('\n');
-    if (feedLinkCache.size > 10_000) feedLinkCache.clear();
-    feedLinkCache.set(key, links);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, links);
   }
   return links;
 }
 
 function footer(site: SiteConfig, ui: UiStrings): string {
-  return `<p>${escapeText(ui.feeds)}: ${feedAnchors(ALL_SCOPE, site)}</p>`;
+  const cache = blocksFor(site).footers;
+  let html = cache.get(ui);
+  if (html === undefined) {
+    html = `<p>${escapeText(ui.feeds)}: ${feedAnchors(ALL_SCOPE, site)}</p>`;
+    cache.set(ui, html);
+  }
+  return html;
 }
 
 /** Links to a scope's three feeds, for reading: `Atom · RSS · JSON Feed`. */

@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { isKnownTimeZone, zoneOffset } from './time-zone.js';
 
 /** The outcome of reading a date written by staff. */
 export type DateParse = { ok: true; date: Date } | { ok: false; reason: string };
@@ -81,15 +81,15 @@ export function parseReleaseDate(input: string, timeZone: string): DateParse {
     return { ok: true, date: new Date(wallClock - offset * MINUTE_MS) };
   }
 
-  const zone = IANAZone.create(timeZone);
-  if (!zone.isValid) {
+  if (!isKnownTimeZone(timeZone)) {
     return { ok: false, reason: `The site's time zone \`${timeZone}\` is not a known time zone.` };
   }
-  const instant = zonedInstant(zone, wallClock);
+  const instant = zonedInstant(timeZone, wallClock);
   if (instant !== undefined) return { ok: true, date: new Date(instant) };
   if (!hasTime) {
     // Midnight skipped by a DST change: the day starts when the clocks jump.
-    return { ok: true, date: new Date(wallClock - zone.offset(wallClock - DAY_MS) * MINUTE_MS) };
+    const offset = zoneOffset(timeZone, wallClock - DAY_MS);
+    return { ok: true, date: new Date(wallClock - offset * MINUTE_MS) };
   }
   return {
     ok: false,
@@ -98,19 +98,22 @@ export function parseReleaseDate(input: string, timeZone: string): DateParse {
 }
 
 /**
- * The earliest instant at which clocks in `zone` show `wallClock` (milliseconds of the wall-clock
+ * The earliest instant at which clocks in `timeZone` show `wallClock` (milliseconds of the wall-clock
  * time read as if it were UTC), or `undefined` when they never do (a DST gap).
  */
-function zonedInstant(zone: IANAZone, wallClock: number): number | undefined {
+function zonedInstant(timeZone: string, wallClock: number): number | undefined {
   const offsets = new Set([
-    zone.offset(wallClock - DAY_MS),
-    zone.offset(wallClock),
-    zone.offset(wallClock + DAY_MS),
+    zoneOffset(timeZone, wallClock - DAY_MS),
+    zoneOffset(timeZone, wallClock),
+    zoneOffset(timeZone, wallClock + DAY_MS),
   ]);
   let earliest: number | undefined;
   for (const offset of offsets) {
     const instant = wallClock - offset * MINUTE_MS;
-    if (zone.offset(instant) === offset && (earliest === undefined || instant < earliest)) {
+    if (
+      zoneOffset(timeZone, instant) === offset &&
+      (earliest === undefined || instant < earliest)
+    ) {
       earliest = instant;
     }
   }

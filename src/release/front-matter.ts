@@ -1,5 +1,6 @@
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { ReleaseFormatError } from './format-error.js';
+import { readPlainYaml } from './plain-yaml.js';
 
 /** The front-matter fields a release may set, as written (not yet plain text or parsed dates). */
 export interface FrontMatterFields {
@@ -54,20 +55,20 @@ const LOOKS_LIKE_FIELD = /^[A-Za-z_][\w-]*[ \t]*:/;
  * @throws {ReleaseFormatError} with the file line for YAML errors and wrongly typed fields.
  */
 export function splitFrontMatter(text: string): SplitRelease {
-  const lines = text.split('\n');
-  const open = lines.findIndex((line) => line.trim() !== '');
-  if (open === -1 || !FENCE.test(lines[open] ?? '')) {
+  const lines = new LineReader(text);
+  let line = lines.next();
+  while (line !== undefined && line.trim() === '') line = lines.next();
+  if (line === undefined || !FENCE.test(line)) {
     return { frontMatter: undefined, body: text, bodyLineOffset: 0 };
   }
-  let close = -1;
-  for (let i = open + 1; i < lines.length; i++) {
-    if (CLOSING_FENCE.test(lines[i] ?? '')) {
-      close = i;
-      break;
-    }
+  const open = lines.index;
+  const yamlLines: string[] = [];
+  for (line = lines.next(); line !== undefined; line = lines.next()) {
+    if (CLOSING_FENCE.test(line)) break;
+    yamlLines.push(line);
   }
-  if (close === -1) {
-    const next = lines.slice(open + 1).find((line) => line.trim() !== '') ?? '';
+  if (line === undefined) {
+    const next = yamlLines.find((candidate) => candidate.trim() !== '') ?? '';
     if (!LOOKS_LIKE_FIELD.test(next)) {
       // A thematic break at the top of a plain Markdown file, not front matter.
       return { frontMatter: undefined, body: text, bodyLineOffset: 0 };
@@ -77,19 +78,59 @@ export function splitFrontMatter(text: string): SplitRelease {
       { line: open + 1 },
     );
   }
-  const yamlLines = lines.slice(open + 1, close);
+  const close = lines.index;
   const firstYamlLine = open + 2;
-  const data = loadYaml(yamlLines.join('\n'), firstYamlLine);
+  const data = readPlainYaml(yamlLines) ?? loadYaml(yamlLines.join('\n'), firstYamlLine);
   const lineOf = (field: string): number | undefined => {
-    const key = new RegExp(`^${field}[ \\t]*:`, 'i');
-    const index = yamlLines.findIndex((line) => key.test(line));
+    const key = keyPattern(field);
+    const index = yamlLines.findIndex((candidate) => key.test(candidate));
     return index === -1 ? undefined : firstYamlLine + index;
   };
   return {
     frontMatter: { fields: readFields(data, lineOf), lineOf },
-    body: lines.slice(close + 1).join('\n'),
+    body: lines.rest(),
     bodyLineOffset: close + 1,
   };
+}
+
+/** Walks the lines of a text without splitting all of it: the body is only ever sliced once. */
+class LineReader {
+  /** 0-based index of the line last returned by {@link next}. */
+  index = -1;
+  readonly #text: string;
+  #start = 0;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  /** The next line without its `\n`, or `undefined` after the last one. */
+  next(): string | undefined {
+    if (this.#start > this.#text.length) return undefined;
+    const end = this.#text.indexOf('\n', this.#start);
+    const stop = end === -1 ? this.#text.length : end;
+    const line = this.#text.slice(this.#start, stop);
+    this.#start = stop + 1;
+    this.index++;
+    return line;
+  }
+
+  /** Everything after the line last returned by {@link next}. */
+  rest(): string {
+    return this.#start > this.#text.length ? '' : this.#text.slice(this.#start);
+  }
+}
+
+// Field names are a fixed set, so each pattern is compiled once for the whole process.
+const keyPatterns = new Map<string, RegExp>();
+
+function keyPattern(field: string): RegExp {
+  let pattern = keyPatterns.get(field);
+  if (pattern === undefined) {
+    pattern = new RegExp(`^${field}[ \\t]*:`, 'i');
+    keyPatterns.set(field, pattern);
+  }
+  return pattern;
 }
 
 function loadYaml(source: string, firstLine: number): Record<string, unknown> {
@@ -131,9 +172,11 @@ function readFields(
   data: Record<string, unknown>,
   lineOf: (field: string) => number | undefined,
 ): FrontMatterFields {
+  let keys: string[] | undefined;
   const value = (field: string): unknown => {
     if (Object.hasOwn(data, field)) return data[field];
-    const key = Object.keys(data).find((candidate) => candidate.toLowerCase() === field);
+    keys ??= Object.keys(data);
+    const key = keys.find((candidate) => candidate.toLowerCase() === field);
     return key === undefined ? undefined : data[key];
   };
   const wrongType = (field: string, expected: string, got: unknown) =>

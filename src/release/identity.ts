@@ -20,12 +20,20 @@ export function releaseIdentity(
 ): ReleaseIdentity {
   const sourcePath = normalizeSourcePath(path);
   const site = siteUrl.replace(/\/+$/, '');
-  const id = nameBasedUrn(`${new URL(site).host}:${sourcePath}`);
+  const id = nameBasedUrn(`${hostOf(site)}:${sourcePath}`);
   const slug =
     slugify(frontMatterSlug ?? '') ||
     slugify(sourcePath.replace(/\.md$/i, '').replaceAll('/', '-')) ||
     `release-${shortHash(sourcePath)}`;
   return { sourcePath, id, slug, url: `${site}/releases/${slug}.html` };
+}
+
+// A build parses thousands of releases for one site: parse its URL once.
+let lastSite: { url: string; host: string } | undefined;
+
+function hostOf(site: string): string {
+  if (lastSite?.url !== site) lastSite = { url: site, host: new URL(site).host };
+  return lastSite.host;
 }
 
 /** A release path as identities use it: Unicode NFC, `/` as the only separator. */

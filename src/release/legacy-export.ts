@@ -52,11 +52,14 @@ const SUMMARY_SOURCE_CHARS = 4_000;
  * mark it as the title.
  *
  * @param lineOffset file lines before the body, to report type/date lines as file lines.
+ * @param needsSummary whether to read `firstParagraph` (not needed when the front matter has a
+ *   summary).
  */
 export function readLead(
   tokens: Token[],
   lineOffset: number,
   frontMatterTitle: string | undefined,
+  needsSummary = true,
 ): ReleaseLead {
   const blocks = topLevelBlocks(tokens);
   const removed = new Set<Block>();
@@ -107,7 +110,7 @@ export function readLead(
       .filter((block) => !removed.has(block))
       .flatMap((block) => tokens.slice(block.start, block.end));
   }
-  const summary = firstParagraph(lead.bodyTokens);
+  const summary = needsSummary ? firstParagraph(lead.bodyTokens) : undefined;
   if (summary !== undefined) lead.firstParagraph = summary;
   return lead;
 }
@@ -289,9 +292,12 @@ function limitText(children: readonly Token[]): readonly Token[] {
   return children;
 }
 
-// Case-insensitive, accent-sensitive; built once because constructing a collator is slow.
-const TITLE_COLLATOR = new Intl.Collator('fi', { sensitivity: 'accent' });
+// Case-insensitive, accent-sensitive; built once, on first use, because constructing a collator
+// is slow (and a cold start need not pay for it).
+let titleCollator: Intl.Collator | undefined;
 
 function sameText(a: string, b: string): boolean {
-  return TITLE_COLLATOR.compare(a, b) === 0;
+  if (a === b) return true;
+  titleCollator ??= new Intl.Collator('fi', { sensitivity: 'accent' });
+  return titleCollator.compare(a, b) === 0;
 }

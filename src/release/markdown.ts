@@ -1,18 +1,24 @@
-import MarkdownIt, { type Token } from 'markdown-it';
+import MarkdownItParser, { type MarkdownIt, type Token } from 'markdown-it';
 import { ReleaseFormatError } from './format-error.js';
 
 /** Deepest block nesting (quotes inside lists inside quotes…) a release may use. */
 export const MAX_NESTING = 50;
 
-// One instance for the whole process: building the parser and its rule chains is the slow part.
-const md = new MarkdownIt({
-  html: true,
-  linkify: false,
-  typographer: false,
-  // `<br />`, `<hr />`, `<img … />`: the same serialization sanitize-html produces.
-  xhtmlOut: true,
-  maxNesting: MAX_NESTING,
-});
+// One instance for the whole process, built on first use: building the parser and its rule
+// chains is the slow part, and a cold start need not pay for it.
+let instance: MarkdownIt | undefined;
+
+function markdownIt(): MarkdownIt {
+  instance ??= new MarkdownItParser({
+    html: true,
+    linkify: false,
+    typographer: false,
+    // `<br />`, `<hr />`, `<img … />`: the same serialization sanitize-html produces.
+    xhtmlOut: true,
+    maxNesting: MAX_NESTING,
+  });
+  return instance;
+}
 
 /**
  * Parses a Markdown body into markdown-it block tokens (inline children included). `lineOffset`
@@ -22,7 +28,7 @@ const md = new MarkdownIt({
  *   would silently drop everything below that depth.
  */
 export function parseMarkdown(body: string, lineOffset: number): Token[] {
-  const tokens = md.parse(body, {});
+  const tokens = markdownIt().parse(body, {});
   for (const token of tokens) {
     if (token.nesting === 1 && token.level >= MAX_NESTING - 1) {
       const line = token.map === null ? undefined : token.map[0] + lineOffset + 1;
@@ -37,10 +43,11 @@ export function parseMarkdown(body: string, lineOffset: number): Token[] {
 
 /** Parses one line of Markdown as inline content (emphasis, links, code, entities, raw HTML). */
 export function parseInline(text: string): Token[] {
-  return md.parseInline(text, {})[0]?.children ?? [];
+  return markdownIt().parseInline(text, {})[0]?.children ?? [];
 }
 
 /** Renders block tokens (from {@link parseMarkdown}, possibly with whole blocks left out) as HTML. */
 export function renderMarkdown(tokens: Token[]): string {
+  const md = markdownIt();
   return md.renderer.render(tokens, md.options, {});
 }

@@ -43,16 +43,23 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
   const text = decodeRelease(bytes);
   const { frontMatter, body, bodyLineOffset } = splitFrontMatter(text);
   const fields = frontMatter?.fields ?? {};
-  const at = (field: keyof FrontMatterFields) => location(frontMatter, field);
+  // Where a field is, looked up only when there is a problem to report.
+  const at = (field: keyof FrontMatterFields) => () => location(frontMatter, field);
 
   const frontMatterTitle = plainField(fields.title);
   if (fields.title !== undefined && frontMatterTitle === undefined) {
     throw new ReleaseFormatError(
       '`title` is empty: write the release title after `title:`.',
-      at('title'),
+      location(frontMatter, 'title'),
     );
   }
-  const lead = readLead(parseMarkdown(body, bodyLineOffset), bodyLineOffset, frontMatterTitle);
+  const frontMatterSummary = plainField(fields.summary);
+  const lead = readLead(
+    parseMarkdown(body, bodyLineOffset),
+    bodyLineOffset,
+    frontMatterTitle,
+    frontMatterSummary === undefined,
+  );
   const title = checkTitle(frontMatterTitle ?? lead.headingTitle, frontMatter);
   const type = plainField(fields.type) ?? lead.type;
   const lang =
@@ -64,7 +71,7 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
   const published = readPublished(fields, lead.date, options.timeZone, frontMatter);
   const updated = readDate(fields.updated, 'updated', options.timeZone, frontMatter);
   const author = readAuthor(fields.author, at('author'));
-  const summary = plainField(fields.summary) ?? lead.firstParagraph;
+  const summary = frontMatterSummary ?? lead.firstParagraph;
   const tags = readTags(fields.tags, at('tags'));
   const identity = releaseIdentity(path, fields.slug, options.siteUrl);
   const image = readImage(fields.image, identity.url, at('image'));
@@ -109,12 +116,12 @@ function checkTitle(title: string | undefined, frontMatter: FrontMatter | undefi
   return title;
 }
 
-function readAuthor(value: string | undefined, where: Where): string | undefined {
+function readAuthor(value: string | undefined, where: () => Where): string | undefined {
   const author = plainField(value);
   if (author !== undefined && author.length > MAX_AUTHOR_LENGTH) {
     throw new ReleaseFormatError(
       `\`author\` is ${author.length} characters long; keep it to ${MAX_AUTHOR_LENGTH} at most.`,
-      where,
+      where(),
     );
   }
   return author;
@@ -135,13 +142,13 @@ function plainField(value: string | undefined): string | undefined {
   return text === '' ? undefined : text;
 }
 
-function readLang(value: string | undefined, where: Where): string | undefined {
+function readLang(value: string | undefined, where: () => Where): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const lang = primaryLanguage(value);
   if (lang === undefined) {
     throw new ReleaseFormatError(
       `\`lang\` must be a language code such as fi, sv or en (optionally with a region, e.g. sv-FI), not \`${value.trim().slice(0, 40)}\`.`,
-      where,
+      where(),
     );
   }
   return lang;
@@ -185,29 +192,36 @@ function readDate(
   return parsed.date;
 }
 
-function readTags(values: string[] | undefined, where: Where): string[] {
+function readTags(values: string[] | undefined, where: () => Where): string[] {
   if (values === undefined) return [];
   const tags = [...new Set(values.map((value) => toPlainText(value)).filter((tag) => tag !== ''))];
   if (tags.length > MAX_TAGS) {
-    throw new ReleaseFormatError(`There are ${tags.length} tags; use at most ${MAX_TAGS}.`, where);
+    throw new ReleaseFormatError(
+      `There are ${tags.length} tags; use at most ${MAX_TAGS}.`,
+      where(),
+    );
   }
   const long = tags.find((tag) => tag.length > MAX_TAG_LENGTH);
   if (long !== undefined) {
     throw new ReleaseFormatError(
       `The tag "${long.slice(0, 40)}…" is too long; keep each tag to ${MAX_TAG_LENGTH} characters at most.`,
-      where,
+      where(),
     );
   }
   return tags;
 }
 
-function readImage(value: string | undefined, pageUrl: string, where: Where): string | undefined {
+function readImage(
+  value: string | undefined,
+  pageUrl: string,
+  where: () => Where,
+): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const url = resolveUrl(value.trim(), new URL(pageUrl));
   if (url === undefined || !/^https?:/.test(url)) {
     throw new ReleaseFormatError(
       '`image` must be a web address (https://…) or a path relative to the release, e.g. kuvat/kirjasto.jpg.',
-      where,
+      where(),
     );
   }
   return url;

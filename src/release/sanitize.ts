@@ -1,7 +1,8 @@
 import type { Token } from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtml from 'sanitize-html';
 import { ReleaseFormatError } from './format-error.js';
 import { MAX_NESTING, renderMarkdown } from './markdown.js';
+import loader from './sanitize-html-loader.cjs';
 import { ALLOWED_SCHEMES, resolveUrl } from './urls.js';
 import { cleanOutputText } from './xml-text.js';
 
@@ -157,7 +158,7 @@ export function sanitizeReleaseHtml(html: string, pageUrl: string): string {
       ),
     });
   return finishHtml(
-    sanitizeHtml(html, {
+    loader.sanitizeHtmlModule()(html, {
       ...OPTIONS,
       transformTags: { a: absolutize('href'), img: absolutize('src') },
     }),
