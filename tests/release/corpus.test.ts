@@ -1,19 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRelease } from '../../src/release/parse.js';
-import { FIXTURES, fixture, OPTIONS } from './support.js';
+import { CORPUS_EXPECTATIONS, CORPUS_FILES, fixture, OPTIONS } from './support.js';
 
-type Expectation = 'ok' | { error: string; line?: number; field?: string };
-
-const expectations = JSON.parse(
-  readFileSync(join(FIXTURES, 'expectations.json'), 'utf8'),
-) as Record<string, Expectation>;
-
-const files = readdirSync(FIXTURES, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
-  .map((entry) => relative(FIXTURES, join(entry.parentPath, entry.name)).replaceAll('\\', '/'))
-  .sort();
+const expectations = CORPUS_EXPECTATIONS;
+const files = CORPUS_FILES;
 
 describe('release fixture corpus', () => {
   it('has an expectation for every fixture and a fixture for every expectation', () => {

@@ -1,10 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { expect } from 'vitest';
 import { type ParseOptions, parseRelease } from '../../src/release/parse.js';
 import type { Release, ReleaseProblem } from '../../src/release/types.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'releases');
+
+/** What tests/fixtures/releases/expectations.json says of one fixture. */
+export type CorpusExpectation = 'ok' | { error: string; line?: number; field?: string };
+
+/** The bad-input corpus: every fixture's expected outcome, keyed by its path under FIXTURES. */
+export const CORPUS_EXPECTATIONS = JSON.parse(
+  readFileSync(join(FIXTURES, 'expectations.json'), 'utf8'),
+) as Record<string, CorpusExpectation>;
+
+/** Every `.md` fixture under FIXTURES, `/`-separated and sorted. */
+export const CORPUS_FILES = readdirSync(FIXTURES, { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
+  .map((entry) => relative(FIXTURES, join(entry.parentPath, entry.name)).replaceAll('\\', '/'))
+  .sort();
 
 export const OPTIONS: ParseOptions = {
   siteUrl: 'https://tiedotteet.example.fi',

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImmediate } from '../../src/digest/run.js';
@@ -16,6 +16,7 @@ import { memoryRoster, recipient } from '../digest/fixtures.js';
 import { keysUnder, type PipelineWorld, pipelineWorld } from '../faults/pipeline-world.js';
 import { findAll, type HtmlElement, parseHtml } from '../pages/html-check.js';
 import { SITE, s3Record } from '../pipeline/harness.js';
+import { CORPUS_EXPECTATIONS, CORPUS_FILES, FIXTURES } from '../release/support.js';
 import { ConditionalStore } from '../support/conditional-store.js';
 import { jsonFeedProblems, parseFeed, xmllintErrors } from '../support/feed-check.js';
 import { type LocalS3, startTestS3 } from '../support/s3.js';
@@ -28,15 +29,8 @@ import { type LocalS3, startTestS3 } from '../support/s3.js';
  * says what is wrong and where, and mail about the releases must carry no injected header.
  */
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'releases');
-type Expectation = 'ok' | { error: string; line?: number; field?: string };
-const expectations = JSON.parse(
-  readFileSync(join(FIXTURES, 'expectations.json'), 'utf8'),
-) as Record<string, Expectation>;
-const files = readdirSync(FIXTURES, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
-  .map((entry) => relative(FIXTURES, join(entry.parentPath, entry.name)).replaceAll('\\', '/'))
-  .sort();
+const expectations = CORPUS_EXPECTATIONS;
+const files = CORPUS_FILES;
 
 /** The S3 key a fixture is uploaded under. */
 const keyOf = (file: string) => `releases/corpus/${file}`;
