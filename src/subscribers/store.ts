@@ -1,12 +1,7 @@
+import { DEFAULT_RETRY, type RetryPolicy, readJson } from '../shared/json-document.js';
 import { type ObjectStore, PreconditionFailedError } from '../shared/ports.js';
 import { SHARD_COUNT, shardOfAddressHash, shardOfId } from './ids.js';
-import {
-  type Change,
-  DEFAULT_RETRY,
-  type RetryPolicy,
-  readJson,
-  updateJson,
-} from './json-object.js';
+import { type Change, updateJson } from './json-object.js';
 import type { AddressState, PendingSignup, Subscriber } from './types.js';
 
 /** Where everything lives in the private bucket; see docs/subscriptions.md. */

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordKey, SITE_INDEX_KEY } from '../../src/pipeline/state-keys.js';
-import { ContentionError, readDocument, updateDocument } from '../../src/pipeline/state-store.js';
+import { readDocument, updateDocument } from '../../src/pipeline/state-store.js';
 import { syncRelease } from '../../src/pipeline/sync.js';
 import { windowKey } from '../../src/pipeline/windows.js';
+import { ConcurrentUpdateError } from '../../src/shared/json-document.js';
 import { parseFeed } from '../support/feed-check.js';
 import { type LocalS3, startTestS3 } from '../support/s3.js';
 import { expectMatchesFullBuild, releaseText, SITE, testPipeline, text } from './harness.js';
@@ -144,7 +145,7 @@ describe('conditional writes of state (fault-injecting store)', () => {
     await expectMatchesFullBuild(t);
   });
 
-  it('gives up with ContentionError when every write keeps losing', async () => {
+  it('gives up with ConcurrentUpdateError when every write keeps losing', async () => {
     const t = await testPipeline(s3);
     t.bucket.beforePut = async (key) => {
       if (key === 'state/contended.json') await t.bucket.inner.put(key, `{"n":${Math.random()}}`);
@@ -155,7 +156,7 @@ describe('conditional writes of state (fault-injecting store)', () => {
         attempts: 3,
         sleep: async () => {},
       }),
-    ).rejects.toBeInstanceOf(ContentionError);
+    ).rejects.toBeInstanceOf(ConcurrentUpdateError);
     expect(t.bucket.preconditionFailures).toBe(3);
   });
 });

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../../src/subscribers/json-object.js';
+import type { RetryPolicy } from '../../src/shared/json-document.js';
 import { deriveSubscriberKeys } from '../../src/subscribers/keys.js';
 import type { LogEntry } from '../../src/subscribers/log.js';
 import type { SendConfirmation, Subscriber } from '../../src/subscribers/types.js';

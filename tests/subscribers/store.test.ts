@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { countRequests } from '../../src/adapters/request-counter.js';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
+import { ConcurrentUpdateError, CorruptDocumentError } from '../../src/shared/json-document.js';
 import { newSubscriberId, SHARD_COUNT, shardOfAddressHash } from '../../src/subscribers/ids.js';
-import { ConcurrentUpdateError, CorruptObjectError } from '../../src/subscribers/json-object.js';
 import { hashAddress } from '../../src/subscribers/keys.js';
 import { SubscriberStore, shardKey } from '../../src/subscribers/store.js';
 import type { Subscriber } from '../../src/subscribers/types.js';
@@ -177,7 +177,7 @@ describe('SubscriberStore under concurrency (conditional writes enforced)', () =
     await objects.put(shardKey(0), '{"not":"a shard"}');
     const store = new SubscriberStore(objects);
     const [address] = addressesInOneShard(1);
-    await expect(store.upsert(subscriberFor(address ?? ''))).rejects.toThrow(CorruptObjectError);
+    await expect(store.upsert(subscriberFor(address ?? ''))).rejects.toThrow(CorruptDocumentError);
     expect(objects.json(shardKey(0))).toEqual({ not: 'a shard' });
   });
 
