@@ -1,4 +1,4 @@
-import MarkdownItParser, { type MarkdownIt, type Token } from 'markdown-it';
+import MarkdownItParser, { type MarkdownIt, type Options, type Token } from 'markdown-it';
 import { ReleaseFormatError } from './format-error.js';
 
 /** Deepest block nesting (quotes inside lists inside quotes…) a release may use. */
@@ -8,15 +8,18 @@ export const MAX_NESTING = 50;
 // chains is the slow part, and a cold start need not pay for it.
 let instance: MarkdownIt | undefined;
 
+// `maxNesting` is one of markdown-it's preset options, which its typings leave out.
+const OPTIONS: Options & { maxNesting: number } = {
+  html: true,
+  linkify: false,
+  typographer: false,
+  // `<br />`, `<hr />`, `<img … />`: the same serialization sanitize-html produces.
+  xhtmlOut: true,
+  maxNesting: MAX_NESTING,
+};
+
 function markdownIt(): MarkdownIt {
-  instance ??= new MarkdownItParser({
-    html: true,
-    linkify: false,
-    typographer: false,
-    // `<br />`, `<hr />`, `<img … />`: the same serialization sanitize-html produces.
-    xhtmlOut: true,
-    maxNesting: MAX_NESTING,
-  });
+  instance ??= new MarkdownItParser(OPTIONS);
   return instance;
 }
 

@@ -73,6 +73,13 @@ describe('sanitizing release HTML', () => {
     expect(html('![Kartta](data:image/png;base64,AAAA)')).toBe('<p>Kartta</p>\n');
   });
 
+  it('closes emphasis next to emoji and other symbols (CommonMark 0.31 punctuation)', () => {
+    // Older Markdown parsers left these as literal asterisks, a common sight in staff's text.
+    expect(html('**Tervetuloa!**🎉 Ovet aukeavat.')).toContain('<strong>Tervetuloa!</strong>🎉');
+    expect(html('*"Hieno päivä"*😀')).toContain('<em>&quot;Hieno päivä&quot;</em>😀');
+    expect(html('Hinta **5 €**.')).toContain('<strong>5 €</strong>');
+  });
+
   it('keeps the allowed markup', () => {
     const body = [
       '# H1',
