@@ -1,7 +1,8 @@
 // Runs one CLI build in a fresh process and prints its timing, CPU time and peak memory as JSON, so
-// every measurement starts cold and peak RSS belongs to the build alone. With `--phases` it runs
-// the build's steps one by one on this thread instead (parse without workers), and prints each
-// step's CPU time: CPU time, unlike wall time, hardly moves when others use the machine.
+// every measurement starts cold and peak RSS belongs to the build alone; `--threads N` limits the
+// threads (1: no workers). With `--phases` it runs the build's steps one by one on this thread
+// instead, and prints each step's CPU time: CPU time, unlike wall time, hardly moves when others
+// use the machine.
 
 import { runBuild } from '../src/cli/build.js';
 import { findReleaseFiles, writeSiteFiles } from '../src/cli/files.js';
@@ -10,8 +11,8 @@ import { siteConfigFromEnv } from '../src/cli/site-options.js';
 import type { Release } from '../src/release/types.js';
 import { buildSite } from '../src/site/build.js';
 
-const [releases, out, mode] = process.argv.slice(2);
-if (!releases || !out) throw new Error('usage: build-child RELEASES OUT [--phases]');
+const [releases, out, mode, value] = process.argv.slice(2);
+if (!releases || !out) throw new Error('usage: build-child RELEASES OUT [--phases | --threads N]');
 const SITE_URL = 'https://tiedotteet.example.fi';
 const NOW = '2026-01-01T00:00:00Z';
 
@@ -50,17 +51,22 @@ if (mode === '--phases') {
     }),
   );
 } else {
+  const threads = mode === '--threads' ? Number(value) : undefined;
   const started = performance.now();
-  const cpuBefore = cpuMs();
+  const before = process.cpuUsage();
   const outcome = await runBuild(
     ['--releases', releases, '--out', out, '--site-url', SITE_URL, '--now', NOW],
     { stdout: () => {}, stderr: (line) => process.stderr.write(`${line}\n`) },
+    () => new Date(NOW),
+    threads === undefined ? {} : { threads },
   );
   const ms = performance.now() - started;
+  const { user, system } = process.cpuUsage(before);
   process.stdout.write(
     JSON.stringify({
       ms,
-      cpuMs: cpuMs() - cpuBefore,
+      userMs: user / 1000,
+      systemMs: system / 1000,
       accepted: outcome.accepted,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
     }),

@@ -1,8 +1,8 @@
 import type { Release, ReleaseProblem } from '../release/types.js';
-import { buildSite } from '../site/build.js';
+import { listingFiles, planSite } from '../site/build.js';
 import { parseCommandArgs, parseInstantFlag, parseSiteUrl, requireFlag } from './args.js';
-import { findReleaseFiles, writeSiteFiles } from './files.js';
-import { parseReleaseFiles } from './parse-files.js';
+import { BuildThreads, type ThreadOptions } from './build-threads.js';
+import { findReleaseFiles, SiteWriter } from './files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 export const BUILD_USAGE = 'newsroom build --releases DIR --out DIR --site-url URL [--now ISO]';
@@ -22,6 +22,7 @@ export async function runBuild(
   argv: string[],
   io: { stdout: (line: string) => void; stderr: (line: string) => void },
   clock: () => Date = () => new Date(),
+  threadOptions: ThreadOptions = {},
 ): Promise<BuildOutcome> {
   const { values } = parseCommandArgs(argv, {
     releases: { type: 'string' },
@@ -36,27 +37,41 @@ export async function runBuild(
   const site = siteConfigFromEnv(siteUrl);
 
   const refs = await findReleaseFiles(releasesDir);
-  const releases: Release[] = [];
-  let rejected = 0;
-  const results = await parseReleaseFiles(refs, site);
-  for (const [index, result] of results.entries()) {
-    const ref = refs[index];
-    if (!ref) continue;
-    if (result.ok) {
-      releases.push(result.release);
-    } else {
-      rejected += 1;
-      io.stderr(`${ref.displayPath}: ${describe(result.problem)}`);
+  const threads = BuildThreads.start(refs.length, threadOptions);
+  try {
+    const releases: Release[] = [];
+    let rejected = 0;
+    for (const [index, result] of (await threads.parse(refs, site)).entries()) {
+      if (result.ok) {
+        releases.push(result.release);
+      } else {
+        rejected += 1;
+        io.stderr(`${refs[index]?.displayPath}: ${describe(result.problem)}`);
+      }
     }
+    // The same files as buildSite(), written as they are rendered: the pages by every thread.
+    const plan = planSite(releases, site, now);
+    const writer = new SiteWriter(outDir);
+    let filesWritten = plan.live.length;
+    await threads.writePages(plan.live, site, writer, () => {
+      for (const file of listingFiles(plan, site)) {
+        writer.write(file);
+        filesWritten += 1;
+      }
+    });
+    report(io, { accepted: releases.length, rejected, filesWritten }, outDir);
+    return { accepted: releases.length, rejected, filesWritten };
+  } finally {
+    await threads.close();
   }
-  const { files } = buildSite(releases, site, now);
-  await writeSiteFiles(outDir, files);
+}
+
+function report(io: { stdout: (line: string) => void }, outcome: BuildOutcome, outDir: string) {
   io.stdout(
-    `Built ${releases.length} release(s) into ${outDir}` +
-      (rejected ? `, rejected ${rejected}` : '') +
-      ` (${files.length} files; feeds in ${outDir}/feeds/)`,
+    `Built ${outcome.accepted} release(s) into ${outDir}` +
+      (outcome.rejected ? `, rejected ${outcome.rejected}` : '') +
+      ` (${outcome.filesWritten} files; feeds in ${outDir}/feeds/)`,
   );
-  return { accepted: releases.length, rejected, filesWritten: files.length };
 }
 
 function describe(problem: ReleaseProblem): string {

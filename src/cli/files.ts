@@ -35,15 +35,25 @@ export async function readBytes(path: string): Promise<Uint8Array> {
  * promise-based writeFile costs several times the CPU of a writeFileSync (a full build writes
  * 10,000+ files), and the CLI has nothing else to do while it writes.
  */
-export async function writeSiteFiles(outDir: string, files: readonly SiteFile[]): Promise<void> {
-  const folders = new Set<string>();
-  for (const file of files) {
-    const path = join(outDir, file.path);
+export class SiteWriter {
+  private readonly folders = new Set<string>();
+
+  constructor(readonly outDir: string) {}
+
+  /** Writes one file, replacing what is there. */
+  write(file: SiteFile): void {
+    const path = join(this.outDir, file.path);
     const folder = dirname(path);
-    if (!folders.has(folder)) {
+    if (!this.folders.has(folder)) {
       mkdirSync(folder, { recursive: true });
-      folders.add(folder);
+      this.folders.add(folder);
     }
     writeFileSync(path, file.body);
   }
+}
+
+/** Writes `files` under `outDir` with a {@link SiteWriter}. */
+export async function writeSiteFiles(outDir: string, files: Iterable<SiteFile>): Promise<void> {
+  const writer = new SiteWriter(outDir);
+  for (const file of files) writer.write(file);
 }

@@ -23,7 +23,7 @@
  * included ({@link resolveSlugCollisions}), and then releases published after `now` are dropped
  * ({@link publishedBy}). Order everywhere is {@link newestFirst}. Nothing reads the clock.
  */
-import { feedScopes } from '../feeds/scopes.js';
+import { type FeedScope, feedScopes } from '../feeds/scopes.js';
 import { localYear } from '../pages/dates.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
@@ -49,30 +49,52 @@ export interface SiteBuild {
   files: SiteFile[];
 }
 
+/** The whole-set decisions of a build, taken before any file is rendered. */
+export interface SitePlan {
+  /** The published releases, newest first, with their slugs resolved. */
+  live: Release[];
+  scopes: FeedScope[];
+  /** Years with releases, newest first. */
+  years: number[];
+}
+
 /**
  * Builds the whole public site from `releases` (any order) as of `now`: feeds for every scope,
  * a page per release, the front page and a page per archive year. The same releases and `now`
  * always give byte-identical files.
  */
 export function buildSite(releases: readonly Release[], site: SiteConfig, now: Date): SiteBuild {
-  const live = newestFirst(publishedBy(resolveSlugCollisions(releases, site), now));
-  const scopes = feedScopes(live);
-  const years = releaseYears(live, site);
+  const plan = planSite(releases, site, now);
+  const files = listingFiles(plan, site);
+  for (const release of plan.live) {
+    files.push(releasePageFile(release, site));
+  }
+  files.sort((a, b) => compareCodeUnits(a.path, b.path));
+  return { files };
+}
 
+/**
+ * Resolves slugs over every release, drops the embargoed ones and finds the scopes and years:
+ * everything a build must know about the whole set. With the plan, each release page can be
+ * rendered on its own ({@link releasePageFile}), and the rest with {@link listingFiles}.
+ */
+export function planSite(releases: readonly Release[], site: SiteConfig, now: Date): SitePlan {
+  const live = newestFirst(publishedBy(resolveSlugCollisions(releases, site), now));
+  return { live, scopes: feedScopes(live), years: releaseYears(live, site) };
+}
+
+/** Every file of the plan except the release pages: the feeds, the front page and the archive. */
+export function listingFiles({ live, scopes, years }: SitePlan, site: SiteConfig): SiteFile[] {
   const files: SiteFile[] = [];
   for (const scope of scopes) {
     files.push(...feedFiles(scope, live, site));
-  }
-  for (const release of live) {
-    files.push(releasePageFile(release, site));
   }
   files.push(indexFile(live, site, scopes, years));
   const byYear = groupBy(live, (release) => localYear(release.published, site.timeZone));
   for (const year of years) {
     files.push(archiveFile(year, byYear.get(year) ?? [], site));
   }
-  files.sort((a, b) => compareCodeUnits(a.path, b.path));
-  return { files };
+  return files;
 }
 
 /** The releases whose `published` is not after `now`: the rest are still under embargo. */

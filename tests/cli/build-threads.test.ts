@@ -3,15 +3,48 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRelease } from '../../bench/generate.js';
-import { findReleaseFiles, writeSiteFiles } from '../../src/cli/files.js';
-import { parseInProcess, parseReleaseFiles } from '../../src/cli/parse-files.js';
-import type { SiteFile } from '../../src/site/config.js';
+import { BuildThreads, type ThreadOptions } from '../../src/cli/build-threads.js';
+import {
+  findReleaseFiles,
+  type ReleaseFileRef,
+  SiteWriter,
+  writeSiteFiles,
+} from '../../src/cli/files.js';
+import { parseInProcess } from '../../src/cli/parse-files.js';
+import type { ParseResult, Release } from '../../src/release/types.js';
+import { buildSite, listingFiles, planSite } from '../../src/site/build.js';
+import { DEFAULT_SITE, type SiteConfig, type SiteFile } from '../../src/site/config.js';
 
 const OPTIONS = {
   siteUrl: 'https://tiedotteet.example.fi',
   defaultLang: 'fi',
   timeZone: 'Europe/Helsinki',
 };
+const SITE: SiteConfig = { ...DEFAULT_SITE, ...OPTIONS, title: 'Esimerkkikaupunki' };
+
+/** Parses `refs` with fresh threads, then stops them. */
+async function parseWith(
+  refs: readonly ReleaseFileRef[],
+  options: ThreadOptions,
+): Promise<ParseResult[]> {
+  const threads = BuildThreads.start(refs.length, options);
+  try {
+    return await threads.parse(refs, OPTIONS);
+  } finally {
+    await threads.close();
+  }
+}
+
+/** Every file under `dir` with its text, by path. */
+async function readTree(dir: string): Promise<Map<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = new Map<string, string>();
+  for (const entry of entries.filter((e) => e.isFile())) {
+    const path = join(entry.parentPath, entry.name);
+    files.set(path.slice(dir.length + 1), await readFile(path, 'utf8'));
+  }
+  return files;
+}
 
 let work: string;
 
@@ -34,15 +67,15 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-describe('parseReleaseFiles', () => {
+describe('BuildThreads.parse', () => {
   it('gives every file the result it gets on this thread alone, in input order', async () => {
     const refs = await findReleaseFiles(join(work, 'releases'));
     expect(refs).toHaveLength(300);
     const alone = await parseInProcess(refs, OPTIONS);
     // Worker threads only, so that their results are the ones checked.
-    const byWorkers = await parseReleaseFiles(refs, OPTIONS, { threads: 2, parseHere: false });
+    const byWorkers = await parseWith(refs, { threads: 2, parseHere: false });
     expect(byWorkers).toEqual(alone);
-    expect(await parseReleaseFiles(refs, OPTIONS, { threads: 3 })).toEqual(alone);
+    expect(await parseWith(refs, { threads: 3 })).toEqual(alone);
     expect(alone.filter((result) => !result.ok)).toHaveLength(9);
     const withHtml = alone[41];
     expect(withHtml?.ok && withHtml.release.contentHtml).toContain('Raaka <b>HTML</b></p>');
@@ -52,15 +85,70 @@ describe('parseReleaseFiles', () => {
   it('fails with the reading error when a file is gone, also from a worker thread', async () => {
     const refs = await findReleaseFiles(join(work, 'releases'));
     const gone = { displayPath: join(work, 'gone.md'), relativePath: 'gone.md' };
-    const failure = parseReleaseFiles([...refs, gone], OPTIONS, { threads: 2, parseHere: false });
+    const failure = parseWith([...refs, gone], { threads: 2, parseHere: false });
     await expect(failure).rejects.toMatchObject({ code: 'ENOENT' });
   }, 60_000);
 
   it('parses on this thread alone when told to use one thread', async () => {
     const refs = (await findReleaseFiles(join(work, 'releases'))).slice(0, 250);
     const alone = await parseInProcess(refs, OPTIONS);
-    expect(await parseReleaseFiles(refs, OPTIONS, { threads: 1 })).toEqual(alone);
+    expect(await parseWith(refs, { threads: 1 })).toEqual(alone);
   });
+});
+
+describe('BuildThreads.writePages', () => {
+  it('writes the same files as buildSite, whichever thread parsed a release', async () => {
+    const refs = await findReleaseFiles(join(work, 'releases'));
+    const dates = (await parseInProcess(refs, OPTIONS))
+      .flatMap((result) => (result.ok ? [result.release.published.getTime()] : []))
+      .sort((a, b) => a - b);
+    const now = new Date(dates[Math.floor(dates.length / 2)] as number);
+    for (const options of [{ threads: 2, parseHere: false }, { threads: 3 }, { threads: 1 }]) {
+      const out = join(work, `pages-${options.threads}-${options.parseHere ?? true}`);
+      const threads = BuildThreads.start(refs.length, options);
+      try {
+        const releases = (await threads.parse(refs, OPTIONS)).flatMap((result): Release[] =>
+          result.ok ? [result.release] : [],
+        );
+        // Two releases claiming one slug: the pages must follow the resolved slugs.
+        const first = releases[0] as Release;
+        releases[1] = { ...(releases[1] as Release), slug: first.slug, url: first.url };
+        const plan = planSite(releases, SITE, now);
+        expect(plan.live.length).toBeLessThan(releases.length); // some are under embargo
+        const writer = new SiteWriter(out);
+        await threads.writePages(plan.live, SITE, writer, () => {
+          for (const file of listingFiles(plan, SITE)) writer.write(file);
+        });
+        const expected = buildSite(releases, SITE, now).files;
+        const written = await readTree(out);
+        expect([...written.keys()].sort()).toEqual(expected.map((file) => file.path).sort());
+        for (const file of expected) expect(written.get(file.path)).toBe(file.body);
+      } finally {
+        await threads.close();
+      }
+    }
+  }, 60_000);
+
+  it('fails with the writing error when the pages folder cannot be made', async () => {
+    const refs = await findReleaseFiles(join(work, 'releases'));
+    const out = join(work, 'blocked');
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, 'releases'), 'a file where the folder should be');
+    // Worker threads only, so that the pages are theirs to write.
+    const threads = BuildThreads.start(refs.length, { threads: 2, parseHere: false });
+    try {
+      const releases = (await threads.parse(refs, OPTIONS)).flatMap((result): Release[] =>
+        result.ok ? [result.release] : [],
+      );
+      const plan = planSite(releases, SITE, new Date('2030-01-01T00:00:00Z'));
+      const writing = threads.writePages(plan.live, SITE, new SiteWriter(out));
+      await expect(writing).rejects.toMatchObject({
+        code: expect.stringMatching(/EEXIST|ENOTDIR/),
+      });
+    } finally {
+      await threads.close();
+    }
+  }, 60_000);
 });
 
 describe('writeSiteFiles', () => {
