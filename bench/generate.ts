@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mulberry32 } from '../tests/support/random.js';
 
 const TYPES = ['Tiedote', 'Blogi', 'Uutinen', 'Kuulutus'] as const;
 const LANGS = ['fi', 'fi', 'fi', 'fi', 'fi', 'fi', 'sv', 'sv', 'en', 'en'] as const;
@@ -7,18 +8,6 @@ const WORDS =
   'kaupunki asukkaat palvelu kirjasto koulu liikenne kesä talvi kevät syksy tiedote valtuusto hallitus päätös avoin kokous katu puisto uimahalli terveys nuoret ikäihmiset kulttuuri teatteri museo tapahtuma ilmoittautuminen hakemus rakentaminen kaava ympäristö vesi sähkö jäte kierrätys pyöräily bussi juna asema tori satama ranta metsä'.split(
     ' ',
   );
-
-/** Mulberry32: a tiny seeded PRNG so every run generates the same archive. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sentence(random: () => number, words: number): string {
   const picked = Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]);
@@ -34,7 +23,7 @@ function paragraph(random: () => number): string {
 
 /** One release of about 4 KB: front matter, headings, paragraphs, a list, links and emphasis. */
 export function generateRelease(index: number, seed = 1): { path: string; text: string } {
-  const random = prng(seed * 100_003 + index);
+  const random = mulberry32(seed * 100_003 + index);
   const type = TYPES[index % TYPES.length] ?? 'Tiedote';
   const lang = LANGS[index % LANGS.length] ?? 'fi';
   // Spread over 2015–2025 at a fixed hour so dates are unique-ish and never in the future.

@@ -1,23 +1,16 @@
-import { fileURLToPath } from 'node:url';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { readDigestConfig } from '../src/digest/config.js';
-import {
-  continuationDelay,
-  enqueue,
-  needsContinuation,
-  runSummary,
-} from '../src/digest/continuation.js';
+import { continueRun } from '../src/digest/continuation.js';
+import { wireMailFunction } from '../src/digest/lambda.js';
 import { handleNotice } from '../src/digest/notices.js';
-import { wireMailRuns } from '../src/digest/wiring.js';
 import type { PipelineNotice } from '../src/pipeline/notifier.js';
 import { jsonLog } from '../src/subscribers/log.js';
 
-const config = readDigestConfig(process.env);
-const wiring = await wireMailRuns(config, {
-  templatesDir: fileURLToPath(new URL('../templates/digest/', import.meta.url)),
-});
-const sqs = new SQSClient({ region: config.region });
+// Cold start: configuration, clients and the compiled-template cache live as long as the container.
+const { config, wiring, sqs } = await wireMailFunction(
+  process.env,
+  new URL('../templates/digest/', import.meta.url),
+);
+const queue = { client: sqs, url: config.immediateQueueUrl, setting: 'IMMEDIATE_QUEUE_URL' };
 
 /**
  * The pipeline's notification queue: immediate mail for first publications, staff mail for
@@ -31,15 +24,10 @@ export async function handler(event: SQSEvent, context: Context): Promise<void> 
       from: config.mailFrom,
       remainingMs: () => context.getRemainingTimeInMillis(),
     });
-    if (outcome.kind !== 'immediate') {
+    if (outcome.kind === 'immediate') {
+      await continueRun(outcome.result, 'immediate.run', queue, () => notice);
+    } else {
       jsonLog({ level: 'info', event: `notice.${outcome.kind}` });
-      continue;
     }
-    const { result } = outcome;
-    jsonLog({ level: 'info', event: 'immediate.run', ...runSummary(result) });
-    if (!needsContinuation(result)) continue;
-    if (!config.immediateQueueUrl)
-      throw new Error(`${result.runId} is ${result.status}: IMMEDIATE_QUEUE_URL is not set`);
-    await enqueue(sqs, config.immediateQueueUrl, notice, continuationDelay(result));
   }
 }

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { ParseOptions } from '../release/parse.js';
 import type { ParseResult, Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
+import { releasePageFile } from '../site/files.js';
 import type { ReleaseFileRef, SiteWriter } from './files.js';
 import { type ParsedBatch, type ParseShare, parseClaimed, parseInProcess } from './parse-files.js';
 import { type PageJob, type PageShare, writeClaimedPages } from './release-pages.js';
@@ -40,6 +41,12 @@ export type FromWorker =
 export class BuildThreads {
   /** Which worker parsed each release (by `sourcePath`); absent: this thread did. */
   private readonly parsedBy = new Map<string, BuildWorker>();
+  /**
+   * Paths of more than one release (file names that differ only in Unicode normalization): a
+   * worker could not tell their releases apart by path, so this thread writes their pages.
+   */
+  private readonly sharedPaths = new Set<string>();
+  private readonly seenPaths = new Set<string>();
 
   private constructor(
     private readonly workers: readonly BuildWorker[],
@@ -65,7 +72,11 @@ export class BuildThreads {
     const place = ({ start, results: batch }: ParsedBatch, by?: BuildWorker) => {
       for (const [offset, result] of batch.entries()) {
         results[start + offset] = result;
-        if (by !== undefined && result.ok) this.parsedBy.set(result.release.sourcePath, by);
+        if (!result.ok) continue;
+        const path = result.release.sourcePath;
+        if (this.seenPaths.has(path)) this.sharedPaths.add(path);
+        this.seenPaths.add(path);
+        if (by !== undefined) this.parsedBy.set(path, by);
       }
     };
     const working = Promise.all(
@@ -98,9 +109,9 @@ export class BuildThreads {
     const mine: Release[] = [];
     const jobs = new Map<BuildWorker, PageJob[]>(this.workers.map((worker) => [worker, []]));
     for (const release of live) {
-      const worker = this.parsedBy.get(release.sourcePath);
       const { sourcePath, slug, url } = release;
-      if (worker === undefined) mine.push(release);
+      const worker = this.parsedBy.get(sourcePath);
+      if (worker === undefined || this.sharedPaths.has(sourcePath)) mine.push(release);
       else jobs.get(worker)?.push({ sourcePath, slug, url });
     }
     const shares = [...jobs].map(([worker, list]) => ({
@@ -117,12 +128,9 @@ export class BuildThreads {
     );
     working.catch(() => undefined);
     beforeHelping();
+    for (const release of mine) writer.write(releasePageFile(release, site));
+    // The workers' jobs name unique paths, so this thread finds their releases by path.
     const byPath = new Map(live.map((release) => [release.sourcePath, release]));
-    const here = {
-      site,
-      jobs: mine.map(({ sourcePath, slug, url }) => ({ sourcePath, slug, url })),
-    };
-    writeClaimedPages({ ...here, next: new Int32Array(1) }, byPath, writer);
     for (const { share } of shares) writeClaimedPages(share, byPath, writer);
     await working;
   }

@@ -1,4 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { jsonLog } from '../subscribers/log.js';
 import type { DeliveryResult } from './deliver.js';
 import type { DigestFrequency } from './types.js';
 
@@ -40,7 +41,7 @@ export function parseDigestTrigger(value: unknown): DigestTrigger {
 }
 
 /** Seconds to wait before continuing a run that did not finish (SQS allows at most 900). */
-export function continuationDelay(result: Pick<DeliveryResult, 'status' | 'retryAfterMs'>): number {
+export function continuationDelay(result: Pick<DeliveryResult, 'retryAfterMs'>): number {
   return Math.min(900, Math.max(0, Math.ceil((result.retryAfterMs ?? 0) / 1000)));
 }
 
@@ -71,4 +72,33 @@ export function runSummary(
 ) {
   const { runId, status, reason, sent, rejected, nothingNew, alreadySent, cursor } = result;
   return { runId, status, reason, sent, rejected, nothingNew, alreadySent, cursor };
+}
+
+/** Where a mail function puts the continuation of a run that had to stop. */
+export interface ContinuationQueue {
+  client: SQSClient;
+  url: string | undefined;
+  /** The setting that names the queue, for the error when it is missing. */
+  setting: string;
+}
+
+/** What {@link continueRun} needs of a digest or immediate run's outcome. */
+export type RunOutcome = Parameters<typeof runSummary>[0];
+
+/**
+ * Logs a run's outcome as `event` and, when the run must go on (paused or busy), puts
+ * `continuation()` on the queue, delayed as long as the run asks. A run that needs continuing
+ * while no queue is configured fails loudly: a paused run must never be dropped silently.
+ */
+export async function continueRun(
+  result: RunOutcome,
+  event: string,
+  queue: ContinuationQueue,
+  continuation: () => unknown,
+): Promise<void> {
+  jsonLog({ level: 'info', event, ...runSummary(result) });
+  if (!needsContinuation(result)) return;
+  if (!queue.url)
+    throw new Error(`${result.runId} is ${result.status}: ${queue.setting} is not set`);
+  await enqueue(queue.client, queue.url, continuation(), continuationDelay(result));
 }

@@ -35,6 +35,10 @@ async function parseWith(
   }
 }
 
+function release(title: string, date: string): string {
+  return `---\ntitle: ${title}\ntype: Tiedote\ndate: ${date}\n---\n\nEnsimmäinen kappale.\n`;
+}
+
 /** Every file under `dir` with its text, by path. */
 async function readTree(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -126,6 +130,41 @@ describe('BuildThreads.writePages', () => {
       } finally {
         await threads.close();
       }
+    }
+  }, 60_000);
+
+  it('writes distinct pages for files whose names differ only in Unicode normalization', async () => {
+    const dir = join(work, 'normalization');
+    for (let index = 0; index < 240; index++) {
+      const { path, text } = generateRelease(index, 11);
+      await mkdir(join(dir, path, '..'), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    // One path for the release identity (NFC), two files on disk: both must get a page.
+    const name = 'Kevät.md';
+    await writeFile(join(dir, name.normalize('NFC')), release('Kevät NFC', '2021-04-01 10:00'));
+    await writeFile(join(dir, name.normalize('NFD')), release('Kevät NFD', '2021-04-02 10:00'));
+    const refs = await findReleaseFiles(dir);
+    const now = new Date('2030-01-01T00:00:00Z');
+    const threads = BuildThreads.start(refs.length, { threads: 2, parseHere: false });
+    const out = join(work, 'normalization-out');
+    try {
+      const releases = (await threads.parse(refs, OPTIONS)).flatMap((result): Release[] =>
+        result.ok ? [result.release] : [],
+      );
+      const plan = planSite(releases, SITE, now);
+      const writer = new SiteWriter(out);
+      await threads.writePages(plan.live, SITE, writer);
+      const pages = buildSite(releases, SITE, now).files.filter((file) =>
+        file.path.startsWith('releases/'),
+      );
+      const written = await readTree(out);
+      expect(written.size).toBe(pages.length);
+      for (const page of pages) expect(written.get(page.path)).toBe(page.body);
+      const spring = [...written.values()].filter((body) => body.includes('<h1>Kevät NF'));
+      expect(spring).toHaveLength(2);
+    } finally {
+      await threads.close();
     }
   }, 60_000);
 

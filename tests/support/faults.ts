@@ -8,26 +8,12 @@ export { S3rverFolderGuard } from '../../src/local/s3rver-guard.js';
 
 import { createSesMailer } from '../../src/mail/ses-mailer.js';
 import type { Mailer, ObjectStore } from '../../src/shared/ports.js';
+import { mulberry32 } from './random.js';
 
 /**
  * Seeded fault injection for the fault and security suites (docs/security.md, "Evidence"). Every
  * fault comes from a seeded PRNG, so a failing seed printed in a test name replays exactly.
  */
-
-/**
- * mulberry32: a tiny, fast PRNG with a 32-bit state. Not for cryptography; for repeatable tests.
- * Returns numbers in [0, 1).
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** FNV-1a, 32 bits: a stable hash of a request's identity. */
 function fnv1a(text: string): number {

@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type DigestConfig, readDigestConfig } from './config.js';
+import { type MailRunWiring, wireMailRuns } from './wiring.js';
+
+/** What a mail-sending Lambda function builds once per container. */
+export interface MailFunctionWiring {
+  config: DigestConfig;
+  wiring: MailRunWiring;
+  sqs: SQSClient;
+}
+
+/**
+ * Cold start of send-digest and send-immediate: configuration from `env`, the mail adapters and
+ * compile-once template cache, and the SQS client for continuations. `templatesUrl` is the
+ * templates/digest/ folder the bundle ships.
+ */
+export async function wireMailFunction(
+  env: NodeJS.ProcessEnv,
+  templatesUrl: URL,
+): Promise<MailFunctionWiring> {
+  const config = readDigestConfig(env);
+  const wiring = await wireMailRuns(config, { templatesDir: fileURLToPath(templatesUrl) });
+  return { config, wiring, sqs: new SQSClient({ region: config.region }) };
+}

@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a tiny, fast PRNG with a 32-bit state, so that generated archives and injected
+ * faults repeat exactly for a seed. Not for cryptography. Returns numbers in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
