@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 
 /** A markdown table from a header row and data rows. */
@@ -13,6 +14,27 @@ export function table(
 /** Formats a number with a fixed number of decimals. */
 export function fixed(value: number, decimals = 1): string {
   return Number.isFinite(value) ? value.toFixed(decimals) : 'n/a';
+}
+
+/**
+ * Milliseconds of a fixed workload (SHA-256 of 64 MB, then two million short-lived objects), median
+ * of 5: a gauge of how fast this shared machine was while the bench ran, since the same code can
+ * take 1.5 times as long in a busy hour.
+ */
+export function referenceWorkloadMs(): number {
+  const data = Buffer.alloc(64 << 20, 7);
+  const samples: number[] = [];
+  for (let run = 0; run < 5; run += 1) {
+    const started = performance.now();
+    createHash('sha256').update(data).digest();
+    const recent: { index: number; text: string }[] = [];
+    for (let index = 0; index < 2_000_000; index += 1) {
+      recent.push({ index, text: `x${index}` });
+      if (recent.length > 1000) recent.length = 0;
+    }
+    samples.push(performance.now() - started);
+  }
+  return samples.sort((a, b) => a - b)[2] as number;
 }
 
 /** The machine and versions the numbers came from. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type BundleReport, bundleAll } from '../scripts/bundle.js';
 import { type BuildBench, type BuildRun, benchBuild } from './build.js';
 import { benchDigest, type DigestBench } from './digest.js';
-import { fixed, machineDescription, table } from './report.js';
+import { fixed, machineDescription, referenceWorkloadMs, table } from './report.js';
 import { benchUpload, type UploadBenchRow, uploadTable } from './upload.js';
 
 const SECTIONS = ['build', 'upload', 'bundles', 'digest'] as const;
@@ -26,10 +26,12 @@ async function section<T>(name: Section, run: () => Promise<T>): Promise<T | und
   return result;
 }
 
+const gaugeBefore = referenceWorkloadMs();
 const build = await section('build', () => benchBuild(10_000, 3));
 const upload = await section('upload', () => benchUpload());
 const bundles = await section('bundles', () => bundleAll({ runs: 5 }));
 const digest = await section('digest', () => benchDigest());
+const gaugeAfter = referenceWorkloadMs();
 
 const report = [
   '# Benchmarks',
@@ -39,6 +41,7 @@ const report = [
   'naive way measured in the same run.',
   '',
   machineDescription(),
+  `- Machine speed during this run: a fixed reference workload (bench/report.ts) took ${fixed(gaugeBefore, 0)} ms before and ${fixed(gaugeAfter, 0)} ms after (lower is faster; compare runs by it).`,
   '',
   buildSection(build),
   uploadSection(upload),
