@@ -25,15 +25,8 @@ import type {
   StoredObject,
 } from '../src/shared/ports.js';
 import { nameBasedUrn } from '../src/shared/text.js';
-import type { SiteConfig } from '../src/site/config.js';
+import { BENCH_SITE as SITE } from './generate.js';
 
-const SITE: SiteConfig = {
-  siteUrl: 'https://tiedotteet.example.fi',
-  title: 'Esimerkkilä',
-  defaultLang: 'fi',
-  timeZone: 'Europe/Helsinki',
-  feedLimit: 50,
-};
 const FROM = { name: 'Esimerkkilä', address: 'tiedotteet@example.fi' };
 const LANGS: Lang[] = ['fi', 'sv', 'en'];
 const CATEGORIES = ['tiedote', 'blogi', 'uutinen', 'kuulutus'];

@@ -1,6 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SiteConfig } from '../src/site/config.js';
 import { mulberry32 } from '../tests/support/random.js';
+
+/** The site every benchmark builds. */
+export const BENCH_SITE: SiteConfig = {
+  siteUrl: 'https://tiedotteet.example.fi',
+  title: 'Esimerkkilä',
+  defaultLang: 'fi',
+  timeZone: 'Europe/Helsinki',
+  feedLimit: 50,
+};
 
 const TYPES = ['Tiedote', 'Blogi', 'Uutinen', 'Kuulutus'] as const;
 const LANGS = ['fi', 'fi', 'fi', 'fi', 'fi', 'fi', 'sv', 'sv', 'en', 'en'] as const;

@@ -18,8 +18,7 @@ import { type PipelineDeps, syncRelease } from '../src/pipeline/sync.js';
 import { parseRelease } from '../src/release/parse.js';
 import type { Release } from '../src/release/types.js';
 import { buildSite } from '../src/site/build.js';
-import type { SiteConfig } from '../src/site/config.js';
-import { generateRelease } from './generate.js';
+import { generateRelease, BENCH_SITE as SITE } from './generate.js';
 import { fixed, table } from './report.js';
 import { median } from './stats.js';
 
@@ -35,13 +34,6 @@ export interface UploadBenchRow {
   ratio: { requests: number; ms: number };
 }
 
-const SITE: SiteConfig = {
-  siteUrl: 'https://tiedotteet.example.fi',
-  title: 'Esimerkkilä',
-  defaultLang: 'fi',
-  timeZone: 'Europe/Helsinki',
-  feedLimit: 50,
-};
 const NOW = new Date('2026-06-01T12:00:00Z');
 const SIZES = [100, 1_000, 10_000];
 const NEW_UPLOADS = 3;

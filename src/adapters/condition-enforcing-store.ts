@@ -1,3 +1,4 @@
+import { KeyQueue } from '../shared/key-queue.js';
 import {
   type ObjectStore,
   type ObjectSummary,
@@ -15,22 +16,22 @@ import { headEtag } from './head.js';
  * process; real S3 enforces the conditions itself and needs no wrapper.
  */
 export class ConditionEnforcingStore implements ObjectStore {
-  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #queue = new KeyQueue();
 
   constructor(readonly inner: ObjectStore) {}
 
   get(key: string): Promise<StoredObject | undefined> {
     // s3rver streams a body to disk while another request may read it; S3 never shows a partial
     // object, so reads of a key wait for its writes here.
-    return this.#locked(key, () => this.inner.get(key));
+    return this.#queue.run(key, () => this.inner.get(key));
   }
 
   put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<{ etag: string }> {
     const { ifMatch, ifNoneMatch, ...plain } = options;
     if (ifMatch === undefined && ifNoneMatch === undefined) {
-      return this.#locked(key, () => this.inner.put(key, body, plain));
+      return this.#queue.run(key, () => this.inner.put(key, body, plain));
     }
-    return this.#locked(key, async () => {
+    return this.#queue.run(key, async () => {
       const current = await headEtag(this.inner, key);
       const fails =
         (ifNoneMatch === '*' && current !== undefined) ||
@@ -42,26 +43,15 @@ export class ConditionEnforcingStore implements ObjectStore {
 
   /** The object's ETag, without its body. */
   async head(key: string): Promise<{ etag: string } | undefined> {
-    const etag = await this.#locked(key, () => headEtag(this.inner, key));
+    const etag = await this.#queue.run(key, () => headEtag(this.inner, key));
     return etag === undefined ? undefined : { etag };
   }
 
   delete(key: string): Promise<void> {
-    return this.#locked(key, () => this.inner.delete(key));
+    return this.#queue.run(key, () => this.inner.delete(key));
   }
 
   list(prefix: string): AsyncIterable<ObjectSummary> {
     return this.inner.list(prefix);
-  }
-
-  async #locked<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    this.#locks.set(key, next);
-    try {
-      return await next;
-    } finally {
-      if (this.#locks.get(key) === next) this.#locks.delete(key);
-    }
   }
 }

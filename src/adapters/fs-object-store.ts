@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { KeyQueue } from '../shared/key-queue.js';
 import {
   type ObjectStore,
   type ObjectSummary,
@@ -32,7 +33,7 @@ interface Meta {
  * two writers can still race, so use S3 where that matters.
  */
 export class FileSystemObjectStore implements ObjectStore {
-  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #queue = new KeyQueue();
 
   constructor(readonly root: string) {}
 
@@ -70,7 +71,7 @@ export class FileSystemObjectStore implements ObjectStore {
     options: PutOptions = {},
   ): Promise<{ etag: string }> {
     const path = this.#pathOf(key);
-    return this.#serialised(key, async () => {
+    return this.#queue.run(key, async () => {
       if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
         const current = await readFile(path).catch((error) => {
           if (isMissing(error)) return undefined;
@@ -94,7 +95,7 @@ export class FileSystemObjectStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     this.#pathOf(key);
-    return this.#serialised(key, async () => {
+    return this.#queue.run(key, async () => {
       await rm(this.#pathOf(key), { force: true });
       await rm(this.#metaPathOf(key), { force: true });
     });
@@ -150,17 +151,6 @@ export class FileSystemObjectStore implements ObjectStore {
     } catch (error) {
       if (isMissing(error)) return {};
       throw error;
-    }
-  }
-
-  async #serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    this.#locks.set(key, next);
-    try {
-      return await next;
-    } finally {
-      if (this.#locks.get(key) === next) this.#locks.delete(key);
     }
   }
 }

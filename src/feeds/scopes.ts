@@ -76,8 +76,14 @@ export function scopesOfRelease(release: Release): FeedScope[] {
   ];
 }
 
-/** Whether `release` belongs in `scope`'s feeds. */
-export function inScope(scope: FeedScope, release: Release): boolean {
+/** What identifies a scope: a feed scope, or the pipeline's record of one. */
+export type ScopeRef =
+  | { kind: 'all' }
+  | { kind: 'category'; categorySlug: string }
+  | { kind: 'lang'; lang: string };
+
+/** Whether a release belongs in `scope`'s feeds. */
+export function inScope(scope: ScopeRef, release: Pick<Release, 'categorySlug' | 'lang'>): boolean {
   switch (scope.kind) {
     case 'all':
       return true;

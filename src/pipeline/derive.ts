@@ -1,3 +1,4 @@
+import { inScope } from '../feeds/scopes.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { type EmbargoDoc, emptyEmbargo, isPublicAt, placeInEmbargo } from './embargo.js';
 import { type Placement, placementOf, type ReleaseRecord, uniquePlacements } from './records.js';
@@ -12,7 +13,6 @@ import {
 } from './state-store.js';
 import { compareStoredNewestFirst, type StoredRelease } from './stored-release.js';
 import {
-  belongsTo,
   emptyWindow,
   needsRepair,
   placeInWindow,
@@ -236,7 +236,7 @@ async function refill(
     const candidates = (doc?.value.entries ?? []).filter(
       (entry) =>
         !have.has(entry.key) &&
-        belongsTo(window.scope, entry.release) &&
+        inScope(window.scope, entry.release) &&
         (tail === undefined || compareStoredNewestFirst(entry.release, tail) > 0),
     );
     // Candidates come newest first; read records in batches of what is still missing.
@@ -249,7 +249,7 @@ async function refill(
         const stored = records[i];
         inputs.set(recordKey(entry.key), stored?.etag);
         const current = stored?.value.release;
-        if (!current || !isPublicAt(current, ctx.now) || !belongsTo(window.scope, current)) return;
+        if (!current || !isPublicAt(current, ctx.now) || !inScope(window.scope, current)) return;
         if (tail && compareStoredNewestFirst(current, tail) <= 0) return;
         have.add(entry.key);
         found.push({ key: entry.key, release: current });

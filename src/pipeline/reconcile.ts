@@ -1,3 +1,4 @@
+import { inScope } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { buildSite } from '../site/build.js';
@@ -21,7 +22,7 @@ import {
 import { readDocument, type Versioned } from './state-store.js';
 import { compareStoredNewestFirst, loadRelease, type StoredRelease } from './stored-release.js';
 import { deriveContext, jsonLogger, type PipelineDeps, syncRelease } from './sync.js';
-import { belongsTo, type ScopeRef, scopesOf, type WindowDoc, windowKey } from './windows.js';
+import { type ScopeRef, scopesOf, type WindowDoc, windowKey } from './windows.js';
 import { emptyYear, toArchiveRelease, type YearDoc, yearIn, yearKey } from './years.js';
 
 /** What a reconcile run found and did. */
@@ -277,7 +278,7 @@ function isRightWindow(
     const [key, release] = expected[i] ?? [];
     return (
       entry.key === key &&
-      belongsTo(scope, entry.release) &&
+      inScope(scope, entry.release) &&
       JSON.stringify(entry.release) === JSON.stringify(release)
     );
   });

@@ -1,11 +1,9 @@
+import { inScope, type ScopeRef } from '../feeds/scopes.js';
 import { WINDOWS_PREFIX } from './state-keys.js';
 import { compareStoredNewestFirst, type StoredRelease } from './stored-release.js';
 
 /** A feed scope as the state names it (display names come from the releases themselves). */
-export type ScopeRef =
-  | { kind: 'all' }
-  | { kind: 'category'; categorySlug: string }
-  | { kind: 'lang'; lang: string };
+export type { ScopeRef } from '../feeds/scopes.js';
 
 /** A release in a window, with the object key its record is kept under. */
 export interface WindowEntry {
@@ -46,21 +44,6 @@ export function scopesOf(release: Pick<StoredRelease, 'categorySlug' | 'lang'>):
   ];
 }
 
-/** Whether a release belongs to a scope. */
-export function belongsTo(
-  scope: ScopeRef,
-  release: Pick<StoredRelease, 'categorySlug' | 'lang'>,
-): boolean {
-  switch (scope.kind) {
-    case 'all':
-      return true;
-    case 'category':
-      return release.categorySlug === scope.categorySlug;
-    case 'lang':
-      return release.lang === scope.lang;
-  }
-}
-
 /** A window of a scope nobody has published to yet: empty and (trivially) complete. */
 export function emptyWindow(scope: ScopeRef): WindowDoc {
   return { version: 1, scope, exhaustive: true, entries: [] };
@@ -84,7 +67,7 @@ export function placeInWindow(
 ): WindowDoc {
   const entries = window.entries.filter((entry) => entry.key !== key);
   let exhaustive = window.exhaustive;
-  if (release !== undefined && belongsTo(window.scope, release)) {
+  if (release !== undefined && inScope(window.scope, release)) {
     const tail = entries.at(-1);
     if (exhaustive || (tail !== undefined && compareStoredNewestFirst(release, tail.release) < 0)) {
       const at = entries.findIndex((entry) => compareStoredNewestFirst(release, entry.release) < 0);
