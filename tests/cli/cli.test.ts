@@ -8,6 +8,19 @@ const SITE = 'https://tiedotteet.example.fi';
 
 const cli = (args: string[]) => runCli(args);
 
+/** `newsroom build` of the test releases into `into`, as of `now` (default: the clock). */
+const build = (into: string, now?: string) =>
+  cli([
+    'build',
+    '--releases',
+    releases,
+    '--out',
+    into,
+    '--site-url',
+    SITE,
+    ...(now ? ['--now', now] : []),
+  ]);
+
 function release(title: string, date: string, extra = ''): string {
   return `---\ntitle: "${title}"\ntype: Tiedote\ndate: ${date}\n${extra}---\n\nEnsimmäinen kappale.\n\nToinen kappale.\n`;
 }
@@ -46,17 +59,7 @@ describe('newsroom build', () => {
       release('Simhallen öppnar', '2021-04-02T09:00:00+03:00', 'lang: sv\n'),
     );
 
-    const run = await cli([
-      'build',
-      '--releases',
-      releases,
-      '--out',
-      out,
-      '--site-url',
-      SITE,
-      '--now',
-      '2026-01-01T00:00:00Z',
-    ]);
+    const run = await build(out, '2026-01-01T00:00:00Z');
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -95,17 +98,7 @@ describe('newsroom build', () => {
     );
     await writeFile(join(releases, 'empty.md'), '');
 
-    const run = await cli([
-      'build',
-      '--releases',
-      releases,
-      '--out',
-      out,
-      '--site-url',
-      SITE,
-      '--now',
-      '2026-01-01T00:00:00Z',
-    ]);
+    const run = await build(out, '2026-01-01T00:00:00Z');
 
     expect(run.code).toBe(1);
     const lines = run.stderr.trim().split('\n');
@@ -123,34 +116,14 @@ describe('newsroom build', () => {
       release('Salainen vielä', '2026-01-02T12:00:00+02:00'),
     );
 
-    const before = await cli([
-      'build',
-      '--releases',
-      releases,
-      '--out',
-      out,
-      '--site-url',
-      SITE,
-      '--now',
-      '2026-01-01T00:00:00Z',
-    ]);
+    const before = await build(out, '2026-01-01T00:00:00Z');
     expect(before.code).toBe(0);
     for (const file of await listFiles(out)) {
       expect(await readFile(join(out, file), 'utf8')).not.toContain('Salainen vielä');
     }
 
     const after = join(work, 'after');
-    await cli([
-      'build',
-      '--releases',
-      releases,
-      '--out',
-      after,
-      '--site-url',
-      SITE,
-      '--now',
-      '2026-01-03T00:00:00Z',
-    ]);
+    await build(after, '2026-01-03T00:00:00Z');
     expect(await readFile(join(after, 'feeds/atom.xml'), 'utf8')).toContain('Salainen vielä');
   });
 
@@ -159,8 +132,8 @@ describe('newsroom build', () => {
     await writeFile(join(releases, 'b.md'), release('Kaksi', '2021-04-02T09:00:00+03:00'));
     const second = join(work, 'second');
 
-    await cli(['build', '--releases', releases, '--out', out, '--site-url', SITE]);
-    await cli(['build', '--releases', releases, '--out', second, '--site-url', SITE]);
+    await build(out);
+    await build(second);
 
     const files = await listFiles(out);
     expect(await listFiles(second)).toEqual(files);

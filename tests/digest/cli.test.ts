@@ -50,18 +50,13 @@ afterEach(async () => {
 
 const WINDOW = ['--since', '2026-11-27T06:00:00Z', '--until', '2026-11-28T06:00:00Z'];
 
+/** `newsroom digest` over the test releases and window, with `extra` arguments. */
+const previewDigest = (extra: string[]) =>
+  cli(['digest', '--releases', releases, '--out', out, '--site-url', SITE, ...WINDOW, ...extra]);
+
 describe('newsroom digest', () => {
   it('writes the HTML, text and MIME message of the releases published in (since, until]', async () => {
-    const run = await cli([
-      'digest',
-      '--releases',
-      releases,
-      '--out',
-      out,
-      '--site-url',
-      SITE,
-      ...WINDOW,
-    ]);
+    const run = await previewDigest([]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect((await readdir(out)).sort()).toEqual(['digest.eml', 'digest.html', 'digest.txt']);
@@ -90,20 +85,7 @@ describe('newsroom digest', () => {
   });
 
   it('writes the mail in the language and frequency asked for', async () => {
-    const run = await cli([
-      'digest',
-      '--releases',
-      releases,
-      '--out',
-      out,
-      '--site-url',
-      SITE,
-      ...WINDOW,
-      '--lang',
-      'sv',
-      '--frequency',
-      'weekly',
-    ]);
+    const run = await previewDigest(['--lang', 'sv', '--frequency', 'weekly']);
     expect(run.code).toBe(0);
     const mail = await simpleParser(await readFile(join(out, 'digest.eml')));
     expect(mail.subject).toBe('Esimerkkilä: veckans pressmeddelanden 28.11.2026');
@@ -133,18 +115,7 @@ describe('newsroom digest', () => {
     const missing = await cli(['digest', '--releases', releases, '--out', out, '--site-url', SITE]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('missing --since');
-    const badLang = await cli([
-      'digest',
-      '--releases',
-      releases,
-      '--out',
-      out,
-      '--site-url',
-      SITE,
-      ...WINDOW,
-      '--lang',
-      'de',
-    ]);
+    const badLang = await previewDigest(['--lang', 'de']);
     expect(badLang.code).toBe(2);
     expect(badLang.stderr).toContain('--lang must be fi, sv or en');
     const badFrequency = await cli(['send-digest', '--frequency', 'hourly']);
