@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -69,13 +69,12 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
     const oneThread: ChildSample[] = [];
     const inMemory: ChildSample[] = [];
     const memory = await memoryFolder();
+    await prepareCli(releasesDir);
     for (let i = 0; i < runs; i += 1) {
-      threaded.push(await runChild<ChildSample>(releasesDir, join(work, `out-${i}`)));
-      oneThread.push(
-        await runChild<ChildSample>(releasesDir, join(work, `one-${i}`), '--threads', '1'),
-      );
+      threaded.push(await runCli(releasesDir, join(work, `out-${i}`)));
+      oneThread.push(await runCli(releasesDir, join(work, `one-${i}`), 1));
       if (memory) {
-        inMemory.push(await runChild<ChildSample>(releasesDir, join(memory, 'out')));
+        inMemory.push(await runCli(releasesDir, join(memory, 'out')));
         await rm(join(memory, 'out'), { recursive: true, force: true });
       }
     }
@@ -90,7 +89,6 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
       const sample = await runChild<{ parseMs: number; buildMs: number; writeMs: number }>(
         releasesDir,
         join(work, `phases-${i}`),
-        '--phases',
       );
       phases.push({
         parse: sample.parseMs / count,
@@ -134,6 +132,61 @@ function summarize(samples: readonly ChildSample[], count: number): BuildRun {
     userMs: median(samples.map((s) => s.userMs)),
     systemMs: median(samples.map((s) => s.systemMs)),
     peakRssMb: median(samples.map((s) => s.maxRssMb)),
+  };
+}
+
+const LAUNCHER = join(import.meta.dirname, '..', 'scripts', 'newsroom.mjs');
+const SITE_URL = 'https://tiedotteet.example.fi';
+const NOW = '2026-01-01T00:00:00Z';
+
+/** Builds the CLI bundle (on first use) outside the timed runs, by validating one release. */
+async function prepareCli(releasesDir: string): Promise<void> {
+  const [first] = (await readdir(releasesDir, { recursive: true })).filter((p) =>
+    p.endsWith('.md'),
+  );
+  if (first === undefined) throw new Error(`no releases in ${releasesDir}`);
+  await run(process.execPath, [LAUNCHER, 'validate', join(releasesDir, first)]);
+}
+
+/**
+ * Runs `npm run newsroom -- build` as users do (the launcher and its bundle, without npm's own
+ * start-up) in a fresh process under GNU time, like Hugo: wall time, peak RSS and CPU of the whole
+ * process. `threads` sets NEWSROOM_BUILD_THREADS.
+ */
+async function runCli(releasesDir: string, out: string, threads?: number): Promise<ChildSample> {
+  const { stdout, stderr } = await run(
+    '/usr/bin/time',
+    [
+      '-f',
+      'newsroom-time %e %M %U %S',
+      process.execPath,
+      LAUNCHER,
+      'build',
+      '--releases',
+      releasesDir,
+      '--out',
+      out,
+      '--site-url',
+      SITE_URL,
+      '--now',
+      NOW,
+    ],
+    {
+      maxBuffer: 1 << 24,
+      env: { ...process.env, NEWSROOM_BUILD_THREADS: threads === undefined ? '' : String(threads) },
+    },
+  );
+  const timing = stderr.split('\n').find((line) => line.startsWith('newsroom-time '));
+  const [seconds, kb, user, system] = (timing ?? '').split(' ').slice(1).map(Number);
+  if (seconds === undefined || kb === undefined || user === undefined || system === undefined) {
+    throw new Error(`no timing from the build: ${stderr}`);
+  }
+  return {
+    ms: seconds * 1000,
+    maxRssMb: kb / 1024,
+    userMs: user * 1000,
+    systemMs: system * 1000,
+    accepted: Number(/Built (\d+) release/.exec(stdout)?.[1] ?? 0),
   };
 }
 

@@ -1,11 +1,15 @@
 import type { Release, ReleaseProblem } from '../release/types.js';
 import { listingFiles, planSite } from '../site/build.js';
-import { parseCommandArgs, parseInstantFlag, parseSiteUrl, requireFlag } from './args.js';
+import {
+  parseCommandArgs,
+  parseInstantFlag,
+  parseSiteUrl,
+  requireFlag,
+  UsageError,
+} from './args.js';
 import { BuildThreads, type ThreadOptions } from './build-threads.js';
 import { findReleaseFiles, SiteWriter } from './files.js';
 import { siteConfigFromEnv } from './site-options.js';
-
-export const BUILD_USAGE = 'newsroom build --releases DIR --out DIR --site-url URL [--now ISO]';
 
 /** What a build did, for the exit code and the summary line. */
 export interface BuildOutcome {
@@ -37,7 +41,10 @@ export async function runBuild(
   const site = siteConfigFromEnv(siteUrl);
 
   const refs = await findReleaseFiles(releasesDir);
-  const threads = BuildThreads.start(refs.length, threadOptions);
+  const threads = BuildThreads.start(refs.length, {
+    threads: threadsFromEnv(process.env),
+    ...threadOptions,
+  });
   try {
     const releases: Release[] = [];
     let rejected = 0;
@@ -72,6 +79,20 @@ function report(io: { stdout: (line: string) => void }, outcome: BuildOutcome, o
       (outcome.rejected ? `, rejected ${outcome.rejected}` : '') +
       ` (${outcome.filesWritten} files; feeds in ${outDir}/feeds/)`,
   );
+}
+
+/**
+ * `NEWSROOM_BUILD_THREADS`: how many threads a build may use, e.g. 1 on a server shared with other
+ * work; unset means one per core.
+ */
+function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.NEWSROOM_BUILD_THREADS;
+  if (value === undefined || value === '') return undefined;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new UsageError(`NEWSROOM_BUILD_THREADS must be an integer from 1 to 256, got "${value}"`);
+  }
+  return threads;
 }
 
 function describe(problem: ReleaseProblem): string {

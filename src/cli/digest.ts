@@ -17,9 +17,6 @@ import {
 } from './args.js';
 import { siteConfigFromEnv } from './site-options.js';
 
-export const DIGEST_USAGE =
-  'newsroom digest --releases DIR --out DIR --site-url URL --since ISO [--until ISO] [--lang fi|sv|en] [--frequency daily|weekly]';
-
 /** The address the preview is made out to. */
 export const PREVIEW_ADDRESS = 'subscriber@example.org';
 

@@ -1,8 +1,5 @@
 import { UsageError } from './args.js';
-import { BUILD_USAGE, runBuild } from './build.js';
-import { DIGEST_USAGE, runDigestPreview } from './digest.js';
-import { runSendDigest, SEND_DIGEST_USAGE } from './send-digest.js';
-import { runValidate, VALIDATE_USAGE } from './validate.js';
+import { BUILD_USAGE, DIGEST_USAGE, SEND_DIGEST_USAGE, VALIDATE_USAGE } from './usage.js';
 
 const USAGE = [
   'Usage:',
@@ -21,18 +18,26 @@ const io = {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // Each command loads only what it needs: `build` and `validate` never load mjml or the AWS SDK.
     switch (command) {
       case 'build': {
+        const { runBuild } = await import('./build.js');
         const outcome = await runBuild(rest, io);
         return outcome.rejected > 0 ? 1 : 0;
       }
-      case 'validate':
+      case 'validate': {
+        const { runValidate } = await import('./validate.js');
         return (await runValidate(rest, io)) > 0 ? 1 : 0;
-      case 'digest':
+      }
+      case 'digest': {
+        const { runDigestPreview } = await import('./digest.js');
         await runDigestPreview(rest, io);
         return 0;
-      case 'send-digest':
+      }
+      case 'send-digest': {
+        const { runSendDigest } = await import('./send-digest.js');
         return (await runSendDigest(rest, io)) ? 0 : 1;
+      }
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
     }

@@ -5,9 +5,6 @@ import { ConfigError } from '../shared/env.js';
 import { parseCommandArgs, parseInstantFlag, requireFlag, UsageError } from './args.js';
 import { parseFrequency } from './digest.js';
 
-export const SEND_DIGEST_USAGE =
-  'newsroom send-digest --frequency daily|weekly [--now ISO] [--local]';
-
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**

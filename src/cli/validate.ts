@@ -4,8 +4,6 @@ import { parseCommandArgs, UsageError } from './args.js';
 import { readBytes } from './files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
-export const VALIDATE_USAGE = 'newsroom validate FILE...';
-
 /**
  * `newsroom validate`: checks release files before upload, printing `PATH: ok` or
  * `PATH:LINE: reason` for each. Resolves to the number of invalid files.

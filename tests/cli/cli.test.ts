@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateRelease } from '../../bench/generate.js';
 import { runCli } from '../support/cli.js';
 
 const SITE = 'https://tiedotteet.example.fi';
@@ -155,6 +156,41 @@ describe('newsroom build', () => {
     const run = await cli(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^newsroom: .+\nUsage:/);
+  });
+});
+
+describe('npm run newsroom (the bundled CLI)', () => {
+  it('builds with worker threads the same files as the TypeScript sources on one thread', async () => {
+    // Enough files for worker threads, which in the bundle load no TypeScript loader.
+    for (let index = 0; index < 240; index++) {
+      const { path, text } = generateRelease(index, 5);
+      await mkdir(join(releases, path, '..'), { recursive: true });
+      await writeFile(join(releases, path), text);
+    }
+    const bundled = join(work, 'bundled');
+    const args = ['build', '--releases', releases, '--out'];
+    const flags = ['--site-url', SITE, '--now', '2026-01-01T00:00:00Z'];
+    const viaLauncher = await runCli([...args, bundled, ...flags], {}, { launcher: true });
+    expect(viaLauncher.stderr).toBe('');
+    expect(viaLauncher.code).toBe(0);
+    expect(viaLauncher.stdout).toContain('Built 240 release(s)');
+    const alone = await runCli([...args, out, ...flags], { NEWSROOM_BUILD_THREADS: '1' });
+    expect(alone.code).toBe(0);
+    const files = await listFiles(out);
+    expect(await listFiles(bundled)).toEqual(files);
+    for (const file of files) {
+      expect(await readFile(join(bundled, file), 'utf8')).toBe(
+        await readFile(join(out, file), 'utf8'),
+      );
+    }
+  }, 120_000);
+
+  it('exits 2 when NEWSROOM_BUILD_THREADS is not a thread count', async () => {
+    const run = await runCli(['build', '--releases', releases, '--out', out, '--site-url', SITE], {
+      NEWSROOM_BUILD_THREADS: 'many',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('NEWSROOM_BUILD_THREADS must be an integer from 1 to 256');
   });
 });
 

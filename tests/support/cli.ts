@@ -9,12 +9,22 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI the way `npm run -s newsroom -- …` does, in a fresh process. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * Runs the CLI in a fresh process from its TypeScript sources (under tsx), or with `launcher` the
+ * way `npm run -s newsroom -- …` does: scripts/newsroom.mjs and its bundle in dist/cli/.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  { launcher = false } = {},
+): Promise<CliRun> {
+  const entry = launcher
+    ? [join(ROOT, 'scripts/newsroom.mjs')]
+    : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args],
+      [...entry, ...args],
       { cwd: ROOT, env: { ...process.env, SITE_TITLE: 'Esimerkkilä', ...env } },
       (error, stdout, stderr) => {
         const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
