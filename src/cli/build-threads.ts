@@ -193,7 +193,11 @@ class BuildWorker {
   }
 }
 
-/** Source of the worker's entry: under tsx (the CLI's runner), a worker must register tsx first. */
+/**
+ * Source of the worker's entry. From the CLI bundle (scripts/newsroom.mjs) it is the bundled
+ * build-worker.mjs beside this code; from the TypeScript sources (tests, under tsx) the worker
+ * must register tsx first.
+ */
 function workerSource(): string {
   const extension = import.meta.url.slice(import.meta.url.lastIndexOf('.'));
   const entry = new URL(`./build-worker${extension}`, import.meta.url).href;
