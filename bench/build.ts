@@ -53,9 +53,9 @@ interface ChildSample {
 
 /**
  * Full build of a generated archive (`count` releases of ~4 KB), median of `runs` cold processes,
- * threaded (as shipped) and on one thread, interleaved so that both meet the same machine; then
- * Hugo (when installed) building pages and RSS for the same files. Then `runs` more processes time
- * the build's steps one by one (CPU time per release).
+ * threaded (as shipped), on one thread, into RAM, and Hugo (when installed) building pages and
+ * RSS for the same files, taking turns. Then `runs` more processes time the build's steps one by
+ * one (CPU time per release).
  *
  * Every output stays until the end: on ext4 without a journal (as here), creating files right
  * after deleting thousands costs far more kernel time, which would charge one run for the last.
@@ -70,12 +70,29 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
     const inMemory: ChildSample[] = [];
     const memory = await memoryFolder();
     await prepareCli(releasesDir);
+    const hugoSite = await prepareHugo(work, releasesDir);
+    const hugoSamples: { ms: number; rss: number }[] = [];
     for (let i = 0; i < runs; i += 1) {
-      threaded.push(await runCli(releasesDir, join(work, `out-${i}`)));
-      oneThread.push(await runCli(releasesDir, join(work, `one-${i}`), 1));
-      if (memory) {
-        inMemory.push(await runCli(releasesDir, join(memory, 'out')));
-        await rm(join(memory, 'out'), { recursive: true, force: true });
+      // Every builder takes a turn in every round, each round starting with the next one, so that
+      // all meet the machine at the same speed and the file system in the same state (see above).
+      const turns: (() => Promise<void>)[] = [
+        async () => {
+          threaded.push(await runCli(releasesDir, join(work, `out-${i}`)));
+        },
+        async () => {
+          oneThread.push(await runCli(releasesDir, join(work, `one-${i}`), 1));
+        },
+        async () => {
+          if (!memory) return;
+          inMemory.push(await runCli(releasesDir, join(memory, 'out')));
+          await rm(join(memory, 'out'), { recursive: true, force: true });
+        },
+        async () => {
+          if (hugoSite) hugoSamples.push(await runHugo(hugoSite.site, join(work, `hugo-${i}`)));
+        },
+      ];
+      for (let turn = 0; turn < turns.length; turn += 1) {
+        await turns[(i + turn) % turns.length]?.();
       }
     }
     if (memory) await rm(memory, { recursive: true, force: true });
@@ -83,7 +100,13 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
       if (sample.accepted !== count)
         throw new Error(`only ${sample.accepted} of ${count} accepted`);
     }
-    const hugo = await benchHugo(work, releasesDir, count, runs);
+    const hugoMs = median(hugoSamples.map((sample) => sample.ms));
+    const hugo = hugoSite && {
+      version: hugoSite.version,
+      ms: hugoMs,
+      releasesPerSecond: (count / hugoMs) * 1000,
+      peakRssMb: median(hugoSamples.map((sample) => sample.rss)),
+    };
     const phases: BuildPhases[] = [];
     for (let i = 0; i < runs; i += 1) {
       const sample = await runChild<{ parseMs: number; buildMs: number; writeMs: number }>(
@@ -200,7 +223,11 @@ async function runChild<T>(releasesDir: string, out: string, ...flags: string[])
   return JSON.parse(stdout) as T;
 }
 
-async function benchHugo(work: string, releasesDir: string, count: number, runs: number) {
+/** A Hugo site over the same files, or `undefined` when Hugo is not installed. */
+async function prepareHugo(
+  work: string,
+  releasesDir: string,
+): Promise<{ version: string; site: string } | undefined> {
   let version: string;
   try {
     version = (await run('hugo', ['version'])).stdout.trim().split(' ')[1] ?? 'unknown';
@@ -222,22 +249,18 @@ async function benchHugo(work: string, releasesDir: string, count: number, runs:
     '<!doctype html><html><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body><ul>{{ range first 50 .Pages }}<li><a href="{{ .Permalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>',
   );
   await run('cp', ['-r', releasesDir, join(site, 'content')]);
-  const samples: { ms: number; rss: number }[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const out = join(work, `hugo-out-${i}`);
-    const { stderr } = await run(
-      '/usr/bin/time',
-      ['-f', '%e %M', 'hugo', '--quiet', '-s', site, '-d', out],
-      { maxBuffer: 1 << 24 },
-    ).catch((error: { stderr: string }) => ({ stderr: error.stderr }));
-    const [seconds, kb] = stderr.trim().split('\n').at(-1)?.split(' ') ?? [];
-    samples.push({ ms: Number(seconds) * 1000, rss: Number(kb) / 1024 });
-  }
-  const ms = median(samples.map((s) => s.ms));
-  return {
-    version,
-    ms,
-    releasesPerSecond: (count / ms) * 1000,
-    peakRssMb: median(samples.map((s) => s.rss)),
-  };
+  return { version, site };
+}
+
+/** One Hugo build of `site` into `out`, under GNU time. */
+async function runHugo(site: string, out: string): Promise<{ ms: number; rss: number }> {
+  const { stderr } = await run(
+    '/usr/bin/time',
+    ['-f', '%e %M', 'hugo', '--quiet', '-s', site, '-d', out],
+    {
+      maxBuffer: 1 << 24,
+    },
+  ).catch((error: { stderr: string }) => ({ stderr: error.stderr }));
+  const [seconds, kb] = stderr.trim().split('\n').at(-1)?.split(' ') ?? [];
+  return { ms: Number(seconds) * 1000, rss: Number(kb) / 1024 };
 }

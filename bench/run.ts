@@ -84,7 +84,7 @@ function buildSection(result: BuildBench | undefined): string {
   return [
     '## Full build',
     '',
-    `${result.releases.toLocaleString('en')} generated releases (${fixed(result.markdownMb, 1)} MB of Markdown with front matter, four types, three languages), built from files to a folder by \`npm run newsroom -- build\` (the launcher and its bundle in a fresh process, npm's own start-up excluded; one thread: \`NEWSROOM_BUILD_THREADS=1\`), timed with GNU time like Hugo; median of ${result.runs} runs, interleaved. Target: ≥ 2,000 releases/s and < 512 MB.`,
+    `${result.releases.toLocaleString('en')} generated releases (${fixed(result.markdownMb, 1)} MB of Markdown with front matter, four types, three languages), built from files to a folder by \`npm run newsroom -- build\` (the launcher and its bundle in a fresh process, npm's own start-up excluded; one thread: \`NEWSROOM_BUILD_THREADS=1\`), timed with GNU time like Hugo; median of ${result.runs} rounds in which every builder takes a turn. Target: ≥ 2,000 releases/s and < 512 MB.`,
     '',
     table(['builder', 'seconds', 'releases/s', 'peak RSS MB', 'CPU s (user + system)'], rows),
     '',
