@@ -3,7 +3,8 @@
 // is to start without compiling TypeScript at run time. A bundle starts in a fraction of tsx's
 // time, and its build worker threads need no TypeScript loader of their own, so a full build
 // puts both cores to work sooner.
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -17,24 +18,26 @@ const INPUTS = join(OUT_DIR, 'inputs.json');
 if (await isStale()) await bundle();
 await import(pathToFileURL(MAIN).href);
 
-/** Whether the bundle is missing or older than any file it was built from. */
+/**
+ * Whether the bundle is missing or older than a project file it was built from, or than the
+ * installed dependencies (npm rewrites node_modules/.package-lock.json on every install).
+ */
 async function isStale() {
   let built;
   let inputs;
   try {
-    built = (await stat(MAIN)).mtimeMs;
+    built = statSync(MAIN).mtimeMs;
     inputs = JSON.parse(await readFile(INPUTS, 'utf8'));
   } catch {
     return true;
   }
-  for (const input of inputs) {
-    const changed = await stat(join(ROOT, input)).then(
-      (info) => info.mtimeMs > built,
-      () => true,
-    );
-    if (changed) return true;
-  }
-  return false;
+  return inputs.some((input) => {
+    try {
+      return statSync(join(ROOT, input)).mtimeMs > built;
+    } catch {
+      return true;
+    }
+  });
 }
 
 /**
@@ -65,9 +68,12 @@ async function bundle() {
     metafile: true,
     logLevel: 'warning',
   });
+  const sources = Object.keys(result.metafile.inputs).filter(
+    (input) => !input.includes('node_modules'),
+  );
   await writeFile(
     join(staging, 'inputs.json'),
-    JSON.stringify(Object.keys(result.metafile.inputs)),
+    JSON.stringify([...sources, 'node_modules/.package-lock.json']),
   );
   await rm(OUT_DIR, { recursive: true, force: true });
   await rename(staging, OUT_DIR);
