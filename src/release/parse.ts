@@ -1,4 +1,4 @@
-import { shortHash, slugify } from '../shared/text.js';
+import { shortHash, slugify, stripXmlIllegal } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
 import { parseReleaseDate } from './dates.js';
 import { decodeRelease } from './decode.js';
@@ -40,6 +40,7 @@ export function parseRelease(path: string, bytes: Uint8Array, options: ParseOpti
 
 function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): Release {
   assertSiteUrl(options.siteUrl);
+  assertReadablePath(path);
   const text = decodeRelease(bytes);
   const { frontMatter, body, bodyLineOffset } = splitFrontMatter(text);
   const fields = frontMatter?.fields ?? {};
@@ -125,6 +126,25 @@ function readAuthor(value: string | undefined, where: () => Where): string | und
     );
   }
   return author;
+}
+
+/**
+ * The path becomes the release's identity and shows up in reports and feeds' ids; a name damaged by
+ * an earlier conversion (U+FFFD) or carrying control characters is refused, like such text.
+ */
+function assertReadablePath(path: string): void {
+  if (path.includes('\uFFFD')) {
+    throw new ReleaseFormatError(
+      'The file name contains the replacement character U+FFFD (a question mark in a black diamond): an earlier conversion damaged it. Rename the file, retyping the damaged letters (often ä, ö or å).',
+    );
+  }
+  const illegal = [...path].find((character) => stripXmlIllegal(character) !== character);
+  if (illegal !== undefined) {
+    const code = `U+${(illegal.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new ReleaseFormatError(
+      `The file name contains an invisible control character (${code}). Rename the file using letters, digits, spaces and dashes.`,
+    );
+  }
 }
 
 function assertSiteUrl(siteUrl: string): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeSourcePath, releaseIdentity } from '../../src/release/identity.js';
 import { nameBasedUrn, shortHash } from '../../src/shared/text.js';
-import { OPTIONS, parseOk, withFrontMatter } from './support.js';
+import { OPTIONS, parseOk, parseProblem, withFrontMatter } from './support.js';
 
 const SITE = 'https://tiedotteet.example.fi';
 
@@ -79,5 +79,26 @@ describe('release identity', () => {
   it('matches the identity helper in parseRelease', () => {
     const release = parseOk(withFrontMatter('title: T\ndate: 2025-02-03'), 'sv\\Nyhet ä.md');
     expect(release).toMatchObject(releaseIdentity('sv/Nyhet ä.md', undefined, OPTIONS.siteUrl));
+  });
+});
+
+describe('file names the identity cannot carry', () => {
+  const text = withFrontMatter('title: Otsikko\ndate: 2025-02-03');
+
+  it('refuses a name damaged by a conversion (U+FFFD), naming the fix', () => {
+    const problem = parseProblem(text, '2025/Kev\uFFFDn katuty\uFFFDt.md');
+    expect(problem.message).toContain('U+FFFD');
+    expect(problem.message).toContain('Rename the file');
+  });
+
+  it('refuses control characters and lone surrogates in a name', () => {
+    expect(parseProblem(text, 'tiedote\u0007.md').message).toContain('U+0007');
+    expect(parseProblem(text, 'tiedote\uD800.md').message).toContain('U+D800');
+  });
+
+  it('accepts names with spaces, letters of any script and dashes', () => {
+    expect(parseOk(text, '2025/Kevään – tiedote 東京.md').sourcePath).toBe(
+      '2025/Kevään – tiedote 東京.md',
+    );
   });
 });
