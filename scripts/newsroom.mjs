@@ -76,5 +76,11 @@ async function bundle() {
     JSON.stringify([...sources, 'node_modules/.package-lock.json']),
   );
   await rm(OUT_DIR, { recursive: true, force: true });
-  await rename(staging, OUT_DIR);
+  try {
+    await rename(staging, OUT_DIR);
+  } catch (error) {
+    // Another run rebuilt the same sources at the same moment and swapped its bundle in first.
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    await rm(staging, { recursive: true, force: true });
+  }
 }

@@ -9,6 +9,18 @@ const USAGE = [
   `  ${SEND_DIGEST_USAGE}`,
 ].join('\n');
 
+/** Errors that mean a path on the command line cannot be read or written as asked. */
+const FILE_SYSTEM_ERRORS = new Set([
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'ENOTDIR',
+  'EISDIR',
+  'EEXIST',
+  'ENOSPC',
+  'EROFS',
+]);
+
 const io = {
   stdout: (line: string) => process.stdout.write(`${line}\n`),
   stderr: (line: string) => process.stderr.write(`${line}\n`),
@@ -46,7 +58,8 @@ export async function main(argv: string[]): Promise<number> {
       io.stderr(`newsroom: ${error.message}\n${USAGE}`);
       return 2;
     }
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (FILE_SYSTEM_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) {
+      // A folder given on the command line that cannot be read or written: one clear line.
       io.stderr(`newsroom: ${(error as Error).message}`);
       return 2;
     }

@@ -138,6 +138,8 @@ function assertReadablePath(path: string): void {
       'The file name contains the replacement character U+FFFD (a question mark in a black diamond): an earlier conversion damaged it. Rename the file, retyping the damaged letters (often ä, ö or å).',
     );
   }
+  // Nearly every path is clean: one pass to know, and only then a look for the culprit.
+  if (stripXmlIllegal(path) === path) return;
   const illegal = [...path].find((character) => stripXmlIllegal(character) !== character);
   if (illegal !== undefined) {
     const code = `U+${(illegal.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;

@@ -185,6 +185,25 @@ describe('npm run newsroom (the bundled CLI)', () => {
     }
   }, 120_000);
 
+  it('exits 2 with one clear line when the output folder cannot be written', async () => {
+    await writeFile(join(releases, 'a.md'), release('Otsikko', '2025-01-01 10:00'));
+    const blocked = join(work, 'blocked');
+    await writeFile(blocked, 'a file where the output folder should be');
+    const run = await runCli([
+      'build',
+      '--releases',
+      releases,
+      '--out',
+      blocked,
+      '--site-url',
+      SITE,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^newsroom: (EEXIST|ENOTDIR)/);
+    expect(run.stderr).toContain(blocked);
+  });
+
   it('exits 2 when NEWSROOM_BUILD_THREADS is not a thread count', async () => {
     const run = await runCli(['build', '--releases', releases, '--out', out, '--site-url', SITE], {
       NEWSROOM_BUILD_THREADS: 'many',

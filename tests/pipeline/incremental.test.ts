@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publishDue } from '../../src/pipeline/publish-due.js';
+import { mulberry32 } from '../support/random.js';
 import { type LocalS3, startTestS3 } from '../support/s3.js';
 import { expectMatchesFullBuild, releaseText, SITE, testPipeline } from './harness.js';
 
@@ -11,25 +12,13 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-/** Mulberry32: the same "random" sequence on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TYPES = ['Tiedote', 'Blogi', 'Kuulutus'];
 const LANGS = ['fi', 'fi', 'sv', 'en'];
 
 it('after uploads, edits, deletes, rejections and embargoes, equals a full build byte for byte', async () => {
   // Small feeds, so category and language windows overflow and refill from the archive.
   const t = await testPipeline(s3, { site: { ...SITE, feedLimit: 3 } });
-  const random = prng(20260115);
+  const random = mulberry32(20260115);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const live = new Set<string>();
   const dates = new Map<string, string>();
