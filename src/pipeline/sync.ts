@@ -87,9 +87,9 @@ export async function syncRelease(
     return { key, change: 'stale', public: false, files: empty };
   }
   await handleReport(deps, key, step.change, step.record, step.wasRejected, now);
-  if (step.change.kind === 'absent' && !hint.placements?.length) {
-    return { key, change: 'absent', public: false, files: empty };
-  }
+  // An object never recorded (a late event for a deleted upload, say) changes no release, but it
+  // still goes through the site-wide outputs: the feeds and front page exist from the first event
+  // on, even when no release was ever published (what a full build of an empty bucket writes).
 
   const ctx = deriveContext(deps, now);
   let record = step.record;
