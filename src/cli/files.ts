@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
+import { isHiddenName, isReleaseSourcePath } from '../release/source-files.js';
 import type { SiteFile } from '../site/config.js';
 
 /** A release file found on disk: where it is, and its path relative to the releases root. */
@@ -11,17 +12,28 @@ export interface ReleaseFileRef {
   relativePath: string;
 }
 
-/** Every `.md` file under `root`, recursively, sorted by relative path for a deterministic build. */
+/**
+ * Every release file under `root` ({@link isReleaseSourcePath}), recursively, sorted by relative
+ * path for a deterministic build. Hidden folders are not entered at all (a `.git` folder can hold
+ * far more files than the releases).
+ */
 export async function findReleaseFiles(root: string): Promise<ReleaseFileRef[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const refs: ReleaseFileRef[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile() || !entry.name.toLowerCase().endsWith('.md')) continue;
-    // `parentPath` is the Node 20.12+ name; `path` the older one.
-    const parent = (entry as { parentPath?: string }).parentPath ?? entry.path;
-    const full = join(parent, entry.name);
-    refs.push({ displayPath: full, relativePath: relative(root, full).split(sep).join('/') });
-  }
+  const walk = async (folder: string, relativeFolder: string): Promise<void> => {
+    const entries = await readdir(folder, { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (entry) => {
+        if (isHiddenName(entry.name)) return;
+        const full = join(folder, entry.name);
+        const relativePath = relativeFolder + entry.name;
+        if (entry.isDirectory()) await walk(full, `${relativePath}/`);
+        else if (entry.isFile() && isReleaseSourcePath(relativePath)) {
+          refs.push({ displayPath: full, relativePath });
+        }
+      }),
+    );
+  };
+  await walk(root, '');
   return refs.sort((a, b) => (a.relativePath < b.relativePath ? -1 : 1));
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { findReleaseFiles } from '../cli/files.js';
+import { isReleaseSourcePath } from '../release/source-files.js';
 import type { ObjectStore } from '../shared/ports.js';
 
 /** What a folder sync did. */
@@ -10,7 +11,7 @@ export interface FolderSyncResult {
 }
 
 /**
- * Makes the objects under `prefix` mirror the `.md` files under `dir` (recursively): uploads new
+ * Makes the objects under `prefix` mirror the release files under `dir` (recursively): uploads new
  * and changed files (compared by MD5 with the object's ETag) and deletes objects whose file is
  * gone. Each upload and delete is an ordinary S3 request, so the bucket's events follow.
  */
@@ -20,14 +21,14 @@ export async function syncFolder(
   prefix: string,
 ): Promise<FolderSyncResult> {
   const local = new Map<string, Buffer>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.md')) continue;
-    const path = join(entry.parentPath, entry.name);
-    local.set(prefix + relative(dir, path).split(sep).join('/'), await readFile(path));
+  for (const ref of await findReleaseFiles(dir)) {
+    local.set(prefix + ref.relativePath, await readFile(ref.displayPath));
   }
   const remote = new Map<string, string>();
   for await (const summary of store.list(prefix)) {
-    if (summary.key.endsWith('.md')) remote.set(summary.key, summary.etag);
+    if (isReleaseSourcePath(summary.key.slice(prefix.length))) {
+      remote.set(summary.key, summary.etag);
+    }
   }
   const result: FolderSyncResult = { uploaded: [], deleted: [] };
   const work: (() => Promise<void>)[] = [];

@@ -10,7 +10,7 @@ export class EventFailedError extends AggregateError {
 
 /**
  * The publish-release handler over any wiring (Lambda's in functions/, the local stack's in
- * src/local): validates the S3 event, syncs every record under `releases/*.md` (a rejected release
+ * src/local): validates the S3 event, syncs every record that names a release file (`isReleaseKey`) (a rejected release
  * is a report, not a failure), and throws if any record failed so Lambda's retries and failure
  * destination apply.
  */
@@ -21,7 +21,7 @@ export function publishReleaseHandler(deps: PipelineDeps) {
     const errors: unknown[] = [];
     for (const record of records) {
       if (!isReleaseKey(record.key)) {
-        log('ignored key outside releases/*.md', { key: record.key });
+        log('ignored key that is not a release file', { key: record.key });
         continue;
       }
       try {

@@ -1,11 +1,11 @@
+import { isReleaseSourcePath } from '../release/source-files.js';
+
 /** The prefix under which staff upload releases; the only one that triggers publishing. */
 export const RELEASES_PREFIX = 'releases/';
 
-/** Whether `key` (decoded) names a release file: under `releases/` and ending in `.md`. */
+/** Whether `key` (decoded) names a release file: under `releases/`, by {@link isReleaseSourcePath}. */
 export function isReleaseKey(key: string): boolean {
-  return (
-    key.startsWith(RELEASES_PREFIX) && key.endsWith('.md') && key.length > 'releases/.md'.length
-  );
+  return key.startsWith(RELEASES_PREFIX) && isReleaseSourcePath(key.slice(RELEASES_PREFIX.length));
 }
 
 /** The release's path relative to the releases root, as `Release.sourcePath` holds it. */

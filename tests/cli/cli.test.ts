@@ -88,6 +88,34 @@ describe('newsroom build', () => {
     ]);
   });
 
+  it('builds .MD files and skips hidden files and folders (macOS ._ copies, .git) and other files', async () => {
+    await writeFile(
+      join(releases, 'ISOLLA.MD'),
+      release('Isoilla kirjaimilla', '2021-04-01T09:00:00+03:00'),
+    );
+    // What macOS leaves beside a copied file: binary, and would be rejected if read.
+    await writeFile(join(releases, '._ISOLLA.MD'), Buffer.from([0, 5, 22, 7, 0, 2, 0, 0]));
+    await mkdir(join(releases, '.github'));
+    await writeFile(
+      join(releases, '.github', 'pull_request_template.md'),
+      release('Malli', '2021-04-02T09:00:00+03:00'),
+    );
+    await writeFile(join(releases, 'kuva.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+    await writeFile(join(releases, 'muistiinpano.txt'), 'ei tiedote\n');
+
+    const run = await build(out, '2026-01-01T00:00:00Z');
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(await readFile(join(out, 'feeds/feed.json'), 'utf8'));
+    expect(json.items.map((item: { title: string }) => item.title)).toEqual([
+      'Isoilla kirjaimilla',
+    ]);
+    expect((await listFiles(out)).filter((file) => file.startsWith('releases/'))).toEqual([
+      'releases/isolla.html',
+    ]);
+  });
+
   it('reports each rejected file on one stderr line, exits 1 and still builds the rest', async () => {
     await writeFile(
       join(releases, 'good.md'),

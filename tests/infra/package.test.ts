@@ -232,7 +232,7 @@ describe('buckets', () => {
     expect(csp).toContain("form-action 'self'");
   });
 
-  it('triggers publish-release for created and removed releases/*.md only', () => {
+  it('triggers publish-release for objects created and removed under releases/ only', () => {
     const configurations = (
       properties('ReleasesBucket').NotificationConfiguration as {
         LambdaConfigurations: Array<{ Event: string; Function: unknown; Filter: unknown }>;
@@ -248,10 +248,7 @@ describe('buckets', () => {
       });
       expect(configuration.Filter).toEqual({
         S3Key: {
-          Rules: [
-            { Name: 'prefix', Value: 'releases/' },
-            { Name: 'suffix', Value: '.md' },
-          ],
+          Rules: [{ Name: 'prefix', Value: 'releases/' }],
         },
       });
     }

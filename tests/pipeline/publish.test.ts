@@ -118,6 +118,22 @@ describe('publishing an upload', () => {
     await expectMatchesFullBuild(t);
   });
 
+  it('publishes .MD uploads and ignores hidden files and images, as the CLI does', async () => {
+    const t = await testPipeline(s3);
+    await t.upload('releases/2025/._Kirjasto.MD', '\u0000\u0005\u0016\u0007Mac OS X');
+    await t.upload('releases/2025/kuva.jpg', '\u00ff\u00d8\u00ff');
+    expect(await snapshot(t.publicSite)).toEqual(new Map());
+    expect(await snapshot(t.bucket, 'reports/')).toEqual(new Map());
+    expect(t.logs.map((log) => log.message)).toEqual([
+      'ignored key that is not a release file',
+      'ignored key that is not a release file',
+    ]);
+
+    await t.upload('releases/2025/Kirjasto.MD', releaseText('Kirjasto', '2025-03-01 12:00'));
+    expect(await text(t.publicSite, 'releases/2025-kirjasto.html')).toContain('Kirjasto');
+    await expectMatchesFullBuild(t);
+  });
+
   it('keeps the id and slug of an edited release, even when its front-matter slug changes', async () => {
     const t = await testPipeline(s3);
     const key = 'releases/kirjasto.md';

@@ -104,10 +104,15 @@ describe('compareSequencers', () => {
 });
 
 describe('isReleaseKey', () => {
-  it('accepts .md files under releases/ only', () => {
+  it('accepts release files under releases/ only', () => {
     expect(isReleaseKey('releases/2021/a b.md')).toBe(true);
     expect(isReleaseKey('releases/notes.txt')).toBe(false);
     expect(isReleaseKey('reports/releases/a.md.json')).toBe(false);
     expect(isReleaseKey('releases/.md')).toBe(false);
+    // The CLI's rule: .MD too, nothing hidden (S3's own suffix filter could not say this).
+    expect(isReleaseKey('releases/sv/PRESS.MD')).toBe(true);
+    expect(isReleaseKey('releases/2021/._a b.md')).toBe(false);
+    expect(isReleaseKey('releases/.trash/a.md')).toBe(false);
+    expect(isReleaseKey('state/releases/a.md')).toBe(false);
   });
 });
