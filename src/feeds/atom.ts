@@ -1,4 +1,5 @@
 import { Feed } from 'feed';
+import { shortHash } from '../shared/text.js';
 import { xmlSafe } from '../site/fast-text.js';
 import type { FeedEntry } from './entry.js';
 import { assertNoPlaceholders, fillPlaceholders, replaceRootTag } from './fill.js';
@@ -18,24 +19,28 @@ const ENTRY_HEAD = new RegExp(
  * link with its real media type.
  */
 export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): string {
+  const updates = distinctUpdates(entries);
   const feed = new Feed({
     id: head.urls.atom,
     title: forXmlJsText(head.title),
     description: forXmlJsText(head.description),
-    updated: head.updated,
+    updated: entries.length === 0 ? head.updated : latest(updates),
     generator: false,
     link: head.homeUrl,
     feedLinks: { atom: head.urls.atom },
     author: { name: forXmlJsText(head.authorName) },
   });
   entries.forEach((entry, i) => {
+    // Atom wants text in every entry (the W3C validator warns without): an entry with neither
+    // body nor summary is summarised by its title.
+    const summary = entry.summary ?? (entry.contentHtml === '' ? entry.title : undefined);
     feed.addItem({
       title: placeholder(`e${i}`),
       id: entry.id,
       link: entry.url,
-      date: entry.updated,
+      date: updates[i] as Date,
       published: entry.published,
-      ...(entry.summary === undefined ? {} : { description: escapeXml(entry.summary) }),
+      ...(summary === undefined ? {} : { description: escapeXml(summary) }),
       ...(entry.contentHtml === '' ? {} : { content: cdataSafeHtml(entry.contentHtml) }),
       ...(entry.author === undefined ? {} : { author: [{ name: forXmlJsText(entry.author) }] }),
     });
@@ -75,4 +80,27 @@ function entryHead(entry: FeedEntry, feedLang: string, indent: string): string {
     );
   }
   return `<entry${lang}>${children.map((child) => indent + child).join('')}`;
+}
+
+/**
+ * Each entry's `atom:updated`, made distinct within the feed. Releases often share an instant (two
+ * date-only releases of the same day), and the W3C validator warns about entries with the same
+ * `updated`. A time on the whole second (nearly all of them: releases state minutes) moves by a
+ * sub-second offset derived from the entry's id, so it is the same in every feed and every build
+ * and the second that readers show is unchanged; the rare entries that still meet move on by a
+ * millisecond each, in feed order.
+ */
+export function distinctUpdates(entries: readonly FeedEntry[]): Date[] {
+  const taken = new Set<number>();
+  return entries.map((entry) => {
+    let ms = entry.updated.getTime();
+    if (ms % 1000 === 0) ms += Number.parseInt(shortHash(entry.id, 8), 16) % 1000;
+    while (taken.has(ms)) ms += 1;
+    taken.add(ms);
+    return new Date(ms);
+  });
+}
+
+function latest(dates: readonly Date[]): Date {
+  return new Date(Math.max(...dates.map((date) => date.getTime())));
 }
