@@ -20,8 +20,10 @@ export interface FrontMatterFields {
 
 export interface FrontMatter {
   fields: FrontMatterFields;
+  /** Top-level keys this system does not read (`otsikko`, `titel`), in file order. */
+  unknownKeys: string[];
   /** 1-based file line of a field's key, for problems about its value. */
-  lineOf(field: keyof FrontMatterFields): number | undefined;
+  lineOf(field: string): number | undefined;
 }
 
 /** A release file split into its optional front matter and its Markdown body. */
@@ -43,9 +45,14 @@ const TEXT_FIELDS = [
   'slug',
 ] as const;
 const DATE_FIELDS = ['date', 'updated'] as const;
+const KNOWN_KEYS = new Set<string>([...TEXT_FIELDS, ...DATE_FIELDS, 'tags']);
 const FENCE = /^---[ \t]*$/;
 const CLOSING_FENCE = /^(?:---|\.\.\.)[ \t]*$/;
 const LOOKS_LIKE_FIELD = /^[A-Za-z_][\w-]*[ \t]*:/;
+const NO_BREAK_SPACE = /[\u00a0\u2007\u202f]/;
+/** `key:` followed by no-break spaces (and maybe ordinary ones): the separator staff meant. */
+const NO_BREAK_AFTER_KEY =
+  /^([A-Za-z_][\w-]*)[ \t]*:[ \t\u00a0\u2007\u202f]*[\u00a0\u2007\u202f][ \t]*/;
 
 /**
  * Splits off YAML front matter (`---` … `---` at the top; blank lines before it are tolerated)
@@ -80,6 +87,11 @@ export function splitFrontMatter(text: string): SplitRelease {
   }
   const close = lines.index;
   const firstYamlLine = open + 2;
+  // Word and macOS type a no-break space after `title:` easily; YAML reads it as part of the key.
+  for (let i = 0; i < yamlLines.length; i += 1) {
+    const raw = yamlLines[i] as string;
+    if (NO_BREAK_SPACE.test(raw)) yamlLines[i] = raw.replace(NO_BREAK_AFTER_KEY, '$1: ');
+  }
   const data = readPlainYaml(yamlLines) ?? loadYaml(yamlLines.join('\n'), firstYamlLine);
   const lineOf = (field: string): number | undefined => {
     const key = keyPattern(field);
@@ -87,7 +99,11 @@ export function splitFrontMatter(text: string): SplitRelease {
     return index === -1 ? undefined : firstYamlLine + index;
   };
   return {
-    frontMatter: { fields: readFields(data, lineOf), lineOf },
+    frontMatter: {
+      fields: readFields(data, lineOf),
+      unknownKeys: Object.keys(data).filter((key) => !KNOWN_KEYS.has(key.toLowerCase())),
+      lineOf,
+    },
     body: lines.rest(),
     bodyLineOffset: close + 1,
   };
@@ -127,8 +143,9 @@ const keyPatterns = new Map<string, RegExp>();
 function keyPattern(field: string): RegExp {
   let pattern = keyPatterns.get(field);
   if (pattern === undefined) {
-    pattern = new RegExp(`^${field}[ \\t]*:`, 'i');
-    keyPatterns.set(field, pattern);
+    pattern = new RegExp(`^${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*:`, 'i');
+    // Only the fixed field names are kept; other keys (rare, in error messages) are not.
+    if (KNOWN_KEYS.has(field)) keyPatterns.set(field, pattern);
   }
   return pattern;
 }

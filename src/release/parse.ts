@@ -2,6 +2,7 @@ import { shortHash, slugify, stripXmlIllegal } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
 import { parseReleaseDate } from './dates.js';
 import { decodeRelease } from './decode.js';
+import { unknownKeysHint } from './field-names.js';
 import { ReleaseFormatError } from './format-error.js';
 import { type FrontMatter, type FrontMatterFields, splitFrontMatter } from './front-matter.js';
 import { releaseIdentity } from './identity.js';
@@ -104,8 +105,8 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
 function checkTitle(title: string | undefined, frontMatter: FrontMatter | undefined): string {
   if (title === undefined || title === '') {
     throw new ReleaseFormatError(
-      'Expected `title` in front matter or a first heading (# Title).',
-      location(frontMatter, 'title'),
+      `Expected \`title\` in front matter or a first heading (# Title).${unknownKeysHint(frontMatter?.unknownKeys ?? [])}`,
+      missingFieldLocation(frontMatter, 'title'),
     );
   }
   if (title.length > MAX_TITLE_LENGTH) {
@@ -195,8 +196,8 @@ function readPublished(
     return parsed.date;
   }
   throw new ReleaseFormatError(
-    'Expected `date` in front matter (date: 2025-04-09 10:00) or a type/date line under the title (**Tiedote** 9.4.2025 10:00). A release must have a date.',
-    frontMatter === undefined ? { field: 'date' } : location(frontMatter, 'date'),
+    `Expected \`date\` in front matter (date: 2025-04-09 10:00) or a type/date line under the title (**Tiedote** 9.4.2025 10:00). A release must have a date.${unknownKeysHint(frontMatter?.unknownKeys ?? [])}`,
+    missingFieldLocation(frontMatter, 'date'),
   );
 }
 
@@ -251,6 +252,16 @@ function readImage(
 
 /** Where a field's problem is: the field, and the line of its key when the front matter has it. */
 type Where = { line?: number; field: string };
+
+/** Where a missing field belongs: the first key this system ignores, if any (`otsikko:`). */
+function missingFieldLocation(
+  frontMatter: FrontMatter | undefined,
+  field: keyof FrontMatterFields,
+): Where {
+  const unknown = frontMatter?.unknownKeys[0];
+  const line = unknown === undefined ? undefined : frontMatter?.lineOf(unknown);
+  return line === undefined ? location(frontMatter, field) : { line, field };
+}
 
 function location(frontMatter: FrontMatter | undefined, field: keyof FrontMatterFields): Where {
   const line = frontMatter?.lineOf(field);

@@ -41,6 +41,29 @@ describe('parseRelease with front matter', () => {
     expect(release.published.toISOString()).toBe('2025-02-03T08:00:00.000Z');
   });
 
+  it('reads a no-break space after `key:` (Word, macOS) as the separator it was meant to be', () => {
+    const release = parseOk(fixture('good/no-break-space-after-colon.md'));
+    expect(release.title).toBe('Torin kevätmarkkinat');
+    expect(release.category).toBe('Tapahtuma');
+    expect(release.published.toISOString()).toBe('2025-04-12T06:00:00.000Z');
+    // Inside a value it is text, as written.
+    expect(parseOk(withFrontMatter('title: "A\u00a0B"\ndate: 2025-02-03')).title).toBe('A B');
+  });
+
+  it('names the fields it ignored when the title or date is missing, with the field meant', () => {
+    const noDate = parseProblem(withFrontMatter('title: T\ndatum: 2025-02-03\nfoo(x): 1'));
+    expect(noDate).toMatchObject({ field: 'date', line: 3 });
+    expect(noDate.message).toContain(
+      'This system does not read these fields: `datum` (write `date`), `foo(x)`.',
+    );
+    const many = parseProblem(withFrontMatter('a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7'));
+    expect(many.message).toContain('`a`, `b`, `c`, `d`, `e` and 2 more.');
+    // Without ignored fields the message stays as it was.
+    expect(parseProblem(withFrontMatter('date: 2025-02-03')).message).toBe(
+      'Expected `title` in front matter or a first heading (# Title).',
+    );
+  });
+
   it('takes the title from the first heading when front matter has none, without repeating it', () => {
     const release = parseOk(fixture('good/heading-title-en.md'));
     expect(release.title).toBe('Winter maintenance starts on Monday');
