@@ -277,10 +277,10 @@ interface S3rverRecord {
 }
 
 /**
- * Hands s3rver's events for `releases/*.md` in the releases bucket (the notification filter AWS
- * applies) to the publish-release handler, one invocation per record as S3 delivers them. s3rver
- * puts the raw key in the event; S3 URL-encodes it, so it is encoded here and decoded by the
- * handler as in Lambda. s3rver's sequencer is the millisecond clock: replaced by a strictly
+ * Hands s3rver's events for release files in the releases bucket to the publish-release handler,
+ * one invocation per record as S3 delivers them (AWS delivers every key under `releases/` and the
+ * handler ignores the others: the same effect). s3rver puts the raw key in the event; S3
+ * URL-encodes it, so it is encoded here and decoded by the handler as in Lambda. s3rver's sequencer is the millisecond clock: replaced by a strictly
  * increasing one.
  */
 function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => void) {
