@@ -15,6 +15,9 @@ import {
   feedFiles,
   indexFile,
   releasePageFile,
+  sitemapFiles,
+  yearSitemapFile,
+  yearSitemapPath,
 } from '../site/files.js';
 import { releasePagePath } from '../site/slugs.js';
 import type { SiteIndexDoc } from './site-index.js';
@@ -96,18 +99,19 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
           scopesOfIndex(inputs.siteIndex),
           inputs.siteIndex.years,
         ),
+        ...sitemapFiles(inputs.siteIndex.years, site),
       );
     }
   }
   for (const year of inputs.years) {
     if (year.entries.length === 0) {
-      deletions.push(archivePagePath(year.year));
+      deletions.push(archivePagePath(year.year), yearSitemapPath(year.year));
       continue;
     }
     const releases = year.entries.map((entry) =>
       loadRelease({ ...entry.release, contentHtml: '' }),
     );
-    files.push(archiveFile(year.year, releases, site));
+    files.push(archiveFile(year.year, releases, site), yearSitemapFile(year.year, releases, site));
   }
   return { files, deletions };
 }
@@ -122,8 +126,8 @@ export interface WriteOutcome {
 /**
  * Writes the plan to the public bucket, skipping every file whose content is already there (its
  * ETag, an MD5 for single-part uploads, equals the body's MD5), so unchanged files keep their ETag
- * and readers' conditional GETs keep answering 304. Current ETags come from listings: one for
- * `feeds/`, one for `archive/`, one per single file.
+ * and readers' conditional GETs keep answering 304. Current ETags come from a listing per small
+ * folder (`feeds/`, `archive/`, `sitemaps/`) and a HEAD per other file.
  */
 export async function writePlan(store: ObjectStore, plan: OutputPlan): Promise<WriteOutcome> {
   const paths = [...plan.files.map((file) => file.path), ...plan.deletions];
@@ -156,9 +160,12 @@ export function md5Etag(body: string | Uint8Array): string {
   return `"${createHash('md5').update(body).digest('hex')}"`;
 }
 
+/** Folders of a few dozen files whatever the archive's size: one listing beats a HEAD per file. */
+const LISTED_FOLDERS = ['feeds/', 'archive/', 'sitemaps/'];
+
 /**
- * ETags of the objects at `paths` that exist: one listing each for `feeds/` and `archive/` (a few
- * dozen files, whatever the archive's size), a HEAD (or a one-key listing) for the others.
+ * ETags of the objects at `paths` that exist: one listing for each of {@link LISTED_FOLDERS}
+ * concerned, a HEAD (or a one-key listing) for the others.
  */
 async function currentEtags(
   store: ObjectStore,
@@ -168,9 +175,9 @@ async function currentEtags(
   const folders = new Set<string>();
   const singles: string[] = [];
   for (const path of wanted) {
-    if (path.startsWith('feeds/')) folders.add('feeds/');
-    else if (path.startsWith('archive/')) folders.add('archive/');
-    else singles.push(path);
+    const folder = LISTED_FOLDERS.find((prefix) => path.startsWith(prefix));
+    if (folder === undefined) singles.push(path);
+    else folders.add(folder);
   }
   const etags = new Map<string, string>();
   await Promise.all([

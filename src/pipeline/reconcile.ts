@@ -48,7 +48,7 @@ export class ReconcileError extends AggregateError {
 }
 
 /** Public paths a full build owns; anything else in the public bucket is left alone. */
-const OWNED_PUBLIC = ['feeds/', 'releases/', 'archive/', 'index.html'];
+const OWNED_PUBLIC = ['feeds/', 'releases/', 'archive/', 'sitemaps/', 'index.html', 'sitemap.xml'];
 const READ_CONCURRENCY = 16;
 const MAX_PUBLIC_ROUNDS = 5;
 

@@ -27,7 +27,15 @@ import { type FeedScope, feedScopes } from '../feeds/scopes.js';
 import { localYear } from '../pages/dates.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
-import { archiveFile, feedFiles, indexFile, releasePageFile, releaseYears } from './files.js';
+import {
+  archiveFile,
+  feedFiles,
+  indexFile,
+  releasePageFile,
+  releaseYears,
+  sitemapFiles,
+  yearSitemapFile,
+} from './files.js';
 import { compareCodeUnits, newestFirst } from './order.js';
 import { resolveSlugCollisions } from './slugs.js';
 
@@ -89,10 +97,11 @@ export function listingFiles({ live, scopes, years }: SitePlan, site: SiteConfig
   for (const scope of scopes) {
     files.push(...feedFiles(scope, live, site));
   }
-  files.push(indexFile(live, site, scopes, years));
+  files.push(indexFile(live, site, scopes, years), ...sitemapFiles(years, site));
   const byYear = groupBy(live, (release) => localYear(release.published, site.timeZone));
   for (const year of years) {
-    files.push(archiveFile(year, byYear.get(year) ?? [], site));
+    const ofYear = byYear.get(year) ?? [];
+    files.push(archiveFile(year, ofYear, site), yearSitemapFile(year, ofYear, site));
   }
   return files;
 }

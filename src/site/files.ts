@@ -7,6 +7,7 @@ import { renderReleasePage } from '../pages/release-page.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import { newestFirst } from './order.js';
+import { releaseLastModified, renderSitemapIndex, renderUrlSet } from './sitemap.js';
 import { releasePagePath } from './slugs.js';
 
 /** Content types of the public site (docs/architecture.md). */
@@ -15,6 +16,7 @@ export const CONTENT_TYPES = {
   rss: 'application/rss+xml; charset=utf-8',
   json: 'application/feed+json',
   html: 'text/html; charset=utf-8',
+  sitemap: 'application/xml; charset=utf-8',
 } as const;
 
 /**
@@ -26,6 +28,7 @@ export const CACHE_CONTROL = {
   feed: 'public, max-age=300',
   index: 'public, max-age=300',
   archive: 'public, max-age=300',
+  sitemap: 'public, max-age=300',
   releasePage: 'public, max-age=3600',
 } as const;
 
@@ -102,6 +105,57 @@ export function archiveFile(
 /** Path of a year's archive page relative to the site root. */
 export function archivePagePath(year: number): string {
   return `archive/${year}.html`;
+}
+
+/** Path of the sitemap index: search engines are pointed here (docs/architecture.md). */
+export const SITEMAP_INDEX_PATH = 'sitemap.xml';
+
+/** Path of the sitemap of the front page and the archive pages. */
+export const PAGES_SITEMAP_PATH = 'sitemaps/pages.xml';
+
+/** Path of a year's sitemap (its release pages) relative to the site root. */
+export function yearSitemapPath(year: number): string {
+  return `sitemaps/${year}.xml`;
+}
+
+/**
+ * `sitemap.xml` and `sitemaps/pages.xml`; depend only on the archive years (newest first), like
+ * the front page's archive links.
+ */
+export function sitemapFiles(years: readonly number[], site: SiteConfig): SiteFile[] {
+  const at = (path: string) => `${site.siteUrl}/${path}`;
+  return [
+    sitemapFile(
+      SITEMAP_INDEX_PATH,
+      renderSitemapIndex([PAGES_SITEMAP_PATH, ...years.map(yearSitemapPath)].map(at)),
+    ),
+    sitemapFile(
+      PAGES_SITEMAP_PATH,
+      renderUrlSet([
+        { loc: `${site.siteUrl}/` },
+        ...years.map((year) => ({ loc: at(archivePagePath(year)) })),
+      ]),
+    ),
+  ];
+}
+
+/** `sitemaps/<year>.xml`: the year's release pages; depends only on that year's releases. */
+export function yearSitemapFile(
+  year: number,
+  releases: readonly Release[],
+  site: SiteConfig,
+): SiteFile {
+  const ofYear = releases.filter((release) => localYear(release.published, site.timeZone) === year);
+  return sitemapFile(
+    yearSitemapPath(year),
+    renderUrlSet(
+      ofYear.map((release) => ({ loc: release.url, lastmod: releaseLastModified(release) })),
+    ),
+  );
+}
+
+function sitemapFile(path: string, body: string): SiteFile {
+  return { path, body, contentType: CONTENT_TYPES.sitemap, cacheControl: CACHE_CONTROL.sitemap };
 }
 
 /** The years (in `site.timeZone`) that have releases, newest first. */

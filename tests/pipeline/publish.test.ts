@@ -62,6 +62,9 @@ describe('publishing an upload', () => {
       'feeds/rss.xml',
       'index.html',
       'releases/2025-uimahallit.html',
+      'sitemap.xml',
+      'sitemaps/2025.xml',
+      'sitemaps/pages.xml',
     ]);
     const bucket = bucketOf(t.publicSite);
     expect(await headersOf(bucket, 'feeds/atom.xml')).toMatchObject({

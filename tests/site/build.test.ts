@@ -113,6 +113,8 @@ describe('buildSite', () => {
       'feeds/feed.json',
       'feeds/rss.xml',
       'index.html',
+      'sitemap.xml',
+      'sitemaps/pages.xml',
     ]);
     expect(parseFeed(byPath(empty).get('feeds/atom.xml')?.body ?? '').bozo).toBe(false);
   });
