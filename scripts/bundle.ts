@@ -67,6 +67,7 @@ export const DUMMY_ENV: Readonly<Record<string, string>> = {
   TIME_ZONE: 'Europe/Helsinki',
   DEFAULT_LANG: 'fi',
   FEED_LIMIT: '50',
+  ID_AUTHORITY: '',
   MAIL_FROM: 'tiedotteet@example.fi',
   STAFF_EMAIL: 'viestinta@example.fi',
   TOKEN_SECRET: 'bench-0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab',

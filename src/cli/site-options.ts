@@ -1,3 +1,4 @@
+import { isIdAuthority } from '../release/identity.js';
 import { DEFAULT_SITE, type SiteConfig } from '../site/config.js';
 import { UsageError } from './args.js';
 
@@ -21,11 +22,18 @@ export function siteConfigFromEnv(
       `TIME_ZONE must be an IANA time zone such as Europe/Helsinki, got "${timeZone}"`,
     );
   }
+  const idAuthority = env.ID_AUTHORITY?.trim() || undefined;
+  if (idAuthority !== undefined && !isIdAuthority(idAuthority)) {
+    throw new UsageError(
+      `ID_AUTHORITY must be a host name such as tiedotteet.example.fi, got "${env.ID_AUTHORITY}"`,
+    );
+  }
   return {
     siteUrl,
     title: env.SITE_TITLE ?? DEFAULT_SITE.title,
     defaultLang: env.DEFAULT_LANG ?? DEFAULT_SITE.defaultLang,
     timeZone,
     feedLimit,
+    ...(idAuthority === undefined ? {} : { idAuthority }),
   };
 }

@@ -10,17 +10,19 @@ export interface ReleaseIdentity {
 
 /**
  * The identity of the release stored at `path` (relative to the releases root). `id` depends only
- * on the site's host and the path, so it survives every edit; `slug` is the front-matter slug or
+ * on `idAuthority` (default: the site's host) and the path, so it survives every edit, and a move
+ * to a new address when the old host is kept as `idAuthority`; `slug` is the front-matter slug or
  * the path (folders joined with `-`), both slugified, else `release-<hash of the path>`.
  */
 export function releaseIdentity(
   path: string,
   frontMatterSlug: string | undefined,
   siteUrl: string,
+  idAuthority?: string,
 ): ReleaseIdentity {
   const sourcePath = normalizeSourcePath(path);
   const site = siteUrl.replace(/\/+$/, '');
-  const id = nameBasedUrn(`${hostOf(site)}:${sourcePath}`);
+  const id = nameBasedUrn(`${idAuthority ?? hostOf(site)}:${sourcePath}`);
   const slug =
     slugify(frontMatterSlug ?? '') ||
     slugify(sourcePath.replace(/\.md$/i, '').replaceAll('/', '-')) ||
@@ -39,4 +41,12 @@ function hostOf(site: string): string {
 /** A release path as identities use it: Unicode NFC, `/` as the only separator. */
 export function normalizeSourcePath(path: string): string {
   return path.normalize('NFC').replaceAll('\\', '/');
+}
+
+/** What an id authority looks like: a host name, optionally with a port (`tiedotteet.example.fi`). */
+const ID_AUTHORITY = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::\d{1,5})?$/;
+
+/** Whether `value` can be an id authority: a lower-case host name as `new URL(…).host` gives it. */
+export function isIdAuthority(value: string): boolean {
+  return ID_AUTHORITY.test(value);
 }

@@ -15,7 +15,7 @@ import type { ParseResult, Release, ReleaseProblem } from './types.js';
 import { resolveUrl } from './urls.js';
 
 /** What the parser needs to know about the site. */
-export type ParseOptions = Pick<SiteConfig, 'siteUrl' | 'defaultLang' | 'timeZone'>;
+export type ParseOptions = Pick<SiteConfig, 'siteUrl' | 'defaultLang' | 'timeZone' | 'idAuthority'>;
 
 export const MAX_TITLE_LENGTH = 300;
 export const MAX_SUMMARY_LENGTH = 500;
@@ -75,7 +75,7 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
   const author = readAuthor(fields.author, at('author'));
   const summary = frontMatterSummary ?? lead.firstParagraph;
   const tags = readTags(fields.tags, at('tags'));
-  const identity = releaseIdentity(path, fields.slug, options.siteUrl);
+  const identity = releaseIdentity(path, fields.slug, options.siteUrl, options.idAuthority);
   const image = readImage(fields.image, identity.url, at('image'));
 
   const release: Release = {

@@ -1,3 +1,4 @@
+import { isIdAuthority } from '../release/identity.js';
 import { DEFAULT_SITE, type SiteConfig } from '../site/config.js';
 
 /** The environment is missing a variable or holds an unusable value; names every culprit. */
@@ -137,7 +138,21 @@ export function readSiteConfig(reader: EnvReader): SiteConfig {
     defaultLang: reader.withDefault('DEFAULT_LANG', DEFAULT_SITE.defaultLang),
     timeZone: reader.timeZone('TIME_ZONE', DEFAULT_SITE.timeZone),
     feedLimit: reader.integer('FEED_LIMIT', DEFAULT_SITE.feedLimit, 1, 1000),
+    ...idAuthorityOf(reader),
   };
+}
+
+/** `ID_AUTHORITY`, when set (see {@link SiteConfig.idAuthority}). */
+function idAuthorityOf(reader: EnvReader): { idAuthority?: string } {
+  const value = reader.optional('ID_AUTHORITY');
+  if (value === undefined) return {};
+  if (!isIdAuthority(value)) {
+    reader.reject(
+      'ID_AUTHORITY',
+      `ID_AUTHORITY must be a host name such as tiedotteet.example.fi, got "${value}"`,
+    );
+  }
+  return { idAuthority: value };
 }
 
 /** Reads the bucket names and the optional S3 endpoint. */

@@ -10,6 +10,11 @@ export interface SiteConfig {
   timeZone: string;
   /** Items per feed (newest first). */
   feedLimit: number;
+  /**
+   * The name release ids are minted under; default: the host of `siteUrl`. A site that moves to a
+   * new address keeps its old host here, so feed readers do not show every release again.
+   */
+  idAuthority?: string;
 }
 
 /** A file of the public site, ready to write to disk or to the public bucket. */

@@ -173,6 +173,32 @@ describe('newsroom build', () => {
     }
   });
 
+  it('keeps every feed id after a move to a new address when ID_AUTHORITY names the old host', async () => {
+    await writeFile(join(releases, 'a.md'), release('Yksi', '2021-04-01T09:00:00+03:00'));
+    await writeFile(join(releases, 'b.md'), release('Kaksi', '2021-04-02T09:00:00+03:00'));
+    const moved = join(work, 'moved');
+    const newSite = 'https://www.kaupunki.example/tiedotteet';
+    const args = ['build', '--releases', releases, '--out', moved, '--site-url', newSite];
+
+    await build(out, '2026-01-01T00:00:00Z');
+    const run = await runCli([...args, '--now', '2026-01-01T00:00:00Z'], {
+      ID_AUTHORITY: new URL(SITE).host,
+    });
+
+    expect(run.code).toBe(0);
+    const feed = async (dir: string) =>
+      JSON.parse(await readFile(join(dir, 'feeds/feed.json'), 'utf8')) as {
+        items: { id: string; url: string }[];
+      };
+    const [before, after] = [await feed(out), await feed(moved)];
+    expect(after.items.map((item) => item.id)).toEqual(before.items.map((item) => item.id));
+    expect(after.items.every((item) => item.url.startsWith(`${newSite}/releases/`))).toBe(true);
+
+    const bad = await runCli([...args], { ID_AUTHORITY: 'https://vanha/' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('ID_AUTHORITY must be a host name');
+  });
+
   it.each([
     [['build', '--out', 'x', '--site-url', SITE]],
     [['build', '--releases', 'x', '--out', 'y', '--site-url', 'not a url']],

@@ -120,6 +120,7 @@ describe('functions', () => {
       'TIME_ZONE',
       'DEFAULT_LANG',
       'FEED_LIMIT',
+      'ID_AUTHORITY',
       'MAIL_FROM',
       'STAFF_EMAIL',
       'TOKEN_SECRET',

@@ -35,6 +35,7 @@ describe('readPipelineConfig', () => {
       TIME_ZONE: 'Europe/Stockholm',
       DEFAULT_LANG: 'sv',
       FEED_LIMIT: '20',
+      ID_AUTHORITY: 'vanha.example.fi',
       S3_ENDPOINT: 'http://127.0.0.1:4569',
       STAFF_EMAIL: 'viestinta@example.fi',
       IMMEDIATE_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/123456789012/immediate',
@@ -43,6 +44,7 @@ describe('readPipelineConfig', () => {
       title: 'Esimerkkilä',
       timeZone: 'Europe/Stockholm',
       feedLimit: 20,
+      idAuthority: 'vanha.example.fi',
     });
     expect(config.storage.s3Endpoint).toBe('http://127.0.0.1:4569');
     expect(config.staffEmail).toBe('viestinta@example.fi');
@@ -52,7 +54,12 @@ describe('readPipelineConfig', () => {
   it('names every missing or malformed variable in one ConfigError', () => {
     let error: unknown;
     try {
-      readPipelineConfig({ SITE_URL: 'ftp://x', FEED_LIMIT: 'lots', TIME_ZONE: 'Mars/Olympus' });
+      readPipelineConfig({
+        SITE_URL: 'ftp://x',
+        FEED_LIMIT: 'lots',
+        TIME_ZONE: 'Mars/Olympus',
+        ID_AUTHORITY: 'https://x/',
+      });
     } catch (caught) {
       error = caught;
     }
@@ -63,6 +70,7 @@ describe('readPipelineConfig', () => {
       'SITE_URL',
       'TIME_ZONE',
       'FEED_LIMIT',
+      'ID_AUTHORITY',
       'RELEASES_BUCKET',
       'PUBLIC_BUCKET',
     ]);

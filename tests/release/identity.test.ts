@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeSourcePath, releaseIdentity } from '../../src/release/identity.js';
+import { isIdAuthority, normalizeSourcePath, releaseIdentity } from '../../src/release/identity.js';
 import { nameBasedUrn, shortHash } from '../../src/shared/text.js';
 import { OPTIONS, parseOk, parseProblem, withFrontMatter } from './support.js';
 
@@ -54,6 +54,33 @@ describe('release identity', () => {
     expect(releaseIdentity('a.md', undefined, 'https://a.example').id).not.toBe(
       releaseIdentity('a.md', undefined, 'https://b.example').id,
     );
+  });
+
+  it('keeps the ids of a site that moved when its old host stays the id authority', () => {
+    const before = releaseIdentity('2025/a.md', undefined, 'https://tiedotteet.example.fi');
+    const moved = releaseIdentity(
+      '2025/a.md',
+      undefined,
+      'https://www.kaupunki.example/tiedotteet',
+      'tiedotteet.example.fi',
+    );
+    expect(moved.id).toBe(before.id);
+    expect(moved.url).toBe('https://www.kaupunki.example/tiedotteet/releases/2025-a.html');
+    expect(parseOk(withFrontMatter('title: T\ndate: 2025-02-03'), '2025/a.md').id).not.toBe(
+      parseOk(withFrontMatter('title: T\ndate: 2025-02-03'), '2025/a.md', {
+        ...OPTIONS,
+        idAuthority: 'vanha.example.fi',
+      }).id,
+    );
+  });
+
+  it('accepts host names (with a port) as id authorities, nothing else', () => {
+    for (const good of ['tiedotteet.example.fi', 'localhost:8080', 'xn--kaupunki-4ya.fi']) {
+      expect(isIdAuthority(good), good).toBe(true);
+    }
+    for (const bad of ['', 'https://a.fi', 'a.fi/x', 'A.FI', 'a b.fi', '-a.fi', 'a.fi:', 'ä.fi']) {
+      expect(isIdAuthority(bad), bad).toBe(false);
+    }
   });
 
   it('keeps id, slug and url across edits of the text, title and date', () => {
