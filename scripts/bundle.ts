@@ -68,6 +68,7 @@ export const DUMMY_ENV: Readonly<Record<string, string>> = {
   DEFAULT_LANG: 'fi',
   FEED_LIMIT: '50',
   ID_AUTHORITY: '',
+  WEBSUB_HUB: '',
   MAIL_FROM: 'tiedotteet@example.fi',
   STAFF_EMAIL: 'viestinta@example.fi',
   TOKEN_SECRET: 'bench-0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab',

@@ -1,4 +1,5 @@
 import { isIdAuthority } from '../release/identity.js';
+import { httpUrl } from '../shared/env.js';
 import { DEFAULT_SITE, type SiteConfig } from '../site/config.js';
 import { UsageError } from './args.js';
 
@@ -28,6 +29,12 @@ export function siteConfigFromEnv(
       `ID_AUTHORITY must be a host name such as tiedotteet.example.fi, got "${env.ID_AUTHORITY}"`,
     );
   }
+  const websubHub = env.WEBSUB_HUB?.trim()
+    ? httpUrl(env.WEBSUB_HUB.trim(), { base: false })
+    : undefined;
+  if (env.WEBSUB_HUB?.trim() && websubHub === undefined) {
+    throw new UsageError(`WEBSUB_HUB must be an http(s) URL, got "${env.WEBSUB_HUB}"`);
+  }
   return {
     siteUrl,
     title: env.SITE_TITLE ?? DEFAULT_SITE.title,
@@ -35,5 +42,6 @@ export function siteConfigFromEnv(
     timeZone,
     feedLimit,
     ...(idAuthority === undefined ? {} : { idAuthority }),
+    ...(websubHub === undefined ? {} : { websubHub }),
   };
 }

@@ -28,6 +28,7 @@ export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): strin
     generator: false,
     link: head.homeUrl,
     feedLinks: { atom: head.urls.atom },
+    ...(head.hub === undefined ? {} : { hub: head.hub }),
     author: { name: forXmlJsText(head.authorName) },
   });
   entries.forEach((entry, i) => {

@@ -13,4 +13,6 @@ export interface FeedHead {
   updated: Date;
   /** Plain text; Atom needs an author for entries that name none. */
   authorName: string;
+  /** The WebSub hub readers may subscribe at for instant updates (`rel="hub"`), if any. */
+  hub?: string;
 }

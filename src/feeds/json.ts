@@ -12,6 +12,7 @@ export interface JsonFeed {
   description: string;
   language: string;
   authors: { name: string }[];
+  hubs?: { type: 'WebSub'; url: string }[];
   items: JsonFeedItem[];
 }
 
@@ -79,6 +80,7 @@ export function renderJsonFeed(head: FeedHead, entries: readonly FeedEntry[]): s
     description: head.description,
     language: head.lang,
     authors: [{ name: head.authorName }],
+    ...(head.hub === undefined ? {} : { hubs: [{ type: 'WebSub', url: head.hub }] }),
     items: entries.map((entry, i) => {
       const item = generatedItems[i] ?? {};
       return {

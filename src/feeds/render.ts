@@ -37,6 +37,7 @@ export function renderFeeds(
     urls: scopeFeedUrls(scope, site),
     updated: latestUpdate(entries),
     authorName: xmlSafe(site.title),
+    ...(site.websubHub === undefined ? {} : { hub: site.websubHub }),
   };
   return {
     atom: renderAtom(head, entries),

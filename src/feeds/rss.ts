@@ -33,6 +33,7 @@ export function renderRss(head: FeedHead, entries: readonly FeedEntry[]): string
     language: head.lang,
     link: head.homeUrl,
     feedLinks: { rss: head.urls.rss },
+    ...(head.hub === undefined ? {} : { hub: head.hub }),
   });
   entries.forEach((entry, i) => {
     feed.addItem({

@@ -22,6 +22,7 @@ import {
 import { readDocument, type Versioned } from './state-store.js';
 import { compareStoredNewestFirst, loadRelease, type StoredRelease } from './stored-release.js';
 import { deriveContext, jsonLogger, type PipelineDeps, syncRelease } from './sync.js';
+import { announceFeeds } from './websub.js';
 import { type ScopeRef, scopesOf, type WindowDoc, windowKey } from './windows.js';
 import { emptyYear, toArchiveRelease, type YearDoc, yearIn, yearKey } from './years.js';
 
@@ -243,6 +244,7 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
 
   // 7. Public files against a full build of the recorded releases.
   report.publicFiles = await repairPublic(deps, now, records);
+  await announceFeeds(deps, report.publicFiles.written, deps.log ?? jsonLogger);
   log('reconciled', {
     sources: report.sources,
     records: report.records,

@@ -15,6 +15,7 @@ import { rejectionReport, reportKey, writeReport } from './reports.js';
 import { releaseSlug } from './slugs.js';
 import { recordKey } from './state-keys.js';
 import { currentEtag, readDocument, serialiseDocument, type UpdateOptions } from './state-store.js';
+import { announceFeeds, type HubNotifier } from './websub.js';
 import { type ScopeRef, windowCapacity } from './windows.js';
 
 /** One structured log line. */
@@ -39,6 +40,8 @@ export interface PipelineDeps {
   log?: Logger;
   /** Retry policy of conditional writes (tests make the waits instant). */
   update?: UpdateOptions;
+  /** The WebSub hub to tell about changed feeds (`WEBSUB_HUB`); none: readers poll. */
+  hub?: HubNotifier;
 }
 
 /** Hints that make a sync cheaper or more thorough; never needed for correctness of an event. */
@@ -127,6 +130,7 @@ export async function syncRelease(
   }
 
   await finish(deps, key, record, etag, derived.publicRelease !== undefined);
+  await announceFeeds(deps, files.written, log);
   const result: SyncResult = {
     key,
     change: step.change.kind,

@@ -1,6 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createS3Client, S3ObjectStore } from '../adapters/s3-object-store.js';
 import { SqsNotifier } from '../adapters/sqs-notifier.js';
+import { websubHub } from '../adapters/websub-hub.js';
 import type { PipelineConfig } from '../shared/env.js';
 import { DISCARD_NOTICES } from './notifier.js';
 import { jsonLogger, type PipelineDeps } from './sync.js';
@@ -26,5 +27,6 @@ export function pipelineFromConfig(config: PipelineConfig): PipelineDeps {
         : new SqsNotifier(new SQSClient({ region: config.storage.region }), queueUrl),
     staffEmail: config.staffEmail,
     log: jsonLogger,
+    ...(config.site.websubHub === undefined ? {} : { hub: websubHub(config.site.websubHub) }),
   };
 }

@@ -70,14 +70,12 @@ export class EnvReader {
   url(name: string, required: boolean): string | undefined {
     const raw = required ? this.required(name) : this.optional(name);
     if (!raw) return raw;
-    try {
-      const url = new URL(raw);
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(url.protocol);
-      return url.href.replace(/\/+$/, '');
-    } catch {
+    const url = httpUrl(raw);
+    if (url === undefined) {
       this.#problems.push({ name, message: `${name} must be an http(s) URL, got "${raw}"` });
       return raw;
     }
+    return url;
   }
 
   /** An IANA time zone such as `Europe/Helsinki`. */
@@ -120,6 +118,20 @@ export interface StorageConfig {
   s3Endpoint?: string;
 }
 
+/**
+ * `raw` as a normalised http(s) URL, or `undefined` if it is not one. Base URLs (`SITE_URL`) lose
+ * their trailing slash, since paths are appended to them; endpoints keep `new URL()`'s form.
+ */
+export function httpUrl(raw: string, { base = true } = {}): string | undefined {
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    return base ? url.href.replace(/\/+$/, '') : url.href;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Everything the publishing functions read from the environment. */
 export interface PipelineConfig {
   site: SiteConfig;
@@ -139,7 +151,18 @@ export function readSiteConfig(reader: EnvReader): SiteConfig {
     timeZone: reader.timeZone('TIME_ZONE', DEFAULT_SITE.timeZone),
     feedLimit: reader.integer('FEED_LIMIT', DEFAULT_SITE.feedLimit, 1, 1000),
     ...idAuthorityOf(reader),
+    ...websubHubOf(reader),
   };
+}
+
+/** `WEBSUB_HUB`, when set (see {@link SiteConfig.websubHub}). */
+function websubHubOf(reader: EnvReader): { websubHub?: string } {
+  const raw = reader.optional('WEBSUB_HUB');
+  if (raw === undefined) return {};
+  const hub = httpUrl(raw, { base: false });
+  if (hub === undefined)
+    reader.reject('WEBSUB_HUB', `WEBSUB_HUB must be an http(s) URL, got "${raw}"`);
+  return { websubHub: hub ?? raw };
 }
 
 /** `ID_AUTHORITY`, when set (see {@link SiteConfig.idAuthority}). */

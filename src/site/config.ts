@@ -15,6 +15,11 @@ export interface SiteConfig {
    * new address keeps its old host here, so feed readers do not show every release again.
    */
   idAuthority?: string;
+  /**
+   * A WebSub hub (e.g. `https://pubsubhubbub.appspot.com/`): feeds name it as `rel="hub"`, and the
+   * pipeline tells it which feeds changed, so subscribed readers update at once instead of polling.
+   */
+  websubHub?: string;
 }
 
 /** A file of the public site, ready to write to disk or to the public bucket. */

@@ -161,6 +161,33 @@ describe('an entry with neither text nor summary', () => {
   });
 });
 
+describe('a WebSub hub', () => {
+  const hub = 'https://pubsubhubbub.example/';
+  const withHub = renderFeeds(ALL_SCOPE, newestFirst(releases, SITE.feedLimit), {
+    ...SITE,
+    websubHub: hub,
+  });
+
+  it('is linked as rel="hub" in Atom and RSS and listed in JSON Feed hubs', () => {
+    for (const xml of [withHub.atom, withHub.rss]) {
+      expect(xmllintErrors(xml)).toBe('');
+      expect(parseFeed(xml).feed.links).toContainEqual(
+        expect.objectContaining({ rel: 'hub', href: hub }),
+      );
+    }
+    const json = JSON.parse(withHub.json);
+    expect(json.hubs).toEqual([{ type: 'WebSub', url: hub }]);
+    expect(jsonFeedProblems(withHub.json)).toEqual([]);
+  });
+
+  it('is not mentioned when none is configured', () => {
+    const plain = feedsFor(ALL_SCOPE);
+    expect(plain.atom).not.toContain('rel="hub"');
+    expect(plain.rss).not.toContain('rel="hub"');
+    expect(JSON.parse(plain.json).hubs).toBeUndefined();
+  });
+});
+
 describe('RSS', () => {
   const { rss } = feedsFor(categoryScope('tiedote', 'Tiedote'));
   const parsed = parseFeed(rss);

@@ -121,6 +121,7 @@ describe('functions', () => {
       'DEFAULT_LANG',
       'FEED_LIMIT',
       'ID_AUTHORITY',
+      'WEBSUB_HUB',
       'MAIL_FROM',
       'STAFF_EMAIL',
       'TOKEN_SECRET',

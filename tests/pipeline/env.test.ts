@@ -36,6 +36,7 @@ describe('readPipelineConfig', () => {
       DEFAULT_LANG: 'sv',
       FEED_LIMIT: '20',
       ID_AUTHORITY: 'vanha.example.fi',
+      WEBSUB_HUB: 'https://hub.example',
       S3_ENDPOINT: 'http://127.0.0.1:4569',
       STAFF_EMAIL: 'viestinta@example.fi',
       IMMEDIATE_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/123456789012/immediate',
@@ -45,6 +46,7 @@ describe('readPipelineConfig', () => {
       timeZone: 'Europe/Stockholm',
       feedLimit: 20,
       idAuthority: 'vanha.example.fi',
+      websubHub: 'https://hub.example/',
     });
     expect(config.storage.s3Endpoint).toBe('http://127.0.0.1:4569');
     expect(config.staffEmail).toBe('viestinta@example.fi');
@@ -59,6 +61,7 @@ describe('readPipelineConfig', () => {
         FEED_LIMIT: 'lots',
         TIME_ZONE: 'Mars/Olympus',
         ID_AUTHORITY: 'https://x/',
+        WEBSUB_HUB: 'mailto:hub@example.fi',
       });
     } catch (caught) {
       error = caught;
@@ -71,6 +74,7 @@ describe('readPipelineConfig', () => {
       'TIME_ZONE',
       'FEED_LIMIT',
       'ID_AUTHORITY',
+      'WEBSUB_HUB',
       'RELEASES_BUCKET',
       'PUBLIC_BUCKET',
     ]);

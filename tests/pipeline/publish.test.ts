@@ -1,5 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { websubHub } from '../../src/adapters/websub-hub.js';
 import type { ReleaseRecord } from '../../src/pipeline/records.js';
 import { reportKey } from '../../src/pipeline/reports.js';
 import { EMBARGO_KEY, recordKey } from '../../src/pipeline/state-keys.js';
@@ -7,10 +8,12 @@ import { readDocument } from '../../src/pipeline/state-store.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
 import { nameBasedUrn } from '../../src/shared/text.js';
 import { jsonFeedProblems, parseFeed, xmllintErrors } from '../support/feed-check.js';
+import { startTestHub } from '../support/hub.js';
 import { type LocalS3, startTestS3 } from '../support/s3.js';
 import {
   expectMatchesFullBuild,
   releaseText,
+  SITE,
   s3Record,
   snapshot,
   testPipeline,
@@ -395,5 +398,39 @@ describe('embargo', () => {
       '2026-01-16T07:00:00.000Z',
     );
     await expectMatchesFullBuild(t);
+  });
+});
+
+describe('a WebSub hub', () => {
+  it('is told of exactly the feeds that changed; a hub that fails loses nothing', async () => {
+    const hub = await startTestHub();
+    try {
+      const t = await testPipeline(s3, {
+        site: { ...SITE, websubHub: hub.url },
+        hub: websubHub(hub.url),
+      });
+      await t.upload('releases/uusi.md', releaseText('Uusi', '2025-06-01 10:00', { lang: 'sv' }));
+      const feeds = [...(await snapshot(t.publicSite, 'feeds/')).keys()];
+      expect(feeds.length).toBeGreaterThan(6);
+      expect(hub.pings.map((ping) => ping.form['hub.url']).sort()).toEqual(
+        feeds.map((path) => `${SITE.siteUrl}/${path}`).sort(),
+      );
+      expect(await text(t.publicSite, 'feeds/atom.xml')).toContain(
+        `<link rel="hub" href="${hub.url}"/>`,
+      );
+
+      // The same bytes again: nothing changed, nothing to announce.
+      hub.pings.length = 0;
+      await t.handle({ Records: [s3Record(t.bucketName, 'releases/uusi.md', 'created')] });
+      expect(hub.pings).toEqual([]);
+
+      hub.status = 500;
+      await t.upload('releases/toinen.md', releaseText('Toinen', '2025-06-02 10:00'));
+      expect(hub.pings.length).toBeGreaterThan(0);
+      expect(t.logs.map((log) => log.message)).toContain('WebSub hub not told of changed feeds');
+      await expectMatchesFullBuild(t);
+    } finally {
+      await hub.stop();
+    }
   });
 });

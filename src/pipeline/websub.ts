@@ -1,0 +1,38 @@
+import { FEED_FILES } from '../feeds/scopes.js';
+import type { Logger, PipelineDeps } from './sync.js';
+
+/**
+ * Tells a WebSub hub that topics (feed URLs) have new content
+ * (https://www.w3.org/TR/websub/#publishing); the hub then fetches them and pushes them to
+ * subscribed readers.
+ */
+export interface HubNotifier {
+  publish(topicUrls: readonly string[]): Promise<void>;
+}
+
+const FEED_NAMES = new Set<string>(Object.values(FEED_FILES));
+
+/**
+ * Tells the hub, if one is configured, about every feed among the public files just `written`.
+ * A failure is logged, never thrown: the files are already right, readers that poll still see
+ * them, and a retry of the whole sync would find nothing changed and so announce nothing either.
+ */
+export async function announceFeeds(
+  deps: Pick<PipelineDeps, 'hub' | 'site'>,
+  written: readonly string[],
+  log: Logger,
+): Promise<void> {
+  if (deps.hub === undefined) return;
+  const topics = written
+    .filter(
+      (path) => path.startsWith('feeds/') && FEED_NAMES.has(path.slice(path.lastIndexOf('/') + 1)),
+    )
+    .map((path) => `${deps.site.siteUrl}/${path}`);
+  if (topics.length === 0) return;
+  try {
+    await deps.hub.publish(topics);
+    log('feeds announced to the WebSub hub', { topics: topics.length });
+  } catch (error) {
+    log('WebSub hub not told of changed feeds', { topics, error: String(error) });
+  }
+}
