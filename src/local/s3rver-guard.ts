@@ -1,12 +1,20 @@
 import type { HeadCapable } from '../adapters/head.js';
+import { md5Etag } from '../pipeline/outputs.js';
 import type { ObjectStore, ObjectSummary, PutOptions, StoredObject } from '../shared/ports.js';
 
+/** Reads of a body still being flushed: 5, 10, … 640 ms apart, about 1.3 s in all. */
+const FLUSH_RETRIES = 8;
+
 /**
- * Keeps s3rver's own failures out of the local stack and the fault tests. s3rver stores objects as files and, after a
- * DELETE, removes the folders it left empty; two DELETEs in one folder at once (e.g. a scope's
- * three feeds) race on that clean-up, and one of them answers a real 500 — S3 never does. This
- * runs a bucket's DELETEs one at a time, each while no other request to the bucket is under way,
- * so the only errors a caller sees are real ones.
+ * Keeps s3rver's own failures out of the local stack and the fault tests, so the only errors a
+ * caller sees are real ones:
+ * - s3rver stores objects as files and, after a DELETE, removes the folders it left empty; two
+ *   DELETEs in one folder at once (e.g. a scope's three feeds) race on that clean-up, and one of
+ *   them answers a real 500 — S3 never does. A bucket's DELETEs run one at a time, each while no
+ *   other request to the bucket is under way.
+ * - s3rver finishes a PUT (new ETag stored, answer sent) once the body has passed its MD5 hash,
+ *   not once the file is flushed: a GET right after may read the new ETag with a short or empty
+ *   body, which S3 never serves. A body whose MD5 is not its ETag is read again until it is.
  */
 export class S3rverFolderGuard implements ObjectStore, HeadCapable {
   #deletes: Promise<unknown> = Promise.resolve();
@@ -15,7 +23,18 @@ export class S3rverFolderGuard implements ObjectStore, HeadCapable {
   constructor(readonly inner: ObjectStore & HeadCapable) {}
 
   get(key: string): Promise<StoredObject | undefined> {
-    return this.#shared(() => this.inner.get(key));
+    return this.#shared(() => this.#completeGet(key));
+  }
+
+  async #completeGet(key: string): Promise<StoredObject | undefined> {
+    for (let attempt = 0; ; attempt += 1) {
+      const object = await this.inner.get(key);
+      if (object === undefined || md5Etag(object.body) === object.etag) return object;
+      if (attempt >= FLUSH_RETRIES) {
+        throw new Error(`s3rver served ${key} with a body that does not match its ETag`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt));
+    }
   }
 
   head(key: string): Promise<{ etag: string } | undefined> {
