@@ -89,7 +89,7 @@ export async function syncRelease(
     log('stale event skipped', { key, sequencer: hint.sequencer });
     return { key, change: 'stale', public: false, files: empty };
   }
-  await handleReport(deps, key, step.change, step.record, step.wasRejected, now);
+  await handleReport(deps, key, step, now);
   // An object never recorded (a late event for a deleted upload, say) changes no release, but it
   // still goes through the site-wide outputs: the feeds and front page exist from the first event
   // on, even when no release was ever published (what a full build of an empty bucket writes).
@@ -171,11 +171,10 @@ export function windowLimits(site: Pick<SiteConfig, 'feedLimit'>) {
 async function handleReport(
   deps: PipelineDeps,
   key: string,
-  change: RecordChange,
-  record: ReleaseRecord | undefined,
-  wasRejected: boolean,
+  step: { change: RecordChange; record?: ReleaseRecord; etag?: string; wasRejected: boolean },
   now: Date,
 ): Promise<void> {
+  const { change, record, wasRejected } = step;
   if (change.kind === 'rejected') {
     const report = rejectionReport(key, change.problem, now, change.sourceEtag, !!record?.release);
     await writeReport(deps.bucket, report);
@@ -187,6 +186,7 @@ async function handleReport(
     if (deps.staffEmail) {
       await deps.notifier.notify({ type: 'release-rejected', to: deps.staffEmail, report });
     }
+    await settleReport(deps, key, step.etag);
   } else if (change.kind === 'unchanged' && record?.rejected && record.sourceEtag) {
     // A retry (or reconcile) after a failure between the record and the report. The report is
     // written before the staff notice, so a missing report means staff were not told either.
@@ -202,11 +202,47 @@ async function handleReport(
     if (deps.staffEmail) {
       await deps.notifier.notify({ type: 'release-rejected', to: deps.staffEmail, report });
     }
+    await settleReport(deps, key, step.etag);
   } else if (!record?.rejected && (wasRejected || change.kind === 'unchanged')) {
     // After a fix or a deletion the record is written first; a retry of a sync that failed before
     // this delete finds the record unchanged and clean, so it deletes (idempotently) too.
     await deps.bucket.delete(reportKey(key));
+    await settleReport(deps, key, step.etag);
   }
+}
+
+/**
+ * Makes the report follow the record when the record moved on while the report was being written
+ * or deleted: a sync that rejected version 1 may write its report after the sync of a fixed
+ * version 2 deleted it, and a report would then say "not published" of a published release. The
+ * record is read after the report changed; if it is still the version the report was made for,
+ * any later change of the record is followed by its own sync's report step, so the report ends
+ * right. Otherwise the report is redone from the record as it is now, and checked again.
+ */
+async function settleReport(
+  deps: PipelineDeps,
+  key: string,
+  reportedEtag: string | undefined,
+): Promise<void> {
+  let expected = reportedEtag;
+  for (let round = 1; round <= MAX_ROUNDS; round += 1) {
+    const fresh = await readDocument<ReleaseRecord>(deps.bucket, recordKey(key));
+    if (fresh?.etag === expected) return;
+    const rejected = fresh?.value.rejected;
+    const sourceEtag = fresh?.value.sourceEtag;
+    if (rejected && sourceEtag) {
+      const when = new Date(rejected.at);
+      const stillPublished = !!fresh?.value.release;
+      await writeReport(
+        deps.bucket,
+        rejectionReport(key, rejected.problem, when, sourceEtag, stillPublished),
+      );
+    } else {
+      await deps.bucket.delete(reportKey(key));
+    }
+    expected = fresh?.etag;
+  }
+  throw new RevalidationError(reportKey(key));
 }
 
 /**

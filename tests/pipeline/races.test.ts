@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportKey } from '../../src/pipeline/reports.js';
 import { recordKey, SITE_INDEX_KEY } from '../../src/pipeline/state-keys.js';
 import { readDocument, updateDocument } from '../../src/pipeline/state-store.js';
 import { syncRelease } from '../../src/pipeline/sync.js';
@@ -75,6 +76,27 @@ describe('conditional writes of state (fault-injecting store)', () => {
     expect(t.bucket.preconditionFailures).toBeGreaterThan(0);
     expect(await t.publicSite.get('releases/kiistelty.html')).toBeUndefined();
     expect(await titlesInFeed(t.publicSite)).toEqual([]);
+    await expectMatchesFullBuild(t);
+  });
+
+  it('a rejection report written after the fix was published is taken back', async () => {
+    const t = await testPipeline(s3);
+    const key = 'releases/korjattu.md';
+    await t.bucket.put(key, '---\ntitle: Rikki\ndate: 31.2.2025 10:00\n---\n\nTeksti.\n');
+    // The broken version's sync has written its record; before its report lands, staff upload
+    // the fix and its sync runs to the end (deleting a report that is not there yet).
+    const race = raceOnce(
+      t.bucket,
+      (reportPath) => reportPath === reportKey(key),
+      async () => {
+        await t.bucket.put(key, releaseText('Korjattu', '2025-02-03 10:00'));
+        await syncRelease(t.deps, key);
+      },
+    );
+    await syncRelease(t.deps, key);
+    expect(race.fired()).toBe(true);
+    expect(await t.bucket.get(reportKey(key))).toBeUndefined();
+    expect(await titlesInFeed(t.publicSite)).toEqual(['Korjattu']);
     await expectMatchesFullBuild(t);
   });
 
