@@ -1,4 +1,4 @@
-import type { Release } from '../release/types.js';
+import { lastChanged, type Release } from '../release/types.js';
 import { xmlSafe } from '../site/fast-text.js';
 
 /** What every feed format needs to know about one release, cleaned of XML-illegal characters. */
@@ -23,10 +23,7 @@ export interface FeedEntry {
 /** Turns a release into a {@link FeedEntry}. */
 export function toFeedEntry(release: Release): FeedEntry {
   const published = release.published;
-  const updated =
-    release.updated !== undefined && release.updated.getTime() > published.getTime()
-      ? release.updated
-      : published;
+  const updated = lastChanged(release);
   const terms = [
     ...new Set([release.category, ...release.tags].map(clean).filter((term) => term !== '')),
   ];

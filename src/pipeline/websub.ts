@@ -1,4 +1,3 @@
-import { FEED_FILES } from '../feeds/scopes.js';
 import type { Logger, PipelineDeps } from './sync.js';
 
 /**
@@ -9,8 +8,6 @@ import type { Logger, PipelineDeps } from './sync.js';
 export interface HubNotifier {
   publish(topicUrls: readonly string[]): Promise<void>;
 }
-
-const FEED_NAMES = new Set<string>(Object.values(FEED_FILES));
 
 /**
  * Tells the hub, if one is configured, about every feed among the public files just `written`.
@@ -23,10 +20,9 @@ export async function announceFeeds(
   log: Logger,
 ): Promise<void> {
   if (deps.hub === undefined) return;
+  // Everything under feeds/ is a feed (src/feeds/scopes.ts): each file is a topic of its own.
   const topics = written
-    .filter(
-      (path) => path.startsWith('feeds/') && FEED_NAMES.has(path.slice(path.lastIndexOf('/') + 1)),
-    )
+    .filter((path) => path.startsWith('feeds/'))
     .map((path) => `${deps.site.siteUrl}/${path}`);
   if (topics.length === 0) return;
   try {

@@ -1,3 +1,5 @@
+import { FIELD_NAMES } from './front-matter.js';
+
 /**
  * Suggestions for front-matter keys this system does not read, for the messages staff see when a
  * release lacks its title or date: field names are English, and staff write `otsikko` or `titel`.
@@ -30,8 +32,6 @@ const TRANSLATED: Record<string, string> = {
   bild: 'image',
 };
 
-const FIELDS = ['title', 'type', 'date', 'updated', 'lang', 'author', 'summary', 'tags', 'image'];
-
 /**
  * A sentence naming the keys the front matter has but this system ignores, each with the field
  * it probably means (`otsikko` → `title`, `titel` → `title`); empty when there are none.
@@ -50,7 +50,7 @@ function meantField(key: string): string | undefined {
   const lower = key.toLowerCase();
   const translated = TRANSLATED[lower];
   if (translated !== undefined) return translated;
-  return FIELDS.find((field) => editDistance(lower, field) <= (field.length > 4 ? 2 : 1));
+  return FIELD_NAMES.find((field) => editDistance(lower, field) <= (field.length > 4 ? 2 : 1));
 }
 
 /** Levenshtein distance; the strings are short field names. */

@@ -45,7 +45,13 @@ const TEXT_FIELDS = [
   'slug',
 ] as const;
 const DATE_FIELDS = ['date', 'updated'] as const;
-const KNOWN_KEYS = new Set<string>([...TEXT_FIELDS, ...DATE_FIELDS, 'tags']);
+/** Every front-matter field this system reads (docs/release-format.md). */
+export const FIELD_NAMES: readonly (keyof FrontMatterFields)[] = [
+  ...TEXT_FIELDS,
+  ...DATE_FIELDS,
+  'tags',
+];
+const KNOWN_KEYS = new Set<string>(FIELD_NAMES);
 const FENCE = /^---[ \t]*$/;
 const CLOSING_FENCE = /^(?:---|\.\.\.)[ \t]*$/;
 const LOOKS_LIKE_FIELD = /^[A-Za-z_][\w-]*[ \t]*:/;

@@ -52,3 +52,12 @@ export function formatProblem(problem: ReleaseProblem): string {
   const where = problem.line === undefined ? problem.path : `${problem.path}:${problem.line}`;
   return `${where}: ${problem.message}`;
 }
+
+/**
+ * When the release last changed in substance: its `updated` if later than `published`, else
+ * `published`. Feeds (`atom:updated`) and sitemaps (`lastmod`) both say this.
+ */
+export function lastChanged(release: Pick<Release, 'published' | 'updated'>): Date {
+  const { published, updated } = release;
+  return updated !== undefined && updated.getTime() > published.getTime() ? updated : published;
+}

@@ -4,10 +4,10 @@ import { renderArchivePage } from '../pages/archive-page.js';
 import { localYear } from '../pages/dates.js';
 import { renderIndexPage } from '../pages/index-page.js';
 import { renderReleasePage } from '../pages/release-page.js';
-import type { Release } from '../release/types.js';
+import { lastChanged, type Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import { newestFirst } from './order.js';
-import { releaseLastModified, renderSitemapIndex, renderUrlSet } from './sitemap.js';
+import { renderSitemapIndex, renderUrlSet } from './sitemap.js';
 import { releasePagePath } from './slugs.js';
 
 /** Content types of the public site (docs/architecture.md). */
@@ -148,9 +148,7 @@ export function yearSitemapFile(
   const ofYear = releases.filter((release) => localYear(release.published, site.timeZone) === year);
   return sitemapFile(
     yearSitemapPath(year),
-    renderUrlSet(
-      ofYear.map((release) => ({ loc: release.url, lastmod: releaseLastModified(release) })),
-    ),
+    renderUrlSet(ofYear.map((release) => ({ loc: release.url, lastmod: lastChanged(release) }))),
   );
 }
 

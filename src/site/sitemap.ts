@@ -1,5 +1,4 @@
 import { escapeXml } from '../feeds/xml.js';
-import type { Release } from '../release/types.js';
 import { compareCodeUnits } from './order.js';
 
 /**
@@ -32,12 +31,6 @@ export function renderUrlSet(urls: readonly SitemapUrl[]): string {
 export function renderSitemapIndex(locs: readonly string[]): string {
   const entries = locs.map((loc) => `<sitemap><loc>${escapeXml(loc)}</loc></sitemap>\n`);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n${entries.join('')}</sitemapindex>\n`;
-}
-
-/** When a release page last changed in substance: its `updated` if later, else `published`. */
-export function releaseLastModified(release: Release): Date {
-  const { published, updated } = release;
-  return updated !== undefined && updated.getTime() > published.getTime() ? updated : published;
 }
 
 /** W3C Datetime to the second in UTC, e.g. `2025-04-09T15:33:00Z`. */
