@@ -9,6 +9,7 @@ import type { MailRunWiring } from './wiring.js';
 export type NoticeOutcome =
   | { kind: 'rejection-mailed'; file: string }
   | { kind: 'release-gone'; releaseId: string }
+  | { kind: 'staff-outcome'; file: string }
   | { kind: 'immediate'; result: DeliveryResult };
 
 /**
@@ -24,6 +25,10 @@ export async function handleNotice(
   if (notice.type === 'release-rejected') {
     await mailRejectionReport(notice, { ...deps.wiring.options, from: deps.from });
     return { kind: 'rejection-mailed', file: notice.report.file };
+  }
+  if (notice.type === 'staff-outcome') {
+    // Confirmation mails to staff are rendered in issue 12's staff-mail module.
+    return { kind: 'staff-outcome', file: notice.sourcePath };
   }
   const release = await deps.wiring.releases.releaseAt(notice.key);
   if (release === undefined || release.id !== notice.releaseId) {

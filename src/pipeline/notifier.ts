@@ -1,3 +1,4 @@
+import type { ReleaseWarning } from '../release/types.js';
 import type { RejectionReport } from './reports.js';
 
 /** A release became public for the first time (subscribers' immediate mail starts from this). */
@@ -21,8 +22,40 @@ export interface ReleaseRejectedNotice {
   report: RejectionReport;
 }
 
+/**
+ * What staff are told about one accepted upload event (at most one staff mail per event; a
+ * rejected one is a `ReleaseRejectedNotice` instead). Sent only when `STAFF_EMAIL` is set; whether
+ * it is mailed depends on `STAFF_NOTIFY` (all | problems) at the consumer.
+ */
+export interface StaffOutcomeNotice {
+  type: 'staff-outcome';
+  /** The staff address (`STAFF_EMAIL`). */
+  to: string;
+  /**
+   * `published`: first made public; `updated`: a public release was edited; `fixed`: accepted
+   * after its previous version was rejected; `scheduled`: stored under embargo until `published`;
+   * `withdrawn`: the file was deleted and the release left the site.
+   */
+  outcome: 'published' | 'updated' | 'fixed' | 'scheduled' | 'withdrawn';
+  /** The file as staff know it: the key without `releases/`. */
+  sourcePath: string;
+  /** Plain text. */
+  title: string;
+  /** The public page (for `withdrawn`, the address that now answers with a withdrawal notice). */
+  url: string;
+  /** ISO 8601: the release's date (for `scheduled`, when it will become public). */
+  published: string;
+  /** Non-fatal problems staff should still fix, in `PATH:LINE: reason` parts. */
+  warnings: ReleaseWarning[];
+  /**
+   * True when the release is older than `NOTIFY_MAX_AGE` at its first publication (an archive
+   * import): it is on the site and in feeds but no resident is mailed about it.
+   */
+  silent: boolean;
+}
+
 /** What the publishing pipeline tells the rest of the system. */
-export type PipelineNotice = ReleasePublishedNotice | ReleaseRejectedNotice;
+export type PipelineNotice = ReleasePublishedNotice | ReleaseRejectedNotice | StaffOutcomeNotice;
 
 /**
  * Hands a notice to whoever acts on it. The publishing function never sends mail itself (least

@@ -33,7 +33,7 @@ export const MAX_TAG_LENGTH = 100;
  */
 export function parseRelease(path: string, bytes: Uint8Array, options: ParseOptions): ParseResult {
   try {
-    return { ok: true, release: buildRelease(path, bytes, options) };
+    return { ok: true, release: buildRelease(path, bytes, options), warnings: [] };
   } catch (error) {
     return { ok: false, problem: toProblem(path, error) };
   }

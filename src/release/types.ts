@@ -45,7 +45,23 @@ export interface ReleaseProblem {
   message: string;
 }
 
-export type ParseResult = { ok: true; release: Release } | { ok: false; problem: ReleaseProblem };
+/**
+ * Something staff should fix or know about that does not stop the release from publishing: an
+ * unknown front-matter field (with the field probably meant), a media file that was not published.
+ * Shown in the same `PATH:LINE: reason` form as a problem.
+ */
+export interface ReleaseWarning {
+  path: string;
+  /** 1-based line in the original file. */
+  line?: number;
+  /** Front-matter field the warning is about. */
+  field?: string;
+  message: string;
+}
+
+export type ParseResult =
+  | { ok: true; release: Release; warnings: ReleaseWarning[] }
+  | { ok: false; problem: ReleaseProblem };
 
 /** Formats a problem the way the CLI and staff reports show it: `PATH:LINE: reason`. */
 export function formatProblem(problem: ReleaseProblem): string {
