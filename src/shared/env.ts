@@ -1,4 +1,5 @@
 import { isIdAuthority } from '../release/identity.js';
+import { parseDuration } from '../release/newness.js';
 import { DEFAULT_SITE, type SiteConfig } from '../site/config.js';
 
 /** The environment is missing a variable or holds an unusable value; names every culprit. */
@@ -152,7 +153,23 @@ export function readSiteConfig(reader: EnvReader): SiteConfig {
     feedLimit: reader.integer('FEED_LIMIT', DEFAULT_SITE.feedLimit, 1, 1000),
     ...idAuthorityOf(reader),
     ...websubHubOf(reader),
+    ...notifyMaxAgeOf(reader),
   };
+}
+
+/** `NOTIFY_MAX_AGE`, when set (see {@link SiteConfig.notifyMaxAgeMs}). */
+function notifyMaxAgeOf(reader: EnvReader): { notifyMaxAgeMs?: number } {
+  const raw = reader.optional('NOTIFY_MAX_AGE');
+  if (raw === undefined) return {};
+  const ms = parseDuration(raw);
+  if (ms === undefined) {
+    reader.reject(
+      'NOTIFY_MAX_AGE',
+      `NOTIFY_MAX_AGE must be a duration such as 48h, 2d or 90m, got "${raw}"`,
+    );
+    return {};
+  }
+  return { notifyMaxAgeMs: ms };
 }
 
 /** `WEBSUB_HUB`, when set (see {@link SiteConfig.websubHub}). */

@@ -20,6 +20,11 @@ export interface SiteConfig {
    * pipeline tells it which feeds changed, so subscribed readers update at once instead of polling.
    */
   websubHub?: string;
+  /**
+   * `NOTIFY_MAX_AGE`: a release whose date is more than this before its first publication (an
+   * archive import) is published but never mailed. Default 48 h (`DEFAULT_NOTIFY_MAX_AGE_MS`).
+   */
+  notifyMaxAgeMs?: number;
 }
 
 /** A file of the public site, ready to write to disk or to the public bucket. */
