@@ -1,13 +1,48 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// A test file is a unit test unless it starts something outside its own process or reads the
+// network: a local S3/SES/hub/web server, a child process (CLI, python feed checks, osls), a
+// worker, esbuild or a browser. `npm run test:unit` runs only those, for the edit loop; a file
+// that starts to import one of these moves to the full suite by itself.
+const OUT_OF_PROCESS =
+  /from '(?:\.\.\/)+support\/(?:s3|ses|hub|cli|faults|feed-check|subscribe-server)\.js'|from 'node:(?:child_process|worker_threads|net|http)'|from '(?:s3rver|esbuild|playwright-core)'|\.\/(?:harness|pipeline-world)\.js'|scripts\/bundle\.js'|src\/cli\/build-threads\.js'/;
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'fixtures' ? [] : testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const root = import.meta.dirname;
+const unitFiles = testFiles(join(root, 'tests'))
+  .filter((file) => !OUT_OF_PROCESS.test(readFileSync(file, 'utf8')))
+  .map((file) => relative(root, file));
+
+const shared = {
+  pool: 'forks' as const,
+  // s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 20's OpenSSL refuses
+  // without the legacy provider (see docs/stack notes); truncated listings would answer 500.
+  execArgv: ['--openssl-legacy-provider'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    pool: 'forks',
-    // s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 20's OpenSSL refuses
-    // without the legacy provider (see docs/stack notes); truncated listings would answer 500.
-    execArgv: ['--openssl-legacy-provider'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      { test: { ...shared, name: 'unit', include: unitFiles } },
+      {
+        test: {
+          ...shared,
+          name: 'integration',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ...unitFiles],
+        },
+      },
+    ],
   },
 });

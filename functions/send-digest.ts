@@ -8,10 +8,7 @@ import { wireMailFunction } from '../src/digest/lambda.js';
 import { runDigest } from '../src/digest/run.js';
 
 // Cold start: configuration, clients and the compiled-template cache live as long as the container.
-const { config, wiring, sqs } = await wireMailFunction(
-  process.env,
-  new URL('../templates/digest/', import.meta.url),
-);
+const { config, wiring, sqs } = await wireMailFunction(process.env);
 const queue = { client: sqs, url: config.digestQueueUrl, setting: 'DIGEST_QUEUE_URL' };
 
 /**

@@ -6,10 +6,7 @@ import type { PipelineNotice } from '../src/pipeline/notifier.js';
 import { jsonLog } from '../src/subscribers/log.js';
 
 // Cold start: configuration, clients and the compiled-template cache live as long as the container.
-const { config, wiring, sqs } = await wireMailFunction(
-  process.env,
-  new URL('../templates/digest/', import.meta.url),
-);
+const { config, wiring, sqs } = await wireMailFunction(process.env);
 const queue = { client: sqs, url: config.immediateQueueUrl, setting: 'IMMEDIATE_QUEUE_URL' };
 
 /**

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createS3Client, S3ObjectStore } from '../src/adapters/s3-object-store.js';
 import { createConfirmationSender } from '../src/mail/confirmation-mail.js';
@@ -20,8 +19,8 @@ const bucket = new S3ObjectStore(
   createS3Client({ endpoint: config.s3Endpoint, region: config.region }),
   config.releasesBucket,
 );
-// The bundle ships templates/ next to functions/ (package patterns), as the repository does.
-const templates = new MjmlTemplates(fileURLToPath(new URL('../templates/', import.meta.url)), site);
+// Precompiled at build time and bundled (templates/compiled/): no MJML, no file reads.
+const templates = new MjmlTemplates(site);
 
 const api = createSubscriptionsApi({
   subscribers: new SubscriberStore(bucket),

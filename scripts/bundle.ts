@@ -1,8 +1,9 @@
 /**
  * Builds every Lambda handler in functions/ the way `osls package` does (serverless-esbuild with
  * serverless.yml's `custom.esbuild`), then reports each bundle's size, whether it carries mjml,
- * and its module init time. `npm run bundle` prints the table; the benchmark runner calls
- * {@link bundleAll}.
+ * and its module init time, against the budgets (every bundle < 1 MB, no mjml, init ≤ 1.5× the
+ * fastest function's). `npm run bundle` prints the table (its prebundle step precompiles the MJML
+ * templates first); the benchmark runner calls {@link bundleAll}.
  */
 import { execFile } from 'node:child_process';
 import { cp, readdir, readFile, stat } from 'node:fs/promises';
@@ -287,11 +288,54 @@ export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleR
   return reports;
 }
 
-const FEED_FUNCTION = 'publish-release';
-const FEED_MAX_BYTES = 1_000_000;
-const FEED_MAX_INIT_MS = 150;
+/** Every function bundle stays under this size. */
+export const MAX_BUNDLE_BYTES = 1_000_000;
+/** Every function's init stays within this multiple of the fastest function's init. */
+export const MAX_INIT_RATIO = 1.5;
 
-/** The report as a plain-text table, with the feed function's budget checked underneath. */
+/** The budgets checked against one set of reports. */
+export interface BundleBudget {
+  /** Functions whose bundle is {@link MAX_BUNDLE_BYTES} or more. */
+  oversized: string[];
+  /** Functions that carry mjml (templates are precompiled; none should). */
+  withMjml: string[];
+  /** The function with the fastest init, the yardstick for the others. */
+  fastest: { name: string; initMs: number } | undefined;
+  /** Functions whose init exceeds {@link MAX_INIT_RATIO} × the fastest one's, with their ratio. */
+  slowInit: { name: string; ratio: number }[];
+}
+
+/** Checks size, mjml and init time of every function against the budgets. */
+export function checkBudget(reports: BundleReport[]): BundleBudget {
+  const fastest = [...reports].sort((a, b) => a.initMs - b.initMs)[0];
+  const ratioOf = (report: BundleReport) => report.initMs / (fastest?.initMs ?? report.initMs);
+  return {
+    oversized: reports.filter((r) => r.bytes >= MAX_BUNDLE_BYTES).map((r) => r.name),
+    withMjml: reports.filter((r) => r.containsMjml).map((r) => r.name),
+    fastest: fastest && { name: fastest.name, initMs: fastest.initMs },
+    slowInit: reports
+      .filter((r) => ratioOf(r) > MAX_INIT_RATIO)
+      .map((r) => ({ name: r.name, ratio: ratioOf(r) })),
+  };
+}
+
+function budgetLines(reports: BundleReport[]): string[] {
+  const budget = checkBudget(reports);
+  const names = (list: string[]) => (list.length === 0 ? 'ok' : `OVER: ${list.join(', ')}`);
+  const lines = [
+    `size < 1 MB: ${names(budget.oversized)}`,
+    `mjml: ${budget.withMjml.length === 0 ? 'in no function' : `PRESENT in ${budget.withMjml.join(', ')}`}`,
+  ];
+  if (budget.fastest) {
+    const slow = budget.slowInit.map((s) => `${s.name} ${s.ratio.toFixed(2)}×`);
+    lines.push(
+      `init ≤ ${MAX_INIT_RATIO}× the fastest (${budget.fastest.name}, ${budget.fastest.initMs.toFixed(1)} ms): ${names(slow)}`,
+    );
+  }
+  return lines;
+}
+
+/** The report as a plain-text table, with every budget checked underneath. */
 export function formatReports(reports: BundleReport[]): string {
   const rows = reports.map((report) => [
     report.name,
@@ -308,16 +352,7 @@ export function formatReports(reports: BundleReport[]): string {
     cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
   const lines = [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 
-  const feed = reports.find((report) => report.name === FEED_FUNCTION);
-  if (feed) {
-    const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER BUDGET');
-    lines.push(
-      '',
-      `${FEED_FUNCTION}: size ${verdict(feed.bytes < FEED_MAX_BYTES)} (< 1 MB), ` +
-        `init ${verdict(feed.initMs < FEED_MAX_INIT_MS)} (< ${FEED_MAX_INIT_MS} ms), ` +
-        `mjml ${feed.containsMjml ? 'PRESENT' : 'absent'}`,
-    );
-  }
+  if (reports.length > 0) lines.push('', ...budgetLines(reports));
   // Init times swing with machine load; say how busy the machine was.
   const load = loadavg()[0] ?? 0;
   lines.push(

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type DigestConfig, readDigestConfig } from './config.js';
 import { type MailRunWiring, wireMailRuns } from './wiring.js';
@@ -12,14 +11,10 @@ export interface MailFunctionWiring {
 
 /**
  * Cold start of send-digest and send-immediate: configuration from `env`, the mail adapters and
- * compile-once template cache, and the SQS client for continuations. `templatesUrl` is the
- * templates/digest/ folder the bundle ships.
+ * template cache (the templates are bundled, precompiled), and the SQS client for continuations.
  */
-export async function wireMailFunction(
-  env: NodeJS.ProcessEnv,
-  templatesUrl: URL,
-): Promise<MailFunctionWiring> {
+export async function wireMailFunction(env: NodeJS.ProcessEnv): Promise<MailFunctionWiring> {
   const config = readDigestConfig(env);
-  const wiring = await wireMailRuns(config, { templatesDir: fileURLToPath(templatesUrl) });
+  const wiring = await wireMailRuns(config);
   return { config, wiring, sqs: new SQSClient({ region: config.region }) };
 }

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import compiled from '../../templates/compiled/digest.json' with { type: 'json' };
+import digestStrings from '../../templates/digest/strings.json' with { type: 'json' };
+import type { DIGEST_SITE_SLOTS } from '../mail/template-slots.js';
 import { escapeHtml } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
 import { LANGS } from '../subscribers/types.js';
@@ -10,10 +10,17 @@ import type { Lang, MailKind } from './types.js';
 /** The UI strings of one language (templates/digest/strings.json). */
 export type DigestStrings = Readonly<Record<string, string>>;
 
-/** The digest's template files, read once per process. */
+/** The digest's mail files: `digest` serves the daily and weekly mails. */
+export type MailFile = 'digest' | 'immediate';
+
+/**
+ * The digest's templates as compiled at build time (templates/compiled/digest.json, from
+ * templates/digest/ by `npm run templates`): per mail file and language, the HTML and text with
+ * UI strings filled in and the `DIGEST_SITE_SLOTS` left as `[[name]]`.
+ */
 export interface TemplateSource {
-  mjml: Readonly<Record<'digest' | 'immediate', string>>;
-  text: Readonly<Record<'digest' | 'immediate', string>>;
+  html: Readonly<Record<MailFile, Readonly<Record<Lang, string>>>>;
+  text: Readonly<Record<MailFile, Readonly<Record<Lang, string>>>>;
   strings: Readonly<Record<Lang, DigestStrings>>;
 }
 
@@ -33,11 +40,6 @@ export interface CompiledParts {
   itemWithImage: SlotTemplate;
 }
 
-/** Where the repository keeps templates/digest/ (Lambda bundles pass their own folder). */
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(
-  new URL('../../templates/digest/', import.meta.url),
-);
-
 const SHELL_SLOTS = ['items', 'why', 'unsubscribeUrl', 'preferencesUrl'];
 const ITEM_SLOTS = ['title', 'url', 'date', 'category', 'summary'];
 const REQUIRED_STRINGS = [
@@ -55,64 +57,48 @@ const REQUIRED_STRINGS = [
   'why',
 ];
 
-/** Reads the MJML, text templates and UI strings from `dir`, checking every language is there. */
-export async function loadTemplateSource(dir = DEFAULT_TEMPLATES_DIR): Promise<TemplateSource> {
-  const read = (name: string) => readFile(join(dir, name), 'utf8');
-  const [digestMjml, immediateMjml, digestText, immediateText, stringsJson] = await Promise.all([
-    read('digest.mjml'),
-    read('immediate.mjml'),
-    read('digest.txt'),
-    read('immediate.txt'),
-    read('strings.json'),
-  ]);
-  const strings = JSON.parse(stringsJson) as Record<string, DigestStrings>;
+/**
+ * The precompiled templates and the UI strings, checking every language has every string the
+ * code needs. No MJML and no file reads: both are bundled JSON.
+ *
+ * @throws {TemplateError} when a language lacks a string.
+ */
+export function loadTemplateSource(): TemplateSource {
+  const strings: Readonly<Record<string, DigestStrings | undefined>> = digestStrings;
   for (const lang of LANGS) {
     const missing = REQUIRED_STRINGS.filter((key) => typeof strings[lang]?.[key] !== 'string');
     if (missing.length > 0) {
       throw new TemplateError(`strings.json: "${lang}" lacks ${missing.join(', ')}`);
     }
   }
-  return {
-    mjml: { digest: digestMjml, immediate: immediateMjml },
-    text: { digest: digestText, immediate: immediateText },
-    strings: strings as Record<Lang, DigestStrings>,
-  };
+  return { html: compiled.html, text: compiled.text, strings: digestStrings };
 }
 
-/** The MJML compiler's signature (mjml 5: async); injectable so a benchmark can count calls. */
-export type MjmlCompile = (mjml: string) => Promise<string>;
-
-/** Compiles with mjml's strict validation: an invalid template fails loudly, never half-renders. */
-export const compileMjml: MjmlCompile = async (mjml) => {
-  // Loaded on first use: the module costs ~0.5 s cold and only mail-sending code needs it.
-  const { default: mjml2html } = await import('mjml');
-  const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: true });
-  return result.html;
-};
-
 /**
- * Compiles each variant (mail kind × language) once and hands out the same compiled templates on
- * every later call; per-recipient work is then only slot filling. `compiles` counts MJML runs.
+ * Prepares each variant (mail kind × language) once and hands out the same templates on every
+ * later call; per-recipient work is then only slot filling. `prepared` counts preparations.
  */
 export class VariantCache {
   #variants = new Map<string, Promise<CompiledVariant>>();
-  compiles = 0;
+  prepared = 0;
 
   constructor(
     private readonly source: TemplateSource,
     private readonly site: SiteConfig,
-    private readonly compile: MjmlCompile = compileMjml,
   ) {}
 
-  /** The compiled variant, compiling it on first request. */
+  /** The variant, prepared on first request. */
   variant(kind: MailKind, lang: Lang): Promise<CompiledVariant> {
     const key = `${kind}:${lang}`;
     let variant = this.#variants.get(key);
     if (!variant) {
-      this.compiles += 1;
-      variant = compileVariant(this.source, this.site, kind, lang, this.compile);
-      // A failed compile is not cached, so a fixed template is picked up on the next call.
-      variant.catch(() => this.#variants.delete(key));
+      this.prepared += 1;
+      try {
+        variant = Promise.resolve(prepareVariant(this.source, this.site, kind, lang));
+      } catch (error) {
+        // Not cached: a broken template fails every call the same way, loudly.
+        return Promise.reject(error);
+      }
       this.#variants.set(key, variant);
     }
     return variant;
@@ -120,54 +106,64 @@ export class VariantCache {
 }
 
 /**
- * Compiles one variant: fills the UI strings of `lang` (`[[key]]`) into the template, runs MJML
- * once, and cuts the item blocks (between `<!-- item -->` markers) out of the result.
+ * Prepares one variant: fills the site's name and URL and the kind's heading into the precompiled
+ * templates of `lang` and cuts the item blocks (between `<!-- item -->` markers) out of them.
+ *
+ * @throws {TemplateError} when a template lacks a block or slot the digest fills.
  */
-export async function compileVariant(
+export function prepareVariant(
   source: TemplateSource,
   site: SiteConfig,
   kind: MailKind,
   lang: Lang,
-  compile: MjmlCompile = compileMjml,
-): Promise<CompiledVariant> {
-  const strings = source.strings[lang];
-  const file = kind === 'immediate' ? 'immediate' : 'digest';
-  const constants: Record<string, string> = {
-    ...strings,
-    lang,
-    city: site.title,
-    siteUrl: `${site.siteUrl}/`,
-    heading: strings[`heading.${kind}`] ?? '',
-  };
-  const html = collapseIndentation(
-    await compile(fillConstants(source.mjml[file], constants, escapeHtml)),
-  );
-  const text = fillConstants(source.text[file], constants, (value) => value);
+): CompiledVariant {
+  const file = mailFile(kind);
+  const { html, text } = siteFilled(source, site, kind, lang);
   return {
     kind,
     lang,
-    strings,
+    strings: source.strings[lang],
     html: splitItems(html, SlotTemplate.html, `${file}.mjml`),
     text: splitItems(text, SlotTemplate.text, `${file}.txt`),
   };
 }
 
-/**
- * Drops MJML's indentation: a third of the HTML, and Gmail clips messages over ~102 KB. Safe because
- * the templates hold no `<pre>` and slot values are only filled in later.
- */
-function collapseIndentation(html: string): string {
-  return html.replace(/\n[ \t]+/g, '\n').replace(/\n{2,}/g, '\n');
+function mailFile(kind: MailKind): MailFile {
+  return kind === 'immediate' ? 'immediate' : 'digest';
 }
 
-function fillConstants(
+/**
+ * The whole HTML and text of a variant with the site's name and URL and the kind's heading filled
+ * in, before its item blocks are cut out: what a fresh MJML compile with those values gives.
+ */
+export function siteFilled(
+  source: TemplateSource,
+  site: SiteConfig,
+  kind: MailKind,
+  lang: Lang,
+): { html: string; text: string } {
+  const file = mailFile(kind);
+  const values: Record<(typeof DIGEST_SITE_SLOTS)[number], string> = {
+    city: site.title,
+    siteUrl: `${site.siteUrl}/`,
+    heading: source.strings[lang][`heading.${kind}`] ?? '',
+  };
+  return {
+    html: fillSiteSlots(source.html[file][lang], values, escapeHtml),
+    text: fillSiteSlots(source.text[file][lang], values, (value) => value),
+  };
+}
+
+const SITE_SLOT = /\[\[(\w+)\]\]/g;
+
+function fillSiteSlots(
   template: string,
-  constants: Readonly<Record<string, string>>,
+  values: Readonly<Record<string, string>>,
   escapeValue: (value: string) => string,
 ): string {
-  return template.replace(/\[\[([\w.]+)\]\]/g, (_, key: string) => {
-    const value = constants[key];
-    if (value === undefined) throw new TemplateError(`Unknown string [[${key}]] in a template`);
+  return template.replace(SITE_SLOT, (_, key: string) => {
+    const value = Object.hasOwn(values, key) ? values[key] : undefined;
+    if (value === undefined) throw new TemplateError(`Unknown slot [[${key}]] in a template`);
     return escapeValue(value);
   });
 }

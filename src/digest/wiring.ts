@@ -11,7 +11,7 @@ import { PipelineReleaseSource } from './pipeline-releases.js';
 import { subscriberRoster } from './roster.js';
 import type { MailRunOptions } from './run.js';
 import { sesSendQuota } from './ses-quota.js';
-import { DEFAULT_TEMPLATES_DIR, loadTemplateSource, VariantCache } from './templates.js';
+import { loadTemplateSource, VariantCache } from './templates.js';
 import type { RosterSource } from './types.js';
 
 /** Adapters built once per process (a Lambda container, a CLI run, the local stack). */
@@ -28,15 +28,14 @@ export interface WiringOverrides {
   store?: ObjectStore;
   mailer?: Mailer;
   roster?: RosterSource;
-  /** templates/digest/ (bundles pass the folder they ship it in). */
-  templatesDir?: string;
   clock?: () => Date;
 }
 
 /**
  * Builds the digest's adapters from configuration: the private bucket, SES (with `GetSendQuota`
  * when talking to AWS, whose answer caps the rate and gives the daily budget), the subscriber
- * roster with signed links, the pipeline's releases and the compile-once template cache.
+ * roster with signed links, the pipeline's releases and the template cache (precompiled MJML,
+ * site values filled once per variant).
  */
 export async function wireMailRuns(
   config: DigestConfig,
@@ -80,10 +79,7 @@ export async function wireMailRuns(
         }),
       )
     : undefined;
-  const variants = new VariantCache(
-    await loadTemplateSource(overrides.templatesDir ?? DEFAULT_TEMPLATES_DIR),
-    config.site,
-  );
+  const variants = new VariantCache(loadTemplateSource(), config.site);
   return {
     store,
     releases: new PipelineReleaseSource(store),

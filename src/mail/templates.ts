@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import compiled from '../../templates/compiled/confirm.json' with { type: 'json' };
 import { escapeHtml } from '../shared/text.js';
-import { interpolate, type UiLang, uiStrings } from './strings.js';
+import type { UiLang } from './strings.js';
+import { CONFIRM_SITE_SLOTS } from './template-slots.js';
 
 /** A template could not be compiled or filled. */
 export class TemplateError extends Error {
@@ -23,73 +23,45 @@ export interface CompiledTemplate {
   fill(values: Record<string, string>): string;
 }
 
-const BUILD_TIME = /\[\[([a-zA-Z0-9_.-]+)\]\]/g;
+const SITE_SLOT = /\[\[(site\.title|site\.url)\]\]/g;
 const RUN_TIME = /\{\{([a-zA-Z0-9_]+)\}\}/g;
+const PRECOMPILED: Readonly<Record<string, Readonly<Record<UiLang, string>>>> = {
+  confirm: compiled.html,
+};
 
 /**
- * Compiles the MJML templates in a folder (templates/ in this repository), once per template and
- * language for the life of the process: the compile promise is cached, so a Lambda cold start pays
- * for MJML once and every message after that only for string substitution.
- *
- * In the MJML source, `[[path]]` is replaced before compiling by the UI string at that path
- * (templates/strings/<lang>.json, `{site}` filled in), `[[lang]]`, `[[site.title]]` or
- * `[[site.url]]`, HTML-escaped; `{{name}}` is left for {@link CompiledTemplate.fill}.
- * mjml itself is loaded on first use only, so functions that send no mail never load it.
+ * The mail templates compiled at build time (templates/compiled/, from the MJML in templates/ by
+ * `npm run templates`): no MJML at run time. The site's title and URL are filled in once per
+ * template and language for the life of the process; `{{name}}` is left for
+ * {@link CompiledTemplate.fill}.
  */
 export class MjmlTemplates {
   private readonly cache = new Map<string, Promise<CompiledTemplate>>();
 
-  constructor(
-    private readonly directory: string,
-    private readonly site: TemplateSite,
-  ) {}
+  constructor(private readonly site: TemplateSite) {}
 
-  /** The compiled template `name` (`<directory>/<name>.mjml`) in `lang`. */
+  /** The compiled template `name` (templates/`<name>`.mjml) in `lang`. */
   compile(name: string, lang: UiLang): Promise<CompiledTemplate> {
     const cacheKey = `${name}/${lang}`;
-    let compiled = this.cache.get(cacheKey);
-    if (compiled === undefined) {
-      compiled = this.build(name, lang);
-      // A failed compile is not cached: the next message tries again (and logs again).
-      compiled.catch(() => this.cache.delete(cacheKey));
-      this.cache.set(cacheKey, compiled);
+    let template = this.cache.get(cacheKey);
+    if (template === undefined) {
+      const html = Object.hasOwn(PRECOMPILED, name) ? PRECOMPILED[name]?.[lang] : undefined;
+      if (html === undefined) return Promise.reject(new TemplateError(`No template ${name}`));
+      template = Promise.resolve(withSite(html, this.site));
+      this.cache.set(cacheKey, template);
     }
-    return compiled;
+    return template;
   }
+}
 
-  private async build(name: string, lang: UiLang): Promise<CompiledTemplate> {
-    if (!/^[a-z0-9-]+$/.test(name)) throw new TemplateError(`Bad template name ${name}`);
-    const source = await readFile(join(this.directory, `${name}.mjml`), 'utf8');
-    const localized = source.replace(BUILD_TIME, (_whole, path: string) =>
-      escapeHtml(this.buildTimeValue(path, lang, name)),
-    );
-    const { default: mjml2html } = await import('mjml');
-    let result: Awaited<ReturnType<typeof mjml2html>>;
-    try {
-      result = await mjml2html(localized, { validationLevel: 'strict', keepComments: false });
-    } catch (error) {
-      throw new TemplateError(`${name}.mjml is not valid MJML`, { cause: error });
-    }
-    const html = result.html;
-    return { html, fill: (values) => fillPlaceholders(html, values) };
-  }
-
-  private buildTimeValue(path: string, lang: UiLang, template: string): string {
-    if (path === 'lang') return lang;
-    if (path === 'site.title') return this.site.title;
-    if (path === 'site.url') return this.site.url;
-    let value: unknown = uiStrings(lang);
-    for (const part of path.split('.')) {
-      value =
-        typeof value === 'object' && value !== null
-          ? (value as Record<string, unknown>)[part]
-          : undefined;
-    }
-    if (typeof value !== 'string') {
-      throw new TemplateError(`${template}.mjml: no UI string ${path} in ${lang}`);
-    }
-    return interpolate(value, { site: this.site.title, siteUrl: this.site.url });
-  }
+function withSite(precompiled: string, site: TemplateSite): CompiledTemplate {
+  const title = escapeHtml(site.title);
+  const url = escapeHtml(site.url);
+  // One pass, so a site title that happens to contain `[[site.url]]` stays as it is.
+  const html = precompiled.replace(SITE_SLOT, (_whole, slot: string) =>
+    slot === CONFIRM_SITE_SLOTS.title ? title : url,
+  );
+  return { html, fill: (values) => fillPlaceholders(html, values) };
 }
 
 /**

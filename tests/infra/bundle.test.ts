@@ -11,8 +11,10 @@ import {
   BundleError,
   type BundleReport,
   bundleAll,
+  checkBudget,
   DUMMY_ENV,
   formatReports,
+  MAX_BUNDLE_BYTES,
   readPackagedFolders,
   readServerlessEsbuildConfig,
   toEsbuildOptions,
@@ -60,8 +62,10 @@ describe('esbuild options', () => {
     expect(() => readServerlessEsbuildConfig('service: x\n')).toThrow(/custom\.esbuild/);
   });
 
-  it('ships the templates folder beside the bundles, and nothing it cannot mirror', () => {
-    expect(readPackagedFolders(serverlessYml)).toEqual(['templates']);
+  it('ships no folder beside the bundles (templates are bundled), and nothing it cannot mirror', () => {
+    expect(readPackagedFolders(serverlessYml)).toEqual([]);
+    const folder = 'functions:\n  a:\n    package:\n      patterns: ["assets/**"]\n';
+    expect(readPackagedFolders(folder)).toEqual(['assets']);
     const odd = 'functions:\n  a:\n    package:\n      patterns: ["!templates/x.mjml"]\n';
     expect(() => readPackagedFolders(odd)).toThrow(/Unsupported package pattern/);
   });
@@ -133,28 +137,28 @@ describe('bundleAll', () => {
     }
   });
 
-  it('puts the packaged folders where the bundles look for them', async () => {
-    await expect(
-      access(join(work, 'dist', 'templates', 'digest', 'digest.mjml')),
-    ).resolves.toBeUndefined();
-  });
-
-  it('prints a table with the feed budget line only when publish-release is there', () => {
+  it('prints a table with every budget checked underneath', () => {
     const table = formatReports(reports);
     expect(table).toMatch(/^function\s+bytes\s+mjml/);
     expect(table).toContain('mail-like');
-    expect(table).not.toContain('publish-release:');
-    const feed: BundleReport = {
-      name: 'publish-release',
-      file: '/x/publish-release.mjs',
-      bytes: 1_200_000,
+    expect(table).toContain('mjml: PRESENT in mail-like');
+    const report = (name: string, bytes: number, initMs: number): BundleReport => ({
+      name,
+      file: `/x/${name}.mjs`,
+      bytes,
       containsMjml: false,
-      initMs: 80,
-      initSamplesMs: [80],
-    };
-    expect(formatReports([feed])).toContain(
-      'publish-release: size OVER BUDGET (< 1 MB), init ok (< 150 ms), mjml absent',
-    );
+      initMs,
+      initSamplesMs: [initMs],
+    });
+    const lines = formatReports([
+      report('small', 400_000, 50),
+      report('big', 1_200_000, 75),
+      report('slow', 900_000, 76),
+    ]).split('\n');
+    expect(lines).toContain('size < 1 MB: OVER: big');
+    expect(lines).toContain('mjml: in no function');
+    expect(lines).toContain('init ≤ 1.5× the fastest (small, 50.0 ms): OVER: slow 1.52×');
+    expect(checkBudget([report('a', 1, 10), report('b', 1, 15)]).slowInit).toEqual([]);
   });
 
   it("names the function that does not build, with esbuild's reason", async () => {
@@ -185,5 +189,35 @@ describe('bundleAll', () => {
       functionName: 'broken',
       message: expect.stringMatching(/^broken: module init failed: Error: BOOM_AT_INIT/),
     });
+  });
+});
+
+describe('the real functions', () => {
+  let work: string;
+  let reports: BundleReport[];
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'newsroom-functions-'));
+    reports = await bundleAll({ outDir: join(work, 'functions'), runs: 1 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('each bundle stays under 1 MB and none carries mjml (templates are precompiled)', () => {
+    expect(reports.length).toBeGreaterThanOrEqual(7);
+    for (const report of reports) {
+      expect(report.bytes, report.name).toBeLessThan(MAX_BUNDLE_BYTES);
+      expect(report.containsMjml, report.name).toBe(false);
+    }
+    const budget = checkBudget(reports);
+    expect(budget.oversized).toEqual([]);
+    expect(budget.withMjml).toEqual([]);
+  });
+
+  it('each bundle initialises with nothing beside it: no templates folder is read', async () => {
+    await expect(access(join(work, 'templates'))).rejects.toThrow();
+    for (const report of reports) expect(report.initMs, report.name).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { simpleParser } from 'mailparser';
@@ -17,7 +14,6 @@ import fi from '../../templates/strings/fi.json' with { type: 'json' };
 import sv from '../../templates/strings/sv.json' with { type: 'json' };
 import { type LocalSes, startLocalSes } from '../support/ses.js';
 
-const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
 const site = { title: 'Esimerkkilä & Co', url: 'https://tiedotteet.esimerkkila.fi' };
 const confirmUrl = 'https://tiedotteet.esimerkkila.fi/api/confirm?token=abc&x="<y>"';
 
@@ -43,7 +39,7 @@ describe('UI strings', () => {
 });
 
 describe('confirmation mail', () => {
-  const templates = new MjmlTemplates(TEMPLATES, site);
+  const templates = new MjmlTemplates(site);
 
   test.each(['fi', 'sv', 'en'] as const)(
     'renders %s: lang, preheader, dark mode, escaped link',
@@ -67,7 +63,7 @@ describe('confirmation mail', () => {
   );
 
   test('compiles each language once and reuses it', async () => {
-    const cache = new MjmlTemplates(TEMPLATES, site);
+    const cache = new MjmlTemplates(site);
     const first = cache.compile('confirm', 'fi');
     expect(cache.compile('confirm', 'fi')).toBe(first);
     expect(cache.compile('confirm', 'sv')).not.toBe(first);
@@ -75,19 +71,22 @@ describe('confirmation mail', () => {
     expect(compiled.fill({ confirmUrl: 'https://a/b' })).toContain('href="https://a/b"');
   });
 
-  test('strict MJML validation rejects a broken template; placeholders must all be filled', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mjml-'));
-    await writeFile(join(dir, 'broken.mjml'), '<mjml><mj-body><mj-sectionx /></mj-body></mjml>');
-    await writeFile(join(dir, 'unknown.mjml'), '<mjml><mj-body>[[mail.nope]]</mj-body></mjml>');
-    const broken = new MjmlTemplates(dir, site);
-    await expect(broken.compile('broken', 'fi')).rejects.toThrow(TemplateError);
-    await expect(broken.compile('unknown', 'fi')).rejects.toThrow(/no UI string mail.nope/);
-    await expect(broken.compile('../confirm', 'fi')).rejects.toThrow(TemplateError);
-    await rm(dir, { recursive: true });
+  test('an unknown template is refused; placeholders must all be filled', async () => {
+    const templates = new MjmlTemplates(site);
+    await expect(templates.compile('../confirm', 'fi')).rejects.toThrow(TemplateError);
+    await expect(templates.compile('toString', 'fi')).rejects.toThrow(TemplateError);
     expect(() => fillPlaceholders('<a href="{{confirmUrl}}">', {})).toThrow(TemplateError);
   });
 
-  test('mjml is bundled only into functions that send mail', async () => {
+  test('the site title and URL fill their slots in one pass, escaped', async () => {
+    const odd = { title: 'A [[site.url]] & <B>', url: 'https://x.example/?a=1&b=2' };
+    const { html } = await new MjmlTemplates(odd).compile('confirm', 'en');
+    expect(html).toContain('A [[site.url]] &amp; &lt;B&gt;');
+    expect(html).toContain('href="https://x.example/?a=1&amp;b=2/"');
+    expect(html).not.toContain('[[site.title]]');
+  });
+
+  test('no function bundles mjml: the API carries the precompiled templates', async () => {
     const inputs = async (entry: string) => {
       const result = await build({
         entryPoints: [fileURLToPath(new URL(`../../functions/${entry}`, import.meta.url))],
@@ -105,7 +104,8 @@ describe('confirmation mail', () => {
     expect(notifications.some((p) => p.includes('node_modules/mjml'))).toBe(false);
     expect(notifications.some((p) => p.includes('src/subscribers/ses-feedback.ts'))).toBe(true);
     const api = await inputs('subscriptions-api.ts');
-    expect(api.some((p) => p.includes('node_modules/mjml-core'))).toBe(true);
+    expect(api.some((p) => p.includes('node_modules/mjml'))).toBe(false);
+    expect(api).toContain('templates/compiled/confirm.json');
   });
 });
 
@@ -127,7 +127,7 @@ describe('sending through SES', () => {
       },
     };
     const send = createConfirmationSender({
-      templates: new MjmlTemplates(TEMPLATES, site),
+      templates: new MjmlTemplates(site),
       site,
       from: { name: 'Esimerkkilä', address: 'uutiset@esimerkkila.fi' },
       mailer: recording,
