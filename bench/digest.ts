@@ -61,8 +61,8 @@ export interface DigestBench {
   };
 }
 
-/** The week's releases: 10 a day over 3 languages and 4 categories. */
-function releases(count: number): Release[] {
+/** The week's releases: 10 a day over 3 languages and 4 categories (also used by bench/mime.ts). */
+export function releases(count: number): Release[] {
   return Array.from({ length: count }, (_, i) => {
     const slug = `tiedote-${i}`;
     return {
@@ -84,7 +84,7 @@ function releases(count: number): Release[] {
   });
 }
 
-function recipientAt(i: number): DigestRecipient {
+export function recipientAt(i: number): DigestRecipient {
   const lang = LANGS[i % 3] ?? 'fi';
   return {
     id: `bench${String(i).padStart(7, '0')}`,

@@ -166,8 +166,9 @@ describe('deliver', () => {
       '<https://tiedotteet.example.fi/api/unsubscribe?token=tok-anna>',
     );
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    // The whole name is one encoded word: "(daily)" outside it would be an RFC 5322 comment.
     expect(header('list-id')).toMatch(
-      /^=\?UTF-8\?Q\?Esimerkkil=C3=A4\?= \(daily\) <daily\.tiedotteet\.example\.fi>$/,
+      /^=\?UTF-8\?Q\?Esimerkkil=C3=A4_=28daily=29\?=\s+<daily\.tiedotteet\.example\.fi>$/,
     );
     expect(
       parsed.to && !Array.isArray(parsed.to) ? parsed.to.value.map((a) => a.address) : [],
