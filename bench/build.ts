@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateArchive } from './generate.js';
+import { BENCH_NOW, BENCH_SITE, generateArchive } from './generate.js';
 import { median } from './stats.js';
 
 const run = promisify(execFile);
@@ -159,8 +159,8 @@ function summarize(samples: readonly ChildSample[], count: number): BuildRun {
 }
 
 const LAUNCHER = join(import.meta.dirname, '..', 'scripts', 'newsroom.mjs');
-const SITE_URL = 'https://tiedotteet.example.fi';
-const NOW = '2026-01-01T00:00:00Z';
+const SITE_URL = BENCH_SITE.siteUrl;
+const NOW = BENCH_NOW;
 
 /** Builds the CLI bundle (on first use) outside the timed runs, by validating one release. */
 async function prepareCli(releasesDir: string): Promise<void> {
@@ -236,10 +236,8 @@ async function prepareHugo(
   }
   const site = join(work, 'hugo');
   await mkdir(join(site, 'layouts', '_default'), { recursive: true });
-  await writeFile(
-    join(site, 'config.toml'),
-    'baseURL = "https://tiedotteet.example.fi/"\ntitle = "Bench"\ndisableKinds = ["taxonomy", "term"]\n[outputs]\nhome = ["HTML", "RSS"]\nsection = ["HTML", "RSS"]\n',
-  );
+  const years = (await readdir(releasesDir)).filter((name) => /^\d{4}$/.test(name)).sort();
+  await writeFile(join(site, 'config.toml'), hugoConfig(years));
   await writeFile(
     join(site, 'layouts', '_default', 'single.html'),
     '<!doctype html><html lang="{{ .Params.lang }}"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body><main><h1>{{ .Title }}</h1><p>{{ .Params.summary }}</p>{{ .Content }}</main></body></html>',
@@ -250,6 +248,33 @@ async function prepareHugo(
   );
   await run('cp', ['-r', releasesDir, join(site, 'content')]);
   return { version, site };
+}
+
+/**
+ * Hugo configured fairly: the same feed limit as ours (50 items), release pages at our URLs
+ * (`releases/<year>-<file>.html`, each year folder being a Hugo section), feeds under `feeds/`,
+ * raw HTML passed through (Hugo drops it by default; we keep it, sanitized).
+ */
+export function hugoConfig(years: readonly string[]): string {
+  return [
+    `baseURL = "${SITE_URL}/"`,
+    'title = "Bench"',
+    'disableKinds = ["taxonomy", "term"]',
+    'uglyURLs = true',
+    '[services.rss]',
+    `limit = ${BENCH_SITE.feedLimit}`,
+    '[outputs]',
+    'home = ["HTML", "RSS"]',
+    'section = ["HTML", "RSS"]',
+    '[outputFormats.RSS]',
+    'baseName = "rss"',
+    'path = "feeds"',
+    '[markup.goldmark.renderer]',
+    'unsafe = true',
+    '[permalinks]',
+    ...years.map((year) => `"${year}" = "/releases/:section-:filename"`),
+    '',
+  ].join('\n');
 }
 
 /** One Hugo build of `site` into `out`, under GNU time. */

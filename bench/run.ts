@@ -73,7 +73,7 @@ function buildSection(result: BuildBench | undefined): string {
   }
   if (result.hugo) {
     rows.push([
-      `Hugo ${result.hugo.version} (pages + RSS only)`,
+      `Hugo ${result.hugo.version} (pages, RSS of 50, sitemap)`,
       fixed(result.hugo.ms / 1000, 2),
       fixed(result.hugo.releasesPerSecond, 0),
       fixed(result.hugo.peakRssMb, 0),
@@ -82,12 +82,12 @@ function buildSection(result: BuildBench | undefined): string {
   }
   const { threaded, oneThread, phases } = result;
   const vsHugo = result.hugo
-    ? `newsroom builds ${fixed(threaded.releasesPerSecond / result.hugo.releasesPerSecond, 2)}× as many releases per second as Hugo on the same files, and Hugo builds less (pages and one RSS feed; no Atom, JSON Feed, per-category or per-language feeds, no sanitizing).`
+    ? `newsroom builds ${fixed(threaded.releasesPerSecond / result.hugo.releasesPerSecond, 2)}× as many releases per second as Hugo on the same files, and Hugo builds less (pages, one RSS feed per year section and the site, a sitemap; no Atom, JSON Feed, per-category or per-language feeds, no sanitizing). Hugo is configured fairly (bench/build.ts \`hugoConfig\`): the same feed limit (50), release pages at our URLs (\`releases/<year>-<file>.html\`), raw HTML kept, a fresh output folder each round.`
     : 'Hugo is not installed (`apt-get install hugo`), so there is no comparison in this run.';
   return [
     '## Full build',
     '',
-    `${result.releases.toLocaleString('en')} generated releases (${fixed(result.markdownMb, 1)} MB of Markdown with front matter, four types, three languages), built from files to a folder by \`npm run newsroom -- build\` (the launcher and its bundle in a fresh process, npm's own start-up excluded; one thread: \`NEWSROOM_BUILD_THREADS=1\`), timed with GNU time like Hugo; median of ${result.runs} rounds in which every builder takes a turn. Target: ≥ 2,000 releases/s and < 512 MB.`,
+    `${result.releases.toLocaleString('en')} generated releases (bench/generate.ts: ${fixed(result.markdownMb, 1)} MB of Markdown with front matter; dates spread evenly over 2005–2025, Finnish, Swedish and English, four types, one in ten with a raw-HTML table, one in ten a long body, a third with a lead image, links and images in bodies), built from files to a folder by \`npm run newsroom -- build\` (the launcher and its bundle in a fresh process, npm's own start-up excluded; one thread: \`NEWSROOM_BUILD_THREADS=1\`), timed with GNU time like Hugo; median of ${result.runs} rounds in which every builder takes a turn. Target: ≥ 2,000 releases/s and < 512 MB.`,
     '',
     table(['builder', 'seconds', 'releases/s', 'peak RSS MB', 'CPU s (user + system)'], rows),
     '',

@@ -128,7 +128,7 @@ async function measure(size: number): Promise<UploadBenchRow[]> {
   }
 }
 
-/** A generated release with its date replaced (the generator spreads dates over 2015–2025). */
+/** A generated release with its date replaced (the generator spreads dates over 2005–2025). */
 function generated(index: number, date: string): string {
   return generateRelease(index).text.replace(/^date: .*$/m, `date: ${date}`);
 }

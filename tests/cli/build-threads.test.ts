@@ -81,7 +81,8 @@ describe('BuildThreads.parse', () => {
     expect(byWorkers).toEqual(alone);
     expect(await parseWith(refs, { threads: 3 })).toEqual(alone);
     expect(alone.filter((result) => !result.ok)).toHaveLength(9);
-    const withHtml = alone[41];
+    // Generated releases are spread over the years, so file order is not index order.
+    const withHtml = alone.find((r) => r.ok && r.release.sourcePath.endsWith('release-00041.md'));
     expect(withHtml?.ok && withHtml.release.contentHtml).toContain('Raaka <b>HTML</b></p>');
     expect(withHtml?.ok && withHtml.release.contentHtml).not.toMatch(/script|onclick/);
   }, 60_000);
