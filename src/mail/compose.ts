@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { domainToASCII } from 'node:url';
 import {
   base64LinesLength,
   encodedWords,
@@ -69,8 +70,11 @@ function headerText(text: string): string {
 const PLAIN_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+$/;
 
 function checkedAddress(address: string): string {
-  if (!PLAIN_ADDRESS.test(address)) throw new MailHeaderError('Not a plain email address');
-  return address;
+  const at = address.lastIndexOf('@');
+  // A configured sender may name an internationalized domain (MAIL_FROM); headers carry punycode.
+  const ascii = `${address.slice(0, at)}@${domainToASCII(address.slice(at + 1))}`;
+  if (at < 1 || !PLAIN_ADDRESS.test(ascii)) throw new MailHeaderError('Not a plain email address');
+  return ascii;
 }
 
 function checkedUrl(url: string): string {

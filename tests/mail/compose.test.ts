@@ -67,6 +67,20 @@ describe('composeMail', () => {
     await expect(
       composeMail({ ...base, list: { unsubscribeUrl: 'javascript:alert(1)', oneClick: true } }),
     ).rejects.toThrow(MailHeaderError);
+    await expect(composeMail({ ...base, to: 'ännä@example.fi' })).rejects.toThrow(MailHeaderError);
+    await expect(composeMail({ ...base, to: '@example.fi' })).rejects.toThrow(MailHeaderError);
+  });
+
+  test('writes an internationalized sender domain in punycode', async () => {
+    const from = { name: 'Ähtäri', address: 'uutiset@ähtäri.fi' };
+    const { raw, messageId } = await composeMail({ ...base, from });
+    const parsed = await simpleParser(Buffer.from(raw));
+    expect(headerLines(raw)).toContain(
+      'From: =?UTF-8?Q?=C3=84ht=C3=A4ri?= <uutiset@xn--htri-koac.fi>',
+    );
+    // A reader shows the domain in its own letters again.
+    expect(parsed.from?.value).toEqual([{ name: 'Ähtäri', address: 'uutiset@ähtäri.fi' }]);
+    expect(messageId).toMatch(/@xn--htri-koac\.fi>$/);
   });
 
   test('adds RFC 8058 and RFC 2919 list headers when asked', async () => {
