@@ -1,0 +1,97 @@
+import { crc32, deflateSync } from 'node:zlib';
+
+/**
+ * Real media files made in the test: a grey PNG and a grey baseline JPEG of any size, a one-page
+ * PDF. Each is a complete, decodable file (checked against a browser by hand), small enough to
+ * build on every run.
+ */
+
+/** A grey RGB PNG of `width` × `height` pixels. */
+export function pngBytes(width: number, height: number): Uint8Array {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB, deflate, no filter method, no interlace
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x80)]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', pixels),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const typed = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typed));
+  return Buffer.concat([length, typed, crc]);
+}
+
+/**
+ * A mid-grey greyscale baseline JPEG of `width` × `height` pixels: every 8×8 block has DC
+ * difference 0 and ends at once, coded with one-symbol Huffman tables (two bits per block).
+ */
+export function jpegBytes(width: number, height: number): Uint8Array {
+  const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
+  const bits = blocks * 2;
+  const scan = Buffer.alloc(Math.ceil(bits / 8), 0);
+  // Pad the last byte with 1 bits, as the standard asks.
+  const used = bits % 8;
+  if (used !== 0) scan[scan.length - 1] = (1 << (8 - used)) - 1;
+  const segment = (marker: number, data: number[]) => {
+    const length = data.length + 2;
+    return Buffer.from([0xff, marker, length >> 8, length & 0xff, ...data]);
+  };
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]),
+    segment(0xdb, [0, ...new Array<number>(64).fill(1)]),
+    segment(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 1, 1, 0x11, 0]),
+    // DC table 0 and AC table 0: one code of length 1 each, for symbol 0 (DC: no difference;
+    // AC: end of block).
+    segment(0xc4, [0x00, 1, ...new Array<number>(15).fill(0), 0]),
+    segment(0xc4, [0x10, 1, ...new Array<number>(15).fill(0), 0]),
+    segment(0xda, [1, 1, 0x00, 0, 63, 0]),
+    scan,
+    Buffer.from([0xff, 0xd9]),
+  ]);
+}
+
+/** A one-page PDF saying `text`. */
+export function pdfBytes(text = 'Liite'): Uint8Array {
+  const stream = `BT /F1 24 Tf 72 720 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) body += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+/** An HTML page: what a "picture" downloaded from a web page's error page really is. */
+export function htmlBytes(): Uint8Array {
+  return Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script></body></html>');
+}
+
+/** An SVG picture that runs a script when opened. */
+export function svgWithScriptBytes(): Uint8Array {
+  return Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(document.domain)</script><rect width="10" height="10"/></svg>',
+  );
+}
