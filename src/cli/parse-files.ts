@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { attachMedia } from '../release/attach-media.js';
 import { type ParseOptions, parseRelease } from '../release/parse.js';
 import type { ParseResult } from '../release/types.js';
 import type { ReleaseFileRef } from './files.js';
+import { diskMediaLookup } from './media-files.js';
 
 /**
  * Files claimed at a time from the shared counter: small enough that the threads finish together,
@@ -28,7 +30,9 @@ export async function parseInProcess(
   refs: readonly ReleaseFileRef[],
   options: ParseOptions,
 ): Promise<ParseResult[]> {
-  return refs.map((ref) => parseFile(ref, options));
+  const results: ParseResult[] = [];
+  for (const ref of refs) results.push(await parseFile(ref, options));
+  return results;
 }
 
 /**
@@ -48,17 +52,33 @@ export async function parseClaimed(
     const end = Math.min(start + CLAIM_BATCH, refs.length);
     const results: ParseResult[] = [];
     for (let index = start; index < end; index++) {
-      results.push(parseFile(refs[index] as ReleaseFileRef, options));
+      results.push(await parseFile(refs[index] as ReleaseFileRef, options));
     }
     deliver({ start, results });
     if (yieldBetween) await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
-function parseFile(ref: ReleaseFileRef, options: ParseOptions): ParseResult {
+/**
+ * Parses one file and checks the media files beside it that it references (read from the same
+ * releases folder), so the release carries their facts and the warnings about those not published.
+ */
+async function parseFile(ref: ReleaseFileRef, options: ParseOptions): Promise<ParseResult> {
   // Synchronous reads: each promise-based readFile costs ~10 times the CPU of a readFileSync, and
   // nothing else waits on this thread while it parses.
   const buffer = readFileSync(ref.displayPath);
   const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  return parseRelease(ref.relativePath, bytes, options);
+  const result = parseRelease(ref.relativePath, bytes, options);
+  if (!result.ok || result.release.media === undefined) return result;
+  const attached = await attachMedia(result.release, diskMediaLookup(releasesRoot(ref)));
+  return {
+    ok: true,
+    release: attached.release,
+    warnings: [...result.warnings, ...attached.warnings],
+  };
+}
+
+/** The releases folder a file was found in: its path without the path relative to it. */
+export function releasesRoot(ref: ReleaseFileRef): string {
+  return ref.displayPath.slice(0, ref.displayPath.length - ref.relativePath.length) || '.';
 }

@@ -1,4 +1,4 @@
-import { mediaAt, publishedDocuments } from '../release/attach-media.js';
+import { mediaAt, publishedDocuments } from '../media/published.js';
 import { lastChanged, type Release } from '../release/types.js';
 import { escapeText, xmlSafe } from '../site/fast-text.js';
 

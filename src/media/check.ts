@@ -69,7 +69,7 @@ function mismatch(extension: string, allowed: AllowedType, detected: string | un
 function imageInfo(bytes: Uint8Array, allowed: AllowedType): MediaCheck {
   let size: { width?: number; height?: number; orientation?: number };
   try {
-    size = imageSize(bytes);
+    size = imageSize(ownBuffer(bytes));
   } catch {
     size = {};
   }
@@ -96,6 +96,16 @@ function documentInfo(bytes: Uint8Array, allowed: AllowedType): MediaCheck {
       length: bytes.length,
     },
   };
+}
+
+/**
+ * `bytes` on an ArrayBuffer of its own. image-size reads through the whole underlying buffer, so on
+ * a view (a small file Node read into its shared pool, a `Buffer#slice`) it would read past the
+ * file's end into whatever follows.
+ */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole ? bytes : new Uint8Array(bytes);
 }
 
 function isUtf8(bytes: Uint8Array): boolean {

@@ -1,5 +1,5 @@
 import { type FeedScope, scopesOfRelease } from '../feeds/scopes.js';
-import { mediaAt } from '../release/attach-media.js';
+import { mediaAt } from '../media/published.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
 import { escapeText, xmlSafe } from '../site/fast-text.js';

@@ -1,5 +1,4 @@
 import { type MediaFile, type MediaLookup, resolveMedia } from '../media/resolve.js';
-import type { MediaInfo, MediaReference } from '../media/types.js';
 import { rewriteMediaHtml } from './sanitize.js';
 import type { Release, ReleaseWarning } from './types.js';
 
@@ -46,22 +45,4 @@ export async function attachMedia(release: Release, lookup: MediaLookup): Promis
     message: `\`${reference.sourcePath}\` was not published: ${reason}`,
   }));
   return { release: attached, files: resolved.files, warnings };
-}
-
-/** A published media file of a release, with what checking its bytes found. */
-export type PublishedMedia = MediaReference & { file: MediaInfo };
-
-/** The release's published media files (those whose bytes were checked), in reference order. */
-export function publishedMedia(release: Pick<Release, 'media'>): PublishedMedia[] {
-  return (release.media ?? []).filter((media): media is PublishedMedia => media.file !== undefined);
-}
-
-/** The published file behind `url` (the lead image's, say), if it is one of the release's media. */
-export function mediaAt(release: Pick<Release, 'media'>, url: string): PublishedMedia | undefined {
-  return publishedMedia(release).find((media) => media.url === url);
-}
-
-/** The documents the release links to (PDF, DOCX, …) that are published. */
-export function publishedDocuments(release: Pick<Release, 'media'>): PublishedMedia[] {
-  return publishedMedia(release).filter((media) => media.file.kind === 'document');
 }
