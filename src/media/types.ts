@@ -25,5 +25,9 @@ export interface MediaReference {
   url: string;
   /** 1-based line of the first reference in the release file, when known. */
   line?: number;
+  /** The release shows it as a picture (`image:`, `![](…)`, `<img>`). */
+  shownAsImage?: true;
+  /** The release links to it (`[…](…)`, `<a>`). */
+  linked?: true;
   file?: MediaInfo;
 }

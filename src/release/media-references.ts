@@ -49,6 +49,8 @@ export class MediaReferences {
       if (line !== undefined) known.line = line;
       this.bySource.set(sourcePath, known);
     }
+    if (kind === 'image') known.shownAsImage = true;
+    else known.linked = true;
     const fragment = /#.*$/s.exec(reference.trim())?.[0] ?? '';
     return known.url + (kind === 'link' ? fragment : '');
   }

@@ -187,24 +187,31 @@ export function sanitizeReleaseHtml(
   );
 }
 
+/** What {@link rewriteMediaHtml} changes. */
+export interface MediaHtmlChanges {
+  /** Image sources whose `<img>` goes. */
+  dropImages: ReadonlySet<string>;
+  /** Link targets (without fragment) whose `<a>` goes, its text kept. */
+  dropLinks: ReadonlySet<string>;
+  /** Real pixel sizes of image sources. */
+  sizes: ReadonlyMap<string, { width: number; height: number }>;
+}
+
 /**
- * Rewrites already-sanitized release HTML: images and links whose URL is in `drop` go (a link keeps
- * its text), and images whose URL is in `sizes` get that `width` and `height`.
+ * Rewrites already-sanitized release HTML: images and links named in `changes` go (a link keeps
+ * its text), and images of known size get their real `width` and `height`.
  */
-export function rewriteMediaHtml(
-  html: string,
-  drop: ReadonlySet<string>,
-  sizes: ReadonlyMap<string, { width: number; height: number }>,
-): string {
+export function rewriteMediaHtml(html: string, changes: MediaHtmlChanges): string {
+  const { dropImages, dropLinks, sizes } = changes;
   return finishHtml(
     loader.sanitizeHtmlModule()(html, {
       ...OPTIONS,
       exclusiveFilter: (frame) =>
-        frame.tag === 'img' && (!frame.attribs.src || drop.has(frame.attribs.src)),
+        frame.tag === 'img' && (!frame.attribs.src || dropImages.has(frame.attribs.src)),
       transformTags: {
         // Not an allowed tag: the sanitizer drops it and keeps its text.
         a: (tagName, attribs) =>
-          drop.has((attribs.href ?? '').replace(/#.*$/s, ''))
+          dropLinks.has((attribs.href ?? '').replace(/#.*$/s, ''))
             ? { tagName: 'dropped-link', attribs: {} }
             : { tagName, attribs },
         img: (tagName, attribs) => {

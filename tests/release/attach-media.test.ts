@@ -158,3 +158,27 @@ describe('attachMedia', () => {
     expect(attached.release.contentHtml).toContain('Aukioloajat: aukioloajat (PDF) ja');
   });
 });
+
+describe('a document shown as a picture', () => {
+  it('is not shown as one, with a warning, and is published only when also linked', async () => {
+    const source = withFrontMatter(
+      'title: T\ndate: 2025-02-03\nimage: liite.pdf',
+      '![Kartta](kartta.pdf)\n\n[Liite](liite.pdf)',
+    );
+    const { release } = parse('2025/t.md', source);
+    const attached = await attachMedia(
+      release,
+      memory({ '2025/liite.pdf': pdfBytes(), '2025/kartta.pdf': pdfBytes('Kartta') }),
+    );
+    expect(attached.release.image).toBeUndefined();
+    expect(attached.release.contentHtml).not.toContain('<img');
+    expect(attached.release.contentHtml).toContain(
+      `<a href="${SITE}/media/2025/liite.pdf">Liite</a>`,
+    );
+    expect(attached.files.map((file) => file.path)).toEqual(['media/2025/liite.pdf']);
+    expect(attached.warnings.map((w) => [w.line, w.message])).toEqual([
+      [4, expect.stringMatching(/^`2025\/liite\.pdf` is a document, not a picture/)],
+      [7, expect.stringMatching(/^`2025\/kartta\.pdf` is a document, not a picture/)],
+    ]);
+  });
+});
