@@ -212,3 +212,54 @@ describe('newsroom build with pictures and attachments', () => {
     }
   });
 });
+
+describe('newsroom build with media on worker threads', () => {
+  it('writes the same pages and media whichever thread parsed a release (240 releases)', async () => {
+    const root = join(dir, 'many');
+    await mkdir(join(root, 'yhteiset'), { recursive: true });
+    await writeFile(join(root, 'yhteiset', 'logo.png'), pngBytes(120, 40));
+    for (let index = 0; index < 240; index++) {
+      const folder = join(root, `t${index % 12}`);
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, `kuva${index}.jpg`), jpegBytes(16 + index, 9 + (index % 50)));
+      await writeFile(
+        join(folder, `r${index}.md`),
+        `---\ntitle: Tiedote ${index}\ndate: 2024-01-01 10:00\nimage: kuva${index}.jpg\n---\n\n![Logo](../yhteiset/logo.png)\n\nTeksti ${index}.\n`,
+      );
+    }
+    const outs = { one: join(dir, 'many-1'), three: join(dir, 'many-3') };
+    const runs = await Promise.all([
+      runCli(
+        ['build', '--releases', root, '--out', outs.one, '--site-url', SITE_URL, '--now', NOW],
+        {
+          NEWSROOM_BUILD_THREADS: '1',
+        },
+      ),
+      runCli(
+        ['build', '--releases', root, '--out', outs.three, '--site-url', SITE_URL, '--now', NOW],
+        {
+          NEWSROOM_BUILD_THREADS: '3',
+        },
+      ),
+    ]);
+    for (const run of runs) {
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+    const files = await listFiles(outs.one);
+    expect(await listFiles(outs.three)).toEqual(files);
+    expect(files.filter((path) => path.startsWith('media/'))).toHaveLength(241);
+    for (const path of files) {
+      expect(await readFile(join(outs.three, path)), path).toEqual(
+        await readFile(join(outs.one, path)),
+      );
+    }
+    const page = await readFile(join(outs.three, 'releases', 't7-r199.html'), 'utf8');
+    expect(page).toContain(
+      `<img src="${SITE_URL}/media/t7/kuva199.jpg" alt="" width="215" height="58">`,
+    );
+    expect(page).toContain(
+      `<img src="${SITE_URL}/media/yhteiset/logo.png" alt="Logo" width="120" height="40" />`,
+    );
+  }, 120_000);
+});
