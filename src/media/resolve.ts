@@ -4,10 +4,13 @@ import { MAX_MEDIA_BYTES } from './limits.js';
 import { fileNameOf } from './paths.js';
 import type { MediaReference } from './types.js';
 
-/** A media file as its store has it: the size first, so a file over the limit is never read. */
+/**
+ * A media file as its store has it: the size first, so a file over the limit is never read.
+ * `read` gives `undefined` when the file is gone by then (deleted meanwhile).
+ */
 export interface MediaSource {
   size: number;
-  read(): Uint8Array | Promise<Uint8Array>;
+  read(): Uint8Array | undefined | Promise<Uint8Array | undefined>;
 }
 
 /**
@@ -73,16 +76,18 @@ export async function resolveMedia(
   return resolved;
 }
 
+const NOT_FOUND =
+  'The file was not found beside the release. Upload it too, or check the spelling and letter case of its name.';
+
 async function resolveOne(
   reference: MediaReference,
   lookup: MediaLookup,
 ): Promise<string | { reference: MediaReference; file: MediaFile }> {
   const source = await lookup(reference.sourcePath);
-  if (source === undefined) {
-    return 'The file was not found beside the release. Upload it too, or check the spelling and letter case of its name.';
-  }
+  if (source === undefined) return NOT_FOUND;
   if (source.size > MAX_MEDIA_BYTES) return tooLarge(source.size);
   const body = await source.read();
+  if (body === undefined) return NOT_FOUND;
   const name = fileNameOf(reference.sourcePath);
   const check = await checkMedia(name, body);
   if (!check.ok) return check.reason;
