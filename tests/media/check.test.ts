@@ -133,6 +133,8 @@ describe('public media paths', () => {
     expect(mediaSourcePath('2025/tiedote.md', 'a\u0308.jpg')).toBe('2025/ä.jpg');
     expect(mediaSourcePath('2025/tiedote.md', '../../passwd.png')).toBeUndefined();
     expect(mediaSourcePath('tiedote.md', '../x.png')).toBeUndefined();
+    expect(mediaSourcePath('2025/t.md', '..%2F..%2F..%2Fetc%2Fpasswd.png')).toBeUndefined();
+    expect(mediaSourcePath('2025/t.md', '..\\..\\x.png')).toBeUndefined();
   });
 
   it('gives two releases\u2019 kuva.jpg in different folders different addresses', () => {
