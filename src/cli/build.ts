@@ -1,5 +1,5 @@
 import type { Release, ReleaseProblem, ReleaseWarning } from '../release/types.js';
-import { listingFiles, planSite } from '../site/build.js';
+import { listingFiles, liveMedia, planSite } from '../site/build.js';
 import {
   parseCommandArgs,
   parseInstantFlag,
@@ -9,7 +9,7 @@ import {
 } from './args.js';
 import { BuildThreads, type ThreadOptions } from './build-threads.js';
 import { findReleaseFiles, SiteWriter } from './files.js';
-import { diskMediaLookup, mediaToWrite } from './media-files.js';
+import { diskMediaLookup } from './media-files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 /** What a build did, for the exit code and the summary line. */
@@ -108,7 +108,7 @@ function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
 function writeMedia(live: readonly Release[], releasesDir: string, writer: SiteWriter): number {
   const lookup = diskMediaLookup(releasesDir);
   let written = 0;
-  for (const { publicPath, sourcePath } of mediaToWrite(live)) {
+  for (const { publicPath, sourcePath } of liveMedia(live)) {
     const source = lookup.source(sourcePath);
     if (source === undefined) continue; // removed since it was checked: its page lost nothing yet
     writer.write({ path: publicPath, body: source.read() });

@@ -1,9 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { publishedMedia } from '../media/published.js';
 import type { MediaLookup } from '../media/resolve.js';
-import type { Release } from '../release/types.js';
-import { compareCodeUnits } from '../site/order.js';
 
 /** A file under the releases folder, read only when asked. */
 export interface DiskFile {
@@ -44,17 +41,4 @@ export function diskMediaLookup(
     return { size: stat.size, read: () => readFileSync(full) };
   };
   return Object.assign((sourcePath: string) => source(sourcePath), { source });
-}
-
-/** The published media of `releases` (each file once, by public path), sorted by public path. */
-export function mediaToWrite(
-  releases: readonly Release[],
-): { publicPath: string; sourcePath: string }[] {
-  const byPath = new Map<string, string>();
-  for (const release of releases) {
-    for (const media of publishedMedia(release)) byPath.set(media.publicPath, media.sourcePath);
-  }
-  return [...byPath]
-    .sort(([a], [b]) => compareCodeUnits(a, b))
-    .map(([publicPath, sourcePath]) => ({ publicPath, sourcePath }));
 }
