@@ -4,11 +4,14 @@ import { attachmentDisposition } from '../../src/media/disposition.js';
 import { MAX_MEDIA_BYTES } from '../../src/media/limits.js';
 import { isFileReference, mediaSourcePath, mediaUrl } from '../../src/media/paths.js';
 import {
+  docxBytes,
   htmlBytes,
   jpegBytes,
+  odtBytes,
   pdfBytes,
   pngBytes,
   svgWithScriptBytes,
+  zipBytes,
 } from '../support/media-bytes.js';
 
 describe('checkMedia decides by the bytes', () => {
@@ -49,7 +52,31 @@ describe('checkMedia decides by the bytes', () => {
     });
   });
 
+  it('publishes a Word document and an OpenDocument text by their zipped contents', async () => {
+    expect(await checkMedia('pöytäkirja.docx', docxBytes())).toMatchObject({
+      ok: true,
+      info: {
+        kind: 'document',
+        contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      },
+    });
+    expect(await checkMedia('muistio.odt', odtBytes())).toMatchObject({
+      ok: true,
+      info: { kind: 'document', contentType: 'application/vnd.oasis.opendocument.text' },
+    });
+  });
+
   it.each([
+    [
+      'taulukko.xlsx',
+      docxBytes(),
+      /named \.xlsx but its content is a Word document \(\.docx\)\. Rename it to \.docx/,
+    ],
+    [
+      'liite.docx',
+      zipBytes([['a.txt', 'x']]),
+      /named \.docx but its content is not a Word document/,
+    ],
     ['kuva.png', htmlBytes(), /named \.png but its content is not a PNG picture/],
     [
       'kuva.png',
