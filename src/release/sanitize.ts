@@ -182,7 +182,16 @@ export function sanitizeReleaseHtml(
   return finishHtml(
     loader.sanitizeHtmlModule()(html, {
       ...OPTIONS,
-      transformTags: { a: absolutize('href'), img: absolutize('src') },
+      transformTags: {
+        a: absolutize('href'),
+        img: (tagName, attribs) => {
+          const image = absolutize('src')(tagName, attribs);
+          // An image without a description is decorative on purpose, never missing its alt.
+          return image.attribs.alt === undefined
+            ? { tagName, attribs: { ...image.attribs, alt: '' } }
+            : image;
+        },
+      },
     }),
   );
 }

@@ -79,6 +79,22 @@ describe('text that merely looks like markup', () => {
   });
 });
 
+describe('alt text of images in the body', () => {
+  it('is alt="" on purpose when the Markdown or HTML gives none', () => {
+    const html = parseOk(
+      withFrontMatter(
+        'title: T\ndate: 2025-02-03',
+        '![](https://kuvat.example.fi/a.jpg)\n\n<img src="https://kuvat.example.fi/b.jpg">\n\n<p><img src="https://kuvat.example.fi/c.jpg" alt="Kuvaus"></p>',
+      ),
+    ).contentHtml;
+    const images = html.match(/<img [^>]*>/g) ?? [];
+    expect(images).toHaveLength(3);
+    expect(images[0]).toContain('alt=""');
+    expect(images[1]).toContain('alt=""');
+    expect(images[2]).toContain('alt="Kuvaus"');
+  });
+});
+
 describe('images whose source is unusable', () => {
   it.each([
     '<img src="" alt="tyhjä">',
