@@ -1,5 +1,5 @@
-import type { Release, ReleaseProblem } from '../release/types.js';
-import { listingFiles, planSite } from '../site/build.js';
+import type { Release, ReleaseProblem, ReleaseWarning } from '../release/types.js';
+import { listingFiles, liveMedia, planSite } from '../site/build.js';
 import {
   parseCommandArgs,
   parseInstantFlag,
@@ -9,6 +9,7 @@ import {
 } from './args.js';
 import { BuildThreads, type ThreadOptions } from './build-threads.js';
 import { findReleaseFiles, SiteWriter } from './files.js';
+import { diskMediaLookup } from './media-files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 /** What a build did, for the exit code and the summary line. */
@@ -51,6 +52,9 @@ export async function runBuild(
     for (const [index, result] of (await threads.parse(refs, site)).entries()) {
       if (result.ok) {
         releases.push(result.release);
+        for (const warning of result.warnings) {
+          io.stderr(formatWarning(refs[index]?.displayPath ?? warning.path, warning));
+        }
       } else {
         rejected += 1;
         io.stderr(`${refs[index]?.displayPath}: ${describe(result.problem)}`);
@@ -65,6 +69,7 @@ export async function runBuild(
         writer.write(file);
         filesWritten += 1;
       }
+      filesWritten += writeMedia(plan.live, releasesDir, writer);
     });
     report(io, { accepted: releases.length, rejected, filesWritten }, outDir);
     return { accepted: releases.length, rejected, filesWritten };
@@ -93,6 +98,29 @@ function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
     throw new UsageError(`NEWSROOM_BUILD_THREADS must be an integer from 1 to 256, got "${value}"`);
   }
   return threads;
+}
+
+/**
+ * Copies the media files the live releases reference and that were checked and published into
+ * `--out` at their public paths (each file once; embargoed releases' media stay out). Returns how
+ * many were written.
+ */
+function writeMedia(live: readonly Release[], releasesDir: string, writer: SiteWriter): number {
+  const lookup = diskMediaLookup(releasesDir);
+  let written = 0;
+  for (const { publicPath, sourcePath } of liveMedia(live)) {
+    const source = lookup.source(sourcePath);
+    if (source === undefined) continue; // removed since it was checked: its page lost nothing yet
+    writer.write({ path: publicPath, body: source.read() });
+    written += 1;
+  }
+  return written;
+}
+
+/** `PATH:LINE: warning: reason`, the way compilers print warnings. */
+function formatWarning(displayPath: string, warning: ReleaseWarning): string {
+  const where = warning.line === undefined ? displayPath : `${displayPath}:${warning.line}`;
+  return `${where}: warning: ${warning.message}`;
 }
 
 function describe(problem: ReleaseProblem): string {

@@ -52,8 +52,8 @@ export class SiteWriter {
 
   constructor(readonly outDir: string) {}
 
-  /** Writes one file, replacing what is there. */
-  write(file: SiteFile): void {
+  /** Writes one file (a site file, or a media file's bytes), replacing what is there. */
+  write(file: Pick<SiteFile, 'path'> & { body: string | Uint8Array }): void {
     const path = join(this.outDir, file.path);
     const folder = dirname(path);
     if (!this.folders.has(folder)) {

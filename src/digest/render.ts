@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Release } from '../release/types.js';
+import { escapeHtml } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
 import { newestFirst } from '../site/order.js';
 import { formatString } from './slots.js';
@@ -69,10 +70,16 @@ export function prepareIssue(
       category: release.category,
       summary: truncate(release.summary ?? '', MAX_SUMMARY),
       image: release.image ?? '',
+      // Empty on purpose when the release describes no picture: decorative, not a file name read out.
+      imageAlt: release.imageAlt ?? '',
       readMoreLabel: formatString(strings.readMoreLabel ?? '', { title }),
     };
     const html = release.image ? variant.html.itemWithImage : variant.html.item;
-    items.set(release.id, { html: html.fill(values), text: variant.text.item.fill(values) });
+    const kicker = truncate(release.kicker ?? '', MAX_TITLE);
+    items.set(release.id, {
+      html: html.fill({ ...values, kicker: kickerHtml(kicker) }),
+      text: variant.text.item.fill({ ...values, kicker: kicker === '' ? '' : `${kicker}\n` }),
+    });
   }
   return {
     variant,
@@ -162,6 +169,13 @@ function topics(
       ? (strings.allTopics ?? '')
       : recipient.categories.map((slug) => categoryNames.get(slug) ?? slug).join(', ');
   return `${categories}, ${strings[`why.frequency.${kind}`] ?? kind}`;
+}
+
+/** The kicker as the release shows it: a small italic line above the title (or nothing). */
+function kickerHtml(kicker: string): string {
+  return kicker === ''
+    ? ''
+    : `<p class="kicker" style="margin:2px 0 0 0;font-size:15px;line-height:20px;font-style:italic;">${escapeHtml(kicker)}</p>`;
 }
 
 /** Cuts plain text to `max` characters at a word boundary, marking the cut with an ellipsis. */

@@ -1,5 +1,4 @@
 import { Feed } from 'feed';
-import { shortHash } from '../shared/text.js';
 import { xmlSafe } from '../site/fast-text.js';
 import type { FeedEntry } from './entry.js';
 import { assertNoPlaceholders, fillPlaceholders, replaceRootTag } from './fill.js';
@@ -15,16 +14,17 @@ const ENTRY_HEAD = new RegExp(
 /**
  * Atom 1.0 for `entries` (already newest first and limited). Built with the `feed` package, then
  * completed where it falls short: `xml:lang` on the feed and on entries in another language,
- * plain-text titles (`type="text"`), categories with a `term`, and the lead image as an enclosure
- * link with its real media type.
+ * plain-text titles (`type="text"`), categories with a `term`, and the lead image and linked
+ * documents as enclosure links with their real media type and length (the image's alt text as the
+ * link's `title`). Each entry's `updated` is the release's real last change: two releases of the
+ * same minute share it (the W3C validator notes DuplicateUpdated; that is the truth, not an error).
  */
 export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): string {
-  const updates = distinctUpdates(entries);
   const feed = new Feed({
     id: head.urls.atom,
     title: forXmlJsText(head.title),
     description: forXmlJsText(head.description),
-    updated: entries.length === 0 ? head.updated : latest(updates),
+    updated: head.updated,
     generator: false,
     link: head.homeUrl,
     feedLinks: { atom: head.urls.atom },
@@ -39,11 +39,11 @@ export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): strin
       title: placeholder(`e${i}`),
       id: entry.id,
       link: entry.url,
-      date: updates[i] as Date,
+      date: entry.updated,
       published: entry.published,
       ...(summary === undefined ? {} : { description: escapeXml(summary) }),
       ...(entry.contentHtml === '' ? {} : { content: cdataSafeHtml(entry.contentHtml) }),
-      ...(entry.author === undefined ? {} : { author: [{ name: forXmlJsText(entry.author) }] }),
+      author: [{ name: forXmlJsText(entry.author) }],
     });
   });
 
@@ -74,34 +74,21 @@ function entryHead(entry: FeedEntry, feedLang: string, indent: string): string {
   for (const term of entry.terms) {
     children.push(`<category term="${escapeXml(term)}"/>`);
   }
-  if (entry.image?.type !== undefined) {
+  const image = entry.image;
+  if (image?.type !== undefined) {
     // Untyped enclosures are read as text/html by feedparser, so an image of unknown type stays out.
     children.push(
-      `<link rel="enclosure" href="${escapeXml(entry.image.url)}" type="${escapeXml(entry.image.type)}"/>`,
+      enclosure(image.url, image.type, image.length, image.alt === '' ? undefined : image.alt),
     );
+  }
+  for (const attachment of entry.attachments) {
+    children.push(enclosure(attachment.url, attachment.type, attachment.length, attachment.title));
   }
   return `<entry${lang}>${children.map((child) => indent + child).join('')}`;
 }
 
-/**
- * Each entry's `atom:updated`, made distinct within the feed. Releases often share an instant (two
- * date-only releases of the same day), and the W3C validator warns about entries with the same
- * `updated`. A time on the whole second (nearly all of them: releases state minutes) moves by a
- * sub-second offset derived from the entry's id, so it is the same in every feed and every build
- * and the second that readers show is unchanged; the rare entries that still meet move on by a
- * millisecond each, in feed order.
- */
-export function distinctUpdates(entries: readonly FeedEntry[]): Date[] {
-  const taken = new Set<number>();
-  return entries.map((entry) => {
-    let ms = entry.updated.getTime();
-    if (ms % 1000 === 0) ms += Number.parseInt(shortHash(entry.id, 8), 16) % 1000;
-    while (taken.has(ms)) ms += 1;
-    taken.add(ms);
-    return new Date(ms);
-  });
-}
-
-function latest(dates: readonly Date[]): Date {
-  return new Date(Math.max(...dates.map((date) => date.getTime())));
+function enclosure(url: string, type: string, length?: number, title?: string): string {
+  const size = length === undefined ? '' : ` length="${length}"`;
+  const label = title === undefined ? '' : ` title="${escapeXml(title)}"`;
+  return `<link rel="enclosure" href="${escapeXml(url)}" type="${escapeXml(type)}"${size}${label}/>`;
 }

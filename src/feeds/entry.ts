@@ -1,5 +1,28 @@
+import { mediaAt, publishedDocuments } from '../media/published.js';
 import { lastChanged, type Release } from '../release/types.js';
-import { xmlSafe } from '../site/fast-text.js';
+import { escapeText, xmlSafe } from '../site/fast-text.js';
+
+/** The lead image as feeds describe it; size facts only for a published file. */
+export interface FeedImage {
+  url: string;
+  type?: string;
+  /** Bytes. */
+  length?: number;
+  width?: number;
+  height?: number;
+  /** `image_alt`; empty when the release gives none. */
+  alt: string;
+}
+
+/** A published document the release links to. */
+export interface FeedAttachment {
+  url: string;
+  type: string;
+  /** Bytes. */
+  length: number;
+  /** The file's name. */
+  title: string;
+}
 
 /** What every feed format needs to know about one release, cleaned of XML-illegal characters. */
 export interface FeedEntry {
@@ -12,16 +35,22 @@ export interface FeedEntry {
   updated: Date;
   /** Whether the release stated its own `updated`. */
   edited: boolean;
-  author?: string;
+  /** The release's own author, else the organisation (the site title). */
+  author: string;
   summary?: string;
+  /** The body, with the kicker (when there is one) as an italic line above it. */
   contentHtml: string;
   /** The category's display name first, then the tags, without duplicates or blanks. */
   terms: string[];
-  image?: { url: string; type?: string };
+  image?: FeedImage;
+  attachments: FeedAttachment[];
 }
 
-/** Turns a release into a {@link FeedEntry}. */
-export function toFeedEntry(release: Release): FeedEntry {
+/**
+ * Turns a release into a {@link FeedEntry}; `organisation` (the site title) is the author of a
+ * release that names none.
+ */
+export function toFeedEntry(release: Release, organisation: string): FeedEntry {
   const published = release.published;
   const updated = lastChanged(release);
   const terms = [
@@ -35,12 +64,24 @@ export function toFeedEntry(release: Release): FeedEntry {
     published,
     updated,
     edited: release.updated !== undefined,
-    ...optional('author', release.author),
+    author: clean(release.author ?? '') || clean(organisation),
     ...optional('summary', release.summary),
-    contentHtml: clean(release.contentHtml),
+    contentHtml: withKicker(release.kicker, clean(release.contentHtml)),
     terms,
-    ...(release.image === undefined ? {} : { image: imageOf(clean(release.image)) }),
+    ...(release.image === undefined ? {} : { image: imageOf(release, release.image) }),
+    attachments: publishedDocuments(release).map((media) => ({
+      url: clean(media.url),
+      type: media.file.contentType,
+      length: media.file.length,
+      title: clean(media.sourcePath.slice(media.sourcePath.lastIndexOf('/') + 1)),
+    })),
   };
+}
+
+/** The kicker as what it is in the release: an italic line above the text. */
+function withKicker(kicker: string | undefined, html: string): string {
+  const text = kicker === undefined ? '' : clean(kicker);
+  return text === '' ? html : `<p class="kicker"><em>${escapeText(text)}</em></p>\n${html}`;
 }
 
 /** The feed-level `updated`: the latest item `updated`, or {@link EMPTY_FEED_UPDATED}. */
@@ -69,8 +110,24 @@ const IMAGE_TYPES: Record<string, string> = {
   webp: 'image/webp',
 };
 
-/** The image with its media type when the file extension tells it. */
-function imageOf(url: string): { url: string; type?: string } {
+/**
+ * The lead image: a published file with the facts its bytes gave (type, length, size); an address
+ * elsewhere with its media type when the file extension tells it.
+ */
+function imageOf(release: Release, rawUrl: string): FeedImage {
+  const url = clean(rawUrl);
+  const alt = clean(release.imageAlt ?? '');
+  const published = mediaAt(release, rawUrl)?.file;
+  if (published !== undefined) {
+    return {
+      url,
+      type: published.contentType,
+      length: published.length,
+      ...(published.width === undefined ? {} : { width: published.width }),
+      ...(published.height === undefined ? {} : { height: published.height }),
+      alt,
+    };
+  }
   let extension: string | undefined;
   try {
     extension = /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
@@ -78,7 +135,7 @@ function imageOf(url: string): { url: string; type?: string } {
     extension = undefined; // not a URL: leave the type out rather than guess
   }
   const type = extension === undefined ? undefined : IMAGE_TYPES[extension];
-  return type === undefined ? { url } : { url, type };
+  return type === undefined ? { url, alt } : { url, type, alt };
 }
 
 function clean(text: string): string {

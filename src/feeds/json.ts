@@ -29,6 +29,15 @@ export interface JsonFeedItem {
   authors?: { name: string }[];
   tags?: string[];
   language?: string;
+  attachments?: JsonFeedAttachment[];
+}
+
+/** A document the item links to. */
+export interface JsonFeedAttachment {
+  url: string;
+  mime_type: string;
+  title: string;
+  size_in_bytes: number;
 }
 
 /** What `feed` 6.0.0's `json1()` writes, as far as we use it. */
@@ -42,8 +51,8 @@ interface FeedPackageJson {
 /**
  * JSON Feed 1.1 for `entries` (already newest first and limited). `feed` writes version 1 and
  * 1.0-style authors, so its output is read back and completed: the 1.1 version URL, `language` on
- * the feed and on items in another language, `authors`, and `date_modified` only for releases that
- * were edited. Keys always come in the same order.
+ * the feed and on items in another language, `authors` on every item, linked documents as
+ * `attachments`, and `date_modified` only for releases that were edited. Keys always come in the same order.
  */
 export function renderJsonFeed(head: FeedHead, entries: readonly FeedEntry[]): string {
   const feed = new Feed({
@@ -92,9 +101,19 @@ export function renderJsonFeed(head: FeedHead, entries: readonly FeedEntry[]): s
         ...(entry.image === undefined ? {} : { image: entry.image.url }),
         date_published: expectString(item.date_published, 'item date_published'),
         ...(entry.edited ? { date_modified: entry.updated.toISOString() } : {}),
-        ...(entry.author === undefined ? {} : { authors: [{ name: entry.author }] }),
+        authors: [{ name: entry.author }],
         ...(entry.terms.length === 0 ? {} : { tags: entry.terms }),
         ...(entry.lang === head.lang ? {} : { language: entry.lang }),
+        ...(entry.attachments.length === 0
+          ? {}
+          : {
+              attachments: entry.attachments.map((attachment) => ({
+                url: attachment.url,
+                mime_type: attachment.type,
+                title: attachment.title,
+                size_in_bytes: attachment.length,
+              })),
+            }),
       };
     }),
   };

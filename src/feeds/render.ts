@@ -20,15 +20,16 @@ export interface RenderedFeeds {
  * Atom 1.0, RSS 2.0 and JSON Feed 1.1 for `scope`. `releases` must already be the scope's
  * releases, newest first and limited to `site.feedLimit` (see `newestFirst`); each output depends
  * on nothing else, so the same input always gives byte-identical feeds. The feed-level `updated` is
- * the latest item `updated` (or `published`), and the Unix epoch for an empty feed.
+ * the latest item `updated` (or `published`), and 2000-01-01 for an empty feed. The feed is in the
+ * language all its entries share (a category of Swedish releases is `sv`), else the scope's.
  */
 export function renderFeeds(
   scope: FeedScope,
   releases: readonly Release[],
   site: SiteConfig,
 ): RenderedFeeds {
-  const entries = releases.map(toFeedEntry);
-  const lang = xmlSafe(scopeLang(scope, site));
+  const entries = releases.map((release) => toFeedEntry(release, site.title));
+  const lang = xmlSafe(feedLang(scope, releases, site));
   const head: FeedHead = {
     title: xmlSafe(scopeTitle(scope, site)),
     description: xmlSafe(stringsFor(lang).latestReleases),
@@ -44,4 +45,11 @@ export function renderFeeds(
     rss: renderRss(head, entries),
     json: renderJsonFeed(head, entries),
   };
+}
+
+/** The language every release of the feed is in, if they share one; else the scope's language. */
+export function feedLang(scope: FeedScope, releases: readonly Release[], site: SiteConfig): string {
+  const first = releases[0]?.lang;
+  if (first !== undefined && releases.every((release) => release.lang === first)) return first;
+  return scopeLang(scope, site);
 }

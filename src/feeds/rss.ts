@@ -1,6 +1,6 @@
 import { Feed } from 'feed';
 import { xmlSafe } from '../site/fast-text.js';
-import type { FeedEntry } from './entry.js';
+import type { FeedEntry, FeedImage } from './entry.js';
 import { assertNoPlaceholders, fillPlaceholders, replaceRootTag } from './fill.js';
 import type { FeedHead } from './head.js';
 import { cdataSafeHtml, escapeRssText, escapeXml, PLACEHOLDER, placeholder } from './xml.js';
@@ -9,7 +9,8 @@ import { cdataSafeHtml, escapeRssText, escapeXml, PLACEHOLDER, placeholder } fro
 const RSS_ROOT =
   '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"' +
   ' xmlns:content="http://purl.org/rss/1.0/modules/content/"' +
-  ' xmlns:dc="http://purl.org/dc/elements/1.1/">';
+  ' xmlns:dc="http://purl.org/dc/elements/1.1/"' +
+  ' xmlns:media="http://search.yahoo.com/mrss/">';
 const FEED_ROOT = /<rss version="2\.0"[^>]*>/;
 const CHANNEL_TEXT = new RegExp(`<(?<tag>title|description)>${PLACEHOLDER}</\\k<tag>>`);
 // `feed` writes each item's title first, as a CDATA section.
@@ -20,9 +21,10 @@ const ITEM_HEAD = new RegExp(
 /**
  * RSS 2.0 for `entries` (already newest first and limited). Built with the `feed` package, then
  * completed where it falls short: plain text (titles, categories, authors) written with the
- * hexadecimal character references the RSS Best Practices Profile asks for, authors as
- * `dc:creator` (RSS `author` must be an email address), and the lead image as an enclosure with its
- * real media type.
+ * hexadecimal character references the RSS Best Practices Profile asks for, every item's author
+ * as `dc:creator` (RSS `author` must be an email address), `dc:language` on items in another
+ * language than the channel, the lead image as an enclosure with its real media type and length,
+ * and Media RSS (`media:content`, `media:thumbnail`) for the image and linked documents.
  */
 export function renderRss(head: FeedHead, entries: readonly FeedEntry[]): string {
   const feed = new Feed({
@@ -58,7 +60,7 @@ export function renderRss(head: FeedHead, entries: readonly FeedEntry[]): string
     entries.map((_, i) => `i${i}`),
     (key, match) => {
       const entry = entries[Number(key.slice(1))] as FeedEntry;
-      return itemHead(entry, match.groups?.indent ?? '\n');
+      return itemHead(entry, head.lang, match.groups?.indent ?? '\n');
     },
   );
   assertNoPlaceholders('rss', xml);
@@ -79,19 +81,42 @@ function itemText(entry: FeedEntry): { description?: string; content?: string } 
 }
 
 /** The start tag of an item and the children we write ourselves, one per line. */
-function itemHead(entry: FeedEntry, indent: string): string {
+function itemHead(entry: FeedEntry, channelLang: string, indent: string): string {
   const children = [`<title>${escapeRssText(entry.title)}</title>`];
   for (const term of entry.terms) {
     children.push(`<category>${escapeRssText(term)}</category>`);
   }
-  if (entry.author !== undefined) {
-    children.push(`<dc:creator>${escapeRssText(entry.author)}</dc:creator>`);
+  children.push(`<dc:creator>${escapeRssText(entry.author)}</dc:creator>`);
+  if (entry.lang !== channelLang) {
+    children.push(`<dc:language>${escapeRssText(entry.lang)}</dc:language>`);
   }
-  if (entry.image?.type !== undefined) {
-    // RSS requires a length; 0 is the accepted way to say "unknown".
+  children.push(...imageElements(entry.image));
+  for (const attachment of entry.attachments) {
     children.push(
-      `<enclosure url="${escapeXml(entry.image.url)}" length="0" type="${escapeXml(entry.image.type)}"/>`,
+      `<media:content url="${escapeXml(attachment.url)}" type="${escapeXml(attachment.type)}" medium="document" fileSize="${attachment.length}"/>`,
     );
   }
   return `<item>${children.map((child) => indent + child).join('')}`;
+}
+
+/** The lead image as an enclosure and as Media RSS content with its thumbnail and alt text. */
+function imageElements(image: FeedImage | undefined): string[] {
+  if (image?.type === undefined) return [];
+  const url = escapeXml(image.url);
+  const type = escapeXml(image.type);
+  const size =
+    image.width === undefined || image.height === undefined
+      ? ''
+      : ` width="${image.width}" height="${image.height}"`;
+  const fileSize = image.length === undefined ? '' : ` fileSize="${image.length}"`;
+  const description =
+    image.alt === ''
+      ? ''
+      : `<media:description type="plain">${escapeRssText(image.alt)}</media:description>`;
+  return [
+    // RSS requires a length; 0 is the accepted way to say "unknown" (an image hosted elsewhere).
+    `<enclosure url="${url}" length="${image.length ?? 0}" type="${type}"/>`,
+    `<media:content url="${url}" type="${type}" medium="image"${fileSize}${size}>${description}</media:content>`,
+    `<media:thumbnail url="${url}"${size}/>`,
+  ];
 }

@@ -1,4 +1,5 @@
 import { type FeedScope, scopesOfRelease } from '../feeds/scopes.js';
+import { mediaAt } from '../media/published.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
 import { escapeText, xmlSafe } from '../site/fast-text.js';
@@ -41,14 +42,13 @@ export function renderReleasePage(
   if (release.author !== undefined) {
     facts.push(`<dt>${escapeText(ui.author)}</dt>\n<dd>${escapeText(release.author)}</dd>`);
   }
+  // A summary taken from the first paragraph is already in the body: shown once, there.
   const summary =
-    release.summary === undefined ? '' : `<p class="summary">${escapeText(release.summary)}</p>\n`;
-  // Release has no image description; an empty alt marks the lead image as decorative rather
-  // than having screen readers announce the file name.
-  const image =
-    release.image === undefined
+    release.summary === undefined || release.summaryInBody
       ? ''
-      : `<figure><img src="${escapeText(release.image)}" alt=""></figure>\n`;
+      : `<p class="summary">${escapeText(release.summary)}</p>\n`;
+  const image =
+    release.image === undefined ? '' : `<figure>${leadImageTag(release, release.image)}</figure>\n`;
   const main = `<article>
 <header>
 ${kicker}<h1>${escapeText(release.title)}</h1>
@@ -71,4 +71,17 @@ ${xmlSafe(release.contentHtml)}
     root: '../',
     main,
   });
+}
+
+/**
+ * The lead image: its alt text from `image_alt`, else an empty alt on purpose (decorative, rather
+ * than a screen reader reading out the file name), and its real size when it is a published file.
+ */
+function leadImageTag(release: Release, url: string): string {
+  const size = mediaAt(release, url)?.file;
+  const dimensions =
+    size?.width === undefined || size.height === undefined
+      ? ''
+      : ` width="${size.width}" height="${size.height}"`;
+  return `<img src="${escapeText(url)}" alt="${escapeText(release.imageAlt ?? '')}"${dimensions}>`;
 }

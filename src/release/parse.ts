@@ -9,10 +9,11 @@ import { releaseIdentity } from './identity.js';
 import { defaultCategory, languageOfType, primaryLanguage } from './language.js';
 import { readLead } from './legacy-export.js';
 import { parseMarkdown } from './markdown.js';
+import { MediaReferences } from './media-references.js';
 import { toPlainText, truncateAtWord } from './plain-text.js';
 import { renderReleaseHtml } from './sanitize.js';
-import type { ParseResult, Release, ReleaseProblem } from './types.js';
-import { resolveUrl } from './urls.js';
+import type { ParseResult, Release, ReleaseProblem, ReleaseWarning } from './types.js';
+import { resolveImageUrl } from './urls.js';
 
 /** What the parser needs to know about the site. */
 export type ParseOptions = Pick<SiteConfig, 'siteUrl' | 'defaultLang' | 'timeZone' | 'idAuthority'>;
@@ -33,13 +34,17 @@ export const MAX_TAG_LENGTH = 100;
  */
 export function parseRelease(path: string, bytes: Uint8Array, options: ParseOptions): ParseResult {
   try {
-    return { ok: true, release: buildRelease(path, bytes, options), warnings: [] };
+    return { ok: true, ...buildRelease(path, bytes, options) };
   } catch (error) {
     return { ok: false, problem: toProblem(path, error) };
   }
 }
 
-function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): Release {
+function buildRelease(
+  path: string,
+  bytes: Uint8Array,
+  options: ParseOptions,
+): { release: Release; warnings: ReleaseWarning[] } {
   assertSiteUrl(options.siteUrl);
   assertReadablePath(path);
   const text = decodeRelease(bytes);
@@ -76,7 +81,8 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
   const summary = frontMatterSummary ?? lead.firstParagraph;
   const tags = readTags(fields.tags, at('tags'));
   const identity = releaseIdentity(path, fields.slug, options.siteUrl, options.idAuthority);
-  const image = readImage(fields.image, identity.url, at('image'));
+  const media = new MediaReferences(identity.sourcePath, options.siteUrl, bodyLineOffset);
+  const image = readImage(fields.image, identity.url, media, at('image'));
 
   const release: Release = {
     id: identity.id,
@@ -88,18 +94,22 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
     lang,
     published,
     tags,
-    contentHtml: renderReleaseHtml(lead.bodyTokens, identity.url),
+    contentHtml: renderReleaseHtml(lead.bodyTokens, identity.url, media),
     url: identity.url,
   };
   // An `updated` at or before `date` says nothing new (usually a copied-over old value): ignored.
   if (updated !== undefined && updated.getTime() > published.getTime()) release.updated = updated;
   if (author !== undefined) release.author = author;
   if (summary !== undefined) release.summary = truncateAtWord(summary, MAX_SUMMARY_LENGTH);
+  // The first paragraph stands in for a missing summary: pages show it once, in the body.
+  if (summary !== undefined && frontMatterSummary === undefined) release.summaryInBody = true;
   if (lead.kicker !== undefined) release.kicker = lead.kicker;
   if (image !== undefined) release.image = image;
   const imageAlt = plainField(fields.image_alt);
   if (image !== undefined && imageAlt !== undefined) release.imageAlt = imageAlt;
-  return release;
+  const references = media.list();
+  if (references.length > 0) release.media = references;
+  return { release, warnings: media.warnings };
 }
 
 function checkTitle(title: string | undefined, frontMatter: FrontMatter | undefined): string {
@@ -237,11 +247,14 @@ function readTags(values: string[] | undefined, where: () => Where): string[] {
 function readImage(
   value: string | undefined,
   pageUrl: string,
+  media: MediaReferences,
   where: () => Where,
 ): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  const url = resolveUrl(value.trim(), new URL(pageUrl));
-  if (url === undefined || !/^https?:/.test(url)) {
+  const file = media.resolveAt(value, 'image', where().line);
+  if (file !== undefined) return file ?? undefined;
+  const url = resolveImageUrl(value.trim(), new URL(pageUrl));
+  if (url === undefined) {
     throw new ReleaseFormatError(
       '`image` must be a web address (https://…) or a path relative to the release, e.g. kuvat/kirjasto.jpg.',
       where(),

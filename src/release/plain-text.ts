@@ -1,4 +1,5 @@
 import type { Token } from 'markdown-it';
+import { classifyRawHtml, isHtmlElementName, NON_TEXT_ELEMENTS } from './html-names.js';
 import { parseInline } from './markdown.js';
 import { cleanOutputText } from './xml-text.js';
 
@@ -34,7 +35,20 @@ export function truncateAtWord(text: string, max: number): string {
 
 function collectText(children: readonly Token[]): string {
   let text = '';
+  // Inside `<script>` or `<style>`: nothing counts as text until the element closes.
+  let hiddenIn: string | undefined;
   for (const token of children) {
+    if (token.type === 'html_inline') {
+      const raw = classifyRawHtml(token.content);
+      if (raw.kind === 'tag' && NON_TEXT_ELEMENTS.has(raw.name)) {
+        if (!raw.closing) hiddenIn ??= raw.name;
+        else if (hiddenIn === raw.name) hiddenIn = undefined;
+      } else if (raw.kind === 'text' && hiddenIn === undefined) {
+        text += token.content; // `<kvp>`: text that merely looks like a tag
+      }
+      continue;
+    }
+    if (hiddenIn !== undefined) continue;
     switch (token.type) {
       case 'text':
       case 'code_inline':
@@ -49,7 +63,7 @@ function collectText(children: readonly Token[]): string {
         text += collectText(token.children ?? []);
         break;
       default:
-        // Emphasis, links and raw HTML tags contribute no text of their own.
+        // Emphasis and links contribute no text of their own.
         break;
     }
   }
@@ -62,11 +76,30 @@ function collectText(children: readonly Token[]): string {
  */
 export function cleanPlainText(text: string): string {
   let clean = cleanOutputText(text);
-  if (clean.includes('<')) {
-    // Tags markdown-it did not recognise as HTML, then any `<` that could still start one.
-    clean = clean.replace(/<\/?[a-z][^<>]*>/gi, '').replace(/<(?=[a-z/!?])/gi, '');
-  }
+  if (clean.includes('<')) clean = removeMarkup(clean);
   // Emphasis markers left standing alone (`** **`, `__`) are debris, not words.
   if (/[*_]{2}/.test(clean)) clean = clean.replace(/(^|\s)[*_]{2,}(?=\s|$)/g, '$1');
   return clean.replace(/\s+/g, ' ').trim();
+}
+
+const NON_TEXT_ELEMENT = /<(script|style)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi;
+const COMMENT_OR_DECLARATION = /<!--[\s\S]*?(?:-->|$)|<![A-Za-z[][^<>]*>|<\?[^<>]*>/g;
+const TAG = /<\/?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>/g;
+
+/**
+ * Removes what a browser would read as markup (tags of real HTML elements, comments, and
+ * `<script>`/`<style>` with their content), until none is left (`<<b>b>`); text that merely looks
+ * like markup (`a<b`, `<kvp>`, `5 < 6`) stays, to be escaped once wherever it is written.
+ */
+function removeMarkup(text: string): string {
+  let previous: string;
+  let current = text;
+  do {
+    previous = current;
+    current = current
+      .replace(NON_TEXT_ELEMENT, '')
+      .replace(COMMENT_OR_DECLARATION, '')
+      .replace(TAG, (tag, name: string) => (isHtmlElementName(name) ? '' : tag));
+  } while (current !== previous);
+  return current;
 }

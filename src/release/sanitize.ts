@@ -1,9 +1,12 @@
 import type { Token } from 'markdown-it';
 import type sanitizeHtml from 'sanitize-html';
 import { ReleaseFormatError } from './format-error.js';
+import { classifyRawHtml } from './html-names.js';
 import { MAX_NESTING, renderMarkdown } from './markdown.js';
+import type { MediaReferences } from './media-references.js';
 import loader from './sanitize-html-loader.cjs';
-import { ALLOWED_SCHEMES, resolveUrl } from './urls.js';
+import { markSceneBreaks } from './scene-breaks.js';
+import { ALLOWED_SCHEMES, resolveImageUrl, resolveUrl } from './urls.js';
 import { cleanOutputText } from './xml-text.js';
 
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
@@ -104,25 +107,38 @@ const NOT_NESTING = new Set(
   ),
 );
 
+/** Where a body's URLs lead: its page, and the files beside the release (when collected). */
+interface UrlContext {
+  base: URL;
+  media: MediaReferences | undefined;
+}
+
 /**
  * Renders body tokens as safe HTML with absolute URLs, resolved against `pageUrl` (the release's
- * public page). Link and image URLs are resolved and checked on the tokens; when the Markdown
- * contains raw HTML the rendered HTML then goes through {@link sanitizeReleaseHtml}. Without raw
- * HTML, markdown-it can only emit its own allowlisted tags with escaped text and the checked
- * attributes, so the sanitizer pass (about half of the parsing time) is skipped; a
- * property test checks that it would not change the output.
+ * public page); relative references to files beside the release become their public `media/` URLs,
+ * recorded in `media`. Scene breaks written as text (`\*\*\*`, `* * *`) become `<hr />`. Link and
+ * image URLs are resolved and checked on the tokens; when the Markdown contains raw HTML the
+ * rendered HTML then goes through {@link sanitizeReleaseHtml}. Without raw HTML, markdown-it can only
+ * emit its own allowlisted tags with escaped text and the checked attributes, so the sanitizer pass
+ * (about half of the parsing time) is skipped; a property test checks that it would not change the
+ * output.
  */
-export function renderReleaseHtml(tokens: Token[], pageUrl: string): string {
-  const base = new URL(pageUrl);
-  const rawHtml = cleanTokens(tokens, base);
-  const html = renderMarkdown(tokens);
+export function renderReleaseHtml(
+  tokens: Token[],
+  pageUrl: string,
+  media?: MediaReferences,
+): string {
+  const context: UrlContext = { base: new URL(pageUrl), media };
+  const body = markSceneBreaks(tokens);
+  const rawHtml = cleanTokens(body, context, undefined);
+  const html = renderMarkdown(body);
   if (!rawHtml) return finishHtml(html);
   if (htmlDepth(html) > MAX_HTML_DEPTH) {
     throw new ReleaseFormatError(
       `The HTML in this release is nested too deeply (more than ${MAX_HTML_DEPTH} elements inside each other). Simplify it, or write it in Markdown.`,
     );
   }
-  return sanitizeReleaseHtml(html, pageUrl);
+  return sanitizeReleaseHtml(html, pageUrl, media);
 }
 
 /** How deeply elements nest, counting tags that can hold others (a cheap estimate, on the deep side). */
@@ -140,11 +156,17 @@ function htmlDepth(html: string): number {
 /**
  * Sanitizes release HTML with an allowlist (no scripts, styles, frames, forms, SVG, MathML,
  * event handlers or style attributes) and makes every link and image URL absolute, resolved
- * against `pageUrl`. Links and images whose URL is not http(s), mailto or tel lose that URL.
- * The result is safe to embed in pages, feeds and mail.
+ * against `pageUrl`. Links whose URL is not http(s), mailto or tel lose that URL; images whose
+ * source is not a usable http(s) address of something other than the page itself are dropped.
+ * Relative references to files beside the release become their `media/` URLs, recorded in
+ * `media`. The result is safe to embed in pages, feeds and mail.
  */
-export function sanitizeReleaseHtml(html: string, pageUrl: string): string {
-  const base = new URL(pageUrl);
+export function sanitizeReleaseHtml(
+  html: string,
+  pageUrl: string,
+  media?: MediaReferences,
+): string {
+  const context: UrlContext = { base: new URL(pageUrl), media };
   const absolutize =
     (attribute: 'href' | 'src') => (tagName: string, attribs: sanitizeHtml.Attributes) => ({
       tagName,
@@ -152,7 +174,7 @@ export function sanitizeReleaseHtml(html: string, pageUrl: string): string {
       attribs: Object.fromEntries(
         Object.entries(attribs).flatMap(([name, value]): [string, string][] => {
           if (name !== attribute) return [[name, value]];
-          const resolved = resolveUrl(value, base);
+          const resolved = resolveReference(value, attribute === 'src' ? 'image' : 'link', context);
           return resolved === undefined ? [] : [[name, resolved]];
         }),
       ),
@@ -160,33 +182,89 @@ export function sanitizeReleaseHtml(html: string, pageUrl: string): string {
   return finishHtml(
     loader.sanitizeHtmlModule()(html, {
       ...OPTIONS,
-      transformTags: { a: absolutize('href'), img: absolutize('src') },
+      transformTags: {
+        a: absolutize('href'),
+        img: (tagName, attribs) => {
+          const image = absolutize('src')(tagName, attribs);
+          // An image without a description is decorative on purpose, never missing its alt.
+          return image.attribs.alt === undefined
+            ? { tagName, attribs: { ...image.attribs, alt: '' } }
+            : image;
+        },
+      },
+    }),
+  );
+}
+
+/** What {@link rewriteMediaHtml} changes. */
+export interface MediaHtmlChanges {
+  /** Image sources whose `<img>` goes. */
+  dropImages: ReadonlySet<string>;
+  /** Link targets (without fragment) whose `<a>` goes, its text kept. */
+  dropLinks: ReadonlySet<string>;
+  /** Real pixel sizes of image sources. */
+  sizes: ReadonlyMap<string, { width: number; height: number }>;
+}
+
+/**
+ * Rewrites already-sanitized release HTML: images and links named in `changes` go (a link keeps
+ * its text), and images of known size get their real `width` and `height`.
+ */
+export function rewriteMediaHtml(html: string, changes: MediaHtmlChanges): string {
+  const { dropImages, dropLinks, sizes } = changes;
+  return finishHtml(
+    loader.sanitizeHtmlModule()(html, {
+      ...OPTIONS,
+      exclusiveFilter: (frame) =>
+        frame.tag === 'img' && (!frame.attribs.src || dropImages.has(frame.attribs.src)),
+      transformTags: {
+        // Not an allowed tag: the sanitizer drops it and keeps its text.
+        a: (tagName, attribs) =>
+          dropLinks.has((attribs.href ?? '').replace(/#.*$/s, ''))
+            ? { tagName: 'dropped-link', attribs: {} }
+            : { tagName, attribs },
+        img: (tagName, attribs) => {
+          const size = sizes.get(attribs.src ?? '');
+          return size === undefined
+            ? { tagName, attribs }
+            : {
+                tagName,
+                attribs: { ...attribs, width: String(size.width), height: String(size.height) },
+              };
+        },
+      },
     }),
   );
 }
 
 /**
- * Resolves and checks link and image URLs and drops unexpected attributes, in place.
- * Returns whether any raw HTML token was seen.
+ * Resolves and checks link and image URLs and drops unexpected attributes, in place; raw HTML
+ * fragments that are no real element's tag (`<kvp>`) become text. Returns whether any raw HTML
+ * token was seen.
  */
-function cleanTokens(tokens: Token[], base: URL): boolean {
+function cleanTokens(tokens: Token[], context: UrlContext, line: number | undefined): boolean {
   let rawHtml = false;
   for (const token of tokens) {
+    const at = token.map === null ? line : token.map[0] + 1;
+    if (token.type === 'html_inline' && classifyRawHtml(token.content).kind === 'text') {
+      token.type = 'text';
+    }
     if (token.type === 'html_block' || token.type === 'html_inline') rawHtml = true;
-    if (token.attrs !== null) cleanAttributes(token, base);
-    if (token.children !== null && cleanTokens(token.children, base)) rawHtml = true;
+    if (token.attrs !== null) cleanAttributes(token, context, at);
+    if (token.children !== null && cleanTokens(token.children, context, at)) rawHtml = true;
   }
   return rawHtml;
 }
 
-function cleanAttributes(token: Token, base: URL): void {
+function cleanAttributes(token: Token, context: UrlContext, line: number | undefined): void {
   const allowed = TOKEN_ATTRIBUTES[token.type] ?? [];
   const attrs: [string, string][] = [];
   for (const [name, raw] of token.attrs ?? []) {
     if (!allowed.includes(name)) continue;
     const value = String(raw);
     if (name === 'href' || name === 'src') {
-      const url = resolveUrl(value, base);
+      const kind = name === 'src' ? 'image' : 'link';
+      const url = resolveReference(value, kind, context, line);
       if (url !== undefined) attrs.push([name, url]);
     } else {
       attrs.push([name, value]);
@@ -201,6 +279,21 @@ function cleanAttributes(token: Token, base: URL): void {
     return;
   }
   token.attrs = attrs.length > 0 ? attrs : null;
+}
+
+/**
+ * The absolute URL a link or image reference leads to: a file beside the release → its `media/`
+ * URL; an image → a usable http(s) source; a link → any allowed scheme. `undefined`: leave it out.
+ */
+function resolveReference(
+  value: string,
+  kind: 'image' | 'link',
+  context: UrlContext,
+  line?: number,
+): string | undefined {
+  const media = context.media?.resolve(value, kind, line);
+  if (media !== undefined) return media ?? undefined;
+  return kind === 'image' ? resolveImageUrl(value, context.base) : resolveUrl(value, context.base);
 }
 
 function collectAlt(children: readonly Token[]): string {

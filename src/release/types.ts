@@ -1,3 +1,5 @@
+import type { MediaReference } from '../media/types.js';
+
 /** A parsed, sanitized release: everything feeds, pages and mail need, and nothing unsafe. */
 export interface Release {
   /** Stable, opaque id (`urn:uuid:…`) derived from the release's identity; survives edits. */
@@ -22,13 +24,24 @@ export interface Release {
   author?: string;
   /** Plain text; from front matter or the first paragraph. */
   summary?: string;
+  /**
+   * The summary is the body's first paragraph (the release has no `summary:`): pages show it
+   * once, in the body, not again above it.
+   */
+  summaryInBody?: true;
   /** Plain text; the small line above the title in the legacy export. */
   kicker?: string;
   tags: string[];
-  /** Absolute URL of the lead image. */
+  /** Absolute URL of the lead image (a `media/` URL when it is a file beside the release). */
   image?: string;
   /** Plain-text description of the lead image, for screen readers and mail clients. */
   imageAlt?: string;
+  /**
+   * Files beside the release that it references (lead image, body images, linked documents),
+   * in order of first reference; each with `file` once its bytes were checked and it is published
+   * (see `attachMedia`).
+   */
+  media?: MediaReference[];
   /** Sanitized HTML of the body, links and images absolute. */
   contentHtml: string;
   /** Absolute URL of the release's public page. */

@@ -17,3 +17,18 @@ export function resolveUrl(value: string, base: URL): string | undefined {
   }
   return ALLOWED_PROTOCOLS.has(url.protocol) ? url.href : undefined;
 }
+
+/**
+ * Resolves an image source against `base` (the release's page). Only an http(s) address of
+ * something other than the page itself is a usable source: an empty `src`, `#`, `?x` or
+ * `mailto:` would render as a broken image, so they give `undefined` and the image is dropped.
+ */
+export function resolveImageUrl(value: string, base: URL): string | undefined {
+  if (value.trim() === '') return undefined;
+  const url = resolveUrl(value, base);
+  if (url === undefined || !/^https?:/.test(url)) return undefined;
+  const withoutFragment = (href: string) => href.replace(/#.*$/s, '');
+  const page = withoutFragment(base.href);
+  const target = withoutFragment(url);
+  return target === page || target.startsWith(`${page}?`) ? undefined : url;
+}

@@ -14,6 +14,9 @@
  *   with their names, languages) and the years that have releases ({@link indexFile}).
  * - `archive/<year>.html`: the releases published in that year in `site.timeZone`
  *   ({@link archiveFile}).
+ * - `media/<path under releases/>`: the published media files of the live releases, each once
+ *   however many releases reference it ({@link liveMedia}); their bytes are the files' own. An
+ *   embargoed release's files stay private until it is published.
  *
  * Lists (index, archive) use only title, slug, summary, category, lang and published; a
  * release's `contentHtml` reaches only its own page and the feeds.
@@ -24,6 +27,7 @@
  * ({@link publishedBy}). Order everywhere is {@link newestFirst}. Nothing reads the clock.
  */
 import { type FeedScope, feedScopes } from '../feeds/scopes.js';
+import { publishedMedia } from '../media/published.js';
 import { localYear } from '../pages/dates.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
@@ -104,6 +108,20 @@ export function listingFiles({ live, scopes, years }: SitePlan, site: SiteConfig
     files.push(archiveFile(year, ofYear, site), yearSitemapFile(year, ofYear, site));
   }
   return files;
+}
+
+/**
+ * The media files `live` releases publish (see `attachMedia`), each once, sorted by public path:
+ * where each is published and which file beside the releases it is.
+ */
+export function liveMedia(live: readonly Release[]): { publicPath: string; sourcePath: string }[] {
+  const byPath = new Map<string, string>();
+  for (const release of live) {
+    for (const media of publishedMedia(release)) byPath.set(media.publicPath, media.sourcePath);
+  }
+  return [...byPath]
+    .sort(([a], [b]) => compareCodeUnits(a, b))
+    .map(([publicPath, sourcePath]) => ({ publicPath, sourcePath }));
 }
 
 /** The releases whose `published` is not after `now`: the rest are still under embargo. */

@@ -44,7 +44,7 @@ describe('example releases for the demo site', () => {
     expect(files.some((file) => file.includes(' ') && file.includes('ä'))).toBe(true);
     expect(
       releases.some((release) =>
-        release.contentHtml.includes('src="https://tiedotteet.example.fi/releases/kuvat/'),
+        release.contentHtml.includes('src="https://tiedotteet.example.fi/media/2025/kuvat/'),
       ),
     ).toBe(true);
   });

@@ -16,7 +16,7 @@ describe('parseRelease with front matter', () => {
       tags: ['kirjasto', 'remontti', 'kulttuuri'],
       slug: 'paakirjaston-remontti',
       url: 'https://tiedotteet.example.fi/releases/paakirjaston-remontti.html',
-      image: 'https://tiedotteet.example.fi/releases/kuvat/paakirjasto.jpg',
+      image: 'https://tiedotteet.example.fi/media/2025/kuvat/paakirjasto.jpg',
       sourcePath: '2025/kirjasto.md',
     });
     expect(release.published.toISOString()).toBe('2025-05-20T06:00:00.000Z');

@@ -32,10 +32,11 @@ describe('parseRelease with the front-matter-less legacy export', () => {
     expect(html).toContain('<p><em>Esimerkkilän kaupungin liikuntajohtaja</em></p>');
   });
 
-  it('treats escaped asterisks as text, not emphasis', () => {
+  it('reads escaped or bold asterisks on a line of their own as a scene break', () => {
     const html = parseOk(fixture('good/legacy-export-fi.md')).contentHtml;
-    expect(html).toContain('<p><strong>***</strong></p>');
-    expect(html).toContain('<p>***</p>');
+    expect(html).not.toContain('***');
+    expect(html).not.toContain('\\*');
+    expect(html.match(/<hr \/>/g)?.length).toBe(2);
   });
 
   it('reads the Swedish export (kl. time, Pressmeddelande → sv)', () => {

@@ -124,7 +124,7 @@ describe('sanitizing release HTML', () => {
       '<ol>',
       '<ol start="3">',
       '<pre><code class="language-js">const x = 1 &lt; 2;',
-      '<figure><img src="https://tiedotteet.example.fi/releases/a.jpg" alt="A" title="T" width="10" height="20" /><figcaption>Kuva</figcaption></figure>',
+      '<figure><img src="https://tiedotteet.example.fi/media/a.jpg" alt="A" title="T" width="10" height="20" /><figcaption>Kuva</figcaption></figure>',
       '<b>b</b>',
       '<i>i</i>',
       '<u>u</u>',
@@ -157,7 +157,8 @@ describe('sanitizing release HTML', () => {
   });
 
   it.each([
-    ['[a](liite.pdf)', 'https://tiedotteet.example.fi/releases/liite.pdf'],
+    // A file beside the release is published under media/, at its path beside the releases.
+    ['[a](liite.pdf)', 'https://tiedotteet.example.fi/media/liite.pdf'],
     ['[a](../palvelut/kirjasto.html)', 'https://tiedotteet.example.fi/palvelut/kirjasto.html'],
     ['[a](/kartta)', 'https://tiedotteet.example.fi/kartta'],
     ['[a](#aukioloajat)', `${PAGE}#aukioloajat`],
@@ -165,18 +166,21 @@ describe('sanitizing release HTML', () => {
     ['[a](//cdn.example.fi/x.js)', 'https://cdn.example.fi/x.js'],
     [
       '[a](kuvat/kevät%20kuva.jpg)',
-      'https://tiedotteet.example.fi/releases/kuvat/kev%C3%A4t%20kuva.jpg',
+      'https://tiedotteet.example.fi/media/kuvat/kev%C3%A4t%20kuva.jpg',
     ],
-    ['<a href="liite.pdf">a</a>', 'https://tiedotteet.example.fi/releases/liite.pdf'],
+    ['<a href="liite.pdf">a</a>', 'https://tiedotteet.example.fi/media/liite.pdf'],
+    ['[a](liite.pdf#page=2)', 'https://tiedotteet.example.fi/media/liite.pdf#page=2'],
+    ['[a](toinen-tiedote.html)', 'https://tiedotteet.example.fi/releases/toinen-tiedote.html'],
     ['<a href="#osa">a</a>', `${PAGE}#osa`],
   ])('makes the link in %s absolute', (body, href) => {
     expect(html(body)).toContain(`href="${href}"`);
   });
 
   it.each([
-    ['![a](kuvat/a.jpg)', 'https://tiedotteet.example.fi/releases/kuvat/a.jpg'],
+    ['![a](kuvat/a.jpg)', 'https://tiedotteet.example.fi/media/kuvat/a.jpg'],
     ['<img src="/kuvat/a.jpg" alt="a">', 'https://tiedotteet.example.fi/kuvat/a.jpg'],
-    ['<img src="../a.png" alt="a">', 'https://tiedotteet.example.fi/a.png'],
+    ['<img src="kuva.png" alt="a">', 'https://tiedotteet.example.fi/media/kuva.png'],
+    ['<img src="https://kuvat.example.fi/a.png" alt="a">', 'https://kuvat.example.fi/a.png'],
   ])('makes the image in %s absolute', (body, src) => {
     expect(html(body)).toContain(`src="${src}"`);
   });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
+import { isHtmlElementName } from '../../src/release/html-names.js';
 import { type ParseOptions, parseRelease } from '../../src/release/parse.js';
 import type { Release, ReleaseProblem } from '../../src/release/types.js';
 
@@ -64,4 +65,15 @@ export function parseProblem(
 /** A release with front matter built from `fields` (YAML lines) and a body. */
 export function withFrontMatter(fields: string, body = 'Teksti.'): string {
   return `---\n${fields.trim()}\n---\n\n${body}\n`;
+}
+
+/**
+ * Whether plain text holds anything a browser would read as markup: a tag of a real HTML element,
+ * a comment, a declaration or a processing instruction. (`<kvp>` and `a<b` are text.)
+ */
+export function hasMarkup(text: string): boolean {
+  if (/<!|<\?/.test(text)) return true;
+  return [...text.matchAll(/<\/?([a-z][a-z0-9-]*)(?=[\s/>])[^<>]*>/gi)].some(([, name]) =>
+    isHtmlElementName(name ?? ''),
+  );
 }

@@ -33,6 +33,10 @@ export interface ParsedEntry {
   tags: string[];
   author: string | null;
   enclosures: ParsedLink[];
+  /** Media RSS `media:content` as feedparser reads it (url, type, medium, filesize, width, height). */
+  mediaContent: Record<string, string>[];
+  /** Media RSS `media:thumbnail` (url, width, height). */
+  mediaThumbnail: Record<string, string>[];
 }
 
 /** A feed as feedparser sees it. `bozo` is feedparser's "this feed is broken" flag. */
@@ -100,6 +104,8 @@ out = {
         'tags': [t.get('term') for t in e.get('tags', [])],
         'author': e.get('author'),
         'enclosures': links(e.get('enclosures')),
+        'mediaContent': [dict(m) for m in e.get('media_content', [])],
+        'mediaThumbnail': [dict(m) for m in e.get('media_thumbnail', [])],
     } for e in d.entries],
 }
 json.dump(out, sys.stdout)
