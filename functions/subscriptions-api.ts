@@ -9,6 +9,7 @@ import { readSubscriptionsApiConfig } from '../src/subscribers/config.js';
 import { createSubscriptionsApi } from '../src/subscribers/http/api.js';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../src/subscribers/http/api-gateway.js';
 import { deriveSubscriberKeys } from '../src/subscribers/keys.js';
+import { ConfirmationLimiter } from '../src/subscribers/limits.js';
 import { jsonLog } from '../src/subscribers/log.js';
 import { SubscriberStore } from '../src/subscribers/store.js';
 
@@ -23,9 +24,14 @@ const bucket = new S3ObjectStore(
 // The bundle ships templates/ next to functions/ (package patterns), as the repository does.
 const templates = new MjmlTemplates(fileURLToPath(new URL('../templates/', import.meta.url)), site);
 
+const keys = deriveSubscriberKeys(config.tokenSecret);
+
 const api = createSubscriptionsApi({
   subscribers: new SubscriberStore(bucket),
-  keys: deriveSubscriberKeys(config.tokenSecret),
+  keys,
+  limiter: new ConfirmationLimiter(bucket, keys, config.confirmationLimits),
+  allowedOrigins: config.allowedOrigins,
+  subscribeAnswerMs: config.subscribeAnswerMs,
   clock,
   siteUrl: config.siteUrl,
   siteTitle: config.siteTitle,

@@ -2,6 +2,12 @@ import type { Mailbox } from '../mail/compose.js';
 import { parseMailbox } from '../mail/mailbox.js';
 import { EnvReader } from '../shared/env.js';
 import { MIN_SECRET_BYTES } from './keys.js';
+import {
+  type ConfirmationLimits,
+  DEFAULT_CONFIRMATION_LIMITS,
+  parseRateRules,
+  type RateRule,
+} from './limits.js';
 import { isLang, type Lang } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -31,6 +37,38 @@ export interface SubscriptionsApiConfig extends SubscriberStorageConfig {
   sesConfigurationSet?: string;
   /** DEFAULT_LANG (fi): language of pages when the visitor's is unknown. */
   defaultLang: Lang;
+  /** CONFIRM_LIMIT_MAILBOX, CONFIRM_LIMIT_NETWORK, CONFIRM_LIMIT_HOURLY. */
+  confirmationLimits: ConfirmationLimits;
+  /** SUBSCRIBE_ANSWER_MS (1000): every sign-up is answered this long after it arrived. */
+  subscribeAnswerMs: number;
+  /**
+   * ALLOWED_ORIGINS: origins besides the site's own whose pages may POST to the API (the city's
+   * main website, where the subscribe form is embedded), comma-separated.
+   */
+  allowedOrigins: string[];
+}
+
+function rateRules(reader: EnvReader, name: string, fallback: RateRule[]): RateRule[] {
+  const raw = reader.optional(name);
+  if (raw === undefined) return fallback;
+  const rules = parseRateRules(raw);
+  if (rules === undefined) {
+    reader.reject(name, `${name} must be rules like 1/10m,3/24h (count/duration), got "${raw}"`);
+  }
+  return rules ?? fallback;
+}
+
+function origins(reader: EnvReader): string[] {
+  const raw = reader.optional('ALLOWED_ORIGINS');
+  if (raw === undefined) return [];
+  return raw.split(',').flatMap((text) => {
+    try {
+      const url = new URL(text.trim());
+      if (url.protocol === 'https:' || url.protocol === 'http:') return [url.origin];
+    } catch {}
+    reader.reject('ALLOWED_ORIGINS', `ALLOWED_ORIGINS: "${text.trim()}" is not an http(s) origin`);
+    return [];
+  });
 }
 
 function readStorage(reader: EnvReader): SubscriberStorageConfig {
@@ -88,6 +126,18 @@ export function readSubscriptionsApiConfig(env: Env): SubscriptionsApiConfig {
     sesEndpoint: reader.url('SES_ENDPOINT', false),
     sesConfigurationSet: reader.optional('SES_CONFIGURATION_SET'),
     defaultLang: isLang(defaultLang) ? defaultLang : 'fi',
+    confirmationLimits: {
+      mailbox: rateRules(reader, 'CONFIRM_LIMIT_MAILBOX', DEFAULT_CONFIRMATION_LIMITS.mailbox),
+      network: rateRules(reader, 'CONFIRM_LIMIT_NETWORK', DEFAULT_CONFIRMATION_LIMITS.network),
+      globalPerHour: reader.integer(
+        'CONFIRM_LIMIT_HOURLY',
+        DEFAULT_CONFIRMATION_LIMITS.globalPerHour,
+        0,
+        1_000_000,
+      ),
+    },
+    subscribeAnswerMs: reader.integer('SUBSCRIBE_ANSWER_MS', 1000, 0, 20_000),
+    allowedOrigins: origins(reader),
   };
   reader.done();
   return config;
