@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type S3rver from 's3rver';
 import { KeyQueue } from '../shared/key-queue.js';
@@ -6,12 +7,17 @@ import { KeyQueue } from '../shared/key-queue.js';
 interface KoaContext {
   method: string;
   path: string;
+  status: number;
+  request: { length?: number };
   get(header: string): string;
 }
 type Middleware = (context: KoaContext, next: () => Promise<void>) => Promise<void>;
 interface S3rverInternals {
   middleware: Middleware[];
-  store: { getMetadata(bucket: string, key: string): Promise<{ etag: string }> };
+  store: {
+    getMetadata(bucket: string, key: string): Promise<{ etag: string }>;
+    getResourcePath(bucket: string, key: string, resource: string): string;
+  };
 }
 
 const S3Error = createRequire(import.meta.url)('s3rver/lib/models/error.js') as new (
@@ -21,40 +27,70 @@ const S3Error = createRequire(import.meta.url)('s3rver/lib/models/error.js') as 
 ) => Error;
 
 /**
- * Makes s3rver honour `If-None-Match: *` and `If-Match` on PutObject, as S3 does (412
- * PreconditionFailed), for every client of the server, in any process: the local stack, the CLI's
- * `--local` commands and test children all meet here. Conditional writes of one key are checked
- * and performed one at a time. Call before `run()`.
+ * Makes s3rver behave like S3 for the requests every process of the local stack makes (the stack,
+ * the CLI's `--local` commands, test children): `If-None-Match: *` and `If-Match` on PutObject are
+ * honoured (412 PreconditionFailed), and reads and writes of one key take turns, each write
+ * waiting until its file is flushed (s3rver answers a PUT before that, and a GET right after would
+ * read a short body). Call before `run()`.
  */
 export function enforceConditionalWrites(server: S3rver): void {
   const internals = server as unknown as S3rverInternals;
   const queue = new KeyQueue();
-  const conditional: Middleware = async (context, next) => {
-    const ifNoneMatch = context.get('if-none-match');
-    const ifMatch = context.get('if-match');
+  const objectRequest: Middleware = async (context, next) => {
     const target = objectOf(context.path);
-    if (context.method !== 'PUT' || target === undefined || (!ifNoneMatch && !ifMatch)) {
+    if (target === undefined || !['GET', 'HEAD', 'PUT'].includes(context.method)) {
       await next();
       return;
     }
     await queue.run(`${target.bucket}/${target.key}`, async () => {
-      const current = await internals.store
-        .getMetadata(target.bucket, target.key)
-        .then((metadata) => metadata.etag)
-        .catch(() => undefined);
-      const fails =
-        (ifNoneMatch === '*' && current !== undefined) || (ifMatch !== '' && ifMatch !== current);
-      if (fails) {
-        throw new S3Error(
-          'PreconditionFailed',
-          'At least one of the pre-conditions you specified did not hold',
-          { Condition: ifNoneMatch ? 'If-None-Match' : 'If-Match' },
+      if (context.method === 'PUT') await checkConditions(internals, context, target);
+      await next();
+      if (context.method === 'PUT' && context.status < 300 && !context.get('x-amz-copy-source')) {
+        await flushed(
+          internals.store.getResourcePath(target.bucket, target.key, 'object'),
+          context,
         );
       }
-      await next();
     });
   };
-  internals.middleware.unshift(conditional);
+  internals.middleware.unshift(objectRequest);
+}
+
+async function checkConditions(
+  internals: S3rverInternals,
+  context: KoaContext,
+  target: { bucket: string; key: string },
+): Promise<void> {
+  const ifNoneMatch = context.get('if-none-match');
+  const ifMatch = context.get('if-match');
+  if (!ifNoneMatch && !ifMatch) return;
+  const current = await internals.store
+    .getMetadata(target.bucket, target.key)
+    .then((metadata) => metadata.etag)
+    .catch(() => undefined);
+  const fails =
+    (ifNoneMatch === '*' && current !== undefined) || (ifMatch !== '' && ifMatch !== current);
+  if (fails) {
+    throw new S3Error(
+      'PreconditionFailed',
+      'At least one of the pre-conditions you specified did not hold',
+      { Condition: ifNoneMatch ? 'If-None-Match' : 'If-Match' },
+    );
+  }
+}
+
+/** Waits (2 s at most) until the object's file holds as many bytes as the request sent. */
+async function flushed(path: string, context: KoaContext): Promise<void> {
+  const expected = context.request.length;
+  if (expected === undefined) return;
+  for (let waited = 0; waited < 2000; waited += 2) {
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => -1,
+    );
+    if (size === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 /** Bucket and key of a path-style object URL, or `undefined` for bucket-level requests. */

@@ -97,6 +97,55 @@ export function readSubscriberStorageConfig(env: Env): SubscriberStorageConfig {
   return config;
 }
 
+/** What functions/ses-notifications.ts reads from the environment. */
+export interface SesNotificationsConfig extends SubscriberStorageConfig {
+  /** SES_NOTIFICATIONS_TOPIC_ARN: the only topic whose notifications are applied. */
+  topicArn: string;
+  /** MAIL_FROM's address: notifications about mail from anyone else are ignored. */
+  mailFrom: string;
+  /** SES_CONFIGURATION_SET */
+  sesConfigurationSet?: string;
+}
+
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
+
+/**
+ * The SES-notifications function's configuration, read once at cold start.
+ *
+ * @throws {ConfigError} naming every missing or malformed variable.
+ */
+export function readSesNotificationsConfig(env: Env): SesNotificationsConfig {
+  const reader = new EnvReader(env);
+  const storage = readStorage(reader);
+  const topicArn = reader.required('SES_NOTIFICATIONS_TOPIC_ARN');
+  if (topicArn !== '' && !TOPIC_ARN.test(topicArn)) {
+    reader.reject(
+      'SES_NOTIFICATIONS_TOPIC_ARN',
+      'SES_NOTIFICATIONS_TOPIC_ARN must be an SNS topic ARN',
+    );
+  }
+  const mailFrom = readMailFrom(reader);
+  const config = {
+    ...storage,
+    topicArn,
+    mailFrom: mailFrom.address,
+    sesConfigurationSet: reader.optional('SES_CONFIGURATION_SET'),
+  };
+  reader.done();
+  return config;
+}
+
+function readMailFrom(reader: EnvReader): Mailbox {
+  const text = reader.required('MAIL_FROM');
+  if (text === '') return { address: '' };
+  try {
+    return parseMailbox(text);
+  } catch (error) {
+    reader.reject('MAIL_FROM', `MAIL_FROM: ${(error as Error).message}`);
+    return { address: '' };
+  }
+}
+
 /**
  * The subscriptions API's configuration, read once at cold start.
  *
@@ -107,15 +156,7 @@ export function readSubscriptionsApiConfig(env: Env): SubscriptionsApiConfig {
   const storage = readStorage(reader);
   const siteUrl = reader.url('SITE_URL', true);
   const siteTitle = reader.required('SITE_TITLE');
-  const mailFromText = reader.required('MAIL_FROM');
-  let mailFrom: Mailbox = { address: '' };
-  if (mailFromText !== '') {
-    try {
-      mailFrom = parseMailbox(mailFromText);
-    } catch (error) {
-      reader.reject('MAIL_FROM', `MAIL_FROM: ${(error as Error).message}`);
-    }
-  }
+  const mailFrom = readMailFrom(reader);
   const defaultLang = reader.withDefault('DEFAULT_LANG', 'fi');
   if (!isLang(defaultLang)) reader.reject('DEFAULT_LANG', 'DEFAULT_LANG must be fi, sv or en');
   const config: SubscriptionsApiConfig = {
