@@ -86,7 +86,12 @@ export type MjmlCompile = (mjml: string) => Promise<string>;
 export const compileMjml: MjmlCompile = async (mjml) => {
   // Loaded on first use: the module costs ~0.5 s cold and only mail-sending code needs it.
   const { default: mjml2html } = await import('mjml');
-  const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: true });
+  const result = await mjml2html(mjml, {
+    validationLevel: 'strict',
+    keepComments: true,
+    // No web fonts: MJML would add Google Fonts, telling a third party who opens the mail.
+    fonts: {},
+  });
   return result.html;
 };
 

@@ -66,7 +66,12 @@ export class MjmlTemplates {
     const { default: mjml2html } = await import('mjml');
     let result: Awaited<ReturnType<typeof mjml2html>>;
     try {
-      result = await mjml2html(localized, { validationLevel: 'strict', keepComments: false });
+      result = await mjml2html(localized, {
+        validationLevel: 'strict',
+        keepComments: false,
+        // No web fonts: MJML would add Google Fonts, telling a third party who opens the mail.
+        fonts: {},
+      });
     } catch (error) {
       throw new TemplateError(`${name}.mjml is not valid MJML`, { cause: error });
     }
