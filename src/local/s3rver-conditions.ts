@@ -9,6 +9,14 @@ interface KoaContext {
   path: string;
   status: number;
   request: { length?: number };
+  req: {
+    socket: {
+      once(event: 'close' | 'end', listener: () => void): void;
+      off(event: 'close' | 'end', listener: () => void): void;
+      destroyed: boolean;
+      readableEnded: boolean;
+    };
+  };
   get(header: string): string;
 }
 type Middleware = (context: KoaContext, next: () => Promise<void>) => Promise<void>;
@@ -44,7 +52,9 @@ export function enforceConditionalWrites(server: S3rver): void {
     }
     await queue.run(`${target.bucket}/${target.key}`, async () => {
       if (context.method === 'PUT') await checkConditions(internals, context, target);
-      await next();
+      // A client killed mid-upload leaves s3rver waiting for a body that never comes: the key is
+      // let go when its connection ends, or every later request for the key would wait forever.
+      if ((await untilDoneOrGone(context, next)) === 'gone') return;
       if (context.method === 'PUT' && context.status < 300 && !context.get('x-amz-copy-source')) {
         await flushed(
           internals.store.getResourcePath(target.bucket, target.key, 'object'),
@@ -54,6 +64,28 @@ export function enforceConditionalWrites(server: S3rver): void {
     });
   };
   internals.middleware.unshift(objectRequest);
+}
+
+/**
+ * Runs the rest of the request, or gives up when the client's connection ends first (Node's HTTP
+ * server keeps it half open, so that shows as 'end'); listeners are removed either way, since
+ * keep-alive connections carry many requests.
+ */
+async function untilDoneOrGone(context: KoaContext, next: () => Promise<void>) {
+  const { socket } = context.req;
+  let gone: () => void = () => {};
+  const ended = new Promise<'gone'>((resolve) => {
+    gone = () => resolve('gone');
+    if (socket.destroyed || socket.readableEnded) gone();
+  });
+  socket.once('end', gone);
+  socket.once('close', gone);
+  try {
+    return await Promise.race([next().then(() => 'done' as const), ended]);
+  } finally {
+    socket.off('end', gone);
+    socket.off('close', gone);
+  }
 }
 
 async function checkConditions(

@@ -1,8 +1,12 @@
+import { Readable } from 'node:stream';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../src/adapters/s3-object-store.js';
 import { type DeliveryDeps, type DeliveryJob, deliver } from '../../src/digest/deliver.js';
 import { RunProgress } from '../../src/digest/progress.js';
 import { loadTemplateSource, VariantCache } from '../../src/digest/templates.js';
 import type { DigestRecipient } from '../../src/digest/types.js';
+import { S3RVER_CREDENTIALS } from '../../src/local/s3-server.js';
 import { createSesMailer } from '../../src/mail/ses-mailer.js';
 import type { Mailer, ObjectStore } from '../../src/shared/ports.js';
 import type { LogEntry } from '../../src/subscribers/log.js';
@@ -180,6 +184,39 @@ describe('two runs with the same id', () => {
     const counts = await countsByAddress();
     expect(counts.size).toBe(9);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('the local s3rver after a writer is killed mid-upload', () => {
+  it('lets the key go: the next conditional write and read of it are answered', async () => {
+    const store = await freshBucket(s3, 'torn');
+    const key = `${PREFIX}lease.json`;
+    // A signed PUT announcing 1,000 bytes whose sender dies after 10, as a SIGKILLed process would.
+    const body = new Readable({ read() {} });
+    body.push('0123456789');
+    const abort = new AbortController();
+    const dying = createS3Client({ endpoint: s3.endpoint, credentials: S3RVER_CREDENTIALS });
+    const upload = dying
+      .send(
+        new PutObjectCommand({
+          Bucket: store.bucket,
+          Key: key,
+          Body: body,
+          ContentLength: 1000,
+          IfNoneMatch: '*',
+        }),
+        { abortSignal: abort.signal },
+      )
+      .catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    abort.abort();
+    await upload;
+    // The process is gone: so is its connection.
+    dying.destroy();
+    const started = performance.now();
+    await store.put(key, '{"owner":"next","expiresAt":"2026-11-28T06:01:00.000Z"}');
+    expect(new TextDecoder().decode((await store.get(key))?.body)).toContain('"next"');
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
 
