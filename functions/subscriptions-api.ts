@@ -8,6 +8,7 @@ import { readSubscriptionsApiConfig } from '../src/subscribers/config.js';
 import { createSubscriptionsApi } from '../src/subscribers/http/api.js';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../src/subscribers/http/api-gateway.js';
 import { deriveSubscriberKeys } from '../src/subscribers/keys.js';
+import { ConfirmationLimiter } from '../src/subscribers/limits.js';
 import { jsonLog } from '../src/subscribers/log.js';
 import { SubscriberStore } from '../src/subscribers/store.js';
 
@@ -22,9 +23,14 @@ const bucket = new S3ObjectStore(
 // Precompiled at build time and bundled (templates/compiled/): no MJML, no file reads.
 const templates = new MjmlTemplates(site);
 
+const keys = deriveSubscriberKeys(config.tokenSecret);
+
 const api = createSubscriptionsApi({
   subscribers: new SubscriberStore(bucket),
-  keys: deriveSubscriberKeys(config.tokenSecret),
+  keys,
+  limiter: new ConfirmationLimiter(bucket, keys, config.confirmationLimits),
+  allowedOrigins: config.allowedOrigins,
+  subscribeAnswerMs: config.subscribeAnswerMs,
   clock,
   siteUrl: config.siteUrl,
   siteTitle: config.siteTitle,

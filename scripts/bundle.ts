@@ -83,6 +83,13 @@ export const DUMMY_ENV: Readonly<Record<string, string>> = {
   DIGEST_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/newsroom-bench-digest',
 };
 
+/** Stand-ins for the variables serverless.yml sets on one function only (`functions.<name>.environment`). */
+const FUNCTION_DUMMY_ENV: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'ses-notifications': {
+    SES_NOTIFICATIONS_TOPIC_ARN: 'arn:aws:sns:eu-north-1:000000000000:newsroom-bench-ses',
+  },
+};
+
 // What the Lambda runtime itself provides; dummy credentials keep the SDK from probing for real ones.
 const RUNTIME_ENV: Readonly<Record<string, string>> = {
   AWS_REGION: 'eu-north-1',
@@ -219,7 +226,12 @@ async function measureInit(
         ['--no-warnings', '--input-type=module', '--eval', script],
         {
           cwd: tmpdir(),
-          env: { PATH: process.env.PATH ?? '', ...RUNTIME_ENV, ...DUMMY_ENV },
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...RUNTIME_ENV,
+            ...DUMMY_ENV,
+            ...FUNCTION_DUMMY_ENV[name],
+          },
           timeout: 60_000,
         },
       );

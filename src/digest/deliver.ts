@@ -4,9 +4,10 @@ import type { Release } from '../release/types.js';
 import type { Clock, Mailer, ObjectStore } from '../shared/ports.js';
 import { shortHash } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
+import type { Log } from '../subscribers/log.js';
 import { LeaseLostError, RunLease } from './lease.js';
 import { type ComposeMail, digestMailContent } from './message.js';
-import { realTimer, type Timer, TokenBucket } from './pacing.js';
+import { realTimer, SlotGate, type Timer, TokenBucket } from './pacing.js';
 import { type Checkpointer, type DeliveryRecord, RunProgress } from './progress.js';
 import { type PreparedIssue, personalize, prepareIssue, releasesFor } from './render.js';
 import { classifySendError, describeSendError } from './ses-errors.js';
@@ -53,12 +54,19 @@ export interface DeliveryDeps {
   stopMarginMs?: number;
   /** Recipients worked on at once (default: the send rate, 2 to 100). */
   concurrency?: number;
+  /**
+   * Messages that may be at SES or accepted and not yet recorded, together (default: the worker
+   * count). A crash can repeat at most this many: the never-twice bound of docs/digest.md.
+   */
+  maxUnrecorded?: number;
   retry?: RetryPolicy;
   leaseMs?: number;
   /** Lease owner id (default: random per invocation). */
   owner?: string;
   timer?: Timer;
   random?: () => number;
+  /** Where unreadable progress records are reported (default: JSON lines on stdout/stderr). */
+  log?: Log;
 }
 
 /**
@@ -105,7 +113,7 @@ type Stop = { reason: PauseReason };
  * Resumable: a later call with the same job skips finished shards and recorded recipients.
  */
 export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<DeliveryResult> {
-  const progress = new RunProgress(deps.store, job.runId);
+  const progress = new RunProgress(deps.store, job.runId, deps.log);
   const result: DeliveryResult = {
     runId: job.runId,
     status: 'done',
@@ -119,7 +127,14 @@ export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<Del
 
   const owner = deps.owner ?? randomUUID();
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
-  const attempt = await RunLease.acquire(deps.store, progress.leaseKey, owner, deps.clock, leaseMs);
+  const attempt = await RunLease.acquire(
+    deps.store,
+    progress.leaseKey,
+    owner,
+    deps.clock,
+    leaseMs,
+    (stored) => progress.quarantine(progress.leaseKey, stored, true),
+  );
   if (!attempt.ok) {
     const retryAfterMs = Math.max(1000, attempt.heldUntil.getTime() - deps.clock().getTime());
     return { ...result, status: 'busy' as const, retryAfterMs };
@@ -242,6 +257,7 @@ class Sender {
   readonly #random: () => number;
   readonly #retry: RetryPolicy;
   readonly #concurrency: number;
+  readonly #unrecorded: SlotGate;
   readonly #leaseMargin: number;
   readonly #stopMargin: number;
 
@@ -264,6 +280,7 @@ class Sender {
     // One worker per message of a second's quota keeps the rate even when SES takes up to a second
     // to answer; the token bucket, not the worker count, decides how many messages leave.
     this.#concurrency = deps.concurrency ?? Math.min(100, Math.max(2, Math.ceil(deps.sendRate)));
+    this.#unrecorded = new SlotGate(deps.maxUnrecorded ?? this.#concurrency);
     this.#leaseMargin = (deps.leaseMs ?? DEFAULT_LEASE_MS) / 2;
     // A function configured with a short timeout still gets three quarters of it for sending.
     this.#stopMargin =
@@ -292,18 +309,24 @@ class Sender {
         this.result.nothingNew += 1;
         return;
       }
-      const reason = this.#mustStop(shard.checkpointer);
+      await this.#unrecorded.take();
+      const reason = stop?.reason ?? this.#mustStop(shard.checkpointer);
       if (reason) {
+        this.#unrecorded.give();
         stop ??= { reason };
         shard.interrupted = true;
         return;
       }
-      const outcome = await this.#sendOne(recipient, releases);
+      const outcome = await this.#sendOne(recipient, releases).catch((error: unknown) => {
+        this.#unrecorded.give();
+        throw error;
+      });
       if (outcome.kind === 'sent' || outcome.kind === 'rejected') {
-        shard.checkpointer.record(outcome.record);
+        void shard.checkpointer.record(outcome.record).then(() => this.#unrecorded.give());
         shard[outcome.kind] += 1;
         this.result[outcome.kind] += 1;
       } else {
+        this.#unrecorded.give();
         stop ??= { reason: outcome.kind };
         shard.interrupted = true;
       }

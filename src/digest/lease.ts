@@ -1,4 +1,9 @@
-import { type Clock, type ObjectStore, PreconditionFailedError } from '../shared/ports.js';
+import {
+  type Clock,
+  type ObjectStore,
+  PreconditionFailedError,
+  type StoredObject,
+} from '../shared/ports.js';
 
 /** Another invocation took the run over (our lease expired and was taken): stop sending. */
 export class LeaseLostError extends Error {
@@ -43,13 +48,18 @@ export class RunLease {
     this.#expiresAt = expiresAt;
   }
 
-  /** Takes the lease if nobody holds it, it has expired, or `owner` already holds it. */
+  /**
+   * Takes the lease if nobody holds it, it has expired, or `owner` already holds it. A lease that
+   * cannot be read (empty, torn, foreign) may be one being written right now, so it counts as held
+   * for one time to live from when it was stored, then is taken over; `onUnreadable` is told first.
+   */
   static async acquire(
     store: ObjectStore,
     key: string,
     owner: string,
     clock: Clock,
     ttlMs: number,
+    onUnreadable: (stored: StoredObject) => Promise<void> = async () => {},
   ): Promise<LeaseAttempt> {
     const now = clock().getTime();
     const body = record(owner, now + ttlMs);
@@ -62,8 +72,11 @@ export class RunLease {
     const current = await store.get(key);
     if (current === undefined) return { ok: false, heldUntil: new Date(now) };
     const held = parse(current.body);
-    const heldUntil = Date.parse(held?.expiresAt ?? '');
-    if (held && held.owner !== owner && heldUntil > now) {
+    if (held === undefined) await onUnreadable(current);
+    const heldUntil = held
+      ? Date.parse(held.expiresAt)
+      : (current.lastModified?.getTime() ?? Number.NEGATIVE_INFINITY) + ttlMs;
+    if (held?.owner !== owner && heldUntil > now) {
       return { ok: false, heldUntil: new Date(heldUntil) };
     }
     try {
@@ -134,12 +147,13 @@ function record(owner: string, expiresAt: number): string {
 
 function parse(body: Uint8Array): LeaseRecord | undefined {
   try {
-    const value = JSON.parse(new TextDecoder().decode(body)) as Partial<LeaseRecord>;
-    return typeof value.owner === 'string' && typeof value.expiresAt === 'string'
+    const value = JSON.parse(new TextDecoder().decode(body)) as Partial<LeaseRecord> | null;
+    return typeof value?.owner === 'string' &&
+      typeof value.expiresAt === 'string' &&
+      !Number.isNaN(Date.parse(value.expiresAt))
       ? { owner: value.owner, expiresAt: value.expiresAt }
       : undefined;
   } catch {
-    // An unreadable lease is treated as expired: it protects nothing.
     return undefined;
   }
 }

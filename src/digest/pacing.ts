@@ -48,3 +48,31 @@ export class TokenBucket {
     if (at > now) await this.timer.sleep(at - now);
   }
 }
+
+/**
+ * Counts slots in use and makes callers wait while all `size` are taken. The sender holds one from
+ * just before a message goes to SES until its record is stored, so no crash can catch more than
+ * `size` messages accepted but unrecorded.
+ */
+export class SlotGate {
+  #used = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(readonly size: number) {}
+
+  /** Takes a slot, waiting for one to be given back when all are in use. */
+  async take(): Promise<void> {
+    while (this.#used >= this.size) await new Promise<void>((wake) => this.#waiting.push(wake));
+    this.#used += 1;
+  }
+
+  /** Gives a slot back and wakes one waiter. */
+  give(): void {
+    this.#used -= 1;
+    this.#waiting.shift()?.();
+  }
+
+  get used(): number {
+    return this.#used;
+  }
+}

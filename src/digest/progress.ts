@@ -1,4 +1,5 @@
-import type { ObjectStore } from '../shared/ports.js';
+import type { ObjectStore, StoredObject } from '../shared/ports.js';
+import { describeError, jsonLog, type Log } from '../subscribers/log.js';
 
 /** The S3 prefix under which every digest run keeps its progress. */
 export const DIGESTS_PREFIX = 'digests/';
@@ -28,6 +29,11 @@ export interface CompletionRecord {
  * - `digests/<runId>/sent/<shardId>/<writer>-<seq>.json`: batches of {@link DeliveryRecord}s
  * - `digests/<runId>/shards/<shardId>.json`: the shard is finished
  * - `digests/<runId>/done.json`: the run is finished
+ * - `digests/<runId>/quarantine/…`: copies of records that could not be read (see {@link quarantine})
+ *
+ * A record that is empty, truncated or not what this code writes never stops a run: it is logged,
+ * copied aside and removed, and what it said counts as unknown (its recipients may be sent to once
+ * more; a shard or run marker is treated as absent).
  */
 export class RunProgress {
   readonly prefix: string;
@@ -35,6 +41,7 @@ export class RunProgress {
   constructor(
     private readonly store: ObjectStore,
     readonly runId: string,
+    private readonly log: Log = jsonLog,
   ) {
     this.prefix = `${DIGESTS_PREFIX}${runId}/`;
   }
@@ -45,10 +52,7 @@ export class RunProgress {
 
   /** The completion record when the whole run is finished. */
   async done(): Promise<CompletionRecord | undefined> {
-    const object = await this.store.get(`${this.prefix}done.json`);
-    return object
-      ? (JSON.parse(new TextDecoder().decode(object.body)) as CompletionRecord)
-      : undefined;
+    return this.readRecord(`${this.prefix}done.json`, parseCompletion);
   }
 
   /** Marks the whole run finished. */
@@ -59,11 +63,17 @@ export class RunProgress {
   }
 
   /** Ids of the shards already finished: one listing, no reads. */
+  /**
+   * Ids of the shards already finished: one listing, and one small GET per marker (a marker torn
+   * by a crash on a store without atomic writes must not pass for a finished shard).
+   */
   async finishedShards(): Promise<Set<string>> {
     const finished = new Set<string>();
     const prefix = `${this.prefix}shards/`;
     for await (const object of this.store.list(prefix)) {
-      finished.add(object.key.slice(prefix.length).replace(/\.json$/, ''));
+      if (await this.readRecord(object.key, parseCompletion)) {
+        finished.add(object.key.slice(prefix.length).replace(/\.json$/, ''));
+      }
     }
     return finished;
   }
@@ -79,13 +89,54 @@ export class RunProgress {
   async shardRecords(shardId: string): Promise<Map<string, DeliveryRecord>> {
     const records = new Map<string, DeliveryRecord>();
     for await (const object of this.store.list(this.sentPrefix(shardId))) {
-      const stored = await this.store.get(object.key);
-      if (!stored) continue;
-      for (const record of JSON.parse(new TextDecoder().decode(stored.body)) as DeliveryRecord[]) {
+      for (const record of (await this.readRecord(object.key, parseBatch)) ?? []) {
         records.set(record.id, record);
       }
     }
     return records;
+  }
+
+  /**
+   * Reads one progress record; an unreadable one is quarantined and reads as `undefined`.
+   */
+  private async readRecord<T>(
+    key: string,
+    parse: (value: unknown) => T | undefined,
+  ): Promise<T | undefined> {
+    const stored = await this.store.get(key);
+    if (stored === undefined) return undefined;
+    const value = parseBody(stored.body, parse);
+    if (value === undefined) await this.quarantine(key, stored);
+    return value;
+  }
+
+  /**
+   * Copies an unreadable record to `quarantine/` (for a person to look at) and, unless `keep`, removes
+   * it, so it is reported once and its recipients, once sent again, are recorded in a readable
+   * record. When the copy fails the original stays: the next run reports it again.
+   */
+  async quarantine(key: string, stored: StoredObject, keep = false): Promise<void> {
+    const aside = `${this.prefix}quarantine/${key.slice(this.prefix.length)}`;
+    this.log({
+      level: 'warn',
+      event: 'digest.record-unreadable',
+      runId: this.runId,
+      key,
+      bytes: stored.body.byteLength,
+      quarantinedAs: aside,
+    });
+    try {
+      await this.store.put(aside, stored.body, { contentType: 'application/octet-stream' });
+      if (!keep) await this.store.delete(key);
+    } catch (error) {
+      this.log({
+        level: 'error',
+        event: 'digest.quarantine-failed',
+        runId: this.runId,
+        key,
+        ...describeError(error),
+      });
+    }
   }
 
   /** A group-committing writer of one shard's records (see {@link Checkpointer}). */
@@ -100,12 +151,13 @@ export class RunProgress {
 
 /**
  * Records deliveries as soon as they happen, with at most one write in flight: records that arrive
- * while a write is under way go out together in the next one (group commit). So the records lag SES
- * by one write at most — that lag is the duplicate bound documented in docs/digest.md — while the
- * number of writes adapts to the send rate instead of being one per message.
+ * while a write is under way go out together in the next one (group commit), so the number of
+ * writes adapts to the send rate instead of being one per message. Each record's promise tells
+ * when it is stored, which is what lets the sender bound how many accepted messages can be
+ * unrecorded at any moment (the duplicate bound in docs/digest.md).
  */
 export class Checkpointer {
-  #pending: DeliveryRecord[] = [];
+  #pending: { record: DeliveryRecord; stored: (ok: boolean) => void }[] = [];
   #writing: Promise<void> | undefined;
   #seq = 0;
   #error: unknown;
@@ -116,10 +168,16 @@ export class Checkpointer {
     private readonly keyPrefix: string,
   ) {}
 
-  /** Queues a record and starts a write unless one is under way. */
-  record(record: DeliveryRecord): void {
-    this.#pending.push(record);
-    this.#kick();
+  /**
+   * Queues a record and starts a write unless one is under way. Resolves to `true` once the record
+   * is stored, `false` when its write failed (never rejects).
+   */
+  record(record: DeliveryRecord): Promise<boolean> {
+    if (this.#error !== undefined) return Promise.resolve(false);
+    return new Promise((stored) => {
+      this.#pending.push({ record, stored });
+      this.#kick();
+    });
   }
 
   /** Resolves when every queued record is stored; rejects when any write failed. */
@@ -137,20 +195,29 @@ export class Checkpointer {
   }
 
   #kick(): void {
-    if (this.#writing || this.#pending.length === 0 || this.#error !== undefined) return;
+    if (this.#writing || this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
+    if (this.#error !== undefined) {
+      for (const entry of batch) entry.stored(false);
+      return;
+    }
     this.#seq += 1;
     const key = `${this.keyPrefix}${String(this.#seq).padStart(6, '0')}.json`;
     this.writes += 1;
+    const body = JSON.stringify(batch.map((entry) => entry.record));
     this.#writing = this.store
-      .put(key, JSON.stringify(batch), { contentType: JSON_TYPE })
+      .put(key, body, { contentType: JSON_TYPE })
       .then(
-        () => undefined,
+        () => true,
         (error: unknown) => {
           this.#error = error;
+          return false;
         },
       )
+      .then((ok) => {
+        for (const entry of batch) entry.stored(ok);
+      })
       .finally(() => {
         this.#writing = undefined;
         this.#kick();
@@ -159,3 +226,39 @@ export class Checkpointer {
 }
 
 const JSON_TYPE = 'application/json';
+
+function parseBody<T>(body: Uint8Array, parse: (value: unknown) => T | undefined): T | undefined {
+  try {
+    return parse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)));
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseCompletion(value: unknown): CompletionRecord | undefined {
+  return isObject(value) &&
+    typeof value.completedAt === 'string' &&
+    typeof value.sent === 'number' &&
+    typeof value.rejected === 'number'
+    ? { completedAt: value.completedAt, sent: value.sent, rejected: value.rejected }
+    : undefined;
+}
+
+function parseDelivery(value: unknown): DeliveryRecord | undefined {
+  if (!isObject(value) || typeof value.id !== 'string') return undefined;
+  if (value.status !== 'sent' && value.status !== 'rejected') return undefined;
+  return value as unknown as DeliveryRecord;
+}
+
+/** A batch is read whole or not at all: a half-valid batch says nothing reliable. */
+function parseBatch(value: unknown): DeliveryRecord[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const records = value.map(parseDelivery);
+  return records.every((record) => record !== undefined)
+    ? (records as DeliveryRecord[])
+    : undefined;
+}

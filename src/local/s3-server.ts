@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { createS3Client } from '../adapters/s3-object-store.js';
+import { enforceConditionalWrites } from './s3rver-conditions.js';
 
 /** s3rver accepts only these credentials. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -34,6 +35,8 @@ export async function startS3Server(options: { port?: number; directory?: string
     directory,
     silent: true,
   });
+  // S3 refuses a failed If-Match / If-None-Match with 412; s3rver alone would overwrite.
+  enforceConditionalWrites(server);
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = createS3Client({ endpoint, credentials: S3RVER_CREDENTIALS });

@@ -11,6 +11,7 @@ const MAX_LOCAL = 64;
 // Dot-atom only (RFC 5322 atext): quoted local parts, comments and display names are legal in
 // headers but are exactly what header-injection tricks hide in, and no resident needs them.
 const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const ENCODED_WORD = /=\?|\?=/;
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
@@ -30,6 +31,9 @@ export function parseAddress(input: string): AddressResult {
   const rawDomain = trimmed.slice(at + 1);
   if (local.length > MAX_LOCAL) return { ok: false, problem: 'local-too-long' };
   if (!LOCAL_PART.test(local)) return { ok: false, problem: 'syntax' };
+  // An RFC 2047 encoded word is legal atext, but mail software decodes it in headers into
+  // whatever it hides (another address, a display name, a line break).
+  if (ENCODED_WORD.test(local)) return { ok: false, problem: 'syntax' };
   const domain = asciiDomain(rawDomain);
   if (domain === undefined) return { ok: false, problem: 'domain' };
   const address = `${local}@${domain}`;

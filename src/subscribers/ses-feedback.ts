@@ -1,3 +1,4 @@
+import { parseMailbox } from '../mail/mailbox.js';
 import { parseAddress } from './address.js';
 import { hashAddress, type SubscriberKeys } from './keys.js';
 import type { Log } from './log.js';
@@ -9,16 +10,26 @@ export class InvalidNotificationError extends Error {
   override readonly name = 'InvalidNotificationError';
 }
 
+/** Which mail a notification is about: who sent it, through which configuration set. */
+export interface SesMailOrigin {
+  /** `mail.source`: the address the mail was sent from. */
+  source?: string;
+  /** `mail.tags["ses:configuration-set"]`, when SES tagged it. */
+  configurationSet?: string;
+}
+
 /** What an SES notification means for the recipients it names. */
-export type SesFeedback =
-  | {
-      kind: 'permanent-bounce' | 'transient-bounce' | 'complaint';
-      recipients: string[];
-      at: Date;
-      feedbackId?: string;
-    }
-  /** Delivery, Send, Open, Reject, … : nothing to do. */
-  | { kind: 'other'; type: string };
+export type SesFeedback = SesMailOrigin &
+  (
+    | {
+        kind: 'permanent-bounce' | 'transient-bounce' | 'complaint';
+        recipients: string[];
+        at: Date;
+        feedbackId?: string;
+      }
+    /** Delivery, Send, Open, Reject, … : nothing to do. */
+    | { kind: 'other'; type: string }
+  );
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -30,8 +41,26 @@ function recipients(list: unknown): string[] {
   if (!Array.isArray(list)) throw new InvalidNotificationError('Recipient list is missing');
   return list.flatMap((entry) => {
     const address = record(entry)?.emailAddress;
-    return typeof address === 'string' ? [address] : [];
+    return typeof address === 'string' ? [bareAddress(address)] : [];
   });
+}
+
+/** `Aino Asukas <aino@example.fi>` → `aino@example.fi`; a bare address as it is. */
+function bareAddress(text: string): string {
+  if (!text.includes('<')) return text;
+  try {
+    return parseMailbox(text).address;
+  } catch {
+    return text;
+  }
+}
+
+function mailOrigin(message: Record<string, unknown>): SesMailOrigin {
+  const mail = record(message.mail);
+  const source = typeof mail?.source === 'string' ? bareAddress(mail.source) : undefined;
+  const tag = record(mail?.tags)?.['ses:configuration-set'];
+  const configurationSet = Array.isArray(tag) && typeof tag[0] === 'string' ? tag[0] : undefined;
+  return { ...(source ? { source } : {}), ...(configurationSet ? { configurationSet } : {}) };
 }
 
 function instant(value: unknown, fallback: Date): Date {
@@ -58,11 +87,13 @@ export function parseSesNotification(json: string, receivedAt: Date): SesFeedbac
   if (message === undefined || typeof type !== 'string') {
     throw new InvalidNotificationError('Neither notificationType nor eventType is present');
   }
+  const origin = mailOrigin(message);
   if (type === 'Bounce') {
     const bounce = record(message.bounce);
     if (bounce === undefined) throw new InvalidNotificationError('Bounce without bounce object');
     const feedbackId = typeof bounce.feedbackId === 'string' ? bounce.feedbackId : undefined;
     return {
+      ...origin,
       kind: bounce.bounceType === 'Permanent' ? 'permanent-bounce' : 'transient-bounce',
       recipients: recipients(bounce.bouncedRecipients),
       at: instant(bounce.timestamp, receivedAt),
@@ -76,13 +107,14 @@ export function parseSesNotification(json: string, receivedAt: Date): SesFeedbac
     }
     const feedbackId = typeof complaint.feedbackId === 'string' ? complaint.feedbackId : undefined;
     return {
+      ...origin,
       kind: 'complaint',
       recipients: recipients(complaint.complainedRecipients),
       at: instant(complaint.timestamp, receivedAt),
       ...(feedbackId ? { feedbackId } : {}),
     };
   }
-  return { kind: 'other', type };
+  return { ...origin, kind: 'other', type };
 }
 
 export interface FeedbackDeps {

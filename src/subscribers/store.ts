@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY, type RetryPolicy, readJson } from '../shared/json-document.js';
-import { type ObjectStore, PreconditionFailedError } from '../shared/ports.js';
+import type { ObjectStore } from '../shared/ports.js';
 import { SHARD_COUNT, shardOfAddressHash, shardOfId } from './ids.js';
 import { type Change, updateJson } from './json-object.js';
 import type { AddressState, PendingSignup, Subscriber } from './types.js';
@@ -19,11 +19,6 @@ export function shardKey(shard: number): string {
 /** Object key of a pending sign-up. */
 export function pendingKey(id: string): string {
   return `${PENDING_PREFIX}${id}.json`;
-}
-
-/** Object key of the confirmation-mail throttle of an address. */
-export function throttleKey(addressHash: string): string {
-  return `${THROTTLE_PREFIX}${addressHash}.json`;
 }
 
 /** Object key of the suppression state of an address. */
@@ -154,36 +149,6 @@ export class SubscriberStore {
     await this.store.delete(pendingKey(id));
   }
 
-  /**
-   * Claims the right to send one confirmation mail to an address: succeeds at most once per
-   * `intervalMs`, also when several sign-ups for the same address arrive at the same moment
-   * (the loser of the conditional write is refused, not retried).
-   */
-  async claimConfirmationSlot(
-    addressHash: string,
-    now: Date,
-    intervalMs: number,
-  ): Promise<boolean> {
-    const key = throttleKey(addressHash);
-    const current = await readJson(this.store, key, parseThrottle);
-    if (current && now.getTime() - Date.parse(current.value.sentAt) < intervalMs) return false;
-    try {
-      await this.store.put(key, JSON.stringify({ sentAt: now.toISOString() }), {
-        contentType: 'application/json',
-        ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }),
-      });
-      return true;
-    } catch (error) {
-      if (error instanceof PreconditionFailedError) return false;
-      throw error;
-    }
-  }
-
-  /** Gives a claimed slot back (the mail could not be sent), so the resident can try again. */
-  async releaseConfirmationSlot(addressHash: string): Promise<void> {
-    await this.store.delete(throttleKey(addressHash));
-  }
-
   /** Suppression and soft-bounce state of an address, if any was ever recorded. */
   async getAddressState(addressHash: string): Promise<AddressState | undefined> {
     return (await readJson(this.store, suppressionKey(addressHash), parseAddressState))?.value;
@@ -283,10 +248,6 @@ function parsePending(value: unknown): PendingSignup | undefined {
   return isRecord(value) && typeof value.id === 'string' && typeof value.address === 'string'
     ? (value as unknown as PendingSignup)
     : undefined;
-}
-
-function parseThrottle(value: unknown): { sentAt: string } | undefined {
-  return isRecord(value) && typeof value.sentAt === 'string' ? { sentAt: value.sentAt } : undefined;
 }
 
 function parseAddressState(value: unknown): AddressState | undefined {

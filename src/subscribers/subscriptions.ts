@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/ports.js';
 import { newSubscriberId, shardOfAddressHash } from './ids.js';
 import { hashAddress, type SubscriberKeys } from './keys.js';
+import type { ConfirmationLimiter } from './limits.js';
 import type { Log } from './log.js';
 import type { SubscriberStore } from './store.js';
 import { blocksAllMail, liftableByOptIn, withSuppression } from './suppression.js';
@@ -15,15 +16,14 @@ import type {
   Subscriber,
 } from './types.js';
 
-/** At most one confirmation mail per address per this interval. */
-export const CONFIRMATION_INTERVAL_MS = 10 * 60 * 1000;
-
 /** What the subscription operations need. */
 export interface SubscriptionDeps {
   subscribers: SubscriberStore;
   keys: SubscriberKeys;
   clock: Clock;
   sendConfirmation: SendConfirmation;
+  /** Confirmation mails per mailbox, per client network and per hour. */
+  limiter: ConfirmationLimiter;
   /** Public base URL without a trailing slash; the API is served under `${siteUrl}/api/`. */
   siteUrl: string;
   log: Log;
@@ -68,9 +68,9 @@ export function subscriberLinks(
 
 /**
  * Double opt-in, step one: stores a pending sign-up and mails a confirmation link, unless the
- * address bounced or complained (no mail ever) or a confirmation went to it less than ten minutes
- * ago. An address that is already subscribed gets a confirmation too: confirming replaces its
- * preferences.
+ * address bounced or complained (no mail ever) or a confirmation limit (mailbox, client network,
+ * site-wide hour) is reached. An address that is already subscribed gets a confirmation too:
+ * confirming replaces its preferences.
  */
 export async function requestSubscription(
   deps: SubscriptionDeps,
@@ -82,13 +82,11 @@ export async function requestSubscription(
     deps.log({ level: 'info', event: 'subscribe.suppressed' });
     return 'suppressed';
   }
-  const claimed = await deps.subscribers.claimConfirmationSlot(
-    addressHash,
-    now,
-    CONFIRMATION_INTERVAL_MS,
-  );
-  if (!claimed) {
-    deps.log({ level: 'info', event: 'subscribe.throttled' });
+  const claim = await deps.limiter.claim(request.address, request.evidence.ip, now);
+  if (!claim.ok) {
+    // The site-wide cap is the alarm's metric filter: someone is spending the digests' quota.
+    if (claim.refusedBy === 'global') deps.log({ level: 'warn', event: 'subscribe.global-cap' });
+    else deps.log({ level: 'info', event: 'subscribe.throttled', limit: claim.refusedBy });
     return 'throttled';
   }
   const expiresAt = new Date(now.getTime() + CONFIRM_TOKEN_TTL_MS);
@@ -110,7 +108,7 @@ export async function requestSubscription(
     });
   } catch (error) {
     // Without the mail the resident must be able to try again at once.
-    await deps.subscribers.releaseConfirmationSlot(addressHash).catch(() => {});
+    await claim.slot.release().catch(() => {});
     throw error;
   }
   deps.log({ level: 'info', event: 'subscribe.mailed' });

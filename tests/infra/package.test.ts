@@ -129,11 +129,23 @@ describe('functions', () => {
       'IMMEDIATE_QUEUE_URL',
       'DIGEST_QUEUE_URL',
     ];
+    // A function's own settings (docs/subscriptions.md) come on top of the shared ones.
+    const own: Partial<Record<FunctionKey, string[]>> = {
+      subscriptionsApi: [
+        'ALLOWED_ORIGINS',
+        'CONFIRM_LIMIT_MAILBOX',
+        'CONFIRM_LIMIT_NETWORK',
+        'CONFIRM_LIMIT_HOURLY',
+      ],
+      sesNotifications: ['SES_NOTIFICATIONS_TOPIC_ARN'],
+    };
     for (const key of Object.keys(FUNCTIONS) as FunctionKey[]) {
       const environment = properties(lambdaId(key)).Environment as {
         Variables: Record<string, unknown>;
       };
-      expect(Object.keys(environment.Variables).sort()).toEqual([...expected].sort());
+      expect(Object.keys(environment.Variables).sort()).toEqual(
+        [...expected, ...(own[key] ?? [])].sort(),
+      );
       expect(environment.Variables).toMatchObject({
         TIME_ZONE: 'Europe/Helsinki',
         DEFAULT_LANG: 'fi',
@@ -455,6 +467,26 @@ describe('queues and failures', () => {
     expect(JSON.stringify(properties('SesNotificationsTopicPolicy'))).toContain(
       'ses.amazonaws.com',
     );
+    // The function applies notifications from this topic only.
+    const environment = properties(lambdaId('sesNotifications')).Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(environment.Variables.SES_NOTIFICATIONS_TOPIC_ARN).toEqual({
+      Ref: 'SesNotificationsTopic',
+    });
+  });
+
+  it('alarms when sign-ups reach the site-wide hourly cap of confirmation mails', () => {
+    expect(properties('SignupCapMetricFilter')).toMatchObject({
+      LogGroupName: { Ref: 'SubscriptionsApiLogGroup' },
+      FilterPattern: '{ $.event = "subscribe.global-cap" }',
+    });
+    expect(properties('SignupCapAlarm')).toMatchObject({
+      MetricName: 'SignupGlobalCapHit',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'OpsAlarmTopic' }],
+    });
   });
 });
 

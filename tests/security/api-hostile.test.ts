@@ -1,7 +1,9 @@
+import { domainToUnicode } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
 import { escapeHtml } from '../../src/shared/text.js';
+import { parseAddress } from '../../src/subscribers/address.js';
 import { idFromBytes } from '../../src/subscribers/ids.js';
 import { deriveSubscriberKeys, hashAddress } from '../../src/subscribers/keys.js';
 import { SUBSCRIBERS_PREFIX, SubscriberStore } from '../../src/subscribers/store.js';
@@ -53,6 +55,12 @@ beforeAll(async () => {
     SITE_TITLE: 'Esimerkkilä',
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    // Answer at once and let this suite's many sign-ups from loopback through; the limits and
+    // the padded answer have their own tests with the defaults.
+    SUBSCRIBE_ANSWER_MS: '0',
+    CONFIRM_LIMIT_NETWORK: '10000/1h',
+    CONFIRM_LIMIT_HOURLY: '10000',
+    ALLOWED_ORIGINS: 'https://www.esimerkkila.fi',
   });
   const { handler } = await import('../../functions/subscriptions-api.js');
   invoke = handler;
@@ -492,6 +500,69 @@ describe('abuse of the sign-up', () => {
     expect((await ses.emails()).map((m) => m.destination.to)).toEqual([['uhri@example.fi']]);
   });
 
+  it.each([
+    ['plus-tag', Array.from({ length: 25 }, (_, i) => `kohde+${i}@example.fi`), 'kohde'],
+    [
+      'dot (Gmail)',
+      [
+        ...['k.ohde', 'ko.hde', 'koh.de', 'kohd.e', 'k.o.h.d.e', 'K.O.H.D.E', 'kohde'].flatMap(
+          (l) => [`${l}@gmail.com`, `${l}@googlemail.com`, `${l}+x@gmail.com`],
+        ),
+        'k.ohde+1@googlemail.com',
+        'ko.hde+2@gmail.com',
+        'KOHDE@GMAIL.COM',
+        'kohde+3@GoogleMail.com',
+      ],
+      'kohde',
+    ],
+    [
+      'IDN',
+      [
+        ...Array.from({ length: 8 }, (_, i) => `kohde+${i}@bücher.example`),
+        ...Array.from({ length: 8 }, (_, i) => `Kohde+i${i}@XN--BCHER-KVA.example`),
+        ...Array.from({ length: 9 }, (_, i) => `kohde+u${i}@BÜCHER.example`),
+      ],
+      'kohde',
+    ],
+  ])(
+    'list bombing with 25 simultaneous %s variants of one mailbox sends one confirmation',
+    async (_kind, spellings, local) => {
+      expect(spellings).toHaveLength(25);
+      const answers = await Promise.all(
+        spellings.map((email) => post('/api/subscribe', form({ email, lang: 'fi' }))),
+      );
+      expect(answers.map((a) => a.status)).toEqual(spellings.map(() => 200));
+      expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+      const sent = await ses.emails();
+      expect(sent).toHaveLength(1);
+      // Mailed as typed (normalized only in case and IDN), not as the counting form.
+      const to = sent[0]?.destination.to[0] ?? '';
+      const typed = spellings.flatMap((spelling) => {
+        const parsed = parseAddress(spelling);
+        if (!parsed.ok) return [];
+        const [name, domain] = parsed.address.split('@');
+        return [parsed.address, `${name}@${domainToUnicode(domain ?? '')}`];
+      });
+      expect(typed).toContain(to);
+      expect(to.replaceAll('.', '')).toContain(local);
+    },
+  );
+
+  it('an RFC 2047 encoded word as the local part is a 400 and no mail', async () => {
+    for (const email of [
+      '=?utf-8?q?a=40evil.example?=@example.org',
+      '=?utf-8?b?YUBldmlsLmV4YW1wbGU=?=@example.org',
+      'a=?x@example.org',
+    ]) {
+      await expectRefused(() => post('/api/subscribe', form({ email, lang: 'en' })), {
+        status: 400,
+        code: 'email-syntax',
+        lang: 'en',
+        secrets: [email],
+      });
+    }
+  });
+
   it('the answer does not tell a new, a subscribed and a suppressed address apart', async () => {
     await store.updateAddressState(hashAddress(keys, 'valittaja@example.fi'), (state) =>
       withSuppression(state, 'complaint', new Date()),
@@ -690,6 +761,124 @@ describe('unknown paths and methods', () => {
       const result = await invoke(apiEvent({ method, path }));
       expect(result.statusCode, `${method} ${path}`).toBe(status);
       expect(String(result.body)).not.toMatch(/stack|Error:|subscribers\//);
+    }
+  });
+});
+
+describe('requests from other sites', () => {
+  const preferences = () => `/api/preferences?token=${resident.manageToken}`;
+  const change = form({ action: 'save', lang: 'sv', frequency: 'weekly', scope: 'all' });
+
+  it.each([
+    ['a foreign Origin', { origin: 'https://evil.example' }],
+    ['Origin null (sandboxed frame, privacy redirect)', { origin: 'null' }],
+    ['the site on another scheme', { origin: 'https://127.0.0.1:1' }],
+    ['no Origin but Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+  ])(
+    'a preferences POST with %s and a valid token is a 403 and changes nothing',
+    async (_what, headers) => {
+      await expectRefused(() => post(preferences(), change, headers), {
+        status: 403,
+        code: 'origin',
+      });
+      await expectRefused(
+        () =>
+          post(preferences(), form({ action: 'delete' }), { ...headers, 'accept-language': 'en' }),
+        { status: 403, code: 'origin', lang: 'en' },
+      );
+    },
+  );
+
+  it('a sign-up POSTed from another site is a 403 and no mail', async () => {
+    await expectRefused(
+      () =>
+        post('/api/subscribe', form({ email: 'ristiin@example.fi', lang: 'sv' }), {
+          origin: 'https://evil.example',
+          'accept-language': 'sv',
+        }),
+      { status: 403, code: 'origin', lang: 'sv', secrets: ['ristiin@example.fi'] },
+    );
+  });
+
+  it('the site itself, the configured main website and non-browser clients are served', async () => {
+    const siteOrigin = new URL(server.url).origin;
+    const variants: Record<string, string>[] = [
+      { origin: siteOrigin, 'sec-fetch-site': 'same-origin' },
+      { origin: 'https://www.esimerkkila.fi', 'sec-fetch-site': 'cross-site' },
+      {},
+    ];
+    for (const headers of variants) {
+      const answer = await post('/api/subscribe', form({ email: 'upotettu@example.fi' }), headers);
+      expect(answer.status, JSON.stringify(headers)).toBe(200);
+    }
+    const saved = await post(
+      preferences(),
+      form({ action: 'save', lang: 'fi', frequency: 'daily', scope: 'all' }),
+      { origin: siteOrigin },
+    );
+    expect(saved.status).toBe(200);
+  });
+
+  it('the RFC 8058 one-click POST works without Origin and from a mail provider', async () => {
+    const providers: Record<string, string>[] = [
+      {},
+      { origin: 'https://mail.example.com', 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of providers) {
+      const answer = await post(
+        `/api/unsubscribe?token=${'A'.repeat(72)}`,
+        'List-Unsubscribe=One-Click',
+        headers,
+      );
+      // A forged token: refused for the token, never for the origin.
+      expect(answer.status).toBe(400);
+    }
+  });
+});
+
+describe('bodies a browser would never send', () => {
+  it.each([
+    ['the address twice', '{"email":"a@example.fi","email":"b@example.fi"}'],
+    ['the language twice', '{"email":"a@example.fi","lang":"fi","lang":"sv"}'],
+    ['a key twice after an escape', '{"email":"a@example.fi","\u0065mail":"b@example.fi"}'],
+  ])('JSON with %s is a 400 and no mail', async (_what, body) => {
+    await expectRefused(() => postJson('/api/subscribe', body), {
+      status: 400,
+      code: 'body',
+      json: true,
+      secrets: ['a@example.fi', 'b@example.fi'],
+    });
+  });
+
+  it.each([
+    ['a line break in the language', { email: 'a@example.fi', lang: 'fi\r\nX: y' }],
+    ['a NUL in a category', { email: 'a@example.fi', categories: 'tiedote\u0000' }],
+    ['a bell in the honeypot', { email: 'a@example.fi', website: '\u0007' }],
+  ])('a form with %s is a 400 and no mail', async (_what, fields) => {
+    await expectRefused(() => post('/api/subscribe', form(fields)), {
+      status: 400,
+      code: 'body',
+      secrets: ['a@example.fi'],
+    });
+  });
+});
+
+describe('malformed URLs', () => {
+  it.each([
+    '//x',
+    '//',
+    '///',
+    '//api/subscribe',
+    '/api//subscribe',
+    '/api/%',
+    '/api/%E0%A4%A',
+    '/api/subscribe%',
+    '/%2F%2F',
+  ])('GET and POST %s answer 4xx, never 500', async (path) => {
+    for (const method of ['GET', 'POST']) {
+      const result = await invoke(apiEvent({ method, path, query: 'token=%&x=%zz' }));
+      expect(result.statusCode, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+      expect(result.statusCode, `${method} ${path}`).toBeLessThan(500);
     }
   });
 });

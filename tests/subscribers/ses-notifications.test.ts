@@ -1,4 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { sign as rsaSign } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
@@ -9,6 +13,8 @@ import {
   InvalidNotificationError,
   parseSesNotification,
 } from '../../src/subscribers/ses-feedback.js';
+import { handleSesNotifications } from '../../src/subscribers/ses-notifications.js';
+import { type SnsMessage, stringToSign } from '../../src/subscribers/sns.js';
 import { SubscriberStore } from '../../src/subscribers/store.js';
 import { DEFAULT_BOUNCE_POLICY } from '../../src/subscribers/suppression.js';
 import { ConditionalStore } from '../support/conditional-store.js';
@@ -56,9 +62,10 @@ describe('parseSesNotification', () => {
   test.each(['ses-delivery.json', 'ses-event-delivery.json'])(
     '%s changes nothing',
     async (name) => {
-      expect(parseSesNotification(messageOf(await fixture(name)), new Date())).toEqual({
+      expect(parseSesNotification(messageOf(await fixture(name)), new Date())).toMatchObject({
         kind: 'other',
         type: 'Delivery',
+        source: 'uutiset@esimerkkila.fi',
       });
     },
   );
@@ -98,34 +105,112 @@ describe('transient bounces', () => {
   });
 });
 
-describe('functions/ses-notifications handler (s3rver)', () => {
+const TOPIC = 'arn:aws:sns:eu-north-1:123456789012:newsroom-dev-ses-notifications';
+const CERT_URL = 'https://sns.eu-north-1.amazonaws.com/SimpleNotificationService-test.pem';
+
+/** A key and self-signed certificate made with openssl, standing in for SNS's. */
+interface SigningKey {
+  key: string;
+  certificate: string;
+}
+
+async function makeSigningKey(days = 30): Promise<SigningKey> {
+  const dir = await mkdtemp(join(tmpdir(), 'sns-key-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=sns.amazonaws.com',
+        '-days',
+        String(days),
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      key: await readFile(join(dir, 'key.pem'), 'utf8'),
+      certificate: await readFile(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The event with every record signed by `key` (signature version 1 or 2), certificate at `url`. */
+function signed(event: SNSEvent, key: SigningKey, version: '1' | '2' = '1', url = CERT_URL) {
+  const copy = structuredClone(event);
+  for (const record of copy.Records) {
+    const sns = record.Sns as unknown as SnsMessage;
+    sns.SignatureVersion = version;
+    sns.SigningCertUrl = url;
+    sns.Signature = rsaSign(
+      version === '1' ? 'sha1' : 'sha256',
+      Buffer.from(stringToSign(sns)),
+      key.key,
+    ).toString('base64');
+  }
+  return copy;
+}
+
+describe('SES notifications through the handler core (s3rver, signed by a test key)', () => {
   let s3: LocalS3;
   let bucket: S3ObjectStore;
-  let handler: (event: SNSEvent) => Promise<void>;
   let store: SubscriberStore;
+  let snsKey: SigningKey;
+  let otherKey: SigningKey;
+  const fetched: string[] = [];
+  const logs = logRecorder();
+  const handle = (event: SNSEvent, configurationSet?: string) =>
+    handleSesNotifications(
+      {
+        subscribers: store,
+        keys,
+        policy: DEFAULT_BOUNCE_POLICY,
+        log: logs.log,
+        mailFrom: 'Uutiset@Esimerkkila.fi',
+        ...(configurationSet ? { configurationSet } : {}),
+        trust: {
+          topicArn: TOPIC,
+          clock: () => new Date(),
+          fetchCertificate: async (url) => {
+            fetched.push(url);
+            if (url === CERT_URL) return snsKey.certificate;
+            throw new Error(`no certificate at ${url}`);
+          },
+        },
+      },
+      event,
+    );
+  const handler = async (event: SNSEvent) => handle(signed(event, snsKey));
 
   beforeAll(async () => {
     s3 = await startTestS3();
     bucket = await freshBucket(s3, 'ses-notifications');
-    Object.assign(process.env, {
-      TOKEN_SECRET: SECRET,
-      RELEASES_BUCKET: bucket.bucket,
-      S3_ENDPOINT: s3.endpoint,
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    });
-    ({ handler } = await import('../../functions/ses-notifications.js'));
     store = new SubscriberStore(bucket);
+    [snsKey, otherKey] = await Promise.all([makeSigningKey(), makeSigningKey()]);
   });
   afterAll(() => s3.stop());
 
   test('a permanent bounce removes and suppresses the subscriber at once', async () => {
     const hash = await seed(store, 'gone@example.fi');
-    await handler(await fixture('ses-bounce-permanent.json'));
+    expect(await handler(await fixture('ses-bounce-permanent.json'))).toEqual({
+      applied: 1,
+      ignored: 0,
+    });
     expect(await store.findByAddressHash(hash)).toBeUndefined();
     expect(await store.getAddressState(hash)).toMatchObject({
       suppression: { reason: 'bounce', at: '2025-03-02T07:00:03.512Z' },
     });
+    expect(fetched).toEqual([CERT_URL]);
   });
 
   test('a complaint naming two recipients suppresses both', async () => {
@@ -140,14 +225,33 @@ describe('functions/ses-notifications handler (s3rver)', () => {
     expect(await store.findByAddressHash(bystander)).toBeDefined();
   });
 
+  test('a complaint recipient written with a display name is suppressed too', async () => {
+    const hash = await seed(store, 'nimi@example.fi');
+    const event = await fixture('ses-complaint.json');
+    const message = JSON.parse(messageOf(event));
+    message.complaint.complainedRecipients = [{ emailAddress: '"Aino Asukas" <Nimi@Example.fi>' }];
+    message.mail.source = 'Esimerkkilä <uutiset@esimerkkila.fi>';
+    const record = event.Records[0];
+    if (record) record.Sns.Message = JSON.stringify(message);
+    expect(await handler(event)).toEqual({ applied: 1, ignored: 0 });
+    expect((await store.getAddressState(hash))?.suppression?.reason).toBe('complaint');
+  });
+
+  test('signature version 2 (SHA256) verifies as well', async () => {
+    const hash = await seed(store, 'gone@example.fi');
+    const event = signed(await fixture('ses-bounce-permanent.json'), snsKey, '2');
+    expect(await handle(event)).toEqual({ applied: 1, ignored: 0 });
+    expect(await store.findByAddressHash(hash)).toBeUndefined();
+  });
+
   test('configuration-set events (eventType) work the same; deliveries change nothing', async () => {
     const gone = [await seed(store, 'gone2@example.fi'), await seed(store, 'gone3@example.fi')];
     const fine = hashAddress(keys, 'fine@example.fi');
-    await handler(await fixture('ses-event-delivery.json'));
+    await handle(signed(await fixture('ses-event-delivery.json'), snsKey), 'newsroom-dev');
     await handler(await fixture('ses-delivery.json'));
     expect(await store.findByAddressHash(fine)).toBeDefined();
     expect(await store.getAddressState(fine)).toBeUndefined();
-    await handler(await fixture('ses-event-bounce-permanent.json'));
+    await handle(signed(await fixture('ses-event-bounce-permanent.json'), snsKey), 'newsroom-dev');
     for (const hash of gone) expect(await store.findByAddressHash(hash)).toBeUndefined();
   });
 
@@ -170,5 +274,162 @@ describe('functions/ses-notifications handler (s3rver)', () => {
     const record = event.Records[0];
     if (record) record.Sns.Message = '{"truncated":';
     await expect(handler(event)).rejects.toThrow(InvalidNotificationError);
+  });
+
+  /** A forged or foreign variant of a permanent bounce of `victim@example.fi`. */
+  const forgeries: [string, (event: SNSEvent) => SNSEvent | Promise<SNSEvent>][] = [
+    [
+      'from another topic',
+      (e) => withSns(signed(withSns(e, { TopicArn: `${TOPIC}-x` }), snsKey), {}),
+    ],
+    [
+      'a SubscriptionConfirmation',
+      (e) => signed(withSns(e, { Type: 'SubscriptionConfirmation' }), snsKey),
+    ],
+    [
+      'an UnsubscribeConfirmation',
+      (e) => signed(withSns(e, { Type: 'UnsubscribeConfirmation' }), snsKey),
+    ],
+    [
+      'about mail from another sender',
+      (e) => signed(withMail(e, { source: 'spam@example.com' }), snsKey),
+    ],
+    ['about mail without a sender', (e) => signed(withMail(e, { source: undefined }), snsKey)],
+    [
+      'from another configuration set',
+      (e) => signed(withMail(e, { tags: { 'ses:configuration-set': ['other'] } }), snsKey),
+    ],
+    ['signed by another key', (e) => signed(e, otherKey)],
+    [
+      'changed after signing',
+      (e) => withMessage(signed(e, snsKey), (m) => m.replace('victim', 'other')),
+    ],
+    [
+      'with its signature cut short',
+      (e) => withSignature(signed(e, snsKey), (s) => s.slice(0, 40)),
+    ],
+    [
+      'with an unknown signature version',
+      (e) => withSns(signed(e, snsKey), { SignatureVersion: '3' }),
+    ],
+    [
+      'with a certificate on another host',
+      (e) => signed(e, otherKey, '1', 'https://sns.eu-north-1.amazonaws.com.evil.example/cert.pem'),
+    ],
+    [
+      'with a certificate from another region',
+      (e) => signed(e, otherKey, '1', 'https://sns.us-east-1.amazonaws.com/cert.pem'),
+    ],
+    [
+      'with a certificate over http',
+      (e) => signed(e, otherKey, '1', 'http://sns.eu-north-1.amazonaws.com/cert.pem'),
+    ],
+    [
+      'with a certificate URL carrying credentials',
+      (e) => signed(e, otherKey, '1', 'https://x@sns.eu-north-1.amazonaws.com/cert.pem'),
+    ],
+  ];
+
+  test.each(forgeries)('a notification %s is logged and ignored', async (_what, forge) => {
+    const hash = await seed(store, 'victim@example.fi');
+    const event = await fixture('ses-bounce-permanent.json');
+    const record = event.Records[0];
+    if (record) {
+      const message = JSON.parse(record.Sns.Message);
+      message.bounce.bouncedRecipients = [{ emailAddress: 'victim@example.fi' }];
+      record.Sns.Message = JSON.stringify(message);
+    }
+    const before = fetched.length;
+    logs.entries.length = 0;
+    expect(await handle(await forge(event))).toEqual({ applied: 0, ignored: 1 });
+    expect(await store.findByAddressHash(hash)).toBeDefined();
+    expect(await store.getAddressState(hash)).toBeUndefined();
+    expect(logs.entries).toEqual([
+      expect.objectContaining({ level: 'warn', event: 'ses.ignored' }),
+    ]);
+    // Certificates are only ever fetched from SNS in the topic's region.
+    expect(fetched.slice(before).every((url) => url === CERT_URL)).toBe(true);
+  });
+
+  test('an expired certificate is refused', async () => {
+    const hash = await seed(store, 'victim2@example.fi');
+    const expired = handleSesNotifications(
+      {
+        subscribers: store,
+        keys,
+        policy: DEFAULT_BOUNCE_POLICY,
+        log: logs.log,
+        mailFrom: 'uutiset@esimerkkila.fi',
+        trust: {
+          topicArn: TOPIC,
+          clock: () => new Date(Date.now() + 60 * 86_400_000),
+          fetchCertificate: async () => snsKey.certificate,
+        },
+      },
+      signed(await fixture('ses-bounce-permanent.json'), snsKey),
+    );
+    expect(await expired).toEqual({ applied: 0, ignored: 1 });
+    expect(await store.getAddressState(hash)).toBeUndefined();
+  });
+});
+
+function withSns(event: SNSEvent, fields: Partial<SnsMessage>): SNSEvent {
+  const copy = structuredClone(event);
+  for (const record of copy.Records) Object.assign(record.Sns, fields);
+  return copy;
+}
+
+function withMessage(event: SNSEvent, change: (message: string) => string): SNSEvent {
+  const copy = structuredClone(event);
+  for (const record of copy.Records) record.Sns.Message = change(record.Sns.Message);
+  return copy;
+}
+
+function withMail(event: SNSEvent, fields: Record<string, unknown>): SNSEvent {
+  return withMessage(event, (text) => {
+    const message = JSON.parse(text);
+    message.mail = { ...message.mail, ...fields };
+    return JSON.stringify(message);
+  });
+}
+
+function withSignature(event: SNSEvent, change: (signature: string) => string): SNSEvent {
+  const copy = structuredClone(event);
+  for (const record of copy.Records) record.Sns.Signature = change(record.Sns.Signature);
+  return copy;
+}
+
+describe('functions/ses-notifications (its configuration and wiring)', () => {
+  let s3: LocalS3;
+  let store: SubscriberStore;
+  let handler: (event: SNSEvent) => Promise<void>;
+
+  beforeAll(async () => {
+    s3 = await startTestS3();
+    const bucket = await freshBucket(s3, 'ses-function');
+    store = new SubscriberStore(bucket);
+    Object.assign(process.env, {
+      TOKEN_SECRET: SECRET,
+      RELEASES_BUCKET: bucket.bucket,
+      S3_ENDPOINT: s3.endpoint,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      SES_NOTIFICATIONS_TOPIC_ARN: TOPIC,
+      MAIL_FROM: 'Esimerkkilä <uutiset@esimerkkila.fi>',
+    });
+    ({ handler } = await import('../../functions/ses-notifications.js'));
+  });
+  afterAll(() => s3.stop());
+
+  test('applies an unsigned notification from the configured topic, ignores one from another', async () => {
+    const unsigned = withSns(await fixture('ses-bounce-permanent.json'), {
+      Signature: undefined,
+      SigningCertUrl: undefined,
+    });
+    const hash = await seed(store, 'gone@example.fi');
+    await handler(withSns(unsigned, { TopicArn: `${TOPIC}-other` }) as SNSEvent);
+    expect(await store.findByAddressHash(hash)).toBeDefined();
+    await handler(unsigned);
+    expect(await store.findByAddressHash(hash)).toBeUndefined();
   });
 });

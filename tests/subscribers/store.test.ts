@@ -151,27 +151,6 @@ describe('SubscriberStore under concurrency (conditional writes enforced)', () =
     expect(objects.requests.preconditionFailed).toBe(4);
   });
 
-  test('one confirmation slot per address per interval, even for simultaneous claims', async () => {
-    const objects = new ConditionalStore();
-    const store = new SubscriberStore(objects);
-    const hash = hashAddress(keys, 'anna@example.fi');
-    const now = new Date('2025-03-01T10:00:00Z');
-    const claims = await Promise.all(
-      Array.from({ length: 10 }, () => store.claimConfirmationSlot(hash, now, 600_000)),
-    );
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await store.claimConfirmationSlot(hash, new Date('2025-03-01T10:09:59Z'), 600_000)).toBe(
-      false,
-    );
-    expect(await store.claimConfirmationSlot(hash, new Date('2025-03-01T10:10:00Z'), 600_000)).toBe(
-      true,
-    );
-    await store.releaseConfirmationSlot(hash);
-    expect(await store.claimConfirmationSlot(hash, new Date('2025-03-01T10:10:01Z'), 600_000)).toBe(
-      true,
-    );
-  });
-
   test('refuses to overwrite a shard it cannot read', async () => {
     const objects = new ConditionalStore();
     await objects.put(shardKey(0), '{"not":"a shard"}');

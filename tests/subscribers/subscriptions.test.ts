@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { hashAddress } from '../../src/subscribers/keys.js';
+import { ConfirmationLimiter, DEFAULT_CONFIRMATION_LIMITS } from '../../src/subscribers/limits.js';
 import { SubscriberStore, suppressionKey } from '../../src/subscribers/store.js';
 import {
   confirmSubscription,
@@ -32,6 +33,7 @@ function setup(send?: SendConfirmation) {
     keys,
     clock,
     sendConfirmation: send ?? mail.send,
+    limiter: new ConfirmationLimiter(objects, keys, DEFAULT_CONFIRMATION_LIMITS, FAST_RETRY),
     siteUrl: SITE,
     log: logs.log,
   };

@@ -29,6 +29,7 @@ import {
   checkBodySize,
   type Fields,
   HttpProblem,
+  isCrossSite,
   isJsonRequest,
   type ParsedBody,
   parseBody,
@@ -43,6 +44,13 @@ export interface SubscriptionsApiDeps extends SubscriptionDeps {
   defaultLang: Lang;
   /** Categories offered on the preferences page besides the subscriber's own. */
   categories?: () => Promise<CategoryOption[]>;
+  /** Origins besides the site's own whose pages may POST here (an embedded subscribe form). */
+  allowedOrigins?: readonly string[];
+  /**
+   * Every sign-up is answered this long after it arrived (0: at once), so the answer's timing does
+   * not tell a new, a throttled and a suppressed address apart.
+   */
+  subscribeAnswerMs?: number;
 }
 
 /** Frequency of a sign-up that does not name one. */
@@ -77,6 +85,7 @@ export function createSubscriptionsApi(
   deps: SubscriptionsApiDeps,
 ): (request: ApiRequest) => Promise<ApiResponse> {
   const site: PageSite = { title: deps.siteTitle, url: deps.siteUrl };
+  const siteOrigin = new URL(deps.siteUrl).origin;
   return async (request) => {
     const context: Context = { deps, site, lang: pickLang(request, deps.defaultLang) };
     try {
@@ -88,6 +97,13 @@ export function createSubscriptionsApi(
         throw new HttpProblem(405, 'method', { allow: Object.keys(route).join(', ') });
       }
       checkBodySize(request);
+      // A page elsewhere must not act for a resident; RFC 8058 one-click POSTs come from mail
+      // providers without Origin, and the unsubscribe token alone is their authority.
+      if (method === 'POST' && route !== ROUTES['/api/unsubscribe']) {
+        if (isCrossSite(request, siteOrigin, deps.allowedOrigins ?? [])) {
+          throw new HttpProblem(403, 'origin');
+        }
+      }
       const response = await handler(request, context);
       return method === 'HEAD' ? { ...response, body: '' } : response;
     } catch (error) {
@@ -198,10 +214,14 @@ function token(request: ApiRequest): string {
 }
 
 async function subscribe(request: ApiRequest, context: Context): Promise<ApiResponse> {
+  const arrived = performance.now();
   const body = parseBody(request);
   const lang = langField(body.fields) ?? context.lang;
   context.lang = lang;
-  const neutral = () => subscribedResponse(body, context);
+  const neutral = async () => {
+    await answerAt(arrived, context.deps);
+    return subscribedResponse(body, context);
+  };
   // Bots fill every field; people never see this one. Answer as if all went well.
   if (body.fields.getAll('website').some((value) => value !== '')) {
     context.deps.log({ level: 'info', event: 'subscribe.honeypot' });
@@ -227,6 +247,15 @@ async function subscribe(request: ApiRequest, context: Context): Promise<ApiResp
     },
   });
   return neutral();
+}
+
+/** Waits until `arrived + subscribeAnswerMs`; a sign-up that took longer is logged. */
+async function answerAt(arrived: number, deps: SubscriptionsApiDeps): Promise<void> {
+  const padMs = deps.subscribeAnswerMs ?? 0;
+  if (padMs <= 0) return;
+  const left = arrived + padMs - performance.now();
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+  else deps.log({ level: 'warn', event: 'subscribe.slow-answer', ms: Math.round(padMs - left) });
 }
 
 function subscribedResponse(body: ParsedBody, context: Context): ApiResponse {

@@ -1,5 +1,6 @@
 import Negotiator from 'negotiator';
 import { LANGS, type Lang } from '../types.js';
+import { duplicateJsonKey } from './json-keys.js';
 
 /** An HTTP request as the API core sees it, whatever server or gateway delivered it. */
 export interface ApiRequest {
@@ -39,7 +40,8 @@ export type ProblemCode =
   | 'too-large'
   | 'token'
   | 'not-found'
-  | 'method';
+  | 'method'
+  | 'origin';
 
 /** A request the API refuses with a 4xx status and a localized message. */
 export class HttpProblem extends Error {
@@ -118,18 +120,37 @@ export function parseBody(request: ApiRequest): ParsedBody {
     const params = new URLSearchParams(text);
     return {
       kind: 'form',
-      fields: {
+      fields: checked({
         get: (name) => {
           const values = params.getAll(name);
           if (values.length > 1) throw new HttpProblem(400, 'body');
           return values[0];
         },
         getAll: (name) => params.getAll(name),
-      },
+      }),
     };
   }
-  if (isJsonRequest(request)) return { kind: 'json', fields: jsonFields(text) };
+  if (isJsonRequest(request)) return { kind: 'json', fields: checked(jsonFields(text)) };
   throw new HttpProblem(415, 'media-type');
+}
+
+// C0 and C1 controls but tab (CR, LF, NUL, NEL…), line and paragraph separators: no field a
+// resident fills in needs them, and in a value that reaches a header or a log line they do harm.
+const CONTROL = /(?!\t)[\p{Cc}\u2028\u2029]/u;
+
+/** Refuses, with a 400, any field value that carries a control character. */
+function checked(fields: Fields): Fields {
+  const clean = (name: string) => (value: string) => {
+    if (CONTROL.test(value)) throw new HttpProblem(400, name === 'email' ? 'email-syntax' : 'body');
+    return value;
+  };
+  return {
+    get: (name) => {
+      const value = fields.get(name);
+      return value === undefined ? undefined : clean(name)(value);
+    },
+    getAll: (name) => fields.getAll(name).map(clean(name)),
+  };
 }
 
 function jsonFields(text: string): Fields {
@@ -142,6 +163,7 @@ function jsonFields(text: string): Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HttpProblem(400, 'body');
   }
+  if (duplicateJsonKey(text) !== undefined) throw new HttpProblem(400, 'body');
   const object = value as Record<string, unknown>;
   const field = (name: string): unknown => {
     const found = Object.hasOwn(object, name) ? object[name] : undefined;
@@ -174,4 +196,16 @@ export function pickLang(request: ApiRequest, fallback: Lang, explicit?: string)
   if (header === undefined) return fallback;
   const best = new Negotiator({ headers: { 'accept-language': header } }).language([...LANGS]);
   return (best as Lang | undefined) ?? fallback;
+}
+
+/**
+ * Whether a browser says a request comes from a page of another site: an `Origin` that is not
+ * `siteOrigin` or one of `allowed` (`null` included), or, without an `Origin`, `Sec-Fetch-Site:
+ * cross-site`. Requests with neither header are not from a browser page and pass: forging a
+ * resident's request across sites needs their browser.
+ */
+export function isCrossSite(request: ApiRequest, siteOrigin: string, allowed: readonly string[]) {
+  const origin = request.headers.origin;
+  if (origin !== undefined) return origin !== siteOrigin && !allowed.includes(origin);
+  return request.headers['sec-fetch-site'] === 'cross-site';
 }
