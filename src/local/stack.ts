@@ -10,15 +10,16 @@ import { readDigestConfig } from '../digest/config.js';
 import { type DigestRunResult, runDigest } from '../digest/run.js';
 import type { DigestFrequency } from '../digest/types.js';
 import { wireMailRuns } from '../digest/wiring.js';
-import { publishReleaseHandler } from '../pipeline/handlers.js';
-import { publishDue } from '../pipeline/publish-due.js';
+import type { PipelineDeps } from '../pipeline/deps.js';
+import { consumeBatch } from '../pipeline/handlers.js';
+import { decodeInvocation } from '../pipeline/queue-message.js';
 import type { RejectionReport } from '../pipeline/reports.js';
 import { encodeS3Key, isReleaseKey, RELEASES_PREFIX } from '../pipeline/s3-event.js';
-import type { PipelineDeps } from '../pipeline/sync.js';
 import { EnvReader, readSiteConfig } from '../shared/env.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { type FolderSyncResult, syncFolder } from './folder-sync.js';
 import { InProcessNoticeQueue } from './notice-queue.js';
+import { LocalPipelineQueue } from './pipeline-queue.js';
 import { type LocalS3, S3RVER_CREDENTIALS, startS3Server } from './s3-server.js';
 import { S3rverFolderGuard } from './s3rver-guard.js';
 import { type LocalSesServer, startSesServer } from './ses-server.js';
@@ -194,7 +195,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const events = wireEvents(s3, pipeline, log);
     cleanups.push(async () => {
       s3.server.removeAllListeners('event');
-      await events.settled();
+      await events.queue.settled();
     });
 
     try {
@@ -211,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const syncReleases = () => syncFolder(releasesDir, releases, RELEASES_PREFIX);
     const first = await syncReleases();
     log(`uploaded ${first.uploaded.length} release file(s) from ${releasesDir}`);
-    await events.settled();
+    await events.queue.settled();
 
     let watcher: FSWatcher | undefined;
     if (!options.once) {
@@ -240,11 +241,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stores: { releases, public: publicStore },
       pipeline,
       syncReleases,
-      settled: events.settled,
+      settled: () => events.queue.settled(),
       async publishDue() {
-        await publishDue(pipeline);
+        events.queue.push({ kind: 'due' });
+        await events.queue.settled();
       },
-      summary: () => summarise(releases, publicStore, events.failures()),
+      summary: () => summarise(releases, publicStore, events.queue.failures()),
       runDigest(frequency, runOptions = {}) {
         const at = runOptions.at ?? new Date();
         const window = runOptions.everything
@@ -272,21 +274,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 interface S3rverRecord {
-  eventName?: string;
-  s3?: { bucket?: { name?: string }; object?: { key?: string; sequencer?: string } };
+  s3?: { bucket?: { name?: string }; object?: { key?: string } };
 }
 
 /**
- * Hands s3rver's events for release files in the releases bucket to the publish-release handler,
- * one invocation per record as S3 delivers them (AWS delivers every key under `releases/` and the
- * handler ignores the others: the same effect). s3rver puts the raw key in the event; S3
- * URL-encodes it, so it is encoded here and decoded by the handler as in Lambda. s3rver's sequencer is the millisecond clock: replaced by a strictly
- * increasing one.
+ * Puts s3rver's events for keys under `releases/` in the releases bucket on the in-process
+ * publishing queue, whose one consumer applies them in batches as the publisher does in AWS.
+ * S3 URL-encodes keys in its events and s3rver does not: each record goes through the same
+ * decoding as in AWS (encoded here, decoded by the handler). s3rver's sequencer is the
+ * millisecond clock: replaced by a strictly increasing one.
  */
 function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => void) {
-  const handle = publishReleaseHandler(pipeline);
-  const inFlight = new Set<Promise<void>>();
-  let failures = 0;
+  const queue = new LocalPipelineQueue((events) => consumeBatch(pipeline, events), log);
   let counter = 0n;
   let lastMs = 0n;
   const nextSequencer = () => {
@@ -298,8 +297,8 @@ function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => 
   s3.server.on('event', (event: { Records?: S3rverRecord[] }) => {
     for (const record of event.Records ?? []) {
       const key = record.s3?.object?.key;
-      if (record.s3?.bucket?.name !== LOCAL_BUCKETS.releases || !key || !isReleaseKey(key))
-        continue;
+      if (record.s3?.bucket?.name !== LOCAL_BUCKETS.releases || !key) continue;
+      if (!key.startsWith(RELEASES_PREFIX)) continue;
       const delivered = {
         ...record,
         s3: {
@@ -307,21 +306,14 @@ function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => 
           object: { ...record.s3.object, key: encodeS3Key(key), sequencer: nextSequencer() },
         },
       };
-      const run = handle({ Records: [delivered] })
-        .catch((error: unknown) => {
-          failures += 1;
-          log(`publish: ${record.eventName} ${key} failed: ${String(error)}`);
-        })
-        .finally(() => inFlight.delete(run));
-      inFlight.add(run);
+      try {
+        queue.push(...decodeInvocation({ Records: [delivered] }));
+      } catch (error) {
+        log(`publish: event for ${key} not understood: ${String(error)}`);
+      }
     }
   });
-  return {
-    async settled() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
-    },
-    failures: () => failures,
-  };
+  return { queue };
 }
 
 /** Re-mirrors the folder shortly after any change in it (one pass at a time). */

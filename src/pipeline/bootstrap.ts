@@ -2,6 +2,7 @@ import type { Release } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { SiteConfig } from '../site/config.js';
 import { resolveSlugCollisions } from '../site/slugs.js';
+import { windowLimits } from './deps.js';
 import { type EmbargoDoc, emptyEmbargo, isPublicAt, placeInEmbargo } from './embargo.js';
 import { parseFingerprint, type ReleaseRecord } from './records.js';
 import { emptySiteIndex, indexWith } from './site-index.js';
@@ -9,7 +10,6 @@ import type { SlugClaim } from './slugs.js';
 import { EMBARGO_KEY, recordKey, SITE_INDEX_KEY, slugClaimKey } from './state-keys.js';
 import { serialiseDocument } from './state-store.js';
 import { compareStoredNewestFirst, type StoredRelease, storeRelease } from './stored-release.js';
-import { windowLimits } from './sync.js';
 import { type ScopeRef, scopesOf, type WindowDoc, type WindowEntry, windowKey } from './windows.js';
 import { toArchiveRelease, type YearDoc, yearIn, yearKey } from './years.js';
 

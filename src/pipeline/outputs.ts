@@ -33,8 +33,8 @@ export interface OutputPlan {
 
 /** What the affected public files are rendered from. */
 export interface OutputInputs {
-  /** The release's page: written when `publicRelease` is set, else removed (when a slug exists). */
-  page?: { slug: string; publicRelease?: StoredRelease };
+  /** Release pages: written when `publicRelease` is set, else removed. */
+  pages: readonly { slug: string; publicRelease?: StoredRelease }[];
   windows: readonly WindowDoc[];
   years: readonly YearDoc[];
   siteIndex: SiteIndexDoc;
@@ -69,19 +69,15 @@ export function scopesOfIndex(index: SiteIndexDoc): FeedScope[] {
  * Renders the public files that depend on the given documents, with the site build's own per-file
  * renderers (src/site/files.ts), so the result is byte-identical to a full build: a scope's feeds
  * from its window, a year's archive page from its year document, the front page from the `all`
- * window and the site index, and the release's own page. Scopes and years left empty are removed,
+ * window and the site index, and the releases' own pages. Scopes and years left empty are removed,
  * as a full build would not produce them (the site-wide feeds always exist).
  */
 export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan {
   const files: SiteFile[] = [];
   const deletions: string[] = [];
-  if (inputs.page) {
-    const path = releasePagePath(inputs.page.slug);
-    if (inputs.page.publicRelease) {
-      files.push(releasePageFile(loadRelease(inputs.page.publicRelease), site));
-    } else {
-      deletions.push(path);
-    }
+  for (const page of inputs.pages) {
+    if (page.publicRelease) files.push(releasePageFile(loadRelease(page.publicRelease), site));
+    else deletions.push(releasePagePath(page.slug));
   }
   for (const window of inputs.windows) {
     const scope = feedScopeOf(window);

@@ -2,7 +2,9 @@ import { inScope } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { buildSite } from '../site/build.js';
-import { type DeriveContext, rebuildWindow, updateSiteIndex } from './derive.js';
+import { applyBatch, deriveContext } from './batch.js';
+import { jsonLogger, type PipelineDeps } from './deps.js';
+import type { DeriveContext } from './derive.js';
 import { type EmbargoDoc, isPublicAt } from './embargo.js';
 import { md5Etag, type WriteOutcome } from './outputs.js';
 import { type Placement, parseFingerprint, type ReleaseRecord } from './records.js';
@@ -19,12 +21,11 @@ import {
   WINDOWS_PREFIX,
   YEARS_PREFIX,
 } from './state-keys.js';
-import { readDocument, type Versioned } from './state-store.js';
+import { BatchDocuments, readDocument, type Versioned } from './state-store.js';
 import { compareStoredNewestFirst, loadRelease, type StoredRelease } from './stored-release.js';
-import { deriveContext, jsonLogger, type PipelineDeps, syncRelease } from './sync.js';
 import { announceFeeds } from './websub.js';
 import { type ScopeRef, scopesOf, type WindowDoc, windowKey } from './windows.js';
-import { emptyYear, toArchiveRelease, type YearDoc, yearIn, yearKey } from './years.js';
+import { toArchiveRelease, type YearDoc, yearIn } from './years.js';
 
 /** What a reconcile run found and did. */
 export interface ReconcileReport {
@@ -76,10 +77,14 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     publicFiles: { written: [], deleted: [] },
   };
   const errors: unknown[] = [];
-  const resync = async (key: string, reason: string, placements?: Placement[]) => {
+  const resync = async (keys: Map<string, { reason: string; placements?: Placement[] }>) => {
+    if (keys.size === 0) return;
     try {
-      await syncRelease(deps, key, placements ? { placements } : {});
-      report.resynced.push({ key, reason });
+      await applyBatch(
+        deps,
+        [...keys].map(([key, { placements }]) => ({ kind: 'object', key, placements })),
+      );
+      for (const [key, { reason }] of keys) report.resynced.push({ key, reason });
     } catch (error) {
       errors.push(error);
     }
@@ -94,26 +99,27 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
   const reports = new Set<string>();
   for await (const summary of deps.bucket.list(REPORTS_PREFIX)) reports.add(summary.key);
   report.sources = sources.size;
-  const drift = new Map<string, string>();
+  const drift = new Map<string, { reason: string }>();
+  const driftOf = (key: string, reason: string) => drift.set(key, { reason });
   for (const [key, etag] of sources) {
     const record = records.get(key)?.value;
-    if (record === undefined) drift.set(key, 'no record');
-    else if (record.sourceEtag !== etag) drift.set(key, 'source changed without an event');
-    else if (record.parsedWith !== fingerprint) drift.set(key, 'site settings changed');
+    if (record === undefined) driftOf(key, 'no record');
+    else if (record.sourceEtag !== etag) driftOf(key, 'source changed without an event');
+    else if (record.parsedWith !== fingerprint) driftOf(key, 'site settings changed');
     else if (record.rejected && !reports.has(reportKey(key))) {
-      drift.set(key, 'rejection report missing');
+      driftOf(key, 'rejection report missing');
     }
   }
   for (const [key, { value: record }] of records) {
     if (!sources.has(key) && (record.sourceEtag !== undefined || record.release)) {
-      drift.set(key, 'source gone without an event');
+      driftOf(key, 'source gone without an event');
     } else if (record.lingering.length > 0 || (!record.release && record.slug)) {
-      drift.set(key, 'unfinished sync');
+      driftOf(key, 'unfinished sync');
     } else if (record.release && isPublicAt(record.release, now) && !record.announced) {
-      drift.set(key, 'due or unannounced');
+      driftOf(key, 'due or unannounced');
     }
   }
-  for (const [key, reason] of drift) await resync(key, reason);
+  await resync(drift);
   if (drift.size > 0) records = await readRecords(deps.bucket);
   report.records = records.size;
   // Reports outliving their rejection (a sync failed between the fixed record and the delete).
@@ -164,7 +170,11 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     embargoed.delete(key);
   }
   for (const key of embargoed) stray(key);
-  for (const [key, placements] of strays) await resync(key, 'misplaced in state', placements);
+  await resync(
+    new Map(
+      [...strays].map(([key, placements]) => [key, { reason: 'misplaced in state', placements }]),
+    ),
+  );
   if (strays.size > 0) {
     records = await readRecords(deps.bucket);
     visible.clear();
@@ -173,67 +183,12 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     }
   }
 
-  // 3. Years in the site index first: window refills read the archive through it.
-  const yearDocs = await readAll<YearDoc>(deps.bucket, YEARS_PREFIX);
-  const indexed = (await readDocument<SiteIndexDoc>(deps.bucket, SITE_INDEX_KEY))?.value;
-  const stored = new Set([...yearDocs.values()].map((doc) => doc.value.year));
-  const yearViews = [
-    ...[...yearDocs].map(([key, doc]) => ({ key, ...doc })),
-    ...(indexed?.years ?? [])
-      .filter((year) => !stored.has(year))
-      .map((year) => ({ key: yearKey(year), value: emptyYear(year), etag: undefined })),
-  ];
-  await updateSiteIndex(ctx, [], yearViews);
+  // 3. Windows and the site index, computed from the records (one writer: nothing moves meanwhile).
+  const repaired = await repairWindowsAndIndex(deps, ctx, visible);
+  report.windowsRebuilt = repaired.windows;
+  report.siteIndexRebuilt = repaired.siteIndex;
 
-  // 4. Windows: each must be a prefix of its scope, newest first, as long as a feed needs.
-  const byScope = new Map<string, { scope: ScopeRef; releases: [string, StoredRelease][] }>();
-  for (const [key, release] of visible) {
-    for (const scope of scopesOf(release)) {
-      const id = windowKey(scope);
-      const group = byScope.get(id) ?? { scope, releases: [] };
-      group.releases.push([key, release]);
-      byScope.set(id, group);
-    }
-  }
-  byScope.set(
-    windowKey({ kind: 'all' }),
-    byScope.get(windowKey({ kind: 'all' })) ?? {
-      scope: { kind: 'all' },
-      releases: [],
-    },
-  );
-  const windows = await readAll<WindowDoc>(deps.bucket, WINDOWS_PREFIX);
-  const scopes = new Map<string, ScopeRef>([...byScope].map(([id, group]) => [id, group.scope]));
-  for (const { value } of windows.values()) scopes.set(windowKey(value.scope), value.scope);
-  for (const [id, scope] of scopes) {
-    const expected = (byScope.get(id)?.releases ?? []).sort((a, b) =>
-      compareStoredNewestFirst(a[1], b[1]),
-    );
-    const stored = windows.get(id)?.value;
-    if (stored === undefined && expected.length === 0) continue;
-    if (stored === undefined || !isRightWindow(stored, expected, ctx, scope)) {
-      await rebuildWindow(ctx, scope);
-      report.windowsRebuilt.push(id);
-    }
-  }
-
-  // 5. The site index, whole.
-  const index = (await readDocument<SiteIndexDoc>(deps.bucket, SITE_INDEX_KEY))?.value;
-  const freshWindows = await readAll<WindowDoc>(deps.bucket, WINDOWS_PREFIX);
-  const freshYears = await readAll<YearDoc>(deps.bucket, YEARS_PREFIX);
-  const expectedIndex = indexWith(
-    emptySiteIndex(),
-    [...freshWindows.values()].map((doc) => doc.value),
-    [...freshYears.values()].map((doc) => doc.value),
-  );
-  if (JSON.stringify(index) !== JSON.stringify(expectedIndex)) {
-    const current = <T>(docs: Map<string, Versioned<T>>) =>
-      [...docs].map(([key, doc]) => ({ key, ...doc }));
-    await updateSiteIndex(ctx, current(freshWindows), current(freshYears), true);
-    report.siteIndexRebuilt = true;
-  }
-
-  // 6. Slug claims nobody owns any more.
+  // 4. Slug claims nobody owns any more.
   for (const [claimKey, { value: claim }] of await readAll<SlugClaim>(deps.bucket, SLUGS_PREFIX)) {
     const slug = claimKey.slice(SLUGS_PREFIX.length).replace(/\.json$/, '');
     if (records.get(claim.key)?.value.slug !== slug) {
@@ -242,7 +197,7 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     }
   }
 
-  // 7. Public files against a full build of the recorded releases.
+  // 5. Public files against a full build of the recorded releases.
   report.publicFiles = await repairPublic(deps, now, records);
   await announceFeeds(deps, report.publicFiles.written, deps.log ?? jsonLogger);
   log('reconciled', {
@@ -260,6 +215,66 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     throw new ReconcileError(errors, `${errors.length} keys could not be synced`);
   }
   return report;
+}
+
+/**
+ * Rewrites every window that is not the right prefix of its scope, and the site index if it
+ * differs from what the year documents and windows say, straight from the visible releases.
+ */
+async function repairWindowsAndIndex(
+  deps: PipelineDeps,
+  ctx: DeriveContext,
+  visible: ReadonlyMap<string, StoredRelease>,
+): Promise<{ windows: string[]; siteIndex: boolean }> {
+  const byScope = new Map<string, { scope: ScopeRef; releases: [string, StoredRelease][] }>([
+    [windowKey({ kind: 'all' }), { scope: { kind: 'all' }, releases: [] }],
+  ]);
+  for (const [key, release] of visible) {
+    for (const scope of scopesOf(release)) {
+      const group = byScope.get(windowKey(scope)) ?? { scope, releases: [] };
+      group.releases.push([key, release]);
+      byScope.set(windowKey(scope), group);
+    }
+  }
+  const stored = await readAll<WindowDoc>(deps.bucket, WINDOWS_PREFIX);
+  for (const { value } of stored.values()) {
+    if (!byScope.has(windowKey(value.scope))) {
+      byScope.set(windowKey(value.scope), { scope: value.scope, releases: [] });
+    }
+  }
+  const docs = new BatchDocuments(deps.bucket);
+  const rebuilt: string[] = [];
+  const windows: WindowDoc[] = [];
+  for (const [id, { scope, releases }] of byScope) {
+    const expected = releases.sort((a, b) => compareStoredNewestFirst(a[1], b[1]));
+    const current = stored.get(id)?.value;
+    const right = current ?? { version: 1 as const, scope, exhaustive: true, entries: [] };
+    if (current === undefined && expected.length === 0) continue;
+    if (current === undefined || !isRightWindow(current, expected, ctx, scope)) {
+      const capacity = ctx.capacity(scope);
+      const entries = expected.slice(0, capacity).map(([key, release]) => ({ key, release }));
+      const window = {
+        version: 1 as const,
+        scope,
+        exhaustive: expected.length <= capacity,
+        entries,
+      };
+      docs.set(id, window);
+      windows.push(window);
+      rebuilt.push(id);
+    } else windows.push(right);
+  }
+  const years = [...(await readAll<YearDoc>(deps.bucket, YEARS_PREFIX)).values()];
+  const expectedIndex = indexWith(
+    emptySiteIndex(),
+    windows,
+    years.map((doc) => doc.value),
+  );
+  const index = await docs.get<SiteIndexDoc>(SITE_INDEX_KEY);
+  const indexWrong = JSON.stringify(index) !== JSON.stringify(expectedIndex);
+  if (indexWrong) docs.set(SITE_INDEX_KEY, expectedIndex);
+  await docs.flush();
+  return { windows: rebuilt, siteIndex: indexWrong };
 }
 
 /**

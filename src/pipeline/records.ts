@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ReleaseProblem } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
+import type { StaffOutcomeNotice } from './notifier.js';
 import type { StoredRelease } from './stored-release.js';
 import { yearIn } from './years.js';
 
@@ -35,7 +36,15 @@ export interface ReleaseRecord {
   announced?: boolean;
   /** Placements of earlier versions that derived documents may still hold. */
   lingering: Placement[];
+  /**
+   * What staff are still to be told about the last accepted upload event (sent once the public
+   * side is written, then cleared; a crash in between sends it on the retry).
+   */
+  pendingOutcome?: PendingOutcome;
 }
+
+/** A staff outcome notice without its envelope (`type`, `to`), kept in the record until sent. */
+export type PendingOutcome = Omit<StaffOutcomeNotice, 'type' | 'to'>;
 
 /** A record for a key seen for the first time. */
 export function newRecord(key: string): ReleaseRecord {
