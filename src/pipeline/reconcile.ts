@@ -52,116 +52,129 @@ export class ReconcileError extends AggregateError {
 /** Public paths a full build owns; anything else in the public bucket is left alone. */
 const OWNED_PUBLIC = ['feeds/', 'releases/', 'archive/', 'sitemaps/', 'index.html', 'sitemap.xml'];
 const READ_CONCURRENCY = 16;
-const MAX_PUBLIC_ROUNDS = 5;
+
+type Records = Map<string, Versioned<ReleaseRecord>>;
+
+/** Keys to apply again, with why and where in the state they were found astray. */
+type Resync = Map<string, { reason: string; placements: Placement[] }>;
 
 /**
  * Compares the state with the bucket and repairs any drift, the nightly safety net behind the
- * event path: releases whose source changed or vanished without an event (or whose record was
- * lost) are synced again; year documents, the embargo list, feed windows, the site index and slug
- * claims are checked against the records and repaired; finally every public file is compared with
- * a full build of the recorded releases and fixed where it differs. Costs O(archive) requests,
- * which is why it runs on a schedule and never per upload.
+ * event path. It runs as the queue's consumer (a `reconcile` request), so nothing changes under
+ * it: releases whose source changed or vanished without an event (or whose record was lost) and
+ * keys found astray in year documents or the embargo list are applied again as one batch; stale
+ * reports, windows, the site index and slug claims are checked against the records; finally
+ * every public file is compared with a full build of the recorded releases and fixed where it
+ * differs. Costs O(archive) requests, which is why it runs on a schedule and never per upload.
  */
 export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
-  const log = deps.log ?? jsonLogger;
   const now = deps.clock();
-  const fingerprint = parseFingerprint(deps.site);
-  const report: ReconcileReport = {
-    sources: 0,
-    records: 0,
-    resynced: [],
-    windowsRebuilt: [],
-    siteIndexRebuilt: false,
-    orphanClaims: [],
-    staleReports: [],
-    publicFiles: { written: [], deleted: [] },
-  };
-  const errors: unknown[] = [];
-  const resync = async (keys: Map<string, { reason: string; placements?: Placement[] }>) => {
-    if (keys.size === 0) return;
-    try {
-      await applyBatch(
-        deps,
-        [...keys].map(([key, { placements }]) => ({ kind: 'object', key, placements })),
-      );
-      for (const [key, { reason }] of keys) report.resynced.push({ key, reason });
-    } catch (error) {
-      errors.push(error);
-    }
-  };
-
-  // 1. Sources against records.
   const sources = new Map<string, string>();
   for await (const summary of deps.bucket.list(RELEASES_PREFIX)) {
     if (isReleaseKey(summary.key)) sources.set(summary.key, summary.etag);
   }
-  let records = await readRecords(deps.bucket);
   const reports = new Set<string>();
   for await (const summary of deps.bucket.list(REPORTS_PREFIX)) reports.add(summary.key);
-  report.sources = sources.size;
-  const drift = new Map<string, { reason: string }>();
-  const driftOf = (key: string, reason: string) => drift.set(key, { reason });
-  for (const [key, etag] of sources) {
-    const record = records.get(key)?.value;
-    if (record === undefined) driftOf(key, 'no record');
-    else if (record.sourceEtag !== etag) driftOf(key, 'source changed without an event');
-    else if (record.parsedWith !== fingerprint) driftOf(key, 'site settings changed');
-    else if (record.rejected && !reports.has(reportKey(key))) {
-      driftOf(key, 'rejection report missing');
-    }
+  const before = await readRecords(deps.bucket);
+  const resync = findDrift(deps, sources, before, reports, now);
+  await findStrays(deps, before, now, resync);
+  let failure: unknown;
+  if (resync.size > 0) {
+    const events = [...resync].map(([key, { placements }]) => ({
+      kind: 'object' as const,
+      key,
+      placements,
+    }));
+    await applyBatch(deps, events).catch((error: unknown) => {
+      failure = error;
+    });
   }
-  for (const [key, { value: record }] of records) {
-    if (!sources.has(key) && (record.sourceEtag !== undefined || record.release)) {
-      driftOf(key, 'source gone without an event');
-    } else if (record.lingering.length > 0 || (!record.release && record.slug)) {
-      driftOf(key, 'unfinished sync');
-    } else if (record.release && isPublicAt(record.release, now) && !record.announced) {
-      driftOf(key, 'due or unannounced');
-    }
-  }
-  await resync(drift);
-  if (drift.size > 0) records = await readRecords(deps.bucket);
-  report.records = records.size;
-  // Reports outliving their rejection (a sync failed between the fixed record and the delete).
-  for (const key of reports) {
-    const source = key.slice(REPORTS_PREFIX.length, -'.json'.length);
-    if (records.get(source)?.value.rejected) continue;
-    await deps.bucket.delete(key);
-    report.staleReports.push(key);
-  }
-
-  // 2. Years and the embargo list against the records.
-  const ctx = deriveContext(deps, now);
+  const records = resync.size > 0 ? await readRecords(deps.bucket, before) : before;
   const visible = new Map<string, StoredRelease>();
   for (const [key, { value }] of records) {
     if (value.release && isPublicAt(value.release, now)) visible.set(key, value.release);
   }
-  const strays = new Map<string, Placement[]>();
-  const stray = (key: string, placement?: Placement) => {
-    const list = strays.get(key) ?? [];
-    if (placement) list.push(placement);
-    strays.set(key, list);
+  const repaired = await repairWindowsAndIndex(deps, deriveContext(deps, now), visible);
+  const report: ReconcileReport = {
+    sources: sources.size,
+    records: records.size,
+    resynced: [...resync].map(([key, { reason }]) => ({ key, reason })),
+    windowsRebuilt: repaired.windows,
+    siteIndexRebuilt: repaired.siteIndex,
+    staleReports: await removeStaleReports(deps, reports, records),
+    orphanClaims: await removeOrphanClaims(deps, records),
+    publicFiles: await repairPublic(deps, now, records),
   };
-  const years = await readAll<YearDoc>(deps.bucket, YEARS_PREFIX);
+  await announceFeeds(deps, report.publicFiles.written, deps.log ?? jsonLogger);
+  logReport(deps, report);
+  if (failure !== undefined) {
+    throw new ReconcileError([failure], `${resync.size} keys could not be synced`);
+  }
+  return report;
+}
+
+/** Sources and records that disagree, and records with work left undone. */
+function findDrift(
+  deps: PipelineDeps,
+  sources: ReadonlyMap<string, string>,
+  records: Records,
+  reports: ReadonlySet<string>,
+  now: Date,
+): Resync {
+  const fingerprint = parseFingerprint(deps.site);
+  const drift: Resync = new Map();
+  const add = (key: string, reason: string) => drift.set(key, { reason, placements: [] });
+  for (const [key, etag] of sources) {
+    const record = records.get(key)?.value;
+    if (record === undefined) add(key, 'no record');
+    else if (record.sourceEtag !== etag) add(key, 'source changed without an event');
+    else if (record.parsedWith !== fingerprint) add(key, 'site settings changed');
+    else if (record.rejected && !reports.has(reportKey(key))) add(key, 'rejection report missing');
+  }
+  for (const [key, { value: record }] of records) {
+    if (!sources.has(key) && (record.sourceEtag !== undefined || record.release)) {
+      add(key, 'source gone without an event');
+    } else if (record.lingering.length > 0 || (!record.release && record.slug)) {
+      add(key, 'unfinished sync');
+    } else if (record.pendingOutcome !== undefined) {
+      add(key, 'staff not told');
+    } else if (record.release && isPublicAt(record.release, now) && !record.announced) {
+      add(key, 'due or unannounced');
+    }
+  }
+  return drift;
+}
+
+/** Adds to `resync` the keys that year documents or the embargo list hold wrongly. */
+async function findStrays(
+  deps: PipelineDeps,
+  records: Records,
+  now: Date,
+  resync: Resync,
+): Promise<void> {
+  const stray = (key: string, placement?: Placement) => {
+    const entry = resync.get(key) ?? { reason: 'misplaced in state', placements: [] };
+    if (placement) entry.placements.push(placement);
+    resync.set(key, entry);
+  };
+  const visible = (key: string) => {
+    const release = records.get(key)?.value.release;
+    return release && isPublicAt(release, now) ? release : undefined;
+  };
   const seenInYears = new Set<string>();
-  for (const { value: doc } of years.values()) {
+  for (const { value: doc } of (await readAll<YearDoc>(deps.bucket, YEARS_PREFIX)).values()) {
     for (const entry of doc.entries) {
       seenInYears.add(entry.key);
-      const release = visible.get(entry.key);
+      const release = visible(entry.key);
       const right =
         release !== undefined &&
         yearIn(release.published, deps.site.timeZone) === doc.year &&
         JSON.stringify(toArchiveRelease(release)) === JSON.stringify(entry.release);
-      if (!right) {
-        stray(entry.key, {
-          year: doc.year,
-          categorySlug: entry.release.categorySlug,
-          lang: entry.release.lang,
-        });
-      }
+      const { categorySlug, lang } = entry.release;
+      if (!right) stray(entry.key, { year: doc.year, categorySlug, lang });
     }
   }
-  for (const key of visible.keys()) if (!seenInYears.has(key)) stray(key);
+  for (const key of records.keys()) if (visible(key) && !seenInYears.has(key)) stray(key);
   const embargo = (await readDocument<EmbargoDoc>(deps.bucket, EMBARGO_KEY))?.value;
   const embargoed = new Set(embargo?.entries.map((entry) => entry.key));
   for (const [key, { value }] of records) {
@@ -170,37 +183,39 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     embargoed.delete(key);
   }
   for (const key of embargoed) stray(key);
-  await resync(
-    new Map(
-      [...strays].map(([key, placements]) => [key, { reason: 'misplaced in state', placements }]),
-    ),
-  );
-  if (strays.size > 0) {
-    records = await readRecords(deps.bucket);
-    visible.clear();
-    for (const [key, { value }] of records) {
-      if (value.release && isPublicAt(value.release, now)) visible.set(key, value.release);
-    }
+}
+
+/** Reports outliving their rejection (a batch failed between the fixed record and the delete). */
+async function removeStaleReports(
+  deps: PipelineDeps,
+  reports: ReadonlySet<string>,
+  records: Records,
+): Promise<string[]> {
+  const stale: string[] = [];
+  for (const key of reports) {
+    const source = key.slice(REPORTS_PREFIX.length, -'.json'.length);
+    if (records.get(source)?.value.rejected) continue;
+    await deps.bucket.delete(key);
+    stale.push(key);
   }
+  return stale;
+}
 
-  // 3. Windows and the site index, computed from the records (one writer: nothing moves meanwhile).
-  const repaired = await repairWindowsAndIndex(deps, ctx, visible);
-  report.windowsRebuilt = repaired.windows;
-  report.siteIndexRebuilt = repaired.siteIndex;
-
-  // 4. Slug claims nobody owns any more.
+/** Slug claims whose key no longer owns the slug. */
+async function removeOrphanClaims(deps: PipelineDeps, records: Records): Promise<string[]> {
+  const orphans: string[] = [];
   for (const [claimKey, { value: claim }] of await readAll<SlugClaim>(deps.bucket, SLUGS_PREFIX)) {
     const slug = claimKey.slice(SLUGS_PREFIX.length).replace(/\.json$/, '');
     if (records.get(claim.key)?.value.slug !== slug) {
       await deps.bucket.delete(claimKey);
-      report.orphanClaims.push(slug);
+      orphans.push(slug);
     }
   }
+  return orphans;
+}
 
-  // 5. Public files against a full build of the recorded releases.
-  report.publicFiles = await repairPublic(deps, now, records);
-  await announceFeeds(deps, report.publicFiles.written, deps.log ?? jsonLogger);
-  log('reconciled', {
+function logReport(deps: PipelineDeps, report: ReconcileReport): void {
+  (deps.log ?? jsonLogger)('reconciled', {
     sources: report.sources,
     records: report.records,
     resynced: report.resynced.length,
@@ -211,10 +226,6 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     publicWritten: report.publicFiles.written.length,
     publicDeleted: report.publicFiles.deleted.length,
   });
-  if (errors.length > 0) {
-    throw new ReconcileError(errors, `${errors.length} keys could not be synced`);
-  }
-  return report;
 }
 
 /**
@@ -302,49 +313,44 @@ function isRightWindow(
 }
 
 /**
- * Writes whatever differs from a full build of the recorded releases, removes owned files the
- * build does not produce, and repeats if records changed meanwhile (a concurrent upload).
+ * Writes whatever differs from a full build of the recorded releases and removes owned files the
+ * build does not produce.
  */
 async function repairPublic(
   deps: PipelineDeps,
   now: Date,
-  initial: Map<string, Versioned<ReleaseRecord>>,
+  records: Records,
 ): Promise<Omit<WriteOutcome, 'unchanged'>> {
-  const outcome = { written: new Set<string>(), deleted: new Set<string>() };
-  let records = initial;
-  for (let round = 1; round <= MAX_PUBLIC_ROUNDS; round += 1) {
-    const releases: Release[] = [];
-    for (const { value } of records.values()) {
-      if (value.release) releases.push(loadRelease(value.release));
-    }
-    const { files } = buildSite(releases, deps.site, now);
-    const current = new Map<string, string>();
-    for (const prefix of OWNED_PUBLIC) {
-      for await (const summary of deps.publicSite.list(prefix)) {
-        if (OWNED_PUBLIC.some((owned) => summary.key.startsWith(owned))) {
-          current.set(summary.key, summary.etag);
-        }
+  const releases: Release[] = [];
+  for (const { value } of records.values()) {
+    if (value.release) releases.push(loadRelease(value.release));
+  }
+  const { files } = buildSite(releases, deps.site, now);
+  const current = new Map<string, string>();
+  for (const prefix of OWNED_PUBLIC) {
+    for await (const summary of deps.publicSite.list(prefix)) {
+      if (OWNED_PUBLIC.some((owned) => summary.key.startsWith(owned))) {
+        current.set(summary.key, summary.etag);
       }
     }
-    const built = new Set(files.map((file) => file.path));
-    await inParallel(files, async (file) => {
-      if (current.get(file.path) === md5Etag(file.body)) return;
-      await deps.publicSite.put(file.path, file.body, {
-        contentType: file.contentType,
-        cacheControl: file.cacheControl,
-      });
-      outcome.written.add(file.path);
-    });
-    await inParallel([...current.keys()], async (path) => {
-      if (built.has(path)) return;
-      await deps.publicSite.delete(path);
-      outcome.deleted.add(path);
-    });
-    const fresh = await readRecords(deps.bucket, records);
-    if (sameVersions(fresh, records)) break;
-    records = fresh;
   }
-  return { written: [...outcome.written].sort(), deleted: [...outcome.deleted].sort() };
+  const built = new Set(files.map((file) => file.path));
+  const written: string[] = [];
+  const deleted: string[] = [];
+  await inParallel(files, async (file) => {
+    if (current.get(file.path) === md5Etag(file.body)) return;
+    await deps.publicSite.put(file.path, file.body, {
+      contentType: file.contentType,
+      cacheControl: file.cacheControl,
+    });
+    written.push(file.path);
+  });
+  await inParallel([...current.keys()], async (path) => {
+    if (built.has(path)) return;
+    await deps.publicSite.delete(path);
+    deleted.push(path);
+  });
+  return { written: written.sort(), deleted: deleted.sort() };
 }
 
 /**
@@ -380,12 +386,6 @@ async function readAll<T>(
     if (doc) docs.set(summary.key, doc);
   });
   return new Map([...docs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function sameVersions<T>(a: Map<string, Versioned<T>>, b: Map<string, Versioned<T>>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [key, doc] of a) if (b.get(key)?.etag !== doc.etag) return false;
-  return true;
 }
 
 async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
