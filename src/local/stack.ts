@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ConditionEnforcingStore } from '../adapters/condition-enforcing-store.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { readDigestConfig } from '../digest/config.js';
 import { type DigestRunResult, runDigest } from '../digest/run.js';
@@ -21,7 +20,6 @@ import { type FolderSyncResult, syncFolder } from './folder-sync.js';
 import { InProcessNoticeQueue } from './notice-queue.js';
 import { LocalPipelineQueue } from './pipeline-queue.js';
 import { type LocalS3, S3RVER_CREDENTIALS, startS3Server } from './s3-server.js';
-import { S3rverFolderGuard } from './s3rver-guard.js';
 import { type LocalSesServer, startSesServer } from './ses-server.js';
 import { type HttpApiHandler, type LocalWebServer, startWebServer } from './web.js';
 
@@ -123,6 +121,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const s3: LocalS3 = await startS3Server({
       port: port(options.s3Port, 'S3_PORT', 4569),
       directory: join(dataDir, 's3'),
+      log,
     });
     cleanups.push(() => s3.stop());
     const ses: LocalSesServer = await startSesServer(port(options.sesPort, 'SES_PORT', 8005));
@@ -165,11 +164,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const reader = new EnvReader(env);
     const site = readSiteConfig(reader);
     reader.done();
-    // s3rver races on concurrent deletes in one folder (a real 500 that S3 never gives), and it
-    // ignores If-Match; every writer here is in this process, so both are handled here.
-    const raw = new S3rverFolderGuard(new S3ObjectStore(s3.client, LOCAL_BUCKETS.releases));
-    const releases = new ConditionEnforcingStore(raw);
-    const publicStore = new S3rverFolderGuard(new S3ObjectStore(s3.client, LOCAL_BUCKETS.public));
+    // Every client, in this process or another (send-digest --local), reaches s3rver through its
+    // gate, which enforces conditional writes and keeps s3rver's own races out (s3-gate.ts).
+    const releases = new S3ObjectStore(s3.client, LOCAL_BUCKETS.releases);
+    const publicStore = new S3ObjectStore(s3.client, LOCAL_BUCKETS.public);
     // Local SES never answers GetSendQuota, so the rate is configured (as SES_SEND_RATE in AWS).
     env.SES_SEND_RATE ??= '50';
     const digestConfig = readDigestConfig(env);
