@@ -39,8 +39,8 @@ export function decodeMessage(message: unknown): PipelineEvent[] {
 }
 
 /**
- * S3's EventBridge event (`detail-type` `Object Created` / `Object Deleted`). Its key is taken as
- * given, decoded only when it carries S3's form encoding (`%XX` or `+`), as notifications do.
+ * S3's EventBridge event (`detail-type` `Object Created` / `Object Deleted`). Its key is decoded
+ * like a notification's (form encoding: `+` for a space, `%XX`); see docs/pipeline.md, Limits.
  */
 function decodeEventBridge(message: Record<string, unknown>): PipelineEvent[] {
   const type = message['detail-type'];
