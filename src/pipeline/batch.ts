@@ -33,7 +33,7 @@ export function deriveContext(deps: PipelineDeps, now: Date): DeriveContext {
 /**
  * Applies a batch of events as one change to the site, the pipeline's single writer: the keys
  * they name are deduplicated, each source is read once and its record updated; then every
- * derived document (years, embargo list, windows, site index) and every affected public file is
+ * derived document (months, embargo list, windows, site index) and every affected public file is
  * written once for the whole batch. Records are written first (they are the authority), so a
  * batch that fails anywhere can simply be applied again. Conditional writes only guard against an
  * unexpected second writer: a 412 fails the batch. See docs/pipeline.md.
@@ -92,7 +92,7 @@ function planFor(
       : [],
   );
   return planOutputs(
-    { pages, windows: derived.windows, years: derived.years, siteIndex: derived.siteIndex },
+    { pages, windows: derived.windows, months: derived.months, siteIndex: derived.siteIndex },
     deps.site,
   );
 }

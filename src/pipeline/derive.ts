@@ -1,5 +1,6 @@
 import { inScope } from '../feeds/scopes.js';
 import { type EmbargoDoc, emptyEmbargo, isPublicAt, placeInEmbargo } from './embargo.js';
+import { emptyMonth, type MonthDoc, monthIn, monthKey, placeInMonth } from './months.js';
 import { type Placement, placementOf, type ReleaseRecord, uniquePlacements } from './records.js';
 import { emptySiteIndex, indexWith, type SiteIndexDoc } from './site-index.js';
 import { EMBARGO_KEY, recordKey, SITE_INDEX_KEY } from './state-keys.js';
@@ -16,7 +17,6 @@ import {
   type WindowEntry,
   windowKey,
 } from './windows.js';
-import { emptyYear, placeInYear, type YearDoc, yearIn, yearKey } from './years.js';
 
 /** What the derived-state step needs. */
 export interface DeriveContext {
@@ -38,7 +38,7 @@ export interface KeyState {
 
 /** The derived documents a batch touched, as they now stand: the input of rendering. */
 export interface DerivedState {
-  years: YearDoc[];
+  months: MonthDoc[];
   windows: WindowDoc[];
   siteIndex: SiteIndexDoc;
   /** State keys of windows refilled from the archive. */
@@ -70,7 +70,7 @@ function placementsOf(state: KeyState, timeZone: string): Placement[] {
 }
 
 /**
- * Makes the year documents, embargo list, feed windows and site index agree with the records of
+ * Makes the month documents, embargo list, feed windows and site index agree with the records of
  * every key in the batch, in the batch's documents: each document is read once, changed by every
  * key that touches it, and refilled from the archive at most once.
  */
@@ -84,24 +84,24 @@ export async function deriveBatch(
     publicRelease: publicReleaseOf(state.record, ctx.now),
     placements: placementsOf(state, ctx.timeZone),
   }));
-  const yearNumbers = new Set(touched.flatMap((t) => t.placements.map((p) => p.year)));
-  const years = await Promise.all(
-    [...yearNumbers].map(async (year) => {
-      let doc = (await docs.get<YearDoc>(yearKey(year))) ?? emptyYear(year);
+  const monthNames = new Set(touched.flatMap((t) => t.placements.flatMap((p) => p.month ?? [])));
+  const months = await Promise.all(
+    [...monthNames].map(async (month) => {
+      let doc = (await docs.get<MonthDoc>(monthKey(month))) ?? emptyMonth(month);
       for (const t of touched) {
-        if (t.placements.some((p) => p.year === year)) {
-          doc = placeInYear(doc, t.key, t.publicRelease, ctx.timeZone);
+        if (t.placements.some((p) => p.month === month)) {
+          doc = placeInMonth(doc, t.key, t.publicRelease, ctx.timeZone);
         }
       }
-      docs.set(yearKey(year), doc);
+      docs.set(monthKey(month), doc);
       return doc;
     }),
   );
   let embargo = (await docs.get<EmbargoDoc>(EMBARGO_KEY)) ?? emptyEmbargo();
   for (const t of touched) embargo = placeInEmbargo(embargo, t.key, t.record?.release, ctx.now);
   docs.set(EMBARGO_KEY, embargo);
-  // Years reach the index before windows refill: a refill walks the years the index lists.
-  const indexed = indexWith((await docs.get(SITE_INDEX_KEY)) ?? emptySiteIndex(), [], years);
+  // Months reach the index before windows refill: a refill walks the months the index lists.
+  const indexed = indexWith((await docs.get(SITE_INDEX_KEY)) ?? emptySiteIndex(), [], months);
   docs.set(SITE_INDEX_KEY, indexed);
 
   const scopes = scopesOfPlacements(touched.flatMap((t) => t.placements));
@@ -120,15 +120,15 @@ export async function deriveBatch(
       return window;
     }),
   );
-  const siteIndex = indexWith(indexed, windows, years);
+  const siteIndex = indexWith(indexed, windows, months);
   docs.set(SITE_INDEX_KEY, siteIndex);
-  return { years, windows, siteIndex, refilled: refilled.sort() };
+  return { months, windows, siteIndex, refilled: refilled.sort() };
 }
 
 /**
  * Fills the window with the scope's releases that sort after its last entry, newest first,
- * reading year documents from the tail's year downwards (years as the site index lists them) and
- * each candidate's record for its full text, until the window is full or the archive ends.
+ * reading month documents from the tail's month downwards (months as the site index lists them)
+ * and each candidate's record for its full text, until the window is full or the archive ends.
  */
 export async function refill(
   ctx: DeriveContext,
@@ -137,19 +137,19 @@ export async function refill(
 ): Promise<WindowDoc> {
   const index = (await docs.get<SiteIndexDoc>(SITE_INDEX_KEY)) ?? emptySiteIndex();
   const tail = window.entries.at(-1)?.release;
-  const tailYear = tail ? yearIn(tail.published, ctx.timeZone) : Number.POSITIVE_INFINITY;
-  const years = index.years.filter((year) => year <= tailYear);
+  const tailMonth = tail ? monthIn(tail.published, ctx.timeZone) : undefined;
+  const months = (index.months ?? []).filter((month) => !tailMonth || month <= tailMonth);
   const need = ctx.capacity(window.scope) - window.entries.length;
   const have = new Set(window.entries.map((entry) => entry.key));
   const found: WindowEntry[] = [];
   let complete = true;
-  for (const year of years) {
+  for (const month of months) {
     const room = need - found.length;
     if (room <= 0) {
       complete = false;
       break;
     }
-    const entries = (await docs.get<YearDoc>(yearKey(year)))?.entries ?? [];
+    const entries = (await docs.get<MonthDoc>(monthKey(month)))?.entries ?? [];
     const candidates = entries.filter(
       (entry) =>
         !have.has(entry.key) &&
@@ -163,7 +163,7 @@ export async function refill(
   return refillWindow(window, found, complete, ctx.capacity(window.scope));
 }
 
-/** Year entries with their full text, read from their records (the authority). */
+/** Month entries with their full text, read from their records (the authority). */
 async function withBodies(
   ctx: DeriveContext,
   docs: BatchDocuments,

@@ -14,16 +14,18 @@ import {
   archivePagePath,
   feedFiles,
   indexFile,
+  monthArchiveFile,
+  monthArchivePath,
+  monthSitemapFile,
+  monthSitemapPath,
   releasePageFile,
   sitemapFiles,
-  yearSitemapFile,
-  yearSitemapPath,
 } from '../site/files.js';
 import { releasePagePath } from '../site/slugs.js';
+import type { MonthDoc } from './months.js';
 import type { SiteIndexDoc } from './site-index.js';
 import { loadRelease, type StoredRelease } from './stored-release.js';
 import { isEmptyScope, type ScopeRef, type WindowDoc } from './windows.js';
-import type { YearDoc } from './years.js';
 
 /** Public files to (re)write and to remove. */
 export interface OutputPlan {
@@ -36,7 +38,7 @@ export interface OutputInputs {
   /** Release pages: written when `publicRelease` is set, else removed. */
   pages: readonly { slug: string; publicRelease?: StoredRelease }[];
   windows: readonly WindowDoc[];
-  years: readonly YearDoc[];
+  months: readonly MonthDoc[];
   siteIndex: SiteIndexDoc;
 }
 
@@ -68,9 +70,10 @@ export function scopesOfIndex(index: SiteIndexDoc): FeedScope[] {
 /**
  * Renders the public files that depend on the given documents, with the site build's own per-file
  * renderers (src/site/files.ts), so the result is byte-identical to a full build: a scope's feeds
- * from its window, a year's archive page from its year document, the front page from the `all`
- * window and the site index, and the releases' own pages. Scopes and years left empty are removed,
- * as a full build would not produce them (the site-wide feeds always exist).
+ * from its window, a month's archive page and sitemap from its month document, its year's page and
+ * the sitemap index from the site index's months, the front page from the `all` window and the
+ * site index, and the releases' own pages. Scopes, months and years left empty are removed, as a
+ * full build would not produce them (the site-wide feeds always exist).
  */
 export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan {
   const files: SiteFile[] = [];
@@ -95,19 +98,44 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
           scopesOfIndex(inputs.siteIndex),
           inputs.siteIndex.years,
         ),
-        ...sitemapFiles(inputs.siteIndex.years, site),
+        ...sitemapFiles(inputs.siteIndex.months, site),
       );
     }
   }
-  for (const year of inputs.years) {
-    if (year.entries.length === 0) {
-      deletions.push(archivePagePath(year.year), yearSitemapPath(year.year));
+  const archive = planArchive(inputs.months, inputs.siteIndex, site);
+  files.push(...archive.files);
+  deletions.push(...archive.deletions);
+  return { files, deletions };
+}
+
+/** The touched months' pages and sitemaps, and their years' pages (the index of their months). */
+function planArchive(
+  months: readonly MonthDoc[],
+  index: SiteIndexDoc,
+  site: SiteConfig,
+): OutputPlan {
+  const files: SiteFile[] = [];
+  const deletions: string[] = [];
+  const indexed = index.months ?? [];
+  for (const month of months) {
+    if (month.entries.length === 0) {
+      deletions.push(monthArchivePath(month.month), monthSitemapPath(month.month));
       continue;
     }
-    const releases = year.entries.map((entry) =>
+    const releases = month.entries.map((entry) =>
       loadRelease({ ...entry.release, contentHtml: '' }),
     );
-    files.push(archiveFile(year.year, releases, site), yearSitemapFile(year.year, releases, site));
+    files.push(
+      monthArchiveFile(month.month, releases, site),
+      monthSitemapFile(month.month, releases, site),
+    );
+  }
+  for (const year of new Set(months.map((month) => Number(month.month.slice(0, 4))))) {
+    if (indexed.some((month) => month.startsWith(`${year}-`))) {
+      files.push(archiveFile(year, indexed, site));
+    } else {
+      deletions.push(archivePagePath(year));
+    }
   }
   return { files, deletions };
 }

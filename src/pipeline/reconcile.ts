@@ -6,6 +6,7 @@ import { applyBatch, deriveContext } from './batch.js';
 import { jsonLogger, type PipelineDeps } from './deps.js';
 import type { DeriveContext } from './derive.js';
 import { type EmbargoDoc, isPublicAt } from './embargo.js';
+import { type MonthDoc, monthIn, toArchiveRelease } from './months.js';
 import { md5Etag, type WriteOutcome } from './outputs.js';
 import { type Placement, parseFingerprint, type ReleaseRecord } from './records.js';
 import { REPORTS_PREFIX, reportKey } from './reports.js';
@@ -14,18 +15,17 @@ import { emptySiteIndex, indexWith, type SiteIndexDoc } from './site-index.js';
 import type { SlugClaim } from './slugs.js';
 import {
   EMBARGO_KEY,
+  MONTHS_PREFIX,
   RECORDS_PREFIX,
   recordKey,
   SITE_INDEX_KEY,
   SLUGS_PREFIX,
   WINDOWS_PREFIX,
-  YEARS_PREFIX,
 } from './state-keys.js';
 import { BatchDocuments, readDocument, type Versioned } from './state-store.js';
 import { compareStoredNewestFirst, loadRelease, type StoredRelease } from './stored-release.js';
 import { announceFeeds } from './websub.js';
 import { type ScopeRef, scopesOf, type WindowDoc, windowKey } from './windows.js';
-import { toArchiveRelease, type YearDoc, yearIn } from './years.js';
 
 /** What a reconcile run found and did. */
 export interface ReconcileReport {
@@ -62,7 +62,7 @@ type Resync = Map<string, { reason: string; placements: Placement[] }>;
  * Compares the state with the bucket and repairs any drift, the nightly safety net behind the
  * event path. It runs as the queue's consumer (a `reconcile` request), so nothing changes under
  * it: releases whose source changed or vanished without an event (or whose record was lost) and
- * keys found astray in year documents or the embargo list are applied again as one batch; stale
+ * keys found astray in month documents or the embargo list are applied again as one batch; stale
  * reports, windows, the site index and slug claims are checked against the records; finally
  * every public file is compared with a full build of the recorded releases and fixed where it
  * differs. Costs O(archive) requests, which is why it runs on a schedule and never per upload.
@@ -145,7 +145,7 @@ function findDrift(
   return drift;
 }
 
-/** Adds to `resync` the keys that year documents or the embargo list hold wrongly. */
+/** Adds to `resync` the keys that month documents or the embargo list hold wrongly. */
 async function findStrays(
   deps: PipelineDeps,
   records: Records,
@@ -161,20 +161,20 @@ async function findStrays(
     const release = records.get(key)?.value.release;
     return release && isPublicAt(release, now) ? release : undefined;
   };
-  const seenInYears = new Set<string>();
-  for (const { value: doc } of (await readAll<YearDoc>(deps.bucket, YEARS_PREFIX)).values()) {
+  const seenInMonths = new Set<string>();
+  for (const { value: doc } of (await readAll<MonthDoc>(deps.bucket, MONTHS_PREFIX)).values()) {
     for (const entry of doc.entries) {
-      seenInYears.add(entry.key);
+      seenInMonths.add(entry.key);
       const release = visible(entry.key);
       const right =
         release !== undefined &&
-        yearIn(release.published, deps.site.timeZone) === doc.year &&
+        monthIn(release.published, deps.site.timeZone) === doc.month &&
         JSON.stringify(toArchiveRelease(release)) === JSON.stringify(entry.release);
       const { categorySlug, lang } = entry.release;
-      if (!right) stray(entry.key, { year: doc.year, categorySlug, lang });
+      if (!right) stray(entry.key, { month: doc.month, categorySlug, lang });
     }
   }
-  for (const key of records.keys()) if (visible(key) && !seenInYears.has(key)) stray(key);
+  for (const key of records.keys()) if (visible(key) && !seenInMonths.has(key)) stray(key);
   const embargo = (await readDocument<EmbargoDoc>(deps.bucket, EMBARGO_KEY))?.value;
   const embargoed = new Set(embargo?.entries.map((entry) => entry.key));
   for (const [key, { value }] of records) {
@@ -230,7 +230,7 @@ function logReport(deps: PipelineDeps, report: ReconcileReport): void {
 
 /**
  * Rewrites every window that is not the right prefix of its scope, and the site index if it
- * differs from what the year documents and windows say, straight from the visible releases.
+ * differs from what the month documents and windows say, straight from the visible releases.
  */
 async function repairWindowsAndIndex(
   deps: PipelineDeps,
@@ -275,11 +275,11 @@ async function repairWindowsAndIndex(
       rebuilt.push(id);
     } else windows.push(right);
   }
-  const years = [...(await readAll<YearDoc>(deps.bucket, YEARS_PREFIX)).values()];
+  const months = [...(await readAll<MonthDoc>(deps.bucket, MONTHS_PREFIX)).values()];
   const expectedIndex = indexWith(
     emptySiteIndex(),
     windows,
-    years.map((doc) => doc.value),
+    months.map((doc) => doc.value),
   );
   const index = await docs.get<SiteIndexDoc>(SITE_INDEX_KEY);
   const indexWrong = JSON.stringify(index) !== JSON.stringify(expectedIndex);

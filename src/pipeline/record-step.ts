@@ -171,7 +171,7 @@ async function acceptedRecord(
   const placed = placementOf(release, ctx.site.timeZone);
   const moved = previous.filter(
     (p) =>
-      p.year !== placed.year || p.categorySlug !== placed.categorySlug || p.lang !== placed.lang,
+      p.month !== placed.month || p.categorySlug !== placed.categorySlug || p.lang !== placed.lang,
   );
   const outcome: PendingOutcome['outcome'] =
     base.rejected !== undefined

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ReleaseProblem } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
+import { monthIn } from './months.js';
 import type { StaffOutcomeNotice } from './notifier.js';
 import type { StoredRelease } from './stored-release.js';
-import { yearIn } from './years.js';
 
-/** Where a release sits in the derived documents: its year and its category and language scopes. */
+/** Where a release sits in the derived documents: its month and its category and language scopes. */
 export interface Placement {
-  year: number;
+  /** `YYYY-MM` in the site's time zone (absent in placements recorded before months). */
+  month?: string;
   categorySlug: string;
   lang: string;
 }
@@ -51,10 +52,10 @@ export function newRecord(key: string): ReleaseRecord {
   return { version: 1, key, lingering: [] };
 }
 
-/** The release's placement (its year is taken in the site's time zone). */
+/** The release's placement (its month is taken in the site's time zone). */
 export function placementOf(release: StoredRelease, timeZone: string): Placement {
   return {
-    year: yearIn(release.published, timeZone),
+    month: monthIn(release.published, timeZone),
     categorySlug: release.categorySlug,
     lang: release.lang,
   };
@@ -64,7 +65,7 @@ export function placementOf(release: StoredRelease, timeZone: string): Placement
 export function uniquePlacements(placements: readonly Placement[]): Placement[] {
   const seen = new Map<string, Placement>();
   for (const placement of placements) {
-    seen.set(`${placement.year}\0${placement.categorySlug}\0${placement.lang}`, placement);
+    seen.set(`${placement.month}\0${placement.categorySlug}\0${placement.lang}`, placement);
   }
   return [...seen.values()];
 }

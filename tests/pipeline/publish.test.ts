@@ -54,6 +54,7 @@ describe('publishing an upload', () => {
     const files = [...(await snapshot(t.publicSite)).keys()].sort();
     expect(files).toEqual([
       'archive/2025.html',
+      'archive/2025/09.html',
       'feeds/atom.xml',
       'feeds/category/tiedote/atom.xml',
       'feeds/category/tiedote/feed.json',
@@ -66,7 +67,7 @@ describe('publishing an upload', () => {
       'index.html',
       'releases/2025-uimahallit.html',
       'sitemap.xml',
-      'sitemaps/2025.xml',
+      'sitemaps/2025-09.xml',
       'sitemaps/pages.xml',
     ]);
     const bucket = bucketOf(t.publicSite);

@@ -66,10 +66,13 @@ describe('one batch, one change', () => {
     expect(result.keys.filter((key) => key.change === 'accepted')).toHaveLength(30);
     expect(Math.max(...statePuts.values())).toBe(2); // a record: accepted, then finished
     expect(statePuts.get(ALL_WINDOW)).toBe(1);
-    expect(statePuts.get('state/years/2025.json')).toBe(1);
+    for (const month of ['01', '02', '03'])
+      expect(statePuts.get(`state/months/2025-${month}.json`)).toBe(1);
     expect(statePuts.get(SITE_INDEX_KEY)).toBe(1);
     expect(Math.max(...publicPuts.values())).toBe(1);
-    expect(publicPuts.size).toBe(30 + 3 * 3 + 1 + 1 + 3); // pages, 3 scopes' feeds, index, archive, sitemaps
+    // Pages, 3 scopes' feeds, the index, a year page and 3 month pages, 3 month sitemaps and the
+    // sitemap index and pages sitemap.
+    expect(publicPuts.size).toBe(30 + 3 * 3 + 1 + 1 + 3 + 3 + 2);
     expect(await titlesInFeed(t.publicSite)).toHaveLength(30);
     await expectMatchesFullBuild(t);
   });
