@@ -150,8 +150,8 @@ export interface WriteOutcome {
 /**
  * Writes the plan to the public bucket, skipping every file whose content is already there (its
  * ETag, an MD5 for single-part uploads, equals the body's MD5), so unchanged files keep their ETag
- * and readers' conditional GETs keep answering 304. Current ETags come from a listing per small
- * folder (`feeds/`, `archive/`, `sitemaps/`) and a HEAD per other file.
+ * and readers' conditional GETs keep answering 304. Current ETags come from a listing of `feeds/`
+ * and a HEAD per other file.
  */
 export async function writePlan(store: ObjectStore, plan: OutputPlan): Promise<WriteOutcome> {
   const paths = [...plan.files.map((file) => file.path), ...plan.deletions];
@@ -184,8 +184,11 @@ export function md5Etag(body: string | Uint8Array): string {
   return `"${createHash('md5').update(body).digest('hex')}"`;
 }
 
-/** Folders of a few dozen files whatever the archive's size: one listing beats a HEAD per file. */
-const LISTED_FOLDERS = ['feeds/', 'archive/', 'sitemaps/'];
+/**
+ * Folders of a few dozen files whatever the archive's size: one listing beats a HEAD per file.
+ * `archive/` and `sitemaps/` grow by a file a month, so their files get a HEAD each.
+ */
+const LISTED_FOLDERS = ['feeds/'];
 
 /**
  * ETags of the objects at `paths` that exist: one listing for each of {@link LISTED_FOLDERS}
