@@ -169,7 +169,10 @@ async function seed(bucket: S3ObjectStore, size: number): Promise<void> {
  * s3rver in a process of its own (with the legacy OpenSSL provider its paged listings need), so
  * the server and the code under test do not share one thread.
  */
-async function startExternalS3rver(): Promise<{ client: S3Client; stop: () => Promise<void> }> {
+export async function startExternalS3rver(): Promise<{
+  client: S3Client;
+  stop: () => Promise<void>;
+}> {
   const directory = await mkdtemp(join(tmpdir(), 'newsroom-bench-s3-'));
   const script = `const S3rver = require(${JSON.stringify(require.resolve('s3rver'))});
 new S3rver({ address: '127.0.0.1', port: 0, directory: process.argv[1], silent: true })
