@@ -108,8 +108,6 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => {});
   const env = process.env;
-  const port = (value: number | undefined, name: string, fallback: number) =>
-    value ?? (env[name] ? Number(env[name]) : fallback);
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'newsroom-local-')));
   const releasesDir = options.releasesDir ?? EXAMPLES_DIR;
 
@@ -118,77 +116,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   };
   try {
-    const s3: LocalS3 = await startS3Server({
-      port: port(options.s3Port, 'S3_PORT', 4569),
-      directory: join(dataDir, 's3'),
-      log,
-    });
-    cleanups.push(() => s3.stop());
-    const ses: LocalSesServer = await startSesServer(port(options.sesPort, 'SES_PORT', 8005));
-    cleanups.push(() => ses.stop());
-    await s3.createBucket(LOCAL_BUCKETS.releases);
-    await s3.createBucket(LOCAL_BUCKETS.public);
-
-    // The web server's port fixes SITE_URL, which the pipeline and the API need: listen first,
-    // attach the API once its module is loaded.
-    const apiSlot: { handler?: HttpApiHandler; missing?: string } = {};
-    const web: LocalWebServer = await startWebServer({
-      port: port(options.webPort, 'WEB_PORT', 8080),
-      s3: s3.client,
-      publicBucket: LOCAL_BUCKETS.public,
-      api: (event) => {
-        if (!apiSlot.handler) throw new Error(apiSlot.missing ?? 'API not loaded');
-        return apiSlot.handler(event);
-      },
-      log,
-    });
-    cleanups.push(() => web.stop());
-
+    const { s3, ses, web, apiSlot } = await startServers(options, dataDir, log, cleanups);
     const staffEmail = options.staffEmail ?? env.STAFF_EMAIL ?? 'staff@example.com';
-    Object.assign(env, {
-      RELEASES_BUCKET: LOCAL_BUCKETS.releases,
-      PUBLIC_BUCKET: LOCAL_BUCKETS.public,
-      SITE_URL: web.url,
-      S3_ENDPOINT: s3.endpoint,
-      SES_ENDPOINT: ses.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      STAFF_EMAIL: staffEmail,
-    });
-    env.SITE_TITLE ??= 'Esimerkkilä';
-    env.MAIL_FROM ??= 'Esimerkkilä <uutiset@example.com>';
-    // A fixed development secret: confirmation links keep working across restarts.
-    env.TOKEN_SECRET ??= 'local-development-token-secret-not-for-production';
-
-    const reader = new EnvReader(env);
-    const site = readSiteConfig(reader);
-    reader.done();
+    setLocalEnvironment(env, { site: web.url, s3: s3.endpoint, ses: ses.endpoint, staffEmail });
     // Every client, in this process or another (send-digest --local), reaches s3rver through its
     // gate, which enforces conditional writes and keeps s3rver's own races out (s3-gate.ts).
     const releases = new S3ObjectStore(s3.client, LOCAL_BUCKETS.releases);
     const publicStore = new S3ObjectStore(s3.client, LOCAL_BUCKETS.public);
-    // Local SES never answers GetSendQuota, so the rate is configured (as SES_SEND_RATE in AWS).
-    env.SES_SEND_RATE ??= '50';
-    const digestConfig = readDigestConfig(env);
-    const mail = await wireMailRuns(digestConfig, {
-      store: releases,
-      s3Credentials: S3RVER_CREDENTIALS,
-    });
-    const notifier = new InProcessNoticeQueue({ wiring: mail, from: digestConfig.mailFrom }, log);
-    const pipeline: PipelineDeps = {
-      bucket: releases,
-      publicSite: publicStore,
-      site,
-      clock: () => new Date(),
-      notifier,
-      staffEmail: staffEmail || undefined,
-      log: (message, fields) => {
-        const where = typeof fields?.key === 'string' ? ` ${fields.key}` : '';
-        const what = typeof fields?.change === 'string' ? ` (${fields.change})` : '';
-        log(`publish: ${message}${where}${what}`);
-      },
-    };
+    const { pipeline, mail } = await localPipeline(env, releases, publicStore, staffEmail, log);
 
     const events = wireEvents(s3, pipeline, log);
     cleanups.push(async () => {
@@ -196,16 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await events.queue.settled();
     });
 
-    try {
-      const module = (await import('../../functions/subscriptions-api.js')) as {
-        handler?: HttpApiHandler;
-      };
-      if (typeof module.handler !== 'function') throw new Error('no `handler` export');
-      apiSlot.handler = module.handler;
-    } catch (error) {
-      apiSlot.missing = `functions/subscriptions-api.ts could not be loaded (${String(error)})`;
-      log(`api: ${apiSlot.missing}; /api answers 503`);
-    }
+    await loadApi(apiSlot, log);
 
     const syncReleases = () => syncFolder(releasesDir, releases, RELEASES_PREFIX);
     const first = await syncReleases();
@@ -218,22 +144,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanups.push(async () => watcher?.close());
     }
 
-    const urls: LocalStackUrls = {
-      site: `${web.url}/`,
-      index: `${web.url}/index.html`,
-      feeds: {
-        atom: `${web.url}/feeds/atom.xml`,
-        rss: `${web.url}/feeds/rss.xml`,
-        json: `${web.url}/feeds/feed.json`,
-      },
-      api: `${web.url}/api/`,
-      mailViewer: `${ses.endpoint}/`,
-      s3: s3.endpoint,
-      ses: ses.endpoint,
-    };
     let stopped = false;
     return {
-      urls,
+      urls: stackUrls(web.url, s3.endpoint, ses.endpoint),
       buckets: LOCAL_BUCKETS,
       s3: s3.client,
       stores: { releases, public: publicStore },
@@ -245,18 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await events.queue.settled();
       },
       summary: () => summarise(releases, publicStore, events.queue.failures()),
-      runDigest(frequency, runOptions = {}) {
-        const at = runOptions.at ?? new Date();
-        const window = runOptions.everything
-          ? {
-              frequency,
-              since: new Date(0),
-              until: at,
-              runId: `${frequency}-local-${at.getTime()}`,
-            }
-          : undefined;
-        return runDigest({ ...mail.options, frequency, releases: mail.releases, at, window });
-      },
+      runDigest: (frequency, runOptions = {}) => localDigest(mail, frequency, runOptions),
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -269,6 +171,145 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** s3rver (behind its gate), aws-ses-v2-local and the web server, each stopped by `cleanups`. */
+async function startServers(
+  options: LocalStackOptions,
+  dataDir: string,
+  log: (line: string) => void,
+  cleanups: (() => Promise<void>)[],
+) {
+  const env = process.env;
+  const port = (value: number | undefined, name: string, fallback: number) =>
+    value ?? (env[name] ? Number(env[name]) : fallback);
+  const s3: LocalS3 = await startS3Server({
+    port: port(options.s3Port, 'S3_PORT', 4569),
+    directory: join(dataDir, 's3'),
+    log,
+  });
+  cleanups.push(() => s3.stop());
+  const ses: LocalSesServer = await startSesServer(port(options.sesPort, 'SES_PORT', 8005));
+  cleanups.push(() => ses.stop());
+  await s3.createBucket(LOCAL_BUCKETS.releases);
+  await s3.createBucket(LOCAL_BUCKETS.public);
+  // The web server's port fixes SITE_URL, which the pipeline and the API need: listen first,
+  // attach the API once its module is loaded.
+  const apiSlot: { handler?: HttpApiHandler; missing?: string } = {};
+  const web: LocalWebServer = await startWebServer({
+    port: port(options.webPort, 'WEB_PORT', 8080),
+    s3: s3.client,
+    publicBucket: LOCAL_BUCKETS.public,
+    api: (event) => {
+      if (!apiSlot.handler) throw new Error(apiSlot.missing ?? 'API not loaded');
+      return apiSlot.handler(event);
+    },
+    log,
+  });
+  cleanups.push(() => web.stop());
+  return { s3, ses, web, apiSlot };
+}
+
+/** The variables the Lambda functions read, pointed at the local servers. */
+function setLocalEnvironment(
+  env: NodeJS.ProcessEnv,
+  at: { site: string; s3: string; ses: string; staffEmail: string },
+): void {
+  Object.assign(env, {
+    RELEASES_BUCKET: LOCAL_BUCKETS.releases,
+    PUBLIC_BUCKET: LOCAL_BUCKETS.public,
+    SITE_URL: at.site,
+    S3_ENDPOINT: at.s3,
+    SES_ENDPOINT: at.ses,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    STAFF_EMAIL: at.staffEmail,
+  });
+  env.SITE_TITLE ??= 'Esimerkkilä';
+  env.MAIL_FROM ??= 'Esimerkkilä <uutiset@example.com>';
+  // A fixed development secret: confirmation links keep working across restarts.
+  env.TOKEN_SECRET ??= 'local-development-token-secret-not-for-production';
+  // Local SES never answers GetSendQuota, so the rate is configured (as SES_SEND_RATE in AWS).
+  env.SES_SEND_RATE ??= '50';
+}
+
+/** The publisher's ports over the local buckets, its notices handled in-process. */
+async function localPipeline(
+  env: NodeJS.ProcessEnv,
+  releases: ObjectStore,
+  publicStore: ObjectStore,
+  staffEmail: string,
+  log: (line: string) => void,
+) {
+  const reader = new EnvReader(env);
+  const site = readSiteConfig(reader);
+  reader.done();
+  const digestConfig = readDigestConfig(env);
+  const mail = await wireMailRuns(digestConfig, {
+    store: releases,
+    s3Credentials: S3RVER_CREDENTIALS,
+  });
+  const pipeline: PipelineDeps = {
+    bucket: releases,
+    publicSite: publicStore,
+    site,
+    clock: () => new Date(),
+    notifier: new InProcessNoticeQueue({ wiring: mail, from: digestConfig.mailFrom }, log),
+    staffEmail: staffEmail || undefined,
+    log: (message, fields) => {
+      const where = typeof fields?.key === 'string' ? ` ${fields.key}` : '';
+      const what = typeof fields?.change === 'string' ? ` (${fields.change})` : '';
+      log(`publish: ${message}${where}${what}`);
+    },
+  };
+  return { pipeline, mail };
+}
+
+/** Attaches the subscriptions API's handler, or says why /api answers 503. */
+async function loadApi(
+  slot: { handler?: HttpApiHandler; missing?: string },
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    const module = (await import('../../functions/subscriptions-api.js')) as {
+      handler?: HttpApiHandler;
+    };
+    if (typeof module.handler !== 'function') throw new Error('no `handler` export');
+    slot.handler = module.handler;
+  } catch (error) {
+    slot.missing = `functions/subscriptions-api.ts could not be loaded (${String(error)})`;
+    log(`api: ${slot.missing}; /api answers 503`);
+  }
+}
+
+function stackUrls(site: string, s3: string, ses: string): LocalStackUrls {
+  return {
+    site: `${site}/`,
+    index: `${site}/index.html`,
+    feeds: {
+      atom: `${site}/feeds/atom.xml`,
+      rss: `${site}/feeds/rss.xml`,
+      json: `${site}/feeds/feed.json`,
+    },
+    api: `${site}/api/`,
+    mailViewer: `${ses}/`,
+    s3,
+    ses,
+  };
+}
+
+/** One digest run, as the scheduled function runs it, or of everything published so far. */
+function localDigest(
+  mail: Awaited<ReturnType<typeof wireMailRuns>>,
+  frequency: DigestFrequency,
+  options: { at?: Date; everything?: boolean },
+): Promise<DigestRunResult> {
+  const at = options.at ?? new Date();
+  const window = options.everything
+    ? { frequency, since: new Date(0), until: at, runId: `${frequency}-local-${at.getTime()}` }
+    : undefined;
+  return runDigest({ ...mail.options, frequency, releases: mail.releases, at, window });
 }
 
 interface S3rverRecord {
