@@ -10,11 +10,12 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { countRequests } from '../src/adapters/request-counter.js';
 import { createS3Client, S3ObjectStore } from '../src/adapters/s3-object-store.js';
 import { S3RVER_CREDENTIALS } from '../src/local/s3-server.js';
+import { applyBatch } from '../src/pipeline/batch.js';
 import { deriveState, type SourceRelease, writeState } from '../src/pipeline/bootstrap.js';
+import type { PipelineDeps } from '../src/pipeline/deps.js';
 import { DISCARD_NOTICES } from '../src/pipeline/notifier.js';
 import { isReleaseKey, RELEASES_PREFIX, sourcePathOf } from '../src/pipeline/s3-event.js';
 import { SLUGS_PREFIX } from '../src/pipeline/state-keys.js';
-import { type PipelineDeps, syncRelease } from '../src/pipeline/sync.js';
 import { parseRelease } from '../src/release/parse.js';
 import type { Release } from '../src/release/types.js';
 import { buildSite } from '../src/site/build.js';
@@ -38,6 +39,10 @@ const NOW = new Date('2026-06-01T12:00:00Z');
 const SIZES = [100, 1_000, 10_000];
 const NEW_UPLOADS = 3;
 const CONCURRENCY = 32;
+
+/** One upload's event, applied as a batch of one by the publisher. */
+const syncRelease = (deps: PipelineDeps, key: string) =>
+  applyBatch(deps, [{ kind: 'object', key }]);
 
 /**
  * S3 requests and milliseconds per upload at 100, 1,000 and 10,000 releases against a real s3rver,
@@ -164,7 +169,10 @@ async function seed(bucket: S3ObjectStore, size: number): Promise<void> {
  * s3rver in a process of its own (with the legacy OpenSSL provider its paged listings need), so
  * the server and the code under test do not share one thread.
  */
-async function startExternalS3rver(): Promise<{ client: S3Client; stop: () => Promise<void> }> {
+export async function startExternalS3rver(): Promise<{
+  client: S3Client;
+  stop: () => Promise<void>;
+}> {
   const directory = await mkdtemp(join(tmpdir(), 'newsroom-bench-s3-'));
   const script = `const S3rver = require(${JSON.stringify(require.resolve('s3rver'))});
 new S3rver({ address: '127.0.0.1', port: 0, directory: process.argv[1], silent: true })

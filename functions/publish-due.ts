@@ -1,15 +1,18 @@
-import { publishDueHandler } from '../src/pipeline/handlers.js';
-import { pipelineFromConfig } from '../src/pipeline/wiring.js';
-import { readPipelineConfig } from '../src/shared/env.js';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { enqueueRequest } from '../src/adapters/sqs-pipeline-queue.js';
+import { EnvReader } from '../src/shared/env.js';
 
-// Cold start: configuration and clients live as long as the container.
-const pipeline = pipelineFromConfig(readPipelineConfig(process.env));
-const publishDue = publishDueHandler(pipeline);
+// Cold start: the queue's URL (a ConfigError names it when missing) and the SQS client.
+const reader = new EnvReader(process.env);
+const queueUrl = reader.url('PIPELINE_QUEUE_URL', true);
+reader.done();
+const sqs = new SQSClient({});
 
 /**
- * Schedule (every 5 minutes): publishes embargoed releases whose time has come. Throws if any
- * failed; the next run retries them.
+ * Schedule (every 5 minutes): asks the publisher, through its queue, to publish embargoed
+ * releases whose time has come. It writes nothing itself: the publisher is the site's one writer.
  */
-export async function handler(): Promise<{ published: string[] }> {
-  return publishDue();
+export async function handler(): Promise<{ enqueued: 'publish-due' }> {
+  await enqueueRequest(sqs, queueUrl, { type: 'publish-due' }, new Date());
+  return { enqueued: 'publish-due' };
 }

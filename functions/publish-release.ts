@@ -1,5 +1,5 @@
-import type { S3Event } from 'aws-lambda';
-import { publishReleaseHandler } from '../src/pipeline/handlers.js';
+import type { SQSEvent } from 'aws-lambda';
+import { type ConsumeResult, publishReleaseHandler } from '../src/pipeline/handlers.js';
 import { pipelineFromConfig } from '../src/pipeline/wiring.js';
 import { readPipelineConfig } from '../src/shared/env.js';
 
@@ -9,10 +9,10 @@ const pipeline = pipelineFromConfig(readPipelineConfig(process.env));
 const publish = publishReleaseHandler(pipeline);
 
 /**
- * S3 `ObjectCreated:*` / `ObjectRemoved:*` on `releases/*.md`: validates the event, publishes the
- * current state of every record's object (a rejected upload becomes a report, not an error) and
- * throws if any record failed, so Lambda retries the event and then uses its failure destination.
+ * The site's one writer: a batch from the publishing FIFO queue (S3 events for `releases/` via
+ * EventBridge, `publish-due` ticks, `reconcile` requests), applied as one change. Throws if the
+ * batch failed, so SQS delivers it again and, after maxReceiveCount, to the dead-letter queue.
  */
-export async function handler(event: S3Event): Promise<void> {
-  await publish(event);
+export async function handler(event: SQSEvent): Promise<ConsumeResult> {
+  return publish(event);
 }

@@ -1,16 +1,18 @@
-import { reconcileHandler } from '../src/pipeline/handlers.js';
-import type { ReconcileReport } from '../src/pipeline/reconcile.js';
-import { pipelineFromConfig } from '../src/pipeline/wiring.js';
-import { readPipelineConfig } from '../src/shared/env.js';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { enqueueRequest } from '../src/adapters/sqs-pipeline-queue.js';
+import { EnvReader } from '../src/shared/env.js';
 
-// Cold start: configuration and clients live as long as the container.
-const pipeline = pipelineFromConfig(readPipelineConfig(process.env));
-const reconcile = reconcileHandler(pipeline);
+// Cold start: the queue's URL (a ConfigError names it when missing) and the SQS client.
+const reader = new EnvReader(process.env);
+const queueUrl = reader.url('PIPELINE_QUEUE_URL', true);
+reader.done();
+const sqs = new SQSClient({});
 
 /**
- * Schedule (nightly): compares the publishing state with the releases bucket and the public
- * bucket and repairs any drift; returns what it found.
+ * Schedule (nightly): asks the publisher, through its queue, to compare the publishing state with
+ * the buckets and repair any drift, in order with the uploads' events.
  */
-export async function handler(): Promise<ReconcileReport> {
-  return reconcile();
+export async function handler(): Promise<{ enqueued: 'reconcile' }> {
+  await enqueueRequest(sqs, queueUrl, { type: 'reconcile' }, new Date());
+  return { enqueued: 'reconcile' };
 }

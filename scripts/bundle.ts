@@ -81,6 +81,7 @@ export const DUMMY_ENV: Readonly<Record<string, string>> = {
   SES_SEND_RATE: '10',
   IMMEDIATE_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/newsroom-bench-immediate',
   DIGEST_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/newsroom-bench-digest',
+  PIPELINE_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/newsroom-pipeline.fifo',
 };
 
 /** Stand-ins for the variables serverless.yml sets on one function only (`functions.<name>.environment`). */

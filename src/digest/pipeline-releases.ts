@@ -1,9 +1,9 @@
+import type { MonthDoc } from '../pipeline/months.js';
 import type { ReleaseRecord } from '../pipeline/records.js';
-import { recordKey, YEARS_PREFIX } from '../pipeline/state-keys.js';
+import { MONTHS_PREFIX, recordKey } from '../pipeline/state-keys.js';
 import { readDocument } from '../pipeline/state-store.js';
 import { loadRelease, type StoredRelease } from '../pipeline/stored-release.js';
 import { type WindowDoc, windowKey } from '../pipeline/windows.js';
-import type { YearDoc } from '../pipeline/years.js';
 import type { Release } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { newestFirst } from '../site/order.js';
@@ -16,8 +16,8 @@ import type { ReleaseSource } from './types.js';
  * `published` instant in state written before that field existed.
  *
  * Requests: the `all` feed window (`state/windows/all.json`) in one GET, which is enough while it
- * holds the whole archive; otherwise every archive year (`state/years/`: one LIST and one GET per
- * year), because a back-dated upload can become public today with a `published` date in any year.
+ * holds the whole archive; otherwise every archive month (`state/months/`: one LIST and one GET per
+ * month), because a back-dated upload can become public today with a `published` date in any month.
  * See docs/digest.md for the index that would make this one or two GETs.
  */
 export class PipelineReleaseSource implements ReleaseSource {
@@ -36,8 +36,8 @@ export class PipelineReleaseSource implements ReleaseSource {
       );
     }
     const found: Release[] = [];
-    for await (const object of this.store.list(YEARS_PREFIX)) {
-      const doc = (await readDocument<YearDoc>(this.store, object.key))?.value;
+    for await (const object of this.store.list(MONTHS_PREFIX)) {
+      const doc = (await readDocument<MonthDoc>(this.store, object.key))?.value;
       for (const entry of doc?.entries ?? []) {
         // The archive keeps no body; the digest shows none.
         if (inPeriod(entry.release)) found.push(loadRelease({ ...entry.release, contentHtml: '' }));

@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { createS3Client } from '../adapters/s3-object-store.js';
-import { enforceConditionalWrites } from './s3rver-conditions.js';
+import { headEtag } from '../adapters/head.js';
+import { createS3Client, S3ObjectStore } from '../adapters/s3-object-store.js';
+import { startS3Gate } from './s3-gate.js';
 
 /** s3rver accepts only these credentials. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /** A running s3rver and a client configured for it. */
 export interface LocalS3 {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`: the gate in front of s3rver. */
   endpoint: string;
   port: number;
   client: S3Client;
@@ -24,25 +25,31 @@ export interface LocalS3 {
 }
 
 /**
- * Starts s3rver on loopback. With no `directory` its data lives in a fresh temporary folder that
- * `stop()` removes; `port: 0` picks a free port.
+ * Starts s3rver on loopback behind its gate ({@link startS3Gate}): `endpoint`, `port` and `client`
+ * are the gate's, so every client gets conditional writes and whole bodies as S3 gives them. With
+ * no `directory` the data lives in a fresh temporary folder that `stop()` removes; `port: 0`
+ * picks a free port.
  */
-export async function startS3Server(options: { port?: number; directory?: string } = {}) {
+export async function startS3Server(
+  options: { port?: number; directory?: string; log?: (line: string) => void } = {},
+) {
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'newsroom-s3-')));
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: options.port ?? 0,
-    directory,
-    silent: true,
-  });
-  // S3 refuses a failed If-Match / If-None-Match with 412; s3rver alone would overwrite.
-  enforceConditionalWrites(server);
+  const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
   const address = await server.run();
-  const endpoint = `http://127.0.0.1:${address.port}`;
-  const client = createS3Client({ endpoint, credentials: S3RVER_CREDENTIALS });
+  const direct = createS3Client({
+    endpoint: `http://127.0.0.1:${address.port}`,
+    credentials: S3RVER_CREDENTIALS,
+  });
+  const gate = await startS3Gate({
+    port: options.port ?? 0,
+    upstream: { host: '127.0.0.1', port: address.port },
+    currentEtag: (bucket, key) => headEtag(new S3ObjectStore(direct, bucket), key),
+    log: options.log,
+  });
+  const client = createS3Client({ endpoint: gate.endpoint, credentials: S3RVER_CREDENTIALS });
   const local: LocalS3 = {
-    endpoint,
-    port: address.port,
+    endpoint: gate.endpoint,
+    port: gate.port,
     client,
     server,
     async createBucket(name) {
@@ -55,6 +62,8 @@ export async function startS3Server(options: { port?: number; directory?: string
     },
     async stop() {
       client.destroy();
+      direct.destroy();
+      await gate.stop();
       await server.close();
       if (options.directory === undefined) await rm(directory, { recursive: true, force: true });
     },

@@ -4,23 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ConditionEnforcingStore } from '../adapters/condition-enforcing-store.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { readDigestConfig } from '../digest/config.js';
 import { type DigestRunResult, runDigest } from '../digest/run.js';
 import type { DigestFrequency } from '../digest/types.js';
 import { wireMailRuns } from '../digest/wiring.js';
-import { publishReleaseHandler } from '../pipeline/handlers.js';
-import { publishDue } from '../pipeline/publish-due.js';
+import type { PipelineDeps } from '../pipeline/deps.js';
+import { consumeBatch } from '../pipeline/handlers.js';
+import { decodeInvocation } from '../pipeline/queue-message.js';
 import type { RejectionReport } from '../pipeline/reports.js';
 import { encodeS3Key, isReleaseKey, RELEASES_PREFIX } from '../pipeline/s3-event.js';
-import type { PipelineDeps } from '../pipeline/sync.js';
 import { EnvReader, readSiteConfig } from '../shared/env.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { type FolderSyncResult, syncFolder } from './folder-sync.js';
 import { InProcessNoticeQueue } from './notice-queue.js';
+import { LocalPipelineQueue } from './pipeline-queue.js';
 import { type LocalS3, S3RVER_CREDENTIALS, startS3Server } from './s3-server.js';
-import { S3rverFolderGuard } from './s3rver-guard.js';
 import { type LocalSesServer, startSesServer } from './ses-server.js';
 import { type HttpApiHandler, type LocalWebServer, startWebServer } from './web.js';
 
@@ -109,8 +108,6 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => {});
   const env = process.env;
-  const port = (value: number | undefined, name: string, fallback: number) =>
-    value ?? (env[name] ? Number(env[name]) : fallback);
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'newsroom-local-')));
   const releasesDir = options.releasesDir ?? EXAMPLES_DIR;
 
@@ -119,99 +116,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   };
   try {
-    const s3: LocalS3 = await startS3Server({
-      port: port(options.s3Port, 'S3_PORT', 4569),
-      directory: join(dataDir, 's3'),
-    });
-    cleanups.push(() => s3.stop());
-    const ses: LocalSesServer = await startSesServer(port(options.sesPort, 'SES_PORT', 8005));
-    cleanups.push(() => ses.stop());
-    await s3.createBucket(LOCAL_BUCKETS.releases);
-    await s3.createBucket(LOCAL_BUCKETS.public);
-
-    // The web server's port fixes SITE_URL, which the pipeline and the API need: listen first,
-    // attach the API once its module is loaded.
-    const apiSlot: { handler?: HttpApiHandler; missing?: string } = {};
-    const web: LocalWebServer = await startWebServer({
-      port: port(options.webPort, 'WEB_PORT', 8080),
-      s3: s3.client,
-      publicBucket: LOCAL_BUCKETS.public,
-      api: (event) => {
-        if (!apiSlot.handler) throw new Error(apiSlot.missing ?? 'API not loaded');
-        return apiSlot.handler(event);
-      },
-      log,
-    });
-    cleanups.push(() => web.stop());
-
+    const { s3, ses, web, apiSlot } = await startServers(options, dataDir, log, cleanups);
     const staffEmail = options.staffEmail ?? env.STAFF_EMAIL ?? 'staff@example.com';
-    Object.assign(env, {
-      RELEASES_BUCKET: LOCAL_BUCKETS.releases,
-      PUBLIC_BUCKET: LOCAL_BUCKETS.public,
-      SITE_URL: web.url,
-      S3_ENDPOINT: s3.endpoint,
-      SES_ENDPOINT: ses.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      STAFF_EMAIL: staffEmail,
-    });
-    env.SITE_TITLE ??= 'Esimerkkilä';
-    env.MAIL_FROM ??= 'Esimerkkilä <uutiset@example.com>';
-    // A fixed development secret: confirmation links keep working across restarts.
-    env.TOKEN_SECRET ??= 'local-development-token-secret-not-for-production';
-
-    const reader = new EnvReader(env);
-    const site = readSiteConfig(reader);
-    reader.done();
-    // s3rver races on concurrent deletes in one folder (a real 500 that S3 never gives), and it
-    // ignores If-Match; every writer here is in this process, so both are handled here.
-    const raw = new S3rverFolderGuard(new S3ObjectStore(s3.client, LOCAL_BUCKETS.releases));
-    const releases = new ConditionEnforcingStore(raw);
-    const publicStore = new S3rverFolderGuard(new S3ObjectStore(s3.client, LOCAL_BUCKETS.public));
-    // Local SES never answers GetSendQuota, so the rate is configured (as SES_SEND_RATE in AWS).
-    env.SES_SEND_RATE ??= '50';
-    const digestConfig = readDigestConfig(env);
-    const mail = await wireMailRuns(digestConfig, {
-      store: releases,
-      s3Credentials: S3RVER_CREDENTIALS,
-    });
-    const notifier = new InProcessNoticeQueue({ wiring: mail, from: digestConfig.mailFrom }, log);
-    const pipeline: PipelineDeps = {
-      bucket: releases,
-      publicSite: publicStore,
-      site,
-      clock: () => new Date(),
-      notifier,
-      staffEmail: staffEmail || undefined,
-      log: (message, fields) => {
-        const where = typeof fields?.key === 'string' ? ` ${fields.key}` : '';
-        const what = typeof fields?.change === 'string' ? ` (${fields.change})` : '';
-        log(`publish: ${message}${where}${what}`);
-      },
-    };
+    setLocalEnvironment(env, { site: web.url, s3: s3.endpoint, ses: ses.endpoint, staffEmail });
+    // Every client, in this process or another (send-digest --local), reaches s3rver through its
+    // gate, which enforces conditional writes and keeps s3rver's own races out (s3-gate.ts).
+    const releases = new S3ObjectStore(s3.client, LOCAL_BUCKETS.releases);
+    const publicStore = new S3ObjectStore(s3.client, LOCAL_BUCKETS.public);
+    const { pipeline, mail } = await localPipeline(env, releases, publicStore, staffEmail, log);
 
     const events = wireEvents(s3, pipeline, log);
     cleanups.push(async () => {
       s3.server.removeAllListeners('event');
-      await events.settled();
+      await events.queue.settled();
     });
 
-    try {
-      const module = (await import('../../functions/subscriptions-api.js')) as {
-        handler?: HttpApiHandler;
-      };
-      if (typeof module.handler !== 'function') throw new Error('no `handler` export');
-      apiSlot.handler = module.handler;
-    } catch (error) {
-      apiSlot.missing = `functions/subscriptions-api.ts could not be loaded (${String(error)})`;
-      log(`api: ${apiSlot.missing}; /api answers 503`);
-    }
+    await loadApi(apiSlot, log);
 
     const syncReleases = () => syncFolder(releasesDir, releases, RELEASES_PREFIX);
     const first = await syncReleases();
     log(`uploaded ${first.uploaded.length} release file(s) from ${releasesDir}`);
-    await events.settled();
+    await events.queue.settled();
 
     let watcher: FSWatcher | undefined;
     if (!options.once) {
@@ -219,44 +144,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanups.push(async () => watcher?.close());
     }
 
-    const urls: LocalStackUrls = {
-      site: `${web.url}/`,
-      index: `${web.url}/index.html`,
-      feeds: {
-        atom: `${web.url}/feeds/atom.xml`,
-        rss: `${web.url}/feeds/rss.xml`,
-        json: `${web.url}/feeds/feed.json`,
-      },
-      api: `${web.url}/api/`,
-      mailViewer: `${ses.endpoint}/`,
-      s3: s3.endpoint,
-      ses: ses.endpoint,
-    };
     let stopped = false;
     return {
-      urls,
+      urls: stackUrls(web.url, s3.endpoint, ses.endpoint),
       buckets: LOCAL_BUCKETS,
       s3: s3.client,
       stores: { releases, public: publicStore },
       pipeline,
       syncReleases,
-      settled: events.settled,
+      settled: () => events.queue.settled(),
       async publishDue() {
-        await publishDue(pipeline);
+        events.queue.push({ kind: 'due' });
+        await events.queue.settled();
       },
-      summary: () => summarise(releases, publicStore, events.failures()),
-      runDigest(frequency, runOptions = {}) {
-        const at = runOptions.at ?? new Date();
-        const window = runOptions.everything
-          ? {
-              frequency,
-              since: new Date(0),
-              until: at,
-              runId: `${frequency}-local-${at.getTime()}`,
-            }
-          : undefined;
-        return runDigest({ ...mail.options, frequency, releases: mail.releases, at, window });
-      },
+      summary: () => summarise(releases, publicStore, events.queue.failures()),
+      runDigest: (frequency, runOptions = {}) => localDigest(mail, frequency, runOptions),
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -271,22 +173,158 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
+/** s3rver (behind its gate), aws-ses-v2-local and the web server, each stopped by `cleanups`. */
+async function startServers(
+  options: LocalStackOptions,
+  dataDir: string,
+  log: (line: string) => void,
+  cleanups: (() => Promise<void>)[],
+) {
+  const env = process.env;
+  const port = (value: number | undefined, name: string, fallback: number) =>
+    value ?? (env[name] ? Number(env[name]) : fallback);
+  const s3: LocalS3 = await startS3Server({
+    port: port(options.s3Port, 'S3_PORT', 4569),
+    directory: join(dataDir, 's3'),
+    log,
+  });
+  cleanups.push(() => s3.stop());
+  const ses: LocalSesServer = await startSesServer(port(options.sesPort, 'SES_PORT', 8005));
+  cleanups.push(() => ses.stop());
+  await s3.createBucket(LOCAL_BUCKETS.releases);
+  await s3.createBucket(LOCAL_BUCKETS.public);
+  // The web server's port fixes SITE_URL, which the pipeline and the API need: listen first,
+  // attach the API once its module is loaded.
+  const apiSlot: { handler?: HttpApiHandler; missing?: string } = {};
+  const web: LocalWebServer = await startWebServer({
+    port: port(options.webPort, 'WEB_PORT', 8080),
+    s3: s3.client,
+    publicBucket: LOCAL_BUCKETS.public,
+    api: (event) => {
+      if (!apiSlot.handler) throw new Error(apiSlot.missing ?? 'API not loaded');
+      return apiSlot.handler(event);
+    },
+    log,
+  });
+  cleanups.push(() => web.stop());
+  return { s3, ses, web, apiSlot };
+}
+
+/** The variables the Lambda functions read, pointed at the local servers. */
+function setLocalEnvironment(
+  env: NodeJS.ProcessEnv,
+  at: { site: string; s3: string; ses: string; staffEmail: string },
+): void {
+  Object.assign(env, {
+    RELEASES_BUCKET: LOCAL_BUCKETS.releases,
+    PUBLIC_BUCKET: LOCAL_BUCKETS.public,
+    SITE_URL: at.site,
+    S3_ENDPOINT: at.s3,
+    SES_ENDPOINT: at.ses,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    STAFF_EMAIL: at.staffEmail,
+  });
+  env.SITE_TITLE ??= 'Esimerkkilä';
+  env.MAIL_FROM ??= 'Esimerkkilä <uutiset@example.com>';
+  // A fixed development secret: confirmation links keep working across restarts.
+  env.TOKEN_SECRET ??= 'local-development-token-secret-not-for-production';
+  // Local SES never answers GetSendQuota, so the rate is configured (as SES_SEND_RATE in AWS).
+  env.SES_SEND_RATE ??= '50';
+}
+
+/** The publisher's ports over the local buckets, its notices handled in-process. */
+async function localPipeline(
+  env: NodeJS.ProcessEnv,
+  releases: ObjectStore,
+  publicStore: ObjectStore,
+  staffEmail: string,
+  log: (line: string) => void,
+) {
+  const reader = new EnvReader(env);
+  const site = readSiteConfig(reader);
+  reader.done();
+  const digestConfig = readDigestConfig(env);
+  const mail = await wireMailRuns(digestConfig, {
+    store: releases,
+    s3Credentials: S3RVER_CREDENTIALS,
+  });
+  const pipeline: PipelineDeps = {
+    bucket: releases,
+    publicSite: publicStore,
+    site,
+    clock: () => new Date(),
+    notifier: new InProcessNoticeQueue({ wiring: mail, from: digestConfig.mailFrom }, log),
+    staffEmail: staffEmail || undefined,
+    log: (message, fields) => {
+      const where = typeof fields?.key === 'string' ? ` ${fields.key}` : '';
+      const what = typeof fields?.change === 'string' ? ` (${fields.change})` : '';
+      log(`publish: ${message}${where}${what}`);
+    },
+  };
+  return { pipeline, mail };
+}
+
+/** Attaches the subscriptions API's handler, or says why /api answers 503. */
+async function loadApi(
+  slot: { handler?: HttpApiHandler; missing?: string },
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    const module = (await import('../../functions/subscriptions-api.js')) as {
+      handler?: HttpApiHandler;
+    };
+    if (typeof module.handler !== 'function') throw new Error('no `handler` export');
+    slot.handler = module.handler;
+  } catch (error) {
+    slot.missing = `functions/subscriptions-api.ts could not be loaded (${String(error)})`;
+    log(`api: ${slot.missing}; /api answers 503`);
+  }
+}
+
+function stackUrls(site: string, s3: string, ses: string): LocalStackUrls {
+  return {
+    site: `${site}/`,
+    index: `${site}/index.html`,
+    feeds: {
+      atom: `${site}/feeds/atom.xml`,
+      rss: `${site}/feeds/rss.xml`,
+      json: `${site}/feeds/feed.json`,
+    },
+    api: `${site}/api/`,
+    mailViewer: `${ses}/`,
+    s3,
+    ses,
+  };
+}
+
+/** One digest run, as the scheduled function runs it, or of everything published so far. */
+function localDigest(
+  mail: Awaited<ReturnType<typeof wireMailRuns>>,
+  frequency: DigestFrequency,
+  options: { at?: Date; everything?: boolean },
+): Promise<DigestRunResult> {
+  const at = options.at ?? new Date();
+  const window = options.everything
+    ? { frequency, since: new Date(0), until: at, runId: `${frequency}-local-${at.getTime()}` }
+    : undefined;
+  return runDigest({ ...mail.options, frequency, releases: mail.releases, at, window });
+}
+
 interface S3rverRecord {
-  eventName?: string;
-  s3?: { bucket?: { name?: string }; object?: { key?: string; sequencer?: string } };
+  s3?: { bucket?: { name?: string }; object?: { key?: string } };
 }
 
 /**
- * Hands s3rver's events for release files in the releases bucket to the publish-release handler,
- * one invocation per record as S3 delivers them (AWS delivers every key under `releases/` and the
- * handler ignores the others: the same effect). s3rver puts the raw key in the event; S3
- * URL-encodes it, so it is encoded here and decoded by the handler as in Lambda. s3rver's sequencer is the millisecond clock: replaced by a strictly
- * increasing one.
+ * Puts s3rver's events for keys under `releases/` in the releases bucket on the in-process
+ * publishing queue, whose one consumer applies them in batches as the publisher does in AWS.
+ * S3 URL-encodes keys in its events and s3rver does not: each record goes through the same
+ * decoding as in AWS (encoded here, decoded by the handler). s3rver's sequencer is the
+ * millisecond clock: replaced by a strictly increasing one.
  */
 function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => void) {
-  const handle = publishReleaseHandler(pipeline);
-  const inFlight = new Set<Promise<void>>();
-  let failures = 0;
+  const queue = new LocalPipelineQueue((events) => consumeBatch(pipeline, events), log);
   let counter = 0n;
   let lastMs = 0n;
   const nextSequencer = () => {
@@ -298,8 +336,8 @@ function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => 
   s3.server.on('event', (event: { Records?: S3rverRecord[] }) => {
     for (const record of event.Records ?? []) {
       const key = record.s3?.object?.key;
-      if (record.s3?.bucket?.name !== LOCAL_BUCKETS.releases || !key || !isReleaseKey(key))
-        continue;
+      if (record.s3?.bucket?.name !== LOCAL_BUCKETS.releases || !key) continue;
+      if (!key.startsWith(RELEASES_PREFIX)) continue;
       const delivered = {
         ...record,
         s3: {
@@ -307,21 +345,14 @@ function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => 
           object: { ...record.s3.object, key: encodeS3Key(key), sequencer: nextSequencer() },
         },
       };
-      const run = handle({ Records: [delivered] })
-        .catch((error: unknown) => {
-          failures += 1;
-          log(`publish: ${record.eventName} ${key} failed: ${String(error)}`);
-        })
-        .finally(() => inFlight.delete(run));
-      inFlight.add(run);
+      try {
+        queue.push(...decodeInvocation({ Records: [delivered] }));
+      } catch (error) {
+        log(`publish: event for ${key} not understood: ${String(error)}`);
+      }
     }
   });
-  return {
-    async settled() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
-    },
-    failures: () => failures,
-  };
+  return { queue };
 }
 
 /** Re-mirrors the folder shortly after any change in it (one pass at a time). */

@@ -76,14 +76,11 @@ async function handle(
     response.end('Method not allowed\n');
     return;
   }
-  let key: string;
-  try {
-    key = decodeURIComponent(url.pathname.slice(1));
-  } catch {
-    response.writeHead(400, { 'content-type': 'text/plain' }).end('Bad path\n');
+  const key = publicKeyOf(request.url ?? '/');
+  if (key === undefined) {
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
     return;
   }
-  if (key === '' || key.endsWith('/')) key += 'index.html';
   const ifNoneMatch = request.headers['if-none-match'];
   try {
     const input = { Bucket: options.publicBucket, Key: key, IfNoneMatch: ifNoneMatch };
@@ -114,6 +111,33 @@ async function handle(
       throw error;
     }
   }
+}
+
+/**
+ * The public bucket's key for a request path (`/` and `…/` as `index.html`), or `undefined` when
+ * the path could name anything outside the bucket. s3rver maps keys to file paths, so whatever
+ * decodes to a `..` or `.` segment, an empty segment, a backslash or a control character is
+ * refused, and so are encoded separators (`%2F`, `%5C`) and double encoding (`%25`), checked on
+ * the raw path before any normalisation.
+ */
+export function publicKeyOf(rawPath: string): string | undefined {
+  const path = rawPath.split(/[?#]/, 1)[0] ?? '';
+  if (!path.startsWith('/') || /%(2f|5c|25|00)/i.test(path) || path.includes('\\')) {
+    return undefined;
+  }
+  let key: string;
+  try {
+    key = decodeURIComponent(path.slice(1));
+  } catch {
+    return undefined;
+  }
+  if (key === '' || key.endsWith('/')) key += 'index.html';
+  const unsafe = (segment: string) =>
+    segment === '' ||
+    segment === '.' ||
+    segment === '..' ||
+    [...segment].some((char) => char === '\\' || char.charCodeAt(0) < 0x20 || char === '\x7f');
+  return key.split('/').some(unsafe) ? undefined : key;
 }
 
 async function handleApi(

@@ -2,16 +2,16 @@ import type { Release } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { SiteConfig } from '../site/config.js';
 import { resolveSlugCollisions } from '../site/slugs.js';
+import { windowLimits } from './deps.js';
 import { type EmbargoDoc, emptyEmbargo, isPublicAt, placeInEmbargo } from './embargo.js';
+import { type MonthDoc, monthIn, monthKey, toArchiveRelease } from './months.js';
 import { parseFingerprint, type ReleaseRecord } from './records.js';
 import { emptySiteIndex, indexWith } from './site-index.js';
 import type { SlugClaim } from './slugs.js';
 import { EMBARGO_KEY, recordKey, SITE_INDEX_KEY, slugClaimKey } from './state-keys.js';
 import { serialiseDocument } from './state-store.js';
 import { compareStoredNewestFirst, type StoredRelease, storeRelease } from './stored-release.js';
-import { windowLimits } from './sync.js';
 import { type ScopeRef, scopesOf, type WindowDoc, type WindowEntry, windowKey } from './windows.js';
-import { toArchiveRelease, type YearDoc, yearIn, yearKey } from './years.js';
 
 /** A source object and the release parsed from it. */
 export interface SourceRelease {
@@ -70,15 +70,15 @@ export function deriveState(
   });
   visible.sort((a, b) => compareStoredNewestFirst(a.release, b.release));
 
-  const years = new Map<number, YearDoc>();
+  const months = new Map<string, MonthDoc>();
   const scopes = new Map<string, { scope: ScopeRef; entries: WindowEntry[] }>([
     [windowKey({ kind: 'all' }), { scope: { kind: 'all' }, entries: [] }],
   ]);
   for (const entry of visible) {
-    const year = yearIn(entry.release.published, site.timeZone);
-    const doc = years.get(year) ?? { version: 1, year, entries: [] };
+    const month = monthIn(entry.release.published, site.timeZone);
+    const doc = months.get(month) ?? { version: 1, month, entries: [] };
     doc.entries.push({ key: entry.key, release: toArchiveRelease(entry.release) });
-    years.set(year, doc);
+    months.set(month, doc);
     for (const scope of scopesOf(entry.release)) {
       const id = windowKey(scope);
       const group = scopes.get(id) ?? { scope, entries: [] };
@@ -98,8 +98,8 @@ export function deriveState(
     if (window.entries.length > 0) docs.set(id, window);
     windows.push(window);
   }
-  for (const doc of years.values()) docs.set(yearKey(doc.year), doc);
-  docs.set(SITE_INDEX_KEY, indexWith(emptySiteIndex(), windows, [...years.values()]));
+  for (const doc of months.values()) docs.set(monthKey(doc.month), doc);
+  docs.set(SITE_INDEX_KEY, indexWith(emptySiteIndex(), windows, [...months.values()]));
   if (embargo.entries.length > 0) docs.set(EMBARGO_KEY, embargo);
   return docs;
 }

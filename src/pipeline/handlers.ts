@@ -1,51 +1,43 @@
-import { publishDue } from './publish-due.js';
-import { reconcile } from './reconcile.js';
-import { decodeS3Event, isReleaseKey } from './s3-event.js';
-import { jsonLogger, type PipelineDeps, syncRelease } from './sync.js';
+import { applyBatch, type BatchResult } from './batch.js';
+import { jsonLogger, type PipelineDeps } from './deps.js';
+import type { PipelineEvent } from './events.js';
+import { decodeInvocation } from './queue-message.js';
+import { type ReconcileReport, reconcile } from './reconcile.js';
 
-/** Some records of an event failed; Lambda retries the event (syncs are idempotent). */
-export class EventFailedError extends AggregateError {
-  override readonly name = 'EventFailedError';
+/** What one invocation of the consumer did. */
+export interface ConsumeResult {
+  batch: BatchResult;
+  reconcile?: ReconcileReport;
 }
 
 /**
- * The publish-release handler over any wiring (Lambda's in functions/, the local stack's in
- * src/local): validates the S3 event, syncs every record that names a release file (`isReleaseKey`) (a rejected release
- * is a report, not a failure), and throws if any record failed so Lambda's retries and failure
- * destination apply.
+ * Applies one batch of queue events: object events and the embargo tick as one change, then, if
+ * the batch holds a reconcile request, the nightly reconcile. Throws when anything failed, so the
+ * queue delivers the batch again (every step is idempotent) and finally to its dead-letter queue.
+ */
+export async function consumeBatch(
+  deps: PipelineDeps,
+  events: readonly PipelineEvent[],
+): Promise<ConsumeResult> {
+  const batch = await applyBatch(deps, events);
+  if (!events.some((event) => event.kind === 'reconcile')) return { batch };
+  return { batch, reconcile: await reconcile(deps) };
+}
+
+/**
+ * The publisher over any wiring (Lambda's in functions/, the local stack's in src/local):
+ * decodes the invocation (an SQS batch, or an S3 event as the local stack delivers it) and
+ * consumes it as one batch. A rejected release is a report, not a failure.
  */
 export function publishReleaseHandler(deps: PipelineDeps) {
   const log = deps.log ?? jsonLogger;
-  return async (event: unknown): Promise<void> => {
-    const records = decodeS3Event(event);
-    const errors: unknown[] = [];
-    for (const record of records) {
-      if (!isReleaseKey(record.key)) {
-        log('ignored key that is not a release file', { key: record.key });
-        continue;
-      }
-      try {
-        await syncRelease(deps, record.key, { sequencer: record.sequencer });
-      } catch (error) {
-        log('sync failed', { key: record.key, error: String(error) });
-        errors.push(error);
-      }
-    }
-    if (errors.length > 0) {
-      throw new EventFailedError(errors, `${errors.length} of ${records.length} records failed`);
+  return async (event: unknown): Promise<ConsumeResult> => {
+    const events = decodeInvocation(event);
+    try {
+      return await consumeBatch(deps, events);
+    } catch (error) {
+      log('batch failed', { events: events.length, error: String(error) });
+      throw error;
     }
   };
-}
-
-/** The scheduled publish-due handler: publishes embargoed releases whose time has come. */
-export function publishDueHandler(deps: PipelineDeps) {
-  return async (): Promise<{ published: string[] }> => {
-    const results = await publishDue(deps);
-    return { published: results.filter((result) => result.public).map((result) => result.key) };
-  };
-}
-
-/** The scheduled reconcile handler: compares state with the bucket and repairs drift. */
-export function reconcileHandler(deps: PipelineDeps) {
-  return async () => reconcile(deps);
 }

@@ -14,16 +14,18 @@ import {
   archivePagePath,
   feedFiles,
   indexFile,
+  monthArchiveFile,
+  monthArchivePath,
+  monthSitemapFile,
+  monthSitemapPath,
   releasePageFile,
   sitemapFiles,
-  yearSitemapFile,
-  yearSitemapPath,
 } from '../site/files.js';
 import { releasePagePath } from '../site/slugs.js';
+import type { MonthDoc } from './months.js';
 import type { SiteIndexDoc } from './site-index.js';
 import { loadRelease, type StoredRelease } from './stored-release.js';
 import { isEmptyScope, type ScopeRef, type WindowDoc } from './windows.js';
-import type { YearDoc } from './years.js';
 
 /** Public files to (re)write and to remove. */
 export interface OutputPlan {
@@ -33,10 +35,10 @@ export interface OutputPlan {
 
 /** What the affected public files are rendered from. */
 export interface OutputInputs {
-  /** The release's page: written when `publicRelease` is set, else removed (when a slug exists). */
-  page?: { slug: string; publicRelease?: StoredRelease };
+  /** Release pages: written when `publicRelease` is set, else removed. */
+  pages: readonly { slug: string; publicRelease?: StoredRelease }[];
   windows: readonly WindowDoc[];
-  years: readonly YearDoc[];
+  months: readonly MonthDoc[];
   siteIndex: SiteIndexDoc;
 }
 
@@ -68,20 +70,17 @@ export function scopesOfIndex(index: SiteIndexDoc): FeedScope[] {
 /**
  * Renders the public files that depend on the given documents, with the site build's own per-file
  * renderers (src/site/files.ts), so the result is byte-identical to a full build: a scope's feeds
- * from its window, a year's archive page from its year document, the front page from the `all`
- * window and the site index, and the release's own page. Scopes and years left empty are removed,
- * as a full build would not produce them (the site-wide feeds always exist).
+ * from its window, a month's archive page and sitemap from its month document, its year's page and
+ * the sitemap index from the site index's months, the front page from the `all` window and the
+ * site index, and the releases' own pages. Scopes, months and years left empty are removed, as a
+ * full build would not produce them (the site-wide feeds always exist).
  */
 export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan {
   const files: SiteFile[] = [];
   const deletions: string[] = [];
-  if (inputs.page) {
-    const path = releasePagePath(inputs.page.slug);
-    if (inputs.page.publicRelease) {
-      files.push(releasePageFile(loadRelease(inputs.page.publicRelease), site));
-    } else {
-      deletions.push(path);
-    }
+  for (const page of inputs.pages) {
+    if (page.publicRelease) files.push(releasePageFile(loadRelease(page.publicRelease), site));
+    else deletions.push(releasePagePath(page.slug));
   }
   for (const window of inputs.windows) {
     const scope = feedScopeOf(window);
@@ -99,19 +98,44 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
           scopesOfIndex(inputs.siteIndex),
           inputs.siteIndex.years,
         ),
-        ...sitemapFiles(inputs.siteIndex.years, site),
+        ...sitemapFiles(inputs.siteIndex.months, site),
       );
     }
   }
-  for (const year of inputs.years) {
-    if (year.entries.length === 0) {
-      deletions.push(archivePagePath(year.year), yearSitemapPath(year.year));
+  const archive = planArchive(inputs.months, inputs.siteIndex, site);
+  files.push(...archive.files);
+  deletions.push(...archive.deletions);
+  return { files, deletions };
+}
+
+/** The touched months' pages and sitemaps, and their years' pages (the index of their months). */
+function planArchive(
+  months: readonly MonthDoc[],
+  index: SiteIndexDoc,
+  site: SiteConfig,
+): OutputPlan {
+  const files: SiteFile[] = [];
+  const deletions: string[] = [];
+  const indexed = index.months ?? [];
+  for (const month of months) {
+    if (month.entries.length === 0) {
+      deletions.push(monthArchivePath(month.month), monthSitemapPath(month.month));
       continue;
     }
-    const releases = year.entries.map((entry) =>
+    const releases = month.entries.map((entry) =>
       loadRelease({ ...entry.release, contentHtml: '' }),
     );
-    files.push(archiveFile(year.year, releases, site), yearSitemapFile(year.year, releases, site));
+    files.push(
+      monthArchiveFile(month.month, releases, site),
+      monthSitemapFile(month.month, releases, site),
+    );
+  }
+  for (const year of new Set(months.map((month) => Number(month.month.slice(0, 4))))) {
+    if (indexed.some((month) => month.startsWith(`${year}-`))) {
+      files.push(archiveFile(year, indexed, site));
+    } else {
+      deletions.push(archivePagePath(year));
+    }
   }
   return { files, deletions };
 }
@@ -126,8 +150,8 @@ export interface WriteOutcome {
 /**
  * Writes the plan to the public bucket, skipping every file whose content is already there (its
  * ETag, an MD5 for single-part uploads, equals the body's MD5), so unchanged files keep their ETag
- * and readers' conditional GETs keep answering 304. Current ETags come from a listing per small
- * folder (`feeds/`, `archive/`, `sitemaps/`) and a HEAD per other file.
+ * and readers' conditional GETs keep answering 304. Current ETags come from a listing of `feeds/`
+ * and a HEAD per other file.
  */
 export async function writePlan(store: ObjectStore, plan: OutputPlan): Promise<WriteOutcome> {
   const paths = [...plan.files.map((file) => file.path), ...plan.deletions];
@@ -160,8 +184,11 @@ export function md5Etag(body: string | Uint8Array): string {
   return `"${createHash('md5').update(body).digest('hex')}"`;
 }
 
-/** Folders of a few dozen files whatever the archive's size: one listing beats a HEAD per file. */
-const LISTED_FOLDERS = ['feeds/', 'archive/', 'sitemaps/'];
+/**
+ * Folders of a few dozen files whatever the archive's size: one listing beats a HEAD per file.
+ * `archive/` and `sitemaps/` grow by a file a month, so their files get a HEAD each.
+ */
+const LISTED_FOLDERS = ['feeds/'];
 
 /**
  * ETags of the objects at `paths` that exist: one listing for each of {@link LISTED_FOLDERS}

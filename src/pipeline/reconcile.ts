@@ -2,8 +2,11 @@ import { inScope } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { buildSite } from '../site/build.js';
-import { type DeriveContext, rebuildWindow, updateSiteIndex } from './derive.js';
+import { applyBatch, deriveContext } from './batch.js';
+import { jsonLogger, type PipelineDeps } from './deps.js';
+import type { DeriveContext } from './derive.js';
 import { type EmbargoDoc, isPublicAt } from './embargo.js';
+import { type MonthDoc, monthIn, toArchiveRelease } from './months.js';
 import { md5Etag, type WriteOutcome } from './outputs.js';
 import { type Placement, parseFingerprint, type ReleaseRecord } from './records.js';
 import { REPORTS_PREFIX, reportKey } from './reports.js';
@@ -12,19 +15,17 @@ import { emptySiteIndex, indexWith, type SiteIndexDoc } from './site-index.js';
 import type { SlugClaim } from './slugs.js';
 import {
   EMBARGO_KEY,
+  MONTHS_PREFIX,
   RECORDS_PREFIX,
   recordKey,
   SITE_INDEX_KEY,
   SLUGS_PREFIX,
   WINDOWS_PREFIX,
-  YEARS_PREFIX,
 } from './state-keys.js';
-import { readDocument, type Versioned } from './state-store.js';
+import { BatchDocuments, readDocument, type Versioned } from './state-store.js';
 import { compareStoredNewestFirst, loadRelease, type StoredRelease } from './stored-release.js';
-import { deriveContext, jsonLogger, type PipelineDeps, syncRelease } from './sync.js';
 import { announceFeeds } from './websub.js';
 import { type ScopeRef, scopesOf, type WindowDoc, windowKey } from './windows.js';
-import { emptyYear, toArchiveRelease, type YearDoc, yearIn, yearKey } from './years.js';
 
 /** What a reconcile run found and did. */
 export interface ReconcileReport {
@@ -51,111 +52,129 @@ export class ReconcileError extends AggregateError {
 /** Public paths a full build owns; anything else in the public bucket is left alone. */
 const OWNED_PUBLIC = ['feeds/', 'releases/', 'archive/', 'sitemaps/', 'index.html', 'sitemap.xml'];
 const READ_CONCURRENCY = 16;
-const MAX_PUBLIC_ROUNDS = 5;
+
+type Records = Map<string, Versioned<ReleaseRecord>>;
+
+/** Keys to apply again, with why and where in the state they were found astray. */
+type Resync = Map<string, { reason: string; placements: Placement[] }>;
 
 /**
  * Compares the state with the bucket and repairs any drift, the nightly safety net behind the
- * event path: releases whose source changed or vanished without an event (or whose record was
- * lost) are synced again; year documents, the embargo list, feed windows, the site index and slug
- * claims are checked against the records and repaired; finally every public file is compared with
- * a full build of the recorded releases and fixed where it differs. Costs O(archive) requests,
- * which is why it runs on a schedule and never per upload.
+ * event path. It runs as the queue's consumer (a `reconcile` request), so nothing changes under
+ * it: releases whose source changed or vanished without an event (or whose record was lost) and
+ * keys found astray in month documents or the embargo list are applied again as one batch; stale
+ * reports, windows, the site index and slug claims are checked against the records; finally
+ * every public file is compared with a full build of the recorded releases and fixed where it
+ * differs. Costs O(archive) requests, which is why it runs on a schedule and never per upload.
  */
 export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
-  const log = deps.log ?? jsonLogger;
   const now = deps.clock();
-  const fingerprint = parseFingerprint(deps.site);
-  const report: ReconcileReport = {
-    sources: 0,
-    records: 0,
-    resynced: [],
-    windowsRebuilt: [],
-    siteIndexRebuilt: false,
-    orphanClaims: [],
-    staleReports: [],
-    publicFiles: { written: [], deleted: [] },
-  };
-  const errors: unknown[] = [];
-  const resync = async (key: string, reason: string, placements?: Placement[]) => {
-    try {
-      await syncRelease(deps, key, placements ? { placements } : {});
-      report.resynced.push({ key, reason });
-    } catch (error) {
-      errors.push(error);
-    }
-  };
-
-  // 1. Sources against records.
   const sources = new Map<string, string>();
   for await (const summary of deps.bucket.list(RELEASES_PREFIX)) {
     if (isReleaseKey(summary.key)) sources.set(summary.key, summary.etag);
   }
-  let records = await readRecords(deps.bucket);
   const reports = new Set<string>();
   for await (const summary of deps.bucket.list(REPORTS_PREFIX)) reports.add(summary.key);
-  report.sources = sources.size;
-  const drift = new Map<string, string>();
-  for (const [key, etag] of sources) {
-    const record = records.get(key)?.value;
-    if (record === undefined) drift.set(key, 'no record');
-    else if (record.sourceEtag !== etag) drift.set(key, 'source changed without an event');
-    else if (record.parsedWith !== fingerprint) drift.set(key, 'site settings changed');
-    else if (record.rejected && !reports.has(reportKey(key))) {
-      drift.set(key, 'rejection report missing');
-    }
+  const before = await readRecords(deps.bucket);
+  const resync = findDrift(deps, sources, before, reports, now);
+  await findStrays(deps, before, now, resync);
+  let failure: unknown;
+  if (resync.size > 0) {
+    const events = [...resync].map(([key, { placements }]) => ({
+      kind: 'object' as const,
+      key,
+      placements,
+    }));
+    await applyBatch(deps, events).catch((error: unknown) => {
+      failure = error;
+    });
   }
-  for (const [key, { value: record }] of records) {
-    if (!sources.has(key) && (record.sourceEtag !== undefined || record.release)) {
-      drift.set(key, 'source gone without an event');
-    } else if (record.lingering.length > 0 || (!record.release && record.slug)) {
-      drift.set(key, 'unfinished sync');
-    } else if (record.release && isPublicAt(record.release, now) && !record.announced) {
-      drift.set(key, 'due or unannounced');
-    }
-  }
-  for (const [key, reason] of drift) await resync(key, reason);
-  if (drift.size > 0) records = await readRecords(deps.bucket);
-  report.records = records.size;
-  // Reports outliving their rejection (a sync failed between the fixed record and the delete).
-  for (const key of reports) {
-    const source = key.slice(REPORTS_PREFIX.length, -'.json'.length);
-    if (records.get(source)?.value.rejected) continue;
-    await deps.bucket.delete(key);
-    report.staleReports.push(key);
-  }
-
-  // 2. Years and the embargo list against the records.
-  const ctx = deriveContext(deps, now);
+  const records = resync.size > 0 ? await readRecords(deps.bucket, before) : before;
   const visible = new Map<string, StoredRelease>();
   for (const [key, { value }] of records) {
     if (value.release && isPublicAt(value.release, now)) visible.set(key, value.release);
   }
-  const strays = new Map<string, Placement[]>();
-  const stray = (key: string, placement?: Placement) => {
-    const list = strays.get(key) ?? [];
-    if (placement) list.push(placement);
-    strays.set(key, list);
+  const repaired = await repairWindowsAndIndex(deps, deriveContext(deps, now), visible);
+  const report: ReconcileReport = {
+    sources: sources.size,
+    records: records.size,
+    resynced: [...resync].map(([key, { reason }]) => ({ key, reason })),
+    windowsRebuilt: repaired.windows,
+    siteIndexRebuilt: repaired.siteIndex,
+    staleReports: await removeStaleReports(deps, reports, records),
+    orphanClaims: await removeOrphanClaims(deps, records),
+    publicFiles: await repairPublic(deps, now, records),
   };
-  const years = await readAll<YearDoc>(deps.bucket, YEARS_PREFIX);
-  const seenInYears = new Set<string>();
-  for (const { value: doc } of years.values()) {
-    for (const entry of doc.entries) {
-      seenInYears.add(entry.key);
-      const release = visible.get(entry.key);
-      const right =
-        release !== undefined &&
-        yearIn(release.published, deps.site.timeZone) === doc.year &&
-        JSON.stringify(toArchiveRelease(release)) === JSON.stringify(entry.release);
-      if (!right) {
-        stray(entry.key, {
-          year: doc.year,
-          categorySlug: entry.release.categorySlug,
-          lang: entry.release.lang,
-        });
-      }
+  await announceFeeds(deps, report.publicFiles.written, deps.log ?? jsonLogger);
+  logReport(deps, report);
+  if (failure !== undefined) {
+    throw new ReconcileError([failure], `${resync.size} keys could not be synced`);
+  }
+  return report;
+}
+
+/** Sources and records that disagree, and records with work left undone. */
+function findDrift(
+  deps: PipelineDeps,
+  sources: ReadonlyMap<string, string>,
+  records: Records,
+  reports: ReadonlySet<string>,
+  now: Date,
+): Resync {
+  const fingerprint = parseFingerprint(deps.site);
+  const drift: Resync = new Map();
+  const add = (key: string, reason: string) => drift.set(key, { reason, placements: [] });
+  for (const [key, etag] of sources) {
+    const record = records.get(key)?.value;
+    if (record === undefined) add(key, 'no record');
+    else if (record.sourceEtag !== etag) add(key, 'source changed without an event');
+    else if (record.parsedWith !== fingerprint) add(key, 'site settings changed');
+    else if (record.rejected && !reports.has(reportKey(key))) add(key, 'rejection report missing');
+  }
+  for (const [key, { value: record }] of records) {
+    if (!sources.has(key) && (record.sourceEtag !== undefined || record.release)) {
+      add(key, 'source gone without an event');
+    } else if (record.lingering.length > 0 || (!record.release && record.slug)) {
+      add(key, 'unfinished sync');
+    } else if (record.pendingOutcome !== undefined) {
+      add(key, 'staff not told');
+    } else if (record.release && isPublicAt(record.release, now) && !record.announced) {
+      add(key, 'due or unannounced');
     }
   }
-  for (const key of visible.keys()) if (!seenInYears.has(key)) stray(key);
+  return drift;
+}
+
+/** Adds to `resync` the keys that month documents or the embargo list hold wrongly. */
+async function findStrays(
+  deps: PipelineDeps,
+  records: Records,
+  now: Date,
+  resync: Resync,
+): Promise<void> {
+  const stray = (key: string, placement?: Placement) => {
+    const entry = resync.get(key) ?? { reason: 'misplaced in state', placements: [] };
+    if (placement) entry.placements.push(placement);
+    resync.set(key, entry);
+  };
+  const visible = (key: string) => {
+    const release = records.get(key)?.value.release;
+    return release && isPublicAt(release, now) ? release : undefined;
+  };
+  const seenInMonths = new Set<string>();
+  for (const { value: doc } of (await readAll<MonthDoc>(deps.bucket, MONTHS_PREFIX)).values()) {
+    for (const entry of doc.entries) {
+      seenInMonths.add(entry.key);
+      const release = visible(entry.key);
+      const right =
+        release !== undefined &&
+        monthIn(release.published, deps.site.timeZone) === doc.month &&
+        JSON.stringify(toArchiveRelease(release)) === JSON.stringify(entry.release);
+      const { categorySlug, lang } = entry.release;
+      if (!right) stray(entry.key, { month: doc.month, categorySlug, lang });
+    }
+  }
+  for (const key of records.keys()) if (visible(key) && !seenInMonths.has(key)) stray(key);
   const embargo = (await readDocument<EmbargoDoc>(deps.bucket, EMBARGO_KEY))?.value;
   const embargoed = new Set(embargo?.entries.map((entry) => entry.key));
   for (const [key, { value }] of records) {
@@ -164,88 +183,39 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     embargoed.delete(key);
   }
   for (const key of embargoed) stray(key);
-  for (const [key, placements] of strays) await resync(key, 'misplaced in state', placements);
-  if (strays.size > 0) {
-    records = await readRecords(deps.bucket);
-    visible.clear();
-    for (const [key, { value }] of records) {
-      if (value.release && isPublicAt(value.release, now)) visible.set(key, value.release);
-    }
-  }
+}
 
-  // 3. Years in the site index first: window refills read the archive through it.
-  const yearDocs = await readAll<YearDoc>(deps.bucket, YEARS_PREFIX);
-  const indexed = (await readDocument<SiteIndexDoc>(deps.bucket, SITE_INDEX_KEY))?.value;
-  const stored = new Set([...yearDocs.values()].map((doc) => doc.value.year));
-  const yearViews = [
-    ...[...yearDocs].map(([key, doc]) => ({ key, ...doc })),
-    ...(indexed?.years ?? [])
-      .filter((year) => !stored.has(year))
-      .map((year) => ({ key: yearKey(year), value: emptyYear(year), etag: undefined })),
-  ];
-  await updateSiteIndex(ctx, [], yearViews);
-
-  // 4. Windows: each must be a prefix of its scope, newest first, as long as a feed needs.
-  const byScope = new Map<string, { scope: ScopeRef; releases: [string, StoredRelease][] }>();
-  for (const [key, release] of visible) {
-    for (const scope of scopesOf(release)) {
-      const id = windowKey(scope);
-      const group = byScope.get(id) ?? { scope, releases: [] };
-      group.releases.push([key, release]);
-      byScope.set(id, group);
-    }
+/** Reports outliving their rejection (a batch failed between the fixed record and the delete). */
+async function removeStaleReports(
+  deps: PipelineDeps,
+  reports: ReadonlySet<string>,
+  records: Records,
+): Promise<string[]> {
+  const stale: string[] = [];
+  for (const key of reports) {
+    const source = key.slice(REPORTS_PREFIX.length, -'.json'.length);
+    if (records.get(source)?.value.rejected) continue;
+    await deps.bucket.delete(key);
+    stale.push(key);
   }
-  byScope.set(
-    windowKey({ kind: 'all' }),
-    byScope.get(windowKey({ kind: 'all' })) ?? {
-      scope: { kind: 'all' },
-      releases: [],
-    },
-  );
-  const windows = await readAll<WindowDoc>(deps.bucket, WINDOWS_PREFIX);
-  const scopes = new Map<string, ScopeRef>([...byScope].map(([id, group]) => [id, group.scope]));
-  for (const { value } of windows.values()) scopes.set(windowKey(value.scope), value.scope);
-  for (const [id, scope] of scopes) {
-    const expected = (byScope.get(id)?.releases ?? []).sort((a, b) =>
-      compareStoredNewestFirst(a[1], b[1]),
-    );
-    const stored = windows.get(id)?.value;
-    if (stored === undefined && expected.length === 0) continue;
-    if (stored === undefined || !isRightWindow(stored, expected, ctx, scope)) {
-      await rebuildWindow(ctx, scope);
-      report.windowsRebuilt.push(id);
-    }
-  }
+  return stale;
+}
 
-  // 5. The site index, whole.
-  const index = (await readDocument<SiteIndexDoc>(deps.bucket, SITE_INDEX_KEY))?.value;
-  const freshWindows = await readAll<WindowDoc>(deps.bucket, WINDOWS_PREFIX);
-  const freshYears = await readAll<YearDoc>(deps.bucket, YEARS_PREFIX);
-  const expectedIndex = indexWith(
-    emptySiteIndex(),
-    [...freshWindows.values()].map((doc) => doc.value),
-    [...freshYears.values()].map((doc) => doc.value),
-  );
-  if (JSON.stringify(index) !== JSON.stringify(expectedIndex)) {
-    const current = <T>(docs: Map<string, Versioned<T>>) =>
-      [...docs].map(([key, doc]) => ({ key, ...doc }));
-    await updateSiteIndex(ctx, current(freshWindows), current(freshYears), true);
-    report.siteIndexRebuilt = true;
-  }
-
-  // 6. Slug claims nobody owns any more.
+/** Slug claims whose key no longer owns the slug. */
+async function removeOrphanClaims(deps: PipelineDeps, records: Records): Promise<string[]> {
+  const orphans: string[] = [];
   for (const [claimKey, { value: claim }] of await readAll<SlugClaim>(deps.bucket, SLUGS_PREFIX)) {
     const slug = claimKey.slice(SLUGS_PREFIX.length).replace(/\.json$/, '');
     if (records.get(claim.key)?.value.slug !== slug) {
       await deps.bucket.delete(claimKey);
-      report.orphanClaims.push(slug);
+      orphans.push(slug);
     }
   }
+  return orphans;
+}
 
-  // 7. Public files against a full build of the recorded releases.
-  report.publicFiles = await repairPublic(deps, now, records);
-  await announceFeeds(deps, report.publicFiles.written, deps.log ?? jsonLogger);
-  log('reconciled', {
+function logReport(deps: PipelineDeps, report: ReconcileReport): void {
+  (deps.log ?? jsonLogger)('reconciled', {
     sources: report.sources,
     records: report.records,
     resynced: report.resynced.length,
@@ -256,10 +226,66 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     publicWritten: report.publicFiles.written.length,
     publicDeleted: report.publicFiles.deleted.length,
   });
-  if (errors.length > 0) {
-    throw new ReconcileError(errors, `${errors.length} keys could not be synced`);
+}
+
+/**
+ * Rewrites every window that is not the right prefix of its scope, and the site index if it
+ * differs from what the month documents and windows say, straight from the visible releases.
+ */
+async function repairWindowsAndIndex(
+  deps: PipelineDeps,
+  ctx: DeriveContext,
+  visible: ReadonlyMap<string, StoredRelease>,
+): Promise<{ windows: string[]; siteIndex: boolean }> {
+  const byScope = new Map<string, { scope: ScopeRef; releases: [string, StoredRelease][] }>([
+    [windowKey({ kind: 'all' }), { scope: { kind: 'all' }, releases: [] }],
+  ]);
+  for (const [key, release] of visible) {
+    for (const scope of scopesOf(release)) {
+      const group = byScope.get(windowKey(scope)) ?? { scope, releases: [] };
+      group.releases.push([key, release]);
+      byScope.set(windowKey(scope), group);
+    }
   }
-  return report;
+  const stored = await readAll<WindowDoc>(deps.bucket, WINDOWS_PREFIX);
+  for (const { value } of stored.values()) {
+    if (!byScope.has(windowKey(value.scope))) {
+      byScope.set(windowKey(value.scope), { scope: value.scope, releases: [] });
+    }
+  }
+  const docs = new BatchDocuments(deps.bucket);
+  const rebuilt: string[] = [];
+  const windows: WindowDoc[] = [];
+  for (const [id, { scope, releases }] of byScope) {
+    const expected = releases.sort((a, b) => compareStoredNewestFirst(a[1], b[1]));
+    const current = stored.get(id)?.value;
+    const right = current ?? { version: 1 as const, scope, exhaustive: true, entries: [] };
+    if (current === undefined && expected.length === 0) continue;
+    if (current === undefined || !isRightWindow(current, expected, ctx, scope)) {
+      const capacity = ctx.capacity(scope);
+      const entries = expected.slice(0, capacity).map(([key, release]) => ({ key, release }));
+      const window = {
+        version: 1 as const,
+        scope,
+        exhaustive: expected.length <= capacity,
+        entries,
+      };
+      docs.set(id, window);
+      windows.push(window);
+      rebuilt.push(id);
+    } else windows.push(right);
+  }
+  const months = [...(await readAll<MonthDoc>(deps.bucket, MONTHS_PREFIX)).values()];
+  const expectedIndex = indexWith(
+    emptySiteIndex(),
+    windows,
+    months.map((doc) => doc.value),
+  );
+  const index = await docs.get<SiteIndexDoc>(SITE_INDEX_KEY);
+  const indexWrong = JSON.stringify(index) !== JSON.stringify(expectedIndex);
+  if (indexWrong) docs.set(SITE_INDEX_KEY, expectedIndex);
+  await docs.flush();
+  return { windows: rebuilt, siteIndex: indexWrong };
 }
 
 /**
@@ -287,49 +313,44 @@ function isRightWindow(
 }
 
 /**
- * Writes whatever differs from a full build of the recorded releases, removes owned files the
- * build does not produce, and repeats if records changed meanwhile (a concurrent upload).
+ * Writes whatever differs from a full build of the recorded releases and removes owned files the
+ * build does not produce.
  */
 async function repairPublic(
   deps: PipelineDeps,
   now: Date,
-  initial: Map<string, Versioned<ReleaseRecord>>,
+  records: Records,
 ): Promise<Omit<WriteOutcome, 'unchanged'>> {
-  const outcome = { written: new Set<string>(), deleted: new Set<string>() };
-  let records = initial;
-  for (let round = 1; round <= MAX_PUBLIC_ROUNDS; round += 1) {
-    const releases: Release[] = [];
-    for (const { value } of records.values()) {
-      if (value.release) releases.push(loadRelease(value.release));
-    }
-    const { files } = buildSite(releases, deps.site, now);
-    const current = new Map<string, string>();
-    for (const prefix of OWNED_PUBLIC) {
-      for await (const summary of deps.publicSite.list(prefix)) {
-        if (OWNED_PUBLIC.some((owned) => summary.key.startsWith(owned))) {
-          current.set(summary.key, summary.etag);
-        }
+  const releases: Release[] = [];
+  for (const { value } of records.values()) {
+    if (value.release) releases.push(loadRelease(value.release));
+  }
+  const { files } = buildSite(releases, deps.site, now);
+  const current = new Map<string, string>();
+  for (const prefix of OWNED_PUBLIC) {
+    for await (const summary of deps.publicSite.list(prefix)) {
+      if (OWNED_PUBLIC.some((owned) => summary.key.startsWith(owned))) {
+        current.set(summary.key, summary.etag);
       }
     }
-    const built = new Set(files.map((file) => file.path));
-    await inParallel(files, async (file) => {
-      if (current.get(file.path) === md5Etag(file.body)) return;
-      await deps.publicSite.put(file.path, file.body, {
-        contentType: file.contentType,
-        cacheControl: file.cacheControl,
-      });
-      outcome.written.add(file.path);
-    });
-    await inParallel([...current.keys()], async (path) => {
-      if (built.has(path)) return;
-      await deps.publicSite.delete(path);
-      outcome.deleted.add(path);
-    });
-    const fresh = await readRecords(deps.bucket, records);
-    if (sameVersions(fresh, records)) break;
-    records = fresh;
   }
-  return { written: [...outcome.written].sort(), deleted: [...outcome.deleted].sort() };
+  const built = new Set(files.map((file) => file.path));
+  const written: string[] = [];
+  const deleted: string[] = [];
+  await inParallel(files, async (file) => {
+    if (current.get(file.path) === md5Etag(file.body)) return;
+    await deps.publicSite.put(file.path, file.body, {
+      contentType: file.contentType,
+      cacheControl: file.cacheControl,
+    });
+    written.push(file.path);
+  });
+  await inParallel([...current.keys()], async (path) => {
+    if (built.has(path)) return;
+    await deps.publicSite.delete(path);
+    deleted.push(path);
+  });
+  return { written: written.sort(), deleted: deleted.sort() };
 }
 
 /**
@@ -365,12 +386,6 @@ async function readAll<T>(
     if (doc) docs.set(summary.key, doc);
   });
   return new Map([...docs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function sameVersions<T>(a: Map<string, Versioned<T>>, b: Map<string, Versioned<T>>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [key, doc] of a) if (b.get(key)?.etag !== doc.etag) return false;
-  return true;
 }
 
 async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {

@@ -1,10 +1,12 @@
+import { isArchiveImport } from '../release/newness.js';
 import { parseRelease } from '../release/parse.js';
-import type { ReleaseProblem } from '../release/types.js';
-import type { ObjectStore } from '../shared/ports.js';
+import type { ReleaseProblem, ReleaseWarning } from '../release/types.js';
+import type { ObjectStore, StoredObject } from '../shared/ports.js';
 import type { SiteConfig } from '../site/config.js';
 import { isPublicAt } from './embargo.js';
 import {
   newRecord,
+  type PendingOutcome,
   type Placement,
   parseFingerprint,
   placementOf,
@@ -14,8 +16,8 @@ import {
 import { compareSequencers, sourcePathOf } from './s3-event.js';
 import { claimSlug, withSlug } from './slugs.js';
 import { recordKey } from './state-keys.js';
-import { UNCHANGED, type UpdateOptions, updateDocument } from './state-store.js';
-import { storeRelease } from './stored-release.js';
+import type { BatchDocuments } from './state-store.js';
+import { type StoredRelease, storeRelease } from './stored-release.js';
 
 /** What reading the source did to the record. */
 export type RecordChange =
@@ -34,135 +36,180 @@ export type RecordChange =
 
 /** The record after {@link refreshRecord}, and what changed. */
 export interface RecordStep {
+  key: string;
   change: RecordChange;
   record: ReleaseRecord | undefined;
-  etag: string | undefined;
   /** Whether the record had a rejected version before this step (its report may exist). */
   wasRejected: boolean;
 }
 
 /** What the record step needs. */
 export interface RecordContext {
-  /** The releases bucket: sources under `releases/`, records under `state/`. */
+  /** The releases bucket: sources under `releases/`, slug claims under `state/`. */
   bucket: ObjectStore;
   site: SiteConfig;
-  /** When this step runs (stamped on rejections). */
+  /** When this batch runs (stamped on rejections and first publications). */
   now: Date;
-  update?: UpdateOptions;
 }
 
 /**
  * Brings the record of `key` up to date with the object as it is now in the bucket (the event is
- * only a hint): reads the object (missing = deleted), parses a new version, claims a slug on first
- * acceptance, and writes the record conditionally, starting over when another invocation wrote it
- * first. An event whose sequencer is below the recorded one is stale and changes nothing.
+ * only a hint): reads the object (missing = deleted), parses a new version and claims a slug on
+ * first acceptance. The new record goes into the batch's documents; an event whose sequencer is
+ * below the recorded one is stale and changes nothing.
  */
 export async function refreshRecord(
   ctx: RecordContext,
+  docs: BatchDocuments,
   key: string,
   sequencer: string | undefined,
 ): Promise<RecordStep> {
-  let change: RecordChange = { kind: 'unchanged' };
-  let wasRejected = false;
-  const fingerprint = parseFingerprint(ctx.site);
-  const result = await updateDocument<ReleaseRecord>(
-    ctx.bucket,
-    recordKey(key),
-    async (current) => {
-      wasRejected = current?.rejected !== undefined;
-      const known = current?.sequencer;
-      if (
-        sequencer !== undefined &&
-        known !== undefined &&
-        compareSequencers(sequencer, known) < 0
-      ) {
-        change = { kind: 'stale' };
-        return UNCHANGED;
-      }
-      const highest =
-        sequencer === undefined || (known !== undefined && compareSequencers(known, sequencer) >= 0)
-          ? known
-          : sequencer;
-      const base: ReleaseRecord = {
-        ...(current ?? newRecord(key)),
-        ...(highest === undefined ? {} : { sequencer: highest }),
-      };
-      const sequencerMoved = highest !== known;
+  const current = await docs.get<ReleaseRecord>(recordKey(key));
+  const step = (change: RecordChange, record = current): RecordStep => ({
+    key,
+    change,
+    record,
+    wasRejected: current?.rejected !== undefined,
+  });
+  const known = current?.sequencer;
+  if (sequencer !== undefined && known !== undefined && compareSequencers(sequencer, known) < 0) {
+    return step({ kind: 'stale' });
+  }
+  const highest =
+    sequencer === undefined || (known !== undefined && compareSequencers(known, sequencer) >= 0)
+      ? known
+      : sequencer;
+  const base: ReleaseRecord = {
+    ...(current ?? newRecord(key)),
+    ...(highest === undefined ? {} : { sequencer: highest }),
+  };
+  const next = await nextRecord(ctx, base, current, await ctx.bucket.get(key));
+  const record = next.record ?? (current !== undefined && highest !== known ? base : current);
+  if (record !== current && record !== undefined) docs.set(recordKey(key), record);
+  return step(next.change, record);
+}
 
-      const source = await ctx.bucket.get(key);
-      if (source === undefined) {
-        if (current === undefined || (current.sourceEtag === undefined && !current.release)) {
-          change = current === undefined ? { kind: 'absent' } : { kind: 'unchanged' };
-          return current !== undefined && sequencerMoved ? base : UNCHANGED;
-        }
-        change = { kind: 'deleted' };
-        const { sourceEtag: _gone, release: _r, rejected: _x, parsedWith: _p, ...kept } = base;
-        return {
-          ...kept,
-          lingering: uniquePlacements([
-            ...base.lingering,
-            ...(current.release ? [placementOf(current.release, ctx.site.timeZone)] : []),
-          ]),
-        };
-      }
-      if (current?.sourceEtag === source.etag && current.parsedWith === fingerprint) {
-        change = { kind: 'unchanged' };
-        // An embargoed release whose time has come: the same source, now public.
-        const release = base.release;
-        if (release && !release.firstPublishedAt && isPublicAt(release, ctx.now)) {
-          return { ...base, release: { ...release, firstPublishedAt: ctx.now.toISOString() } };
-        }
-        return sequencerMoved ? base : UNCHANGED;
-      }
-
-      const parsed = parseRelease(sourcePathOf(key), source.body, ctx.site);
-      if (!parsed.ok) {
-        change = { kind: 'rejected', problem: parsed.problem, sourceEtag: source.etag };
-        return {
-          ...base,
-          sourceEtag: source.etag,
-          parsedWith: fingerprint,
-          rejected: { problem: parsed.problem, at: ctx.now.toISOString() },
-        };
-      }
-      // A live record's slug is surely still its own; after a deletion the claim may have been
-      // given up, so it is claimed again (the old slug if still free, else the usual fallbacks).
-      const slug =
-        base.release && base.slug
-          ? base.slug
-          : await claimSlug(
-              ctx.bucket,
-              key,
-              parsed.release.sourcePath,
-              base.slug ?? parsed.release.slug,
-            );
-      const withItsSlug = withSlug(parsed.release, slug, ctx.site.siteUrl);
-      const firstPublishedAt =
-        base.release?.firstPublishedAt ??
-        (withItsSlug.published.getTime() <= ctx.now.getTime() ? ctx.now.toISOString() : undefined);
-      const release = storeRelease(withItsSlug, firstPublishedAt);
-      const previous: Placement[] = base.release
-        ? [placementOf(base.release, ctx.site.timeZone)]
-        : [];
-      const now = placementOf(release, ctx.site.timeZone);
-      const moved = previous.filter(
-        (placement) =>
-          placement.year !== now.year ||
-          placement.categorySlug !== now.categorySlug ||
-          placement.lang !== now.lang,
-      );
-      change = { kind: 'accepted', first: base.release === undefined };
-      const { rejected: _fixed, ...rest } = base;
-      return {
-        ...rest,
+/** The record's next value (`undefined`: keep it as it is) and what changed. */
+async function nextRecord(
+  ctx: RecordContext,
+  base: ReleaseRecord,
+  current: ReleaseRecord | undefined,
+  source: StoredObject | undefined,
+): Promise<{ change: RecordChange; record?: ReleaseRecord }> {
+  if (source === undefined) {
+    if (current === undefined) return { change: { kind: 'absent' } };
+    if (current.sourceEtag === undefined && !current.release)
+      return { change: { kind: 'unchanged' } };
+    return { change: { kind: 'deleted' }, record: deletedRecord(ctx, base, current) };
+  }
+  if (current?.sourceEtag === source.etag && current.parsedWith === parseFingerprint(ctx.site)) {
+    // An embargoed release whose time has come: the same source, now public.
+    const release = base.release;
+    if (release && !release.firstPublishedAt && isPublicAt(release, ctx.now)) {
+      const due = { ...release, firstPublishedAt: ctx.now.toISOString() };
+      return { change: { kind: 'unchanged' }, record: { ...base, release: due } };
+    }
+    return { change: { kind: 'unchanged' } };
+  }
+  const parsed = parseRelease(sourcePathOf(base.key), source.body, ctx.site);
+  if (!parsed.ok) {
+    const rejected = { problem: parsed.problem, at: ctx.now.toISOString() };
+    return {
+      change: { kind: 'rejected', problem: parsed.problem, sourceEtag: source.etag },
+      record: {
+        ...base,
         sourceEtag: source.etag,
-        parsedWith: fingerprint,
-        release,
-        slug,
-        lingering: uniquePlacements([...base.lingering, ...moved]),
-      };
-    },
-    ctx.update,
+        parsedWith: parseFingerprint(ctx.site),
+        rejected,
+      },
+    };
+  }
+  const record = await acceptedRecord(ctx, base, source.etag, parsed.release, parsed.warnings);
+  return { change: { kind: 'accepted', first: base.release === undefined }, record };
+}
+
+function deletedRecord(
+  ctx: RecordContext,
+  base: ReleaseRecord,
+  current: ReleaseRecord,
+): ReleaseRecord {
+  const { sourceEtag: _gone, release: _r, rejected: _x, parsedWith: _p, ...kept } = base;
+  const gone = current.release;
+  return {
+    ...kept,
+    lingering: uniquePlacements([
+      ...base.lingering,
+      ...(gone ? [placementOf(gone, ctx.site.timeZone)] : []),
+    ]),
+    ...(gone ? { pendingOutcome: outcomeOf(gone, 'withdrawn', [], false) } : {}),
+  };
+}
+
+/**
+ * The record with a newly accepted version: its slug (a live record's own, or claimed again after
+ * a deletion gave it up), `firstPublishedAt` once public, the placements it left, and what staff
+ * are to be told.
+ */
+async function acceptedRecord(
+  ctx: RecordContext,
+  base: ReleaseRecord,
+  sourceEtag: string,
+  parsed: Parameters<typeof withSlug>[0],
+  warnings: ReleaseWarning[],
+): Promise<ReleaseRecord> {
+  const slug =
+    base.release && base.slug
+      ? base.slug
+      : await claimSlug(ctx.bucket, base.key, parsed.sourcePath, base.slug ?? parsed.slug);
+  const withItsSlug = withSlug(parsed, slug, ctx.site.siteUrl);
+  const before = base.release?.firstPublishedAt;
+  const firstPublishedAt =
+    before ??
+    (withItsSlug.published.getTime() <= ctx.now.getTime() ? ctx.now.toISOString() : undefined);
+  const release = storeRelease(withItsSlug, firstPublishedAt);
+  const previous: Placement[] = base.release ? [placementOf(base.release, ctx.site.timeZone)] : [];
+  const placed = placementOf(release, ctx.site.timeZone);
+  const moved = previous.filter(
+    (p) =>
+      p.month !== placed.month || p.categorySlug !== placed.categorySlug || p.lang !== placed.lang,
   );
-  return { change, record: result.value, etag: result.etag, wasRejected };
+  const outcome: PendingOutcome['outcome'] =
+    base.rejected !== undefined
+      ? 'fixed'
+      : firstPublishedAt === undefined
+        ? 'scheduled'
+        : before !== undefined
+          ? 'updated'
+          : 'published';
+  const silent =
+    before === undefined &&
+    firstPublishedAt !== undefined &&
+    isArchiveImport(withItsSlug, new Date(firstPublishedAt), ctx.site.notifyMaxAgeMs);
+  const { rejected: _fixed, ...rest } = base;
+  return {
+    ...rest,
+    sourceEtag,
+    parsedWith: parseFingerprint(ctx.site),
+    release,
+    slug,
+    lingering: uniquePlacements([...base.lingering, ...moved]),
+    pendingOutcome: outcomeOf(release, outcome, warnings, silent),
+  };
+}
+
+function outcomeOf(
+  release: StoredRelease,
+  outcome: PendingOutcome['outcome'],
+  warnings: ReleaseWarning[],
+  silent: boolean,
+): PendingOutcome {
+  return {
+    outcome,
+    sourcePath: release.sourcePath,
+    title: release.title,
+    url: release.url,
+    published: release.published,
+    warnings,
+    silent,
+  };
 }

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ReleaseProblem } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
+import { monthIn } from './months.js';
+import type { StaffOutcomeNotice } from './notifier.js';
 import type { StoredRelease } from './stored-release.js';
-import { yearIn } from './years.js';
 
-/** Where a release sits in the derived documents: its year and its category and language scopes. */
+/** Where a release sits in the derived documents: its month and its category and language scopes. */
 export interface Placement {
-  year: number;
+  /** `YYYY-MM` in the site's time zone (absent in placements recorded before months). */
+  month?: string;
   categorySlug: string;
   lang: string;
 }
@@ -35,17 +37,25 @@ export interface ReleaseRecord {
   announced?: boolean;
   /** Placements of earlier versions that derived documents may still hold. */
   lingering: Placement[];
+  /**
+   * What staff are still to be told about the last accepted upload event (sent once the public
+   * side is written, then cleared; a crash in between sends it on the retry).
+   */
+  pendingOutcome?: PendingOutcome;
 }
+
+/** A staff outcome notice without its envelope (`type`, `to`), kept in the record until sent. */
+export type PendingOutcome = Omit<StaffOutcomeNotice, 'type' | 'to'>;
 
 /** A record for a key seen for the first time. */
 export function newRecord(key: string): ReleaseRecord {
   return { version: 1, key, lingering: [] };
 }
 
-/** The release's placement (its year is taken in the site's time zone). */
+/** The release's placement (its month is taken in the site's time zone). */
 export function placementOf(release: StoredRelease, timeZone: string): Placement {
   return {
-    year: yearIn(release.published, timeZone),
+    month: monthIn(release.published, timeZone),
     categorySlug: release.categorySlug,
     lang: release.lang,
   };
@@ -55,7 +65,7 @@ export function placementOf(release: StoredRelease, timeZone: string): Placement
 export function uniquePlacements(placements: readonly Placement[]): Placement[] {
   const seen = new Map<string, Placement>();
   for (const placement of placements) {
-    seen.set(`${placement.year}\0${placement.categorySlug}\0${placement.lang}`, placement);
+    seen.set(`${placement.month}\0${placement.categorySlug}\0${placement.lang}`, placement);
   }
   return [...seen.values()];
 }

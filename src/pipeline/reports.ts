@@ -1,5 +1,8 @@
+import { headEtag } from '../adapters/head.js';
 import { formatProblem, type ReleaseProblem } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
+import type { Logger, PipelineDeps } from './deps.js';
+import type { RecordStep } from './record-step.js';
 
 /** Staff-readable account of why an upload was not published (`reports/<key>.json`). */
 export interface RejectionReport {
@@ -60,4 +63,48 @@ export async function writeReport(store: ObjectStore, report: RejectionReport): 
 /** The one-line form the CLI uses, for logs and mail subjects. */
 export function reportSummary(report: RejectionReport): string {
   return formatProblem({ path: report.file, line: report.line, message: report.problem });
+}
+
+/**
+ * Makes the key's rejection report follow its record, after the record was written: a rejected
+ * version writes the report and (with `STAFF_EMAIL`) puts a `release-rejected` notice on the
+ * queue; an accepted or deleted one removes a report left from before. A batch retried after a
+ * crash between the record and the report finds the record unchanged and does the same again
+ * (the report is written before the notice, so a missing report means staff were not told).
+ */
+export async function followRecord(
+  deps: Pick<PipelineDeps, 'bucket' | 'notifier' | 'staffEmail'>,
+  step: RecordStep,
+  now: Date,
+  log: Logger,
+): Promise<void> {
+  const { change, record, key } = step;
+  const rejected = record?.rejected;
+  if (
+    rejected &&
+    record.sourceEtag &&
+    (change.kind === 'rejected' || change.kind === 'unchanged')
+  ) {
+    if (
+      change.kind === 'unchanged' &&
+      (await headEtag(deps.bucket, reportKey(key))) !== undefined
+    ) {
+      return;
+    }
+    const when = change.kind === 'rejected' ? now : new Date(rejected.at);
+    const report = rejectionReport(
+      key,
+      rejected.problem,
+      when,
+      record.sourceEtag,
+      !!record.release,
+    );
+    await writeReport(deps.bucket, report);
+    log('release rejected', { key, problem: report.problem, line: report.line });
+    if (deps.staffEmail) {
+      await deps.notifier.notify({ type: 'release-rejected', to: deps.staffEmail, report });
+    }
+  } else if (!rejected && (step.wasRejected || change.kind === 'unchanged')) {
+    await deps.bucket.delete(reportKey(key));
+  }
 }

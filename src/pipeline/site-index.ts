@@ -1,5 +1,5 @@
+import type { MonthDoc } from './months.js';
 import type { WindowDoc } from './windows.js';
-import type { YearDoc } from './years.js';
 
 /** A category that has public releases, with the display name of its newest release. */
 export interface IndexedCategory {
@@ -7,31 +7,33 @@ export interface IndexedCategory {
   name: string;
 }
 
-/** Which categories, languages and years have public releases: the index page's menus. */
+/** Which categories, languages, months and years have public releases: the menus and archive. */
 export interface SiteIndexDoc {
   version: 1;
   /** By slug. */
   categories: IndexedCategory[];
   /** By code. */
   langs: string[];
-  /** Newest first. */
+  /** Newest first (the years of `months`). */
   years: number[];
+  /** `YYYY-MM` with public releases, newest first. */
+  months: string[];
 }
 
 /** A site with nothing published yet. */
 export function emptySiteIndex(): SiteIndexDoc {
-  return { version: 1, categories: [], langs: [], years: [] };
+  return { version: 1, categories: [], langs: [], years: [], months: [] };
 }
 
-/** The index after learning the current state of some windows and years. */
+/** The index after learning the current state of some windows and months. */
 export function indexWith(
   doc: SiteIndexDoc,
   windows: readonly WindowDoc[],
-  years: readonly YearDoc[],
+  months: readonly MonthDoc[],
 ): SiteIndexDoc {
   const categories = new Map(doc.categories.map((category) => [category.slug, category.name]));
   const langs = new Set(doc.langs);
-  const yearSet = new Set(doc.years);
+  const monthSet = new Set(doc.months ?? []);
   for (const window of windows) {
     const newest = window.entries[0]?.release;
     if (window.scope.kind === 'category') {
@@ -42,16 +44,18 @@ export function indexWith(
       else langs.add(window.scope.lang);
     }
   }
-  for (const year of years) {
-    if (year.entries.length === 0) yearSet.delete(year.year);
-    else yearSet.add(year.year);
+  for (const month of months) {
+    if (month.entries.length === 0) monthSet.delete(month.month);
+    else monthSet.add(month.month);
   }
+  const sortedMonths = [...monthSet].sort().reverse();
   return {
     version: 1,
     categories: [...categories]
       .map(([slug, name]) => ({ slug, name }))
       .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)),
     langs: [...langs].sort(),
-    years: [...yearSet].sort((a, b) => b - a),
+    years: [...new Set(sortedMonths.map((month) => Number(month.slice(0, 4))))],
+    months: sortedMonths,
   };
 }

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 export const STATE_PREFIX = 'state/';
 export const RECORDS_PREFIX = 'state/releases/';
 export const WINDOWS_PREFIX = 'state/windows/';
-export const YEARS_PREFIX = 'state/years/';
+export const MONTHS_PREFIX = 'state/months/';
 export const SLUGS_PREFIX = 'state/slugs/';
-/** The site index: which categories, languages and years exist. */
+/** The site index: which categories, languages, months and years exist. */
 export const SITE_INDEX_KEY = 'state/site.json';
 /** Releases under embargo, soonest first. */
 export const EMBARGO_KEY = 'state/embargo.json';
@@ -24,7 +24,7 @@ export function slugClaimKey(slug: string): string {
   return `${SLUGS_PREFIX}${slug}.json`;
 }
 
-/** Where one year's archive entries are kept. */
-export function yearKey(year: number): string {
-  return `${YEARS_PREFIX}${year}.json`;
+/** Where one month's archive entries are kept (`YYYY-MM`). */
+export function monthKey(month: string): string {
+  return `${MONTHS_PREFIX}${month}.json`;
 }

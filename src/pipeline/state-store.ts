@@ -1,20 +1,12 @@
-import { headEtag } from '../adapters/head.js';
-import {
-  DEFAULT_RETRY,
-  type RetryPolicy,
-  readJson,
-  retryOnConflict,
-  type Versioned,
-  writeCondition,
-} from '../shared/json-document.js';
+import { readJson, type Versioned, writeCondition } from '../shared/json-document.js';
 import type { ObjectStore } from '../shared/ports.js';
 
 export type { Versioned };
 
-/** Returned by an updater to leave the document as it is (no request is made). */
-export const UNCHANGED: unique symbol = Symbol('unchanged');
-
-const JSON_TYPE = 'application/json';
+/** Serialises a state document (key order is the caller's: objects are written as built). */
+export function serialiseDocument(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
 
 /**
  * Reads a JSON state document; `undefined` when there is none.
@@ -28,66 +20,61 @@ export function readDocument<T>(
   return readJson<T>(store, key);
 }
 
-/** The current ETag of the object at `key` (`undefined`: none), without downloading it. */
-export function currentEtag(store: ObjectStore, key: string): Promise<string | undefined> {
-  return headEtag(store, key);
-}
-
-/** Serialises a state document (stable key order is the caller's: objects are written as built). */
-export function serialiseDocument(value: unknown): string {
-  return `${JSON.stringify(value)}\n`;
-}
-
-/** Options for {@link updateDocument}. */
-export interface UpdateOptions {
-  /** Attempts before giving up with {@link ConcurrentUpdateError}. */
-  attempts?: number;
-  /** Waits between attempts; tests pass a no-op. */
-  sleep?: (ms: number) => Promise<void>;
-}
-
-/** The outcome of {@link updateDocument}. */
-export interface UpdateResult<T> {
-  /** The document as it now stands (`undefined`: there is none). */
-  value: T | undefined;
-  /** ETag of the stored document (`undefined`: there is none). */
-  etag: string | undefined;
-  /** Whether this call wrote it. */
-  written: boolean;
-}
-
 /**
- * Optimistic read-modify-write of one JSON document: reads it, lets `update` compute the next
- * value (it may read other objects; anything it reads is re-read on a retry), and writes it with
- * `If-Match` (or `If-None-Match: *` when it did not exist). On a lost race (412) it starts over
- * ({@link retryOnConflict}).
+ * The state documents one batch works on: each read at most once, changed in memory by every
+ * event of the batch, and written once by {@link BatchDocuments.flush}. Writes are conditional on
+ * what was read (`If-Match`, or `If-None-Match: *` for a new document) only as a guard against an
+ * unexpected second writer: the pipeline has one consumer, so a 412 is not retried here — it
+ * fails the batch, and the queue delivers the batch again.
  */
-export function updateDocument<T>(
-  store: ObjectStore,
-  key: string,
-  update: (current: T | undefined) => Promise<T | typeof UNCHANGED> | T | typeof UNCHANGED,
-  options: UpdateOptions = {},
-): Promise<UpdateResult<T>> {
-  const policy: RetryPolicy = {
-    ...DEFAULT_RETRY,
-    maxAttempts: options.attempts ?? DEFAULT_RETRY.maxAttempts,
-    baseDelayMs: 20,
-    sleep: options.sleep ?? DEFAULT_RETRY.sleep,
-  };
-  return retryOnConflict(
-    key,
-    async () => {
-      const current = await readDocument<T>(store, key);
-      const next = await update(current?.value);
-      if (next === UNCHANGED) {
-        return { value: current?.value, etag: current?.etag, written: false };
-      }
-      const { etag } = await store.put(key, serialiseDocument(next), {
-        contentType: JSON_TYPE,
-        ...writeCondition(current),
-      });
-      return { value: next, etag, written: true };
-    },
-    policy,
-  );
+export class BatchDocuments {
+  readonly #read = new Map<string, Promise<Versioned<unknown> | undefined>>();
+  readonly #changed = new Map<string, unknown>();
+
+  constructor(readonly store: ObjectStore) {}
+
+  /** The document as the batch sees it: its own change if any, else the stored one. */
+  async get<T>(key: string): Promise<T | undefined> {
+    if (this.#changed.has(key)) return this.#changed.get(key) as T | undefined;
+    return (await this.#stored(key))?.value as T | undefined;
+  }
+
+  /** Sets the document's next value; written by the next {@link flush} if it differs. */
+  set<T>(key: string, value: T): void {
+    this.#changed.set(key, value);
+  }
+
+  /**
+   * Writes every changed document whose JSON differs from the stored one, in parallel, and
+   * returns their keys. A document that was never stored and is set to `isEmpty` stays unwritten.
+   */
+  async flush(isEmpty: (key: string, value: unknown) => boolean = () => false): Promise<string[]> {
+    const changed = [...this.#changed];
+    this.#changed.clear();
+    const written = await Promise.all(
+      changed.map(async ([key, value]) => {
+        const stored = await this.#stored(key);
+        if (stored === undefined && isEmpty(key, value)) return undefined;
+        if (stored !== undefined && JSON.stringify(stored.value) === JSON.stringify(value)) {
+          return undefined;
+        }
+        const { etag } = await this.store.put(key, serialiseDocument(value), {
+          contentType: 'application/json',
+          ...writeCondition(stored),
+        });
+        this.#read.set(key, Promise.resolve({ value, etag }));
+        return key;
+      }),
+    );
+    return written.filter((key): key is string => key !== undefined);
+  }
+
+  #stored(key: string): Promise<Versioned<unknown> | undefined> {
+    let read = this.#read.get(key);
+    if (read === undefined) {
+      read = readJson<unknown>(this.store, key);
+      this.#read.set(key, read);
+    }
+    return read;
+  }
 }

@@ -1,4 +1,4 @@
-import type { Logger, PipelineDeps } from './sync.js';
+import type { Logger, PipelineDeps } from './deps.js';
 
 /**
  * Tells a WebSub hub that topics (feed URLs) have new content

@@ -3,8 +3,8 @@ import { createS3Client, S3ObjectStore } from '../adapters/s3-object-store.js';
 import { SqsNotifier } from '../adapters/sqs-notifier.js';
 import { websubHub } from '../adapters/websub-hub.js';
 import type { PipelineConfig } from '../shared/env.js';
+import { jsonLogger, type PipelineDeps } from './deps.js';
 import { DISCARD_NOTICES } from './notifier.js';
-import { jsonLogger, type PipelineDeps } from './sync.js';
 
 /**
  * The pipeline as the Lambda functions run it: S3 buckets (path-style when `S3_ENDPOINT` is set),

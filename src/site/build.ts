@@ -12,8 +12,11 @@
  * - `releases/<slug>.html`: that one release, with its slug resolved ({@link releasePageFile}).
  * - `index.html`: the newest `INDEX_LIMIT` (50) releases overall, plus the scopes (category slugs
  *   with their names, languages) and the years that have releases ({@link indexFile}).
- * - `archive/<year>.html`: the releases published in that year in `site.timeZone`
- *   ({@link archiveFile}).
+ * - `archive/<year>.html`: the months of that year that have releases ({@link archiveFile}).
+ * - `archive/<year>/<mm>.html` and `sitemaps/<year>-<mm>.xml`: the releases published in that
+ *   month in `site.timeZone` ({@link monthArchiveFile}, {@link monthSitemapFile}). Months keep
+ *   every archive file bounded, so an upload rewrites a month, not a year.
+ * - `sitemap.xml`, `sitemaps/pages.xml`: the months that have releases ({@link sitemapFiles}).
  * - `media/<path under releases/>`: the published media files of the live releases, each once
  *   however many releases reference it ({@link liveMedia}); their bytes are the files' own. An
  *   embargoed release's files stay private until it is published.
@@ -28,17 +31,19 @@
  */
 import { type FeedScope, feedScopes } from '../feeds/scopes.js';
 import { publishedMedia } from '../media/published.js';
-import { localYear } from '../pages/dates.js';
+import { localMonth } from '../pages/archive-page.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import {
   archiveFile,
   feedFiles,
   indexFile,
+  monthArchiveFile,
+  monthSitemapFile,
+  releaseMonths,
   releasePageFile,
-  releaseYears,
   sitemapFiles,
-  yearSitemapFile,
+  yearsOf,
 } from './files.js';
 import { compareCodeUnits, newestFirst } from './order.js';
 import { resolveSlugCollisions } from './slugs.js';
@@ -50,8 +55,9 @@ export {
   CONTENT_TYPES,
   feedFiles,
   indexFile,
+  monthArchiveFile,
+  monthArchivePath,
   releasePageFile,
-  releaseYears,
 } from './files.js';
 export { releasePagePath, resolveSlugCollisions } from './slugs.js';
 
@@ -68,6 +74,8 @@ export interface SitePlan {
   scopes: FeedScope[];
   /** Years with releases, newest first. */
   years: number[];
+  /** Months (`YYYY-MM`) with releases, newest first. */
+  months: string[];
 }
 
 /**
@@ -92,20 +100,25 @@ export function buildSite(releases: readonly Release[], site: SiteConfig, now: D
  */
 export function planSite(releases: readonly Release[], site: SiteConfig, now: Date): SitePlan {
   const live = newestFirst(publishedBy(resolveSlugCollisions(releases, site), now));
-  return { live, scopes: feedScopes(live), years: releaseYears(live, site) };
+  const months = releaseMonths(live, site);
+  return { live, scopes: feedScopes(live), years: yearsOf(months), months };
 }
 
 /** Every file of the plan except the release pages: the feeds, the front page and the archive. */
-export function listingFiles({ live, scopes, years }: SitePlan, site: SiteConfig): SiteFile[] {
+export function listingFiles(
+  { live, scopes, years, months }: SitePlan,
+  site: SiteConfig,
+): SiteFile[] {
   const files: SiteFile[] = [];
   for (const scope of scopes) {
     files.push(...feedFiles(scope, live, site));
   }
-  files.push(indexFile(live, site, scopes, years), ...sitemapFiles(years, site));
-  const byYear = groupBy(live, (release) => localYear(release.published, site.timeZone));
-  for (const year of years) {
-    const ofYear = byYear.get(year) ?? [];
-    files.push(archiveFile(year, ofYear, site), yearSitemapFile(year, ofYear, site));
+  files.push(indexFile(live, site, scopes, years), ...sitemapFiles(months, site));
+  for (const year of years) files.push(archiveFile(year, months, site));
+  const byMonth = groupBy(live, (release) => localMonth(release.published, site.timeZone));
+  for (const month of months) {
+    const ofMonth = byMonth.get(month) ?? [];
+    files.push(monthArchiveFile(month, ofMonth, site), monthSitemapFile(month, ofMonth, site));
   }
   return files;
 }

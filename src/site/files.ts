@@ -1,7 +1,11 @@
 import { renderFeeds } from '../feeds/render.js';
 import { FEED_FILES, type FeedScope, inScope } from '../feeds/scopes.js';
-import { renderArchivePage } from '../pages/archive-page.js';
-import { localYear } from '../pages/dates.js';
+import {
+  type ArchiveMonth,
+  localMonth,
+  renderArchivePage,
+  renderMonthArchivePage,
+} from '../pages/archive-page.js';
 import { renderIndexPage } from '../pages/index-page.js';
 import { renderReleasePage } from '../pages/release-page.js';
 import { lastChanged, type Release } from '../release/types.js';
@@ -88,23 +92,42 @@ export function indexFile(
   };
 }
 
-/** `archive/<year>.html`; depends only on that year's releases (others are ignored). */
+/** `archive/<year>.html`: links to the year's months; depends only on the months with releases. */
 export function archiveFile(
   year: number,
-  releases: readonly Release[],
+  months: readonly ArchiveMonth[],
   site: SiteConfig,
 ): SiteFile {
   return {
     path: archivePagePath(year),
-    body: renderArchivePage(year, releases, site),
+    body: renderArchivePage(year, months, site),
     contentType: CONTENT_TYPES.html,
     cacheControl: CACHE_CONTROL.archive,
   };
 }
 
-/** Path of a year's archive page relative to the site root. */
+/** `archive/<year>/<mm>.html`; depends only on that month's releases (others are ignored). */
+export function monthArchiveFile(
+  month: ArchiveMonth,
+  releases: readonly Release[],
+  site: SiteConfig,
+): SiteFile {
+  return {
+    path: monthArchivePath(month),
+    body: renderMonthArchivePage(month, releases, site),
+    contentType: CONTENT_TYPES.html,
+    cacheControl: CACHE_CONTROL.archive,
+  };
+}
+
+/** Path of a year's archive page (the index of its months) relative to the site root. */
 export function archivePagePath(year: number): string {
   return `archive/${year}.html`;
+}
+
+/** Path of a month's archive page relative to the site root. */
+export function monthArchivePath(month: ArchiveMonth): string {
+  return `archive/${month.replace('-', '/')}.html`;
 }
 
 /** Path of the sitemap index: search engines are pointed here (docs/architecture.md). */
@@ -113,42 +136,46 @@ export const SITEMAP_INDEX_PATH = 'sitemap.xml';
 /** Path of the sitemap of the front page and the archive pages. */
 export const PAGES_SITEMAP_PATH = 'sitemaps/pages.xml';
 
-/** Path of a year's sitemap (its release pages) relative to the site root. */
-export function yearSitemapPath(year: number): string {
-  return `sitemaps/${year}.xml`;
+/** Path of a month's sitemap (its release pages) relative to the site root. */
+export function monthSitemapPath(month: ArchiveMonth): string {
+  return `sitemaps/${month}.xml`;
 }
 
 /**
- * `sitemap.xml` and `sitemaps/pages.xml`; depend only on the archive years (newest first), like
- * the front page's archive links.
+ * `sitemap.xml` and `sitemaps/pages.xml`; depend only on the months with releases (newest first)
+ * and so on their years.
  */
-export function sitemapFiles(years: readonly number[], site: SiteConfig): SiteFile[] {
+export function sitemapFiles(months: readonly ArchiveMonth[], site: SiteConfig): SiteFile[] {
   const at = (path: string) => `${site.siteUrl}/${path}`;
+  const years = yearsOf(months);
   return [
     sitemapFile(
       SITEMAP_INDEX_PATH,
-      renderSitemapIndex([PAGES_SITEMAP_PATH, ...years.map(yearSitemapPath)].map(at)),
+      renderSitemapIndex([PAGES_SITEMAP_PATH, ...months.map(monthSitemapPath)].map(at)),
     ),
     sitemapFile(
       PAGES_SITEMAP_PATH,
       renderUrlSet([
         { loc: `${site.siteUrl}/` },
         ...years.map((year) => ({ loc: at(archivePagePath(year)) })),
+        ...months.map((month) => ({ loc: at(monthArchivePath(month)) })),
       ]),
     ),
   ];
 }
 
-/** `sitemaps/<year>.xml`: the year's release pages; depends only on that year's releases. */
-export function yearSitemapFile(
-  year: number,
+/** `sitemaps/<YYYY-MM>.xml`: the month's release pages; depends only on that month's releases. */
+export function monthSitemapFile(
+  month: ArchiveMonth,
   releases: readonly Release[],
   site: SiteConfig,
 ): SiteFile {
-  const ofYear = releases.filter((release) => localYear(release.published, site.timeZone) === year);
+  const ofMonth = releases.filter(
+    (release) => localMonth(release.published, site.timeZone) === month,
+  );
   return sitemapFile(
-    yearSitemapPath(year),
-    renderUrlSet(ofYear.map((release) => ({ loc: release.url, lastmod: lastChanged(release) }))),
+    monthSitemapPath(month),
+    renderUrlSet(ofMonth.map((release) => ({ loc: release.url, lastmod: lastChanged(release) }))),
   );
 }
 
@@ -156,8 +183,13 @@ function sitemapFile(path: string, body: string): SiteFile {
   return { path, body, contentType: CONTENT_TYPES.sitemap, cacheControl: CACHE_CONTROL.sitemap };
 }
 
-/** The years (in `site.timeZone`) that have releases, newest first. */
-export function releaseYears(releases: readonly Release[], site: SiteConfig): number[] {
-  const years = new Set(releases.map((release) => localYear(release.published, site.timeZone)));
-  return [...years].sort((a, b) => b - a);
+/** The months (in `site.timeZone`) that have releases, newest first. */
+export function releaseMonths(releases: readonly Release[], site: SiteConfig): ArchiveMonth[] {
+  const months = new Set(releases.map((release) => localMonth(release.published, site.timeZone)));
+  return [...months].sort().reverse();
+}
+
+/** The years of `months`, newest first. */
+export function yearsOf(months: readonly ArchiveMonth[]): number[] {
+  return [...new Set(months.map((month) => Number(month.slice(0, 4))))].sort((a, b) => b - a);
 }

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { ConditionEnforcingStore } from '../../src/adapters/condition-enforcing-store.js';
 import { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
+import type { PipelineDeps } from '../../src/pipeline/deps.js';
 import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
 import type { PipelineNotice } from '../../src/pipeline/notifier.js';
 import type { ReleaseRecord } from '../../src/pipeline/records.js';
@@ -8,7 +9,7 @@ import { reportKey } from '../../src/pipeline/reports.js';
 import { isReleaseKey, RELEASES_PREFIX, sourcePathOf } from '../../src/pipeline/s3-event.js';
 import { recordKey } from '../../src/pipeline/state-keys.js';
 import { readDocument } from '../../src/pipeline/state-store.js';
-import type { PipelineDeps } from '../../src/pipeline/sync.js';
+import { isArchiveImport } from '../../src/release/newness.js';
 import { parseRelease } from '../../src/release/parse.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
 import { releasePagePath } from '../../src/site/slugs.js';
@@ -46,11 +47,6 @@ const KEYS = [
   'releases/blogi/kesä ja ä.md',
   'releases/2025/katutyöt.md',
 ] as const;
-
-/** Conditional-write retries without the production waits (contention is still real). */
-const FAST_UPDATE = {
-  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms / 10)),
-};
 
 /**
  * A seeded sequence of staff actions: new releases, edits that move a release to another year or
@@ -145,7 +141,6 @@ export async function pipelineWorld(s3: LocalS3, options: WorldOptions = {}) {
     },
     staffEmail: 'viestinta@example.fi',
     log: () => {},
-    update: FAST_UPDATE,
   });
 
   return {
@@ -207,9 +202,13 @@ export async function pipelineWorld(s3: LocalS3, options: WorldOptions = {}) {
         if (parsed.release.published.getTime() > now.getTime()) continue;
         const record = await readDocument<ReleaseRecord>(clean.bucket, recordKey(summary.key));
         const page = record?.value.slug ? releasePagePath(record.value.slug) : undefined;
-        if (page === undefined || !publicKeys.has(page) || !announced.has(parsed.release.id)) {
-          lost += 1;
-        }
+        const firstPublishedAt = record?.value.release?.firstPublishedAt;
+        // An archive import is on the site but announced to nobody; its record says it is done.
+        const quiet =
+          firstPublishedAt !== undefined &&
+          isArchiveImport(parsed.release, new Date(firstPublishedAt), SITE.notifyMaxAgeMs);
+        const told = quiet ? record?.value.announced === true : announced.has(parsed.release.id);
+        if (page === undefined || !publicKeys.has(page) || !told) lost += 1;
       }
       // Reports of files since fixed or deleted are gone.
       expect(await keysUnder(clean.bucket, 'reports/')).toEqual([...rejected].sort());

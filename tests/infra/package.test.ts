@@ -35,7 +35,6 @@ type FunctionKey = keyof typeof FUNCTIONS;
 const FEED_FUNCTIONS: FunctionKey[] = ['publishRelease', 'publishDue', 'reconcile'];
 const MAIL_FUNCTIONS: FunctionKey[] = ['sendDigest', 'sendImmediate', 'subscriptionsApi'];
 const ASYNC_FUNCTIONS: FunctionKey[] = [
-  'publishRelease',
   'publishDue',
   'reconcile',
   'sendDigest',
@@ -91,11 +90,11 @@ describe('functions', () => {
     expect(idsOfType(template, 'AWS::Lambda::Function')).toHaveLength(7);
   });
 
-  it('reserves concurrency 1 for the functions that serialize state or digest runs', () => {
-    for (const key of ['publishRelease', 'publishDue', 'reconcile', 'sendDigest'] as const) {
-      expect(properties(lambdaId(key)).ReservedConcurrentExecutions).toBe(1);
+  it('reserves concurrency 1 for digest runs only; the publisher is serialized by its FIFO queue', () => {
+    expect(properties(lambdaId('sendDigest')).ReservedConcurrentExecutions).toBe(1);
+    for (const key of ['publishRelease', 'publishDue', 'reconcile', 'subscriptionsApi'] as const) {
+      expect(properties(lambdaId(key)).ReservedConcurrentExecutions, key).toBeUndefined();
     }
-    expect(properties(lambdaId('subscriptionsApi')).ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('gives every function its own log group, kept 30 days', () => {
@@ -128,6 +127,7 @@ describe('functions', () => {
       'SES_SEND_RATE',
       'IMMEDIATE_QUEUE_URL',
       'DIGEST_QUEUE_URL',
+      'PIPELINE_QUEUE_URL',
     ];
     // A function's own settings (docs/subscriptions.md) come on top of the shared ones.
     const own: Partial<Record<FunctionKey, string[]>> = {
@@ -246,33 +246,33 @@ describe('buckets', () => {
     expect(csp).toContain("form-action 'self'");
   });
 
-  it('triggers publish-release for objects created and removed under releases/ only', () => {
-    const configurations = (
-      properties('ReleasesBucket').NotificationConfiguration as {
-        LambdaConfigurations: Array<{ Event: string; Function: unknown; Filter: unknown }>;
-      }
-    ).LambdaConfigurations;
-    expect(configurations.map((configuration) => configuration.Event).sort()).toEqual([
-      's3:ObjectCreated:*',
-      's3:ObjectRemoved:*',
-    ]);
-    for (const configuration of configurations) {
-      expect(configuration.Function).toEqual({
-        'Fn::GetAtt': ['PublishReleaseLambdaFunction', 'Arn'],
-      });
-      expect(configuration.Filter).toEqual({
-        S3Key: {
-          Rules: [{ Name: 'prefix', Value: 'releases/' }],
-        },
-      });
-    }
-    expect(properties('ReleasesBucket').BucketName).toEqual({ 'Fn::Sub': RELEASES_BUCKET_NAME });
-    expect(properties('PublishReleaseS3Permission')).toMatchObject({
-      Principal: 's3.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': ['PublishReleaseLambdaFunction', 'Arn'] },
-      SourceArn: { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${RELEASES_BUCKET_NAME}` },
+  it('sends object events under releases/ through EventBridge onto the publishing FIFO queue', () => {
+    expect(properties('ReleasesBucket').NotificationConfiguration).toEqual({
+      EventBridgeConfiguration: { EventBridgeEnabled: true },
     });
-    expect(resource(template, 'ReleasesBucket').DependsOn).toContain('PublishReleaseS3Permission');
+    expect(properties('ReleasesBucket').BucketName).toEqual({ 'Fn::Sub': RELEASES_BUCKET_NAME });
+    expect(properties('PipelineEvents')).toMatchObject({
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created', 'Object Deleted'],
+        detail: {
+          bucket: { name: [{ 'Fn::Sub': RELEASES_BUCKET_NAME }] },
+          object: { key: [{ prefix: 'releases/' }] },
+        },
+      },
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': ['PipelineQueue', 'Arn'] },
+          SqsParameters: { MessageGroupId: 'site' },
+        },
+      ],
+    });
+    const policy = JSON.stringify(properties('PipelineQueuePolicy'));
+    expect(policy).toContain('events.amazonaws.com');
+    expect(policy).toContain('"aws:SourceArn":{"Fn::GetAtt":["PipelineEvents","Arn"]}');
+    expect(
+      idsOfType(template, 'AWS::Lambda::Permission').map((id) => properties(id).Principal),
+    ).not.toContain('s3.amazonaws.com');
   });
 
   it('has no circular dependency between resources', () => {
@@ -308,7 +308,21 @@ describe('schedules', () => {
     }
   });
 
-  it('publishes due releases every 5 minutes and reconciles nightly at 03:30', () => {
+  it('enqueues the embargo tick every 5 minutes and the reconcile nightly at 03:30, touching no bucket', () => {
+    for (const key of ['publishDue', 'reconcile'] as const) {
+      const statements = roleStatements(template, roleId(key)).filter(
+        (statement) => !actionsOf(statement).some((action) => action.startsWith('logs:')),
+      );
+      expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('s3:'))).toEqual(
+        [],
+      );
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': ['PipelineQueue', 'Arn'] },
+        }),
+      );
+    }
     expect(schedulesOf('publishDue').map((schedule) => schedule.expression)).toEqual([
       'rate(5 minutes)',
     ]);
@@ -401,8 +415,9 @@ describe('least privilege', () => {
 });
 
 describe('queues and failures', () => {
-  it('gives both work queues a dead-letter queue', () => {
+  it('gives every work queue a dead-letter queue', () => {
     for (const [queue, deadLetters] of [
+      ['PipelineQueue', 'PipelineDeadLetterQueue'],
       ['ImmediateQueue', 'ImmediateDeadLetterQueue'],
       ['DigestQueue', 'DigestDeadLetterQueue'],
     ] as const) {
@@ -433,6 +448,43 @@ describe('queues and failures', () => {
         }),
       );
     }
+  });
+
+  it('makes the publishing queue FIFO, consumed by publish-release alone, its failures alarmed', () => {
+    expect(properties('PipelineQueue')).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      RedrivePolicy: { maxReceiveCount: 5 },
+    });
+    expect(properties('PipelineDeadLetterQueue').FifoQueue).toBe(true);
+    const consumers = idsOfType(template, 'AWS::Lambda::EventSourceMapping')
+      .map((id) => properties(id))
+      .filter(
+        (mapping) =>
+          JSON.stringify(mapping.EventSourceArn) ===
+          JSON.stringify({ 'Fn::GetAtt': ['PipelineQueue', 'Arn'] }),
+      );
+    expect(consumers).toEqual([
+      expect.objectContaining({
+        FunctionName: { 'Fn::GetAtt': ['PublishReleaseLambdaFunction', 'Arn'] },
+        BatchSize: 10,
+      }),
+    ]);
+    // The visibility timeout covers a whole batch, reconcile included, six times over.
+    expect(properties('PipelineQueue').VisibilityTimeout).toBe(
+      6 * (properties(lambdaId('publishRelease')).Timeout as number),
+    );
+    expect(properties('PipelineDeadLetterAlarm')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['PipelineDeadLetterQueue', 'QueueName'] } },
+      ],
+      Threshold: 0,
+      AlarmActions: [{ Ref: 'OpsAlarmTopic' }],
+    });
+    expect(roleStatements(template, roleId('publishRelease'))).toContainEqual(
+      expect.objectContaining({ Resource: { 'Fn::GetAtt': ['PipelineQueue', 'Arn'] } }),
+    );
   });
 
   it('feeds send-immediate from the immediate queue and send-digest from its continuation queue', () => {

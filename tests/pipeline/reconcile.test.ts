@@ -71,7 +71,7 @@ describe('reconcile', () => {
     await t.bucket.put(blogi, JSON.stringify(window));
     await t.bucket.put(
       SITE_INDEX_KEY,
-      JSON.stringify({ version: 1, categories: [], langs: [], years: [] }),
+      JSON.stringify({ version: 1, categories: [], langs: [], years: [], months: [] }),
     );
     await t.bucket.put('state/slugs/orpo.json', JSON.stringify({ key: 'releases/poissa.md' }));
 
@@ -84,6 +84,7 @@ describe('reconcile', () => {
       categories: [{ slug: 'blogi', name: 'Blogi' }],
       langs: ['fi'],
       years: [2025],
+      months: ['2025-06', '2025-05', '2025-04', '2025-03', '2025-02', '2025-01'],
     });
     await expectMatchesFullBuild(t);
     for (let i = 5; i >= 2; i -= 1) await t.remove(`releases/t-${i}.md`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { feedScopes, inScope } from '../../src/feeds/scopes.js';
-import { localYear } from '../../src/pages/dates.js';
+import { localMonth } from '../../src/pages/archive-page.js';
 import type { Release } from '../../src/release/types.js';
 import { shortHash } from '../../src/shared/text.js';
 import {
@@ -9,12 +9,13 @@ import {
   CACHE_CONTROL,
   feedFiles,
   indexFile,
+  monthArchiveFile,
   publishedBy,
   releasePageFile,
-  releaseYears,
   resolveSlugCollisions,
 } from '../../src/site/build.js';
 import type { SiteFile } from '../../src/site/config.js';
+import { releaseMonths, yearsOf } from '../../src/site/files.js';
 import { newestFirst } from '../../src/site/order.js';
 import { jsonFeedProblems, parseFeed } from '../support/feed-check.js';
 import { awkwardReleases, makeRelease, realisticReleases, TEST_SITE } from '../support/releases.js';
@@ -42,7 +43,7 @@ describe('buildSite', () => {
   const { files } = buildSite(releases, TEST_SITE, NOW);
   const site = byPath(files);
 
-  it('writes every feed scope, a page per release, the index and each archive year', () => {
+  it('writes every feed scope, a page per release, the index, each archive year and month', () => {
     const paths = files.map((file) => file.path);
     for (const scope of feedScopes(releases)) {
       expect(paths).toContain(`${scope.folder}atom.xml`);
@@ -51,10 +52,18 @@ describe('buildSite', () => {
     }
     for (const release of releases) expect(paths).toContain(`releases/${release.slug}.html`);
     expect(paths).toContain('index.html');
-    expect(paths.filter((path) => path.startsWith('archive/'))).toEqual([
+    expect(paths.filter((path) => /^archive\/\d{4}\.html$/.test(path))).toEqual([
       'archive/2020.html',
       'archive/2021.html',
     ]);
+    const months = releaseMonths(publishedBy(releases, NOW), TEST_SITE);
+    expect(months.length).toBeGreaterThanOrEqual(2);
+    expect(paths.filter((path) => /^archive\/\d{4}\/\d{2}\.html$/.test(path))).toEqual(
+      months.map((month) => `archive/${month.replace('-', '/')}.html`).sort(),
+    );
+    expect(paths.filter((path) => /^sitemaps\/\d{4}-\d{2}\.xml$/.test(path))).toEqual(
+      months.map((month) => `sitemaps/${month}.xml`).sort(),
+    );
     expect(paths).toEqual([...paths].sort());
     expect(new Set(paths).size).toBe(paths.length);
   });
@@ -146,7 +155,8 @@ describe('embargo', () => {
       expect(file.path).not.toContain('lang/se/');
     }
     expect(byPath(files).get('feeds/atom.xml')?.body).toContain('Tasan nyt');
-    expect(byPath(files).get('archive/2026.html')?.body).toContain('Tasan nyt');
+    expect(byPath(files).get('archive/2026/01.html')?.body).toContain('Tasan nyt');
+    expect(byPath(files).get('archive/2026.html')?.body).toContain('href="2026/01.html"');
   });
 
   it('publishes it once now reaches its time', () => {
@@ -156,7 +166,7 @@ describe('embargo', () => {
     expect(site.get('feeds/lang/se/atom.xml')?.body).toContain('Salainen vielä');
     expect(site.get('feeds/category/salaisuus/rss.xml')?.body).toContain('Salainen vielä');
     expect(site.get('index.html')?.body).toContain('Salainen vielä');
-    expect(site.get('archive/2026.html')?.body).toContain('Salainen vielä');
+    expect(site.get('archive/2026/01.html')?.body).toContain('Salainen vielä');
   });
 
   it('keeps releases published at or before now', () => {
@@ -254,16 +264,22 @@ describe('per-file renderers', () => {
 
   it('render the index from the newest releases, the scopes and the years', () => {
     const latest = live.slice(0, 50).reverse();
-    const file = indexFile(latest, TEST_SITE, scopes, releaseYears(live, TEST_SITE));
+    const years = yearsOf(releaseMonths(live, TEST_SITE));
+    const file = indexFile(latest, TEST_SITE, scopes, years);
     expect(file).toEqual(site.get('index.html'));
   });
 
-  it("render an archive page from that year's releases alone", () => {
-    for (const year of releaseYears(live, TEST_SITE)) {
+  it("render a month's archive page from that month's releases alone, a year's from its months", () => {
+    const months = releaseMonths(live, TEST_SITE);
+    for (const month of months) {
       const own = live.filter(
-        (release) => localYear(release.published, TEST_SITE.timeZone) === year,
+        (release) => localMonth(release.published, TEST_SITE.timeZone) === month,
       );
-      const file = archiveFile(year, [...own].reverse(), TEST_SITE);
+      const file = monthArchiveFile(month, [...own].reverse(), TEST_SITE);
+      expect(file).toEqual(site.get(`archive/${month.replace('-', '/')}.html`));
+    }
+    for (const year of yearsOf(months)) {
+      const file = archiveFile(year, [...months].reverse(), TEST_SITE);
       expect(file).toEqual(site.get(`archive/${year}.html`));
     }
   });

@@ -47,17 +47,23 @@ describe('sitemaps', () => {
     }
   });
 
-  it('index the pages sitemap and one sitemap per archive year, newest first', () => {
+  it('index the pages sitemap and one sitemap per archive month, newest first', () => {
     const index = readSitemap(String(files.get('sitemap.xml')?.body));
     expect(index.root).toBe(`${NS}sitemapindex`);
     const years = [...files.keys()]
       .filter((path) => /^archive\/\d{4}\.html$/.test(path))
       .map((path) => Number(path.slice(8, 12)))
       .sort((a, b) => b - a);
+    const months = [...files.keys()]
+      .filter((path) => /^archive\/\d{4}\/\d{2}\.html$/.test(path))
+      .map((path) => path.slice(8, 15).replace('/', '-'))
+      .sort()
+      .reverse();
     expect(years.length).toBeGreaterThan(1);
+    expect(months.length).toBeGreaterThanOrEqual(years.length);
     expect(index.entries.map((entry) => entry.loc)).toEqual([
       `${TEST_SITE.siteUrl}/sitemaps/pages.xml`,
-      ...years.map((year) => `${TEST_SITE.siteUrl}/sitemaps/${year}.xml`),
+      ...months.map((month) => `${TEST_SITE.siteUrl}/sitemaps/${month}.xml`),
     ]);
     for (const entry of index.entries) {
       expect(files.has(entry.loc.slice(TEST_SITE.siteUrl.length + 1)), entry.loc).toBe(true);
@@ -68,13 +74,14 @@ describe('sitemaps', () => {
       [
         `${TEST_SITE.siteUrl}/`,
         ...years.map((y) => `${TEST_SITE.siteUrl}/archive/${y}.html`),
+        ...months.map((m) => `${TEST_SITE.siteUrl}/archive/${m.replace('-', '/')}.html`),
       ].sort(),
     );
   });
 
-  it('list every public release page once, in its year, with when it last changed', () => {
+  it('list every public release page once, in its month, with when it last changed', () => {
     const listed = sitemaps
-      .filter((file) => /^sitemaps\/\d{4}\.xml$/.test(file.path))
+      .filter((file) => /^sitemaps\/\d{4}-\d{2}\.xml$/.test(file.path))
       .flatMap((file) => readSitemap(String(file.body)).entries);
     const pages = [...files.keys()].filter((path) => path.startsWith('releases/'));
     expect(listed.map((entry) => entry.loc).sort()).toEqual(

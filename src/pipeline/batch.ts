@@ -1,0 +1,144 @@
+import { jsonLogger, type Logger, type PipelineDeps, windowLimits } from './deps.js';
+import { type DeriveContext, type DerivedState, deriveBatch, publicReleaseOf } from './derive.js';
+import { keysOfBatch, type PipelineEvent } from './events.js';
+import { finishKey } from './finish.js';
+import { planOutputs, type WriteOutcome, writePlan } from './outputs.js';
+import { type RecordChange, type RecordStep, refreshRecord } from './record-step.js';
+import { followRecord } from './reports.js';
+import { isReleaseKey } from './s3-event.js';
+import { BatchDocuments } from './state-store.js';
+import { announceFeeds } from './websub.js';
+
+/** What a batch did for one key. */
+export interface KeyResult {
+  key: string;
+  change: RecordChange['kind'];
+  /** Whether the release is public after the batch. */
+  public: boolean;
+}
+
+/** What one batch did. */
+export interface BatchResult {
+  keys: KeyResult[];
+  files: WriteOutcome;
+  /** State keys of windows refilled from the archive. */
+  refilled: string[];
+}
+
+/** The derived-state settings for this site at `now`. */
+export function deriveContext(deps: PipelineDeps, now: Date): DeriveContext {
+  return { timeZone: deps.site.timeZone, ...windowLimits(deps.site), now };
+}
+
+/**
+ * Applies a batch of events as one change to the site, the pipeline's single writer: the keys
+ * they name are deduplicated, each source is read once and its record updated; then every
+ * derived document (months, embargo list, windows, site index) and every affected public file is
+ * written once for the whole batch. Records are written first (they are the authority), so a
+ * batch that fails anywhere can simply be applied again. Conditional writes only guard against an
+ * unexpected second writer: a 412 fails the batch. See docs/pipeline.md.
+ */
+export async function applyBatch(
+  deps: PipelineDeps,
+  events: readonly PipelineEvent[],
+): Promise<BatchResult> {
+  const now = deps.clock();
+  const log = deps.log ?? jsonLogger;
+  const docs = new BatchDocuments(deps.bucket);
+  for (const event of events) {
+    if (event.kind === 'object' && !isReleaseKey(event.key)) {
+      log('ignored key that is not a release file', { key: event.key });
+    }
+  }
+  const work = await keysOfBatch(events, docs, now);
+  if (work.size === 0)
+    return { keys: [], files: { written: [], deleted: [], unchanged: [] }, refilled: [] };
+  const ctx = { bucket: deps.bucket, site: deps.site, now };
+  const steps = await mapLimit([...work], 16, ([key, { sequencer }]) =>
+    refreshRecord(ctx, docs, key, sequencer),
+  );
+  for (const step of steps) {
+    if (step.change.kind !== 'stale') continue;
+    log('stale event skipped', { key: step.key, sequencer: work.get(step.key)?.sequencer });
+  }
+  const live = steps.filter((step) => step.change.kind !== 'stale');
+  await docs.flush();
+  await mapLimit(live, 16, (step) => followRecord(deps, step, now, log));
+
+  const states = live.map((step) => ({
+    key: step.key,
+    record: step.record,
+    extra: work.get(step.key)?.placements,
+  }));
+  const derived = await deriveBatch(deriveContext(deps, now), docs, states);
+  await docs.flush(isEmptyDocument);
+  const files = await writePlan(deps.publicSite, planFor(deps, live, derived, now));
+
+  await mapLimit(live, 16, (step) => finishKey(deps, docs, step, now));
+  await docs.flush();
+  await announceFeeds(deps, files.written, log);
+  return report(log, live, steps.length - live.length, files, derived, now);
+}
+
+function planFor(
+  deps: PipelineDeps,
+  steps: readonly RecordStep[],
+  derived: DerivedState,
+  now: Date,
+) {
+  const pages = steps.flatMap((step) =>
+    step.record?.slug
+      ? [{ slug: step.record.slug, publicRelease: publicReleaseOf(step.record, now) }]
+      : [],
+  );
+  return planOutputs(
+    { pages, windows: derived.windows, months: derived.months, siteIndex: derived.siteIndex },
+    deps.site,
+  );
+}
+
+function report(
+  log: Logger,
+  steps: readonly RecordStep[],
+  stale: number,
+  files: WriteOutcome,
+  derived: DerivedState,
+  now: Date,
+): BatchResult {
+  const keys = steps.map((step) => ({
+    key: step.key,
+    change: step.change.kind,
+    public: publicReleaseOf(step.record, now) !== undefined,
+  }));
+  for (const key of keys) log('release synced', { ...key });
+  log('batch applied', {
+    keys: keys.length,
+    stale,
+    written: files.written.length,
+    deleted: files.deleted.length,
+    unchanged: files.unchanged.length,
+    ...(derived.refilled.length > 0 ? { refilled: derived.refilled } : {}),
+  });
+  return { keys, files, refilled: derived.refilled };
+}
+
+/** Year documents, windows and the embargo list are not created empty (a full build has none). */
+function isEmptyDocument(_key: string, value: unknown): boolean {
+  const entries = (value as { entries?: unknown[] }).entries;
+  return Array.isArray(entries) && entries.length === 0;
+}
+
+/** `work` over `items`, at most `limit` at a time, results in input order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
