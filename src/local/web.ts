@@ -66,7 +66,15 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = URL.canParse(request.url ?? '/', 'http://localhost')
+    ? new URL(request.url ?? '/', 'http://localhost')
+    : undefined;
+  if (url === undefined) {
+    // `//` and the like are not a path a browser sends for this site; S3 behind CloudFront
+    // answers such a request with an error page, never with a crash.
+    response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request\n');
+    return;
+  }
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
     await handleApi(options, request, response, url);
     return;
@@ -91,6 +99,7 @@ async function handle(
     const headers: Record<string, string> = {};
     if (object.ContentType) headers['content-type'] = object.ContentType;
     if (object.CacheControl) headers['cache-control'] = object.CacheControl;
+    if (object.ContentDisposition) headers['content-disposition'] = object.ContentDisposition;
     if (object.ETag) headers.etag = object.ETag;
     if (object.LastModified) headers['last-modified'] = object.LastModified.toUTCString();
     if (object.ContentLength !== undefined)
