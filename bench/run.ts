@@ -7,10 +7,11 @@ import { type BundleReport, bundleAll, checkBudget, MAX_INIT_RATIO } from '../sc
 import { type BuildBench, type BuildRun, benchBuild } from './build.js';
 import { benchDigest, type DigestBench } from './digest.js';
 import { benchMime, type MimeBench } from './mime.js';
+import { benchParse, type ParseBench } from './parse.js';
 import { fixed, machineDescription, referenceWorkloadMs, table } from './report.js';
 import { benchUpload, type UploadBenchRow, uploadTable } from './upload.js';
 
-const SECTIONS = ['build', 'upload', 'bundles', 'mime', 'digest'] as const;
+const SECTIONS = ['build', 'parse', 'upload', 'bundles', 'mime', 'digest'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const requested = process.argv
@@ -29,6 +30,7 @@ async function section<T>(name: Section, run: () => Promise<T>): Promise<T | und
 
 const gaugeBefore = referenceWorkloadMs();
 const build = await section('build', () => benchBuild(10_000, 3));
+const parse = await section('parse', async () => benchParse());
 const upload = await section('upload', () => benchUpload());
 const bundles = await section('bundles', () => bundleAll({ runs: 5 }));
 const mime = await section('mime', () => benchMime());
@@ -46,6 +48,7 @@ const report = [
   `- Machine speed during this run: a fixed reference workload (bench/report.ts) took ${fixed(gaugeBefore, 0)} ms before and ${fixed(gaugeAfter, 0)} ms after (lower is faster; compare runs by it).`,
   '',
   buildSection(build),
+  parseSection(parse),
   uploadSection(upload),
   bundleSection(bundles),
   mimeSection(mime),
@@ -94,6 +97,27 @@ function buildSection(result: BuildBench | undefined): string {
     `Threads make the build ${fixed(oneThread.ms / threaded.ms, 2)}× as fast as one thread. ${vsHugo}`,
     '',
     `CPU per release on one thread: parse ${fixed(phases.parse, 3)} ms, render ${fixed(phases.build, 3)} ms, write ${fixed(phases.write, 3)} ms. System time is mostly the kernel creating 10,000+ files. On this machine's ext4 (no journal) it grows with every file deleted in the last 12 hours (the allocator skips recently freed inodes one by one), so it depends on what ran before; the /dev/shm row is the same build without that cost. Outputs stay until the bench ends, so one run does not slow the next.`,
+    '',
+  ].join('\n');
+}
+
+function parseSection(result: ParseBench | undefined): string {
+  if (!result) return '## Parsing\n\nNot run.\n';
+  const { markdownIt, ours, table: cut } = result;
+  return [
+    '## Parsing',
+    '',
+    `${result.releases.toLocaleString('en')} generated releases parsed in this process (\`parseRelease\`: decode, front matter, Markdown, sanitizing, media references), next to stock markdown-it rendering the same bodies alone, and the ${result.withTable} releases with a raw-HTML table next to the same releases with the table cut out. CPU time of this process (steady on a busy machine, unlike wall time), median of 7 rounds in which every way takes a turn. Target: a release with raw HTML ≤ 1.15× the cost of one without.`,
+    '',
+    table(
+      ['what', 'CPU ms per release', 'ratio'],
+      [
+        ['markdown-it `render` alone', fixed(markdownIt, 3), '1.00×'],
+        ['newsroom `parseRelease`', fixed(ours, 3), `${fixed(ours / markdownIt, 2)}×`],
+        ['with a raw-HTML table', fixed(cut.with, 3), `${fixed(cut.with / cut.without, 2)}×`],
+        ['the same without the table', fixed(cut.without, 3), '1.00×'],
+      ],
+    ),
     '',
   ].join('\n');
 }
