@@ -83,7 +83,16 @@ function buildSection(result: BuildBench | undefined): string {
       '',
     ]);
   }
-  const { threaded, oneThread, phases } = result;
+  const { threaded, oneThread, phases, ioFloor } = result;
+  rows.push([
+    'I/O floor: read the same inputs, write the same files and bytes (timed in-process)',
+    fixed(ioFloor.ms / 1000, 2),
+    fixed((result.releases / ioFloor.ms) * 1000, 0),
+    '',
+    `${fixed(ioFloor.userMs / 1000, 1)} + ${fixed(ioFloor.systemMs / 1000, 1)}`,
+  ]);
+  const cpu = (run: { userMs: number; systemMs: number }) => run.userMs + run.systemMs;
+  const vsFloor = `The threaded build runs at ${fixed((100 * ioFloor.ms) / threaded.ms, 0)}% of the I/O floor's speed in wall time (${ioFloor.files.toLocaleString('en')} files, ${fixed(ioFloor.bytesWritten / 1e6, 1)} MB written; target ≥ 70%) and spends ${fixed(cpu(threaded) / cpu(ioFloor), 2)}× its CPU time; the floor leaves out node's start-up, which the build rows include.`;
   const vsHugo = result.hugo
     ? `newsroom builds ${fixed(threaded.releasesPerSecond / result.hugo.releasesPerSecond, 2)}× as many releases per second as Hugo on the same files, and Hugo builds less (pages, one RSS feed per year section and the site, a sitemap; no Atom, JSON Feed, per-category or per-language feeds, no sanitizing). Hugo is configured fairly (bench/build.ts \`hugoConfig\`): the same feed limit (50), release pages at our URLs (\`releases/<year>-<file>.html\`), raw HTML kept, a fresh output folder each round.`
     : 'Hugo is not installed (`apt-get install hugo`), so there is no comparison in this run.';
@@ -94,7 +103,7 @@ function buildSection(result: BuildBench | undefined): string {
     '',
     table(['builder', 'seconds', 'releases/s', 'peak RSS MB', 'CPU s (user + system)'], rows),
     '',
-    `Threads make the build ${fixed(oneThread.ms / threaded.ms, 2)}× as fast as one thread. ${vsHugo}`,
+    `Threads make the build ${fixed(oneThread.ms / threaded.ms, 2)}× as fast as one thread. ${vsHugo} ${vsFloor}`,
     '',
     `CPU per release on one thread: parse ${fixed(phases.parse, 3)} ms, render ${fixed(phases.build, 3)} ms, write ${fixed(phases.write, 3)} ms. System time is mostly the kernel creating 10,000+ files. On this machine's ext4 (no journal) it grows with every file deleted in the last 12 hours (the allocator skips recently freed inodes one by one), so it depends on what ran before; the /dev/shm row is the same build without that cost. Outputs stay until the bench ends, so one run does not slow the next.`,
     '',
