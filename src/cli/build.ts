@@ -1,4 +1,4 @@
-import type { Release, ReleaseProblem } from '../release/types.js';
+import { formatProblem, formatWarning, type Release } from '../release/types.js';
 import { listingFiles, planSite } from '../site/build.js';
 import {
   parseCommandArgs,
@@ -20,7 +20,8 @@ export interface BuildOutcome {
 
 /**
  * `newsroom build`: parses every release under `--releases`, writes the site into `--out`, and
- * reports each rejected file as one `PATH: reason` line on stderr. Rejections never stop the build.
+ * reports each rejected file as one `PATH:LINE: reason` line on stderr (and each warning as
+ * `PATH:LINE: warning: reason`). Rejections never stop the build.
  */
 export async function runBuild(
   argv: string[],
@@ -49,11 +50,13 @@ export async function runBuild(
     const releases: Release[] = [];
     let rejected = 0;
     for (const [index, result] of (await threads.parse(refs, site)).entries()) {
+      const path = refs[index]?.displayPath ?? '';
       if (result.ok) {
         releases.push(result.release);
+        for (const warning of result.warnings) io.stderr(formatWarning({ ...warning, path }));
       } else {
         rejected += 1;
-        io.stderr(`${refs[index]?.displayPath}: ${describe(result.problem)}`);
+        io.stderr(formatProblem({ ...result.problem, path }));
       }
     }
     // The same files as buildSite(), written as they are rendered: the pages by every thread.
@@ -93,8 +96,4 @@ function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
     throw new UsageError(`NEWSROOM_BUILD_THREADS must be an integer from 1 to 256, got "${value}"`);
   }
   return threads;
-}
-
-function describe(problem: ReleaseProblem): string {
-  return problem.line === undefined ? problem.message : `line ${problem.line}: ${problem.message}`;
 }

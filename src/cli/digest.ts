@@ -7,6 +7,7 @@ import { loadTemplateSource, VariantCache } from '../digest/templates.js';
 import type { DigestFrequency, DigestRecipient, Lang } from '../digest/types.js';
 import { composeMail, type Mailbox } from '../mail/compose.js';
 import { parseMailbox } from '../mail/mailbox.js';
+import { formatProblem } from '../release/types.js';
 import { isLang } from '../subscribers/types.js';
 import {
   parseCommandArgs,
@@ -54,9 +55,7 @@ export async function runDigestPreview(
   const frequency = parseFrequency(values.frequency ?? 'daily');
 
   const source = new DirectoryReleaseSource(releasesDir, site, (path, problem) =>
-    io.stderr(
-      `${path}: ${problem.line === undefined ? '' : `line ${problem.line}: `}${problem.message}`,
-    ),
+    io.stderr(formatProblem({ ...problem, path })),
   );
   const releases = await source.publishedBetween(since, until);
   const window = `(${since.toISOString()}, ${until.toISOString()}]`;

@@ -2,16 +2,16 @@ import { shortHash, slugify, stripXmlIllegal } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
 import { parseReleaseDate } from './dates.js';
 import { decodeRelease } from './decode.js';
-import { unknownKeysHint } from './field-names.js';
+import { meantField, unknownFieldWarnings, unknownKeysHint } from './field-names.js';
 import { ReleaseFormatError } from './format-error.js';
 import { type FrontMatter, type FrontMatterFields, splitFrontMatter } from './front-matter.js';
 import { releaseIdentity } from './identity.js';
-import { defaultCategory, languageOfType, primaryLanguage } from './language.js';
+import { defaultCategory, languageFromName, languageOfType, primaryLanguage } from './language.js';
 import { readLead } from './legacy-export.js';
 import { parseMarkdown } from './markdown.js';
 import { toPlainText, truncateAtWord } from './plain-text.js';
 import { renderReleaseHtml } from './sanitize.js';
-import type { ParseResult, Release, ReleaseProblem } from './types.js';
+import type { ParseResult, Release, ReleaseProblem, ReleaseWarning } from './types.js';
 import { resolveUrl } from './urls.js';
 
 /** What the parser needs to know about the site. */
@@ -33,18 +33,25 @@ export const MAX_TAG_LENGTH = 100;
  */
 export function parseRelease(path: string, bytes: Uint8Array, options: ParseOptions): ParseResult {
   try {
-    return { ok: true, release: buildRelease(path, bytes, options), warnings: [] };
+    const warnings: ReleaseWarning[] = [];
+    return { ok: true, release: buildRelease(path, bytes, options, warnings), warnings };
   } catch (error) {
     return { ok: false, problem: toProblem(path, error) };
   }
 }
 
-function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): Release {
+function buildRelease(
+  path: string,
+  bytes: Uint8Array,
+  options: ParseOptions,
+  warnings: ReleaseWarning[],
+): Release {
   assertSiteUrl(options.siteUrl);
   assertReadablePath(path);
   const text = decodeRelease(bytes);
   const { frontMatter, body, bodyLineOffset } = splitFrontMatter(text);
   const fields = frontMatter?.fields ?? {};
+  warnings.push(...unknownFieldWarnings(path, frontMatter));
   // Where a field is, looked up only when there is a problem to report.
   const at = (field: keyof FrontMatterFields) => () => location(frontMatter, field);
 
@@ -65,7 +72,9 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
   const title = checkTitle(frontMatterTitle ?? lead.headingTitle, frontMatter);
   const type = plainField(fields.type) ?? lead.type;
   const lang =
-    readLang(fields.lang, at('lang')) ??
+    readLang(fields.lang, at('lang'), (message) =>
+      warnings.push({ path, ...location(frontMatter, 'lang'), message }),
+    ) ??
     (type === undefined ? undefined : languageOfType(type)) ??
     primaryLanguage(options.defaultLang) ??
     options.defaultLang.trim().toLowerCase();
@@ -165,10 +174,21 @@ function plainField(value: string | undefined): string | undefined {
   return text === '' ? undefined : text;
 }
 
-function readLang(value: string | undefined, where: () => Where): string | undefined {
+function readLang(
+  value: string | undefined,
+  where: () => Where,
+  warn: (message: string) => void,
+): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const lang = primaryLanguage(value);
   if (lang === undefined) {
+    const named = languageFromName(value);
+    if (named !== undefined) {
+      warn(
+        `\`lang: ${value.trim()}\` was read as \`${named}\`; write the language code \`lang: ${named}\`.`,
+      );
+      return named;
+    }
     throw new ReleaseFormatError(
       `\`lang\` must be a language code such as fi, sv or en (optionally with a region, e.g. sv-FI), not \`${value.trim().slice(0, 40)}\`.`,
       where(),
@@ -253,12 +273,13 @@ function readImage(
 /** Where a field's problem is: the field, and the line of its key when the front matter has it. */
 type Where = { line?: number; field: string };
 
-/** Where a missing field belongs: the first key this system ignores, if any (`otsikko:`). */
+/** Where a missing field belongs: the ignored key that probably means it (`otsikko:`), or the first. */
 function missingFieldLocation(
   frontMatter: FrontMatter | undefined,
   field: keyof FrontMatterFields,
 ): Where {
-  const unknown = frontMatter?.unknownKeys[0];
+  const keys = frontMatter?.unknownKeys ?? [];
+  const unknown = keys.find((key) => meantField(key) === field) ?? keys[0];
   const line = unknown === undefined ? undefined : frontMatter?.lineOf(unknown);
   return line === undefined ? location(frontMatter, field) : { line, field };
 }
