@@ -1,10 +1,17 @@
 import { UsageError } from './args.js';
-import { BUILD_USAGE, DIGEST_USAGE, SEND_DIGEST_USAGE, VALIDATE_USAGE } from './usage.js';
+import {
+  BUILD_USAGE,
+  DIGEST_USAGE,
+  PREVIEW_USAGE,
+  SEND_DIGEST_USAGE,
+  VALIDATE_USAGE,
+} from './usage.js';
 
 const USAGE = [
   'Usage:',
   `  ${BUILD_USAGE}`,
   `  ${VALIDATE_USAGE}`,
+  `  ${PREVIEW_USAGE}`,
   `  ${DIGEST_USAGE}`,
   `  ${SEND_DIGEST_USAGE}`,
 ].join('\n');
@@ -40,6 +47,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'validate': {
         const { runValidate } = await import('./validate.js');
         return (await runValidate(rest, io)) > 0 ? 1 : 0;
+      }
+      case 'preview': {
+        const { runPreview } = await import('./preview.js');
+        return (await runPreview(rest, io)) ? 0 : 1;
       }
       case 'digest': {
         const { runDigestPreview } = await import('./digest.js');

@@ -7,3 +7,4 @@ export const DIGEST_USAGE =
   'newsroom digest --releases DIR --out DIR --site-url URL --since ISO [--until ISO] [--lang fi|sv|en] [--frequency daily|weekly]';
 export const SEND_DIGEST_USAGE =
   'newsroom send-digest --frequency daily|weekly [--now ISO] [--local]';
+export const PREVIEW_USAGE = 'newsroom preview FILE --out DIR --site-url URL [--now ISO]';
