@@ -1,4 +1,4 @@
-import { formatProblem, formatWarning, type Release } from '../release/types.js';
+import { formatProblem, formatWarning, type ParseResult, type Release } from '../release/types.js';
 import { listingFiles, planSite } from '../site/build.js';
 import {
   parseCommandArgs,
@@ -8,7 +8,14 @@ import {
   UsageError,
 } from './args.js';
 import { BuildThreads, type ThreadOptions } from './build-threads.js';
-import { findReleaseFiles, SiteWriter } from './files.js';
+import {
+  checkReleasesFolder,
+  findReleaseFiles,
+  prepareOutputFolder,
+  type ReleaseFileRef,
+  SiteWriter,
+} from './files.js';
+import { terminalProgress } from './progress.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 /** What a build did, for the exit code and the summary line. */
@@ -40,40 +47,61 @@ export async function runBuild(
   const siteUrl = parseSiteUrl(requireFlag(values['site-url'], 'site-url'));
   const now = values.now === undefined ? clock() : parseInstantFlag(values.now, 'now');
   const site = siteConfigFromEnv(siteUrl);
+  await checkReleasesFolder(releasesDir);
+  await prepareOutputFolder(outDir);
 
+  const progress = terminalProgress();
+  progress.update(`Looking for release files in ${releasesDir}…`);
   const refs = await findReleaseFiles(releasesDir);
   const threads = BuildThreads.start(refs.length, {
     threads: threadsFromEnv(process.env),
     ...threadOptions,
   });
   try {
-    const releases: Release[] = [];
-    let rejected = 0;
-    for (const [index, result] of (await threads.parse(refs, site)).entries()) {
-      const path = refs[index]?.displayPath ?? '';
-      if (result.ok) {
-        releases.push(result.release);
-        for (const warning of result.warnings) io.stderr(formatWarning({ ...warning, path }));
-      } else {
-        rejected += 1;
-        io.stderr(formatProblem({ ...result.problem, path }));
-      }
-    }
+    progress.update(`Reading ${refs.length} release file(s)…`);
+    const results = await threads.parse(refs, site);
+    progress.done();
+    const { releases, rejected } = sortResults(results, refs, io);
     // The same files as buildSite(), written as they are rendered: the pages by every thread.
     const plan = planSite(releases, site, now);
     const writer = new SiteWriter(outDir);
     let filesWritten = plan.live.length;
+    progress.update(`Writing ${plan.live.length} release page(s) into ${outDir}…`);
     await threads.writePages(plan.live, site, writer, () => {
       for (const file of listingFiles(plan, site)) {
         writer.write(file);
         filesWritten += 1;
+        progress.update(`Writing feeds, lists and sitemaps: ${filesWritten} files…`);
       }
     });
+    progress.done();
     report(io, { accepted: releases.length, rejected, filesWritten }, outDir);
     return { accepted: releases.length, rejected, filesWritten };
   } finally {
+    progress.done();
     await threads.close();
   }
+}
+
+/** Splits parse results into releases and rejections, printing each problem and warning. */
+function sortResults(
+  results: readonly ParseResult[],
+  refs: readonly ReleaseFileRef[],
+  io: { stderr: (line: string) => void },
+): { releases: Release[]; rejected: number } {
+  const releases: Release[] = [];
+  let rejected = 0;
+  for (const [index, result] of results.entries()) {
+    const path = refs[index]?.displayPath ?? '';
+    if (result.ok) {
+      releases.push(result.release);
+      for (const warning of result.warnings) io.stderr(formatWarning({ ...warning, path }));
+    } else {
+      rejected += 1;
+      io.stderr(formatProblem({ ...result.problem, path }));
+    }
+  }
+  return { releases, rejected };
 }
 
 function report(io: { stdout: (line: string) => void }, outcome: BuildOutcome, outDir: string) {

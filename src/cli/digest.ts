@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DirectoryReleaseSource } from '../digest/directory-releases.js';
 import { previewSubscriberMail } from '../digest/preview.js';
@@ -15,6 +15,7 @@ import {
   requireFlag,
   UsageError,
 } from './args.js';
+import { checkReleasesFolder, prepareOutputFolder } from './files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 /**
@@ -51,6 +52,7 @@ export async function runDigestPreview(
   const lang = parseLang(values.lang ?? (isLang(site.defaultLang) ? site.defaultLang : 'fi'));
   const frequency = parseFrequency(values.frequency ?? 'daily');
 
+  await checkReleasesFolder(releasesDir);
   const source = new DirectoryReleaseSource(releasesDir, site, (path, problem) =>
     io.stderr(formatProblem({ ...problem, path })),
   );
@@ -77,7 +79,7 @@ export async function runDigestPreview(
     );
     return false;
   }
-  await mkdir(outDir, { recursive: true });
+  await prepareOutputFolder(outDir);
   await Promise.all([
     writeFile(join(outDir, 'digest.html'), preview.mail.html),
     writeFile(join(outDir, 'digest.txt'), preview.mail.text),

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { previewSubscriberMail, type SubscriberMailPreview } from '../digest/preview.js';
 import { immediateRunId } from '../digest/run.js';
@@ -17,7 +17,7 @@ import {
   UsageError,
 } from './args.js';
 import { previewSender } from './digest.js';
-import { readBytes } from './files.js';
+import { prepareOutputFolder, readBytes } from './files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 type Io = { stdout: (line: string) => void; stderr: (line: string) => void };
@@ -56,7 +56,7 @@ export async function runPreview(
   const { release } = result;
   const page = releasePageFile(release, site);
   const mail = await immediateMail(release, site, now);
-  await mkdir(outDir, { recursive: true });
+  await prepareOutputFolder(outDir);
   await writeFile(join(outDir, 'page.html'), page.body);
   if (mail !== undefined) await writeFile(join(outDir, 'mail.eml'), mail.raw);
   io.stdout(`${file}: wrote ${join(outDir, 'page.html')} (published at ${release.url})`);

@@ -1,3 +1,4 @@
+import { closestName } from '../shared/edit-distance.js';
 import { FIELD_NAMES, type FrontMatter } from './front-matter.js';
 import type { ReleaseWarning } from './types.js';
 
@@ -77,15 +78,7 @@ export function meantField(key: string): string | undefined {
     .replace(/[\s-]+/g, '_');
   const translated = TRANSLATED[lower];
   if (translated !== undefined) return translated;
-  let best: { field: string; distance: number } | undefined;
-  for (const field of FIELD_NAMES) {
-    const distance = editDistance(lower, field);
-    const allowed = field.length > 4 ? 2 : 1;
-    if (distance <= allowed && (best === undefined || distance < best.distance)) {
-      best = { field, distance };
-    }
-  }
-  return best?.field;
+  return closestName(lower, FIELD_NAMES);
 }
 
 /**
@@ -129,30 +122,4 @@ export function unknownFieldWarnings(
     if (line !== undefined) warning.line = line;
     return warning;
   });
-}
-
-/**
- * Damerau–Levenshtein distance (optimal string alignment: an adjacent transposition counts as one
- * edit); the strings are short field names.
- */
-export function editDistance(a: string, b: string): number {
-  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
-  for (let i = 1; i <= a.length; i += 1) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const above = rows[i - 1] as number[];
-      let best = Math.min(
-        (above[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (above[j - 1] as number) + cost,
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
-      }
-      row[j] = best;
-    }
-    rows.push(row);
-  }
-  return (rows[a.length] as number[])[b.length] as number;
 }

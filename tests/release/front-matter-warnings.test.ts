@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, meantField } from '../../src/release/field-names.js';
+import { meantField } from '../../src/release/field-names.js';
+import { editDistance } from '../../src/shared/edit-distance.js';
 import { parseRelease } from '../../src/release/parse.js';
 import { formatWarning, type ReleaseWarning } from '../../src/release/types.js';
 import { OPTIONS, parseProblem, withFrontMatter } from './support.js';
