@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { meantField } from '../../src/release/field-names.js';
-import { editDistance } from '../../src/shared/edit-distance.js';
 import { parseRelease } from '../../src/release/parse.js';
 import { formatWarning, type ReleaseWarning } from '../../src/release/types.js';
+import { editDistance } from '../../src/shared/edit-distance.js';
 import { OPTIONS, parseProblem, withFrontMatter } from './support.js';
 
 function warningsOf(fields: string, path = 'tiedote.md'): ReleaseWarning[] {
