@@ -41,8 +41,10 @@ export function describeNotice(notice: PipelineNotice, outcome: NoticeOutcome): 
       const mailed = outcome.mailed ? ` (mailed to ${notice.to})` : '';
       return `${notice.outcome}: ${outcome.file} ${notice.url}${silent}${mailed}`;
     }
-    case 'archive-import':
-      return `mail: none for ${outcome.releaseId} (archive import)`;
+    case 'archive-import': {
+      const file = notice.type === 'release-published' ? notice.sourcePath : outcome.releaseId;
+      return `mail: none to subscribers: ${file} is an archive import (dated more than NOTIFY_MAX_AGE before its publication)`;
+    }
     default:
       return `mail: ${outcome.kind}`;
   }
