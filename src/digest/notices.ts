@@ -47,7 +47,12 @@ export async function handleNotice(
   deps: NoticeDeps,
 ): Promise<NoticeOutcome> {
   if (notice.type === 'release-rejected') {
-    await sendStaffMail(notice.to, rejectionMail(notice, staffContext(deps)), notice, deps);
+    // The version still online, if any, gives the title staff know the file by.
+    const online = await deps.wiring.releases
+      .publicationAt(notice.report.file)
+      .catch(() => undefined);
+    const mail = rejectionMail(notice, staffContext(deps), online?.release.title);
+    await sendStaffMail(notice.to, mail, notice, deps);
     return { kind: 'rejection-mailed', file: staffFileName(notice.report.file) };
   }
   if (notice.type === 'staff-outcome') {

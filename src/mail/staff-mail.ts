@@ -40,8 +40,14 @@ type Value = { text: string } | { url: string } | { message: string } | { title:
  * The mail about a rejected upload, in the staff's language: which file, the reason once (at its
  * line), whether an earlier version stays online, what to do next, and when it was uploaded in
  * local time. No bucket keys, JSON or Markdown: file names as staff uploaded them.
+ *
+ * @param publishedTitle the title of the version still published, if any: how staff know it.
  */
-export function rejectionMail(notice: ReleaseRejectedNotice, context: StaffMailContext): StaffMail {
+export function rejectionMail(
+  notice: ReleaseRejectedNotice,
+  context: StaffMailContext,
+  publishedTitle?: string,
+): StaffMail {
   const strings = staffStrings(context.lang);
   const { report } = notice;
   const file = staffFileName(report.file);
@@ -54,7 +60,14 @@ export function rejectionMail(notice: ReleaseRejectedNotice, context: StaffMailC
           values: { line: { text: String(report.line) }, message: reason },
         };
   return assemble(strings, interpolate(strings['rejected.subject'], { file }), context, [
-    [{ template: strings['rejected.intro'], values: { file: { text: file } } }],
+    [
+      publishedTitle === undefined
+        ? { template: strings['rejected.intro'], values: { file: { text: file } } }
+        : {
+            template: strings['rejected.introTitled'],
+            values: { file: { text: file }, title: { title: publishedTitle } },
+          },
+    ],
     [reasonSentence],
     [
       {

@@ -98,6 +98,16 @@ describe('handleNotice: staff mail', () => {
     expect(mail.headerLines.map((line) => line.key)).not.toContain('list-unsubscribe');
   });
 
+  it('names the release by the title of the version still online', async () => {
+    const online = release('Uimahalli', '2026-05-01T07:00:00Z', { title: 'Uimahalli avautuu' });
+    published.set('releases/Uimahalli.md', { release: online, firstPublishedAt: NOW });
+    await handleNotice(rejected, await deps());
+    const mail = await simpleParser(Buffer.from(sent[0]?.raw ?? []));
+    expect(mail.text).toContain(
+      'Tiedostoa Uimahalli.md (tiedote ”Uimahalli avautuu”) ei julkaistu, koska siinä on virhe:',
+    );
+  });
+
   it('gives a notice delivered twice the same Message-ID', async () => {
     const wired = await deps();
     await handleNotice(rejected, wired);
