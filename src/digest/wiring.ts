@@ -6,7 +6,7 @@ import { SHARD_COUNT } from '../subscribers/ids.js';
 import { deriveSubscriberKeys } from '../subscribers/keys.js';
 import { SubscriberStore } from '../subscribers/store.js';
 import { subscriberLinks } from '../subscribers/subscriptions.js';
-import type { DigestConfig } from './config.js';
+import type { DigestConfig, StaffMailSettings } from './config.js';
 import { PipelineReleaseSource } from './pipeline-releases.js';
 import { subscriberRoster } from './roster.js';
 import type { MailRunOptions } from './run.js';
@@ -20,6 +20,8 @@ export interface MailRunWiring {
   options: MailRunOptions;
   releases: PipelineReleaseSource;
   store: ObjectStore;
+  /** STAFF_LANG and STAFF_NOTIFY: how staff are mailed about their uploads. */
+  staff: StaffMailSettings;
 }
 
 /** Overrides for the local stack: its credentials and, in tests, ready-made adapters. */
@@ -82,7 +84,8 @@ export async function wireMailRuns(
   const variants = new VariantCache(loadTemplateSource(), config.site);
   return {
     store,
-    releases: new PipelineReleaseSource(store),
+    releases: new PipelineReleaseSource(store, config.site.notifyMaxAgeMs),
+    staff: config.staff,
     options: {
       store,
       mailer,

@@ -2,11 +2,11 @@ import { shortHash, slugify, stripXmlIllegal } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
 import { parseReleaseDate } from './dates.js';
 import { decodeRelease } from './decode.js';
-import { unknownKeysHint } from './field-names.js';
+import { meantField, unknownFieldWarnings, unknownKeysHint } from './field-names.js';
 import { ReleaseFormatError } from './format-error.js';
 import { type FrontMatter, type FrontMatterFields, splitFrontMatter } from './front-matter.js';
 import { releaseIdentity } from './identity.js';
-import { defaultCategory, languageOfType, primaryLanguage } from './language.js';
+import { defaultCategory, languageFromName, languageOfType, primaryLanguage } from './language.js';
 import { readLead } from './legacy-export.js';
 import { parseMarkdown } from './markdown.js';
 import { MediaReferences } from './media-references.js';
@@ -34,7 +34,8 @@ export const MAX_TAG_LENGTH = 100;
  */
 export function parseRelease(path: string, bytes: Uint8Array, options: ParseOptions): ParseResult {
   try {
-    return { ok: true, ...buildRelease(path, bytes, options) };
+    const warnings: ReleaseWarning[] = [];
+    return { ok: true, release: buildRelease(path, bytes, options, warnings), warnings };
   } catch (error) {
     return { ok: false, problem: toProblem(path, error) };
   }
@@ -44,12 +45,14 @@ function buildRelease(
   path: string,
   bytes: Uint8Array,
   options: ParseOptions,
-): { release: Release; warnings: ReleaseWarning[] } {
+  warnings: ReleaseWarning[],
+): Release {
   assertSiteUrl(options.siteUrl);
   assertReadablePath(path);
   const text = decodeRelease(bytes);
   const { frontMatter, body, bodyLineOffset } = splitFrontMatter(text);
   const fields = frontMatter?.fields ?? {};
+  warnings.push(...unknownFieldWarnings(path, frontMatter));
   // Where a field is, looked up only when there is a problem to report.
   const at = (field: keyof FrontMatterFields) => () => location(frontMatter, field);
 
@@ -70,7 +73,9 @@ function buildRelease(
   const title = checkTitle(frontMatterTitle ?? lead.headingTitle, frontMatter);
   const type = plainField(fields.type) ?? lead.type;
   const lang =
-    readLang(fields.lang, at('lang')) ??
+    readLang(fields.lang, at('lang'), (message) =>
+      warnings.push({ path, ...location(frontMatter, 'lang'), message }),
+    ) ??
     (type === undefined ? undefined : languageOfType(type)) ??
     primaryLanguage(options.defaultLang) ??
     options.defaultLang.trim().toLowerCase();
@@ -109,7 +114,8 @@ function buildRelease(
   if (image !== undefined && imageAlt !== undefined) release.imageAlt = imageAlt;
   const references = media.list();
   if (references.length > 0) release.media = references;
-  return { release, warnings: media.warnings };
+  warnings.push(...media.warnings);
+  return release;
 }
 
 function checkTitle(title: string | undefined, frontMatter: FrontMatter | undefined): string {
@@ -175,10 +181,21 @@ function plainField(value: string | undefined): string | undefined {
   return text === '' ? undefined : text;
 }
 
-function readLang(value: string | undefined, where: () => Where): string | undefined {
+function readLang(
+  value: string | undefined,
+  where: () => Where,
+  warn: (message: string) => void,
+): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const lang = primaryLanguage(value);
   if (lang === undefined) {
+    const named = languageFromName(value);
+    if (named !== undefined) {
+      warn(
+        `\`lang: ${value.trim()}\` was read as \`${named}\`; write the language code \`lang: ${named}\`.`,
+      );
+      return named;
+    }
     throw new ReleaseFormatError(
       `\`lang\` must be a language code such as fi, sv or en (optionally with a region, e.g. sv-FI), not \`${value.trim().slice(0, 40)}\`.`,
       where(),
@@ -266,12 +283,13 @@ function readImage(
 /** Where a field's problem is: the field, and the line of its key when the front matter has it. */
 type Where = { line?: number; field: string };
 
-/** Where a missing field belongs: the first key this system ignores, if any (`otsikko:`). */
+/** Where a missing field belongs: the ignored key that probably means it (`otsikko:`), or the first. */
 function missingFieldLocation(
   frontMatter: FrontMatter | undefined,
   field: keyof FrontMatterFields,
 ): Where {
-  const unknown = frontMatter?.unknownKeys[0];
+  const keys = frontMatter?.unknownKeys ?? [];
+  const unknown = keys.find((key) => meantField(key) === field) ?? keys[0];
   const line = unknown === undefined ? undefined : frontMatter?.lineOf(unknown);
   return line === undefined ? location(frontMatter, field) : { line, field };
 }

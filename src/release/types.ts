@@ -82,6 +82,12 @@ export function formatProblem(problem: ReleaseProblem): string {
   return `${where}: ${problem.message}`;
 }
 
+/** Formats a warning the same way, marked as one: `PATH:LINE: warning: reason`. */
+export function formatWarning(warning: ReleaseWarning): string {
+  const where = warning.line === undefined ? warning.path : `${warning.path}:${warning.line}`;
+  return `${where}: warning: ${warning.message}`;
+}
+
 /**
  * When the release last changed in substance: its `updated` if later than `published`, else
  * `published`. Feeds (`atom:updated`) and sitemaps (`lastmod`) both say this.

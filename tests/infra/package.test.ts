@@ -123,6 +123,8 @@ describe('functions', () => {
       'WEBSUB_HUB',
       'MAIL_FROM',
       'STAFF_EMAIL',
+      'STAFF_LANG',
+      'STAFF_NOTIFY',
       'TOKEN_SECRET',
       'SES_SEND_RATE',
       'IMMEDIATE_QUEUE_URL',

@@ -90,9 +90,10 @@ describe('the local stack', () => {
     const store = (await (await fetch(`${stack.urls.ses}/store`)).json()) as {
       emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[];
     };
-    const mail = store.emails.find((email) => email.subject.includes('releases/rikki.md'));
+    const mail = store.emails.find((email) => email.subject.includes('rikki.md'));
     expect(mail?.destination.to).toEqual(['viestinta@example.fi']);
-    expect(mail?.body.text).toContain('was not published');
+    expect(mail?.subject).toBe('Tiedotetta ei julkaistu: rikki.md');
+    expect(lines.some((line) => line.startsWith('rejected: rikki.md: Expected `date`'))).toBe(true);
     expect((await fetch(stack.urls.mailViewer)).status).toBe(200);
   });
 

@@ -194,10 +194,13 @@ describe('parseRelease with front matter', () => {
       );
     });
 
-    it.each(['suomi', 'f', 'fi-FI-x-private', '12'])('rejects %s naming the field', (input) => {
-      const problem = parseProblem(withFrontMatter(`title: T\ndate: 2025-02-03\nlang: ${input}`));
-      expect(problem).toMatchObject({ field: 'lang', line: 4 });
-    });
+    it.each(['suomi ja ruotsi', 'f', 'fi-FI-x-private', '12'])(
+      'rejects %s naming the field',
+      (input) => {
+        const problem = parseProblem(withFrontMatter(`title: T\ndate: 2025-02-03\nlang: ${input}`));
+        expect(problem).toMatchObject({ field: 'lang', line: 4 });
+      },
+    );
 
     it('defaults to the site language', () => {
       const release = parseOk(withFrontMatter('title: T\ndate: 2025-02-03'), 'a.md', {
