@@ -3,6 +3,7 @@ import type { Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { newestFirst } from '../site/order.js';
+import { organisationName } from '../site/site-config.js';
 import { langAttributes } from './direction.js';
 import { feedAnchors, renderPage } from './layout.js';
 import { releaseList } from './release-list.js';
@@ -62,7 +63,7 @@ ${[...years]
 </ul>
 </section>
 `;
-  const main = `<h1>${escapeText(site.title)}</h1>
+  const main = `<h1>${escapeText(organisationName(site, lang))}</h1>
 <section aria-labelledby="latest">
 <h2 id="latest">${escapeText(ui.latestReleases)}</h2>
 ${list}

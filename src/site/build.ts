@@ -25,6 +25,7 @@
  */
 import { type FeedScope, feedScopes } from '../feeds/scopes.js';
 import { localYear } from '../pages/dates.js';
+import { notFoundFile } from '../pages/not-found-page.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import {
@@ -97,7 +98,11 @@ export function listingFiles({ live, scopes, years }: SitePlan, site: SiteConfig
   for (const scope of scopes) {
     files.push(...feedFiles(scope, live, site));
   }
-  files.push(indexFile(live, site, scopes, years), ...sitemapFiles(years, site));
+  files.push(
+    indexFile(live, site, scopes, years),
+    notFoundFile(site),
+    ...sitemapFiles(years, site),
+  );
   const byYear = groupBy(live, (release) => localYear(release.published, site.timeZone));
   for (const year of years) {
     const ofYear = byYear.get(year) ?? [];

@@ -1,3 +1,5 @@
+import type { SiteBranding } from './site-config.js';
+
 /** What every build needs to know about the site it builds. */
 export interface SiteConfig {
   /** Public base URL without a trailing slash, e.g. `https://tiedotteet.example.fi`. */
@@ -25,6 +27,11 @@ export interface SiteConfig {
    * archive import) is published but never mailed. Default 48 h (`DEFAULT_NOTIFY_MAX_AGE_MS`).
    */
   notifyMaxAgeMs?: number;
+  /**
+   * Name per language, logo, colour, contact line, privacy and accessibility links (env and
+   * `site.json`, src/site/site-config.ts); when absent, `title` and the default theme.
+   */
+  branding?: SiteBranding;
 }
 
 /** A file of the public site, ready to write to disk or to the public bucket. */
@@ -37,7 +44,7 @@ export interface SiteFile {
 }
 
 export const DEFAULT_SITE: Omit<SiteConfig, 'siteUrl'> = {
-  title: 'Newsroom',
+  title: 'Kaupunki',
   defaultLang: 'fi',
   timeZone: 'Europe/Helsinki',
   feedLimit: 50,

@@ -53,6 +53,7 @@ describe('publishing an upload', () => {
 
     const files = [...(await snapshot(t.publicSite)).keys()].sort();
     expect(files).toEqual([
+      '404.html',
       'archive/2025.html',
       'feeds/atom.xml',
       'feeds/category/tiedote/atom.xml',

@@ -109,6 +109,7 @@ describe('buildSite', () => {
   it('builds a valid empty site from no releases', () => {
     const empty = buildSite([], TEST_SITE, NOW).files;
     expect(empty.map((file) => file.path)).toEqual([
+      '404.html',
       'feeds/atom.xml',
       'feeds/feed.json',
       'feeds/rss.xml',
