@@ -9,7 +9,7 @@ import {
 } from './args.js';
 import { BuildThreads, type ThreadOptions } from './build-threads.js';
 import { findReleaseFiles, SiteWriter } from './files.js';
-import { siteConfigFromEnv } from './site-options.js';
+import { siteConfigFromEnv, withSiteConfigFile } from './site-options.js';
 
 /** What a build did, for the exit code and the summary line. */
 export interface BuildOutcome {
@@ -33,12 +33,17 @@ export async function runBuild(
     out: { type: 'string' },
     'site-url': { type: 'string' },
     now: { type: 'string' },
+    'site-config': { type: 'string' },
   });
   const releasesDir = requireFlag(values.releases, 'releases');
   const outDir = requireFlag(values.out, 'out');
   const siteUrl = parseSiteUrl(requireFlag(values['site-url'], 'site-url'));
   const now = values.now === undefined ? clock() : parseInstantFlag(values.now, 'now');
-  const site = siteConfigFromEnv(siteUrl);
+  const site = await withSiteConfigFile(
+    siteConfigFromEnv(siteUrl),
+    values['site-config'],
+    releasesDir,
+  );
 
   const refs = await findReleaseFiles(releasesDir);
   const threads = BuildThreads.start(refs.length, {

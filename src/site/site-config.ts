@@ -1,4 +1,5 @@
 import type { EnvReader } from '../shared/env.js';
+import type { ObjectStore } from '../shared/ports.js';
 import type { SiteConfig } from './config.js';
 
 /**
@@ -182,6 +183,24 @@ export function applySiteJson(
     result[field] = text;
   }
   return result;
+}
+
+/** The branding file's name, beside the releases: `releases/site.json` in the bucket. */
+export const SITE_JSON_NAME = 'site.json';
+
+/** Key of {@link SITE_JSON_NAME} in the releases bucket (the CLI reads it from `--releases DIR`). */
+export const SITE_JSON_KEY = `releases/${SITE_JSON_NAME}`;
+
+/**
+ * `site` with `site.json` from the releases store applied; unchanged when there is none.
+ * @throws {SiteSettingsError} when the file is there but unusable: a build must not silently
+ * fall back to another look.
+ */
+export async function withSiteJson(site: SiteConfig, store: ObjectStore): Promise<SiteConfig> {
+  const object = await store.get(SITE_JSON_KEY);
+  if (object === undefined) return site;
+  const text = Buffer.from(object.body).toString('utf8');
+  return { ...site, branding: applySiteJson(brandingOf(site), text, SITE_JSON_KEY) };
 }
 
 const BRANDING_FIELDS = [
