@@ -2,12 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, EnvReader, readSiteConfig } from '../shared/env.js';
 import type { SiteConfig } from '../site/config.js';
-import {
-  applySiteJson,
-  brandingOf,
-  SITE_JSON_NAME,
-  SiteSettingsError,
-} from '../site/site-config.js';
+import { applySiteJson, SITE_JSON_NAME, SiteSettingsError } from '../site/site-config.js';
 import { UsageError } from './args.js';
 
 /**
@@ -49,7 +44,7 @@ export async function withSiteConfigFile(
     throw new UsageError(`--site-config: cannot read ${path}: ${(error as Error).message}`);
   }
   try {
-    return { ...site, branding: applySiteJson(brandingOf(site), text, path) };
+    return applySiteJson(site, text, path);
   } catch (error) {
     if (error instanceof SiteSettingsError) throw new UsageError(error.message, { cause: error });
     throw error;

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Release } from '../release/types.js';
+import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { newestFirst } from '../site/order.js';
 import { formatString } from './slots.js';
@@ -60,13 +61,15 @@ export function prepareIssue(
   const items = new Map<string, RenderedItem>();
   const categoryNames = new Map<string, string>();
   for (const release of sorted) {
-    categoryNames.set(release.categorySlug, release.category);
+    // The category in the mail's language (Pressmeddelande for a Swedish mail), whoever wrote it.
+    const category = categoryLabel(release.categorySlug, lang, release.category, site.categories);
+    categoryNames.set(release.categorySlug, category);
     const title = truncate(release.title, MAX_TITLE);
     const values = {
       title,
       url: release.url,
       date: formatDateTime(release.published, strings.dateTime ?? '', lang, site.timeZone),
-      category: release.category,
+      category,
       summary: truncate(release.summary ?? '', MAX_SUMMARY),
       image: release.image ?? '',
       readMoreLabel: formatString(strings.readMoreLabel ?? '', { title }),

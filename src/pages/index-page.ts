@@ -1,5 +1,6 @@
 import { ALL_SCOPE, type CategoryScope, type FeedScope, type LangScope } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
+import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { newestFirst } from '../site/order.js';
@@ -7,8 +8,15 @@ import { organisationName } from '../site/site-config.js';
 import { langAttributes } from './direction.js';
 import { feedAnchors, renderPage } from './layout.js';
 import { releaseList } from './release-list.js';
-import { stringsFor } from './strings.js';
+import { stringsFor, uiLang } from './strings.js';
 import { subscribeForm } from './subscribe-form.js';
+
+/** A category by its label in the page's language; a language by its own name. */
+function scopeName(scope: CategoryScope | LangScope, lang: string, site: SiteConfig): string {
+  return scope.kind === 'lang'
+    ? scope.name
+    : categoryLabel(scope.categorySlug, uiLang(lang), scope.name, site.categories);
+}
 
 /** How many releases the front page lists. */
 export const INDEX_LIMIT = 50;
@@ -38,7 +46,7 @@ export function renderIndexPage(
     items
       .map(
         (scope) =>
-          `<li><span${scope.kind === 'lang' ? langAttributes(scope.lang, lang) : ''}>${escapeText(scope.name)}</span>: ${feedAnchors(scope, site)}</li>`,
+          `<li><span${scope.kind === 'lang' ? langAttributes(scope.lang, lang) : ''}>${escapeText(scopeName(scope, lang, site))}</span>: ${feedAnchors(scope, site)}</li>`,
       )
       .join('\n');
   const feedSections = [
@@ -70,7 +78,7 @@ ${list}
 </section>
 <section aria-labelledby="subscribe">
 <h2 id="subscribe">${escapeText(ui.subscribe)}</h2>
-${subscribeForm(categories, lang, ui)}
+${subscribeForm(categories, lang, ui, site)}
 </section>
 <section aria-labelledby="feeds">
 <h2 id="feeds">${escapeText(ui.feeds)}</h2>

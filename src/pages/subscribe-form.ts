@@ -1,4 +1,6 @@
 import { type CategoryScope, languageName } from '../feeds/scopes.js';
+import { categoryLabel } from '../site/categories.js';
+import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { UI_LANGS, type UiStrings, uiLang } from './strings.js';
 
@@ -13,6 +15,7 @@ export function subscribeForm(
   categories: readonly CategoryScope[],
   pageLang: string,
   ui: UiStrings,
+  site?: Pick<SiteConfig, 'categories'>,
 ): string {
   const selected = uiLang(pageLang);
   const langOptions = UI_LANGS.map(
@@ -28,7 +31,7 @@ export function subscribeForm(
 ${categories
   .map(
     (scope) =>
-      `<label class="choice"><input type="checkbox" name="categories" value="${escapeText(scope.categorySlug)}"> ${escapeText(scope.name)}</label>`,
+      `<label class="choice"><input type="checkbox" name="categories" value="${escapeText(scope.categorySlug)}"> ${escapeText(categoryLabel(scope.categorySlug, selected, scope.name, site?.categories))}</label>`,
   )
   .join('\n')}
 </fieldset>

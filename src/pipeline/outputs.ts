@@ -13,6 +13,7 @@ import type { SiteConfig, SiteFile } from '../site/config.js';
 import {
   archiveFile,
   archivePagePath,
+  categoryFeedPaths,
   feedFiles,
   indexFile,
   releasePageFile,
@@ -87,7 +88,11 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
   for (const window of inputs.windows) {
     const scope = feedScopeOf(window);
     if (scope.kind !== 'all' && isEmptyScope(window)) {
-      deletions.push(...Object.values(FEED_FILES).map((name) => scope.folder + name));
+      deletions.push(
+        ...(scope.kind === 'category'
+          ? categoryFeedPaths(scope, site)
+          : Object.values(FEED_FILES).map((name) => scope.folder + name)),
+      );
       continue;
     }
     const releases = window.entries.slice(0, site.feedLimit).map((entry) => entry.release);

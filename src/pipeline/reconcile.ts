@@ -49,7 +49,15 @@ export class ReconcileError extends AggregateError {
 }
 
 /** Public paths a full build owns; anything else in the public bucket is left alone. */
-const OWNED_PUBLIC = ['feeds/', 'releases/', 'archive/', 'sitemaps/', 'index.html', 'sitemap.xml'];
+const OWNED_PUBLIC = [
+  'feeds/',
+  'releases/',
+  'archive/',
+  'sitemaps/',
+  'index.html',
+  'sitemap.xml',
+  '404.html',
+];
 const READ_CONCURRENCY = 16;
 const MAX_PUBLIC_ROUNDS = 5;
 

@@ -1,4 +1,5 @@
 import { shortHash, slugify, stripXmlIllegal } from '../shared/text.js';
+import { categoryLabel, findCategory } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { parseReleaseDate } from './dates.js';
 import { decodeRelease } from './decode.js';
@@ -15,7 +16,10 @@ import type { ParseResult, Release, ReleaseProblem } from './types.js';
 import { resolveUrl } from './urls.js';
 
 /** What the parser needs to know about the site. */
-export type ParseOptions = Pick<SiteConfig, 'siteUrl' | 'defaultLang' | 'timeZone' | 'idAuthority'>;
+export type ParseOptions = Pick<
+  SiteConfig,
+  'siteUrl' | 'defaultLang' | 'timeZone' | 'idAuthority' | 'categories'
+>;
 
 export const MAX_TITLE_LENGTH = 300;
 export const MAX_SUMMARY_LENGTH = 500;
@@ -70,6 +74,8 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
     primaryLanguage(options.defaultLang) ??
     options.defaultLang.trim().toLowerCase();
   const category = type ?? defaultCategory(lang);
+  // Tiedote, Pressmeddelande and Press release are one category, labelled in the release's language.
+  const known = findCategory(category, options.categories);
   const published = readPublished(fields, lead.date, options.timeZone, frontMatter);
   const updated = readDate(fields.updated, 'updated', options.timeZone, frontMatter);
   const author = readAuthor(fields.author, at('author'));
@@ -83,8 +89,9 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
     sourcePath: identity.sourcePath,
     slug: identity.slug,
     title,
-    category,
-    categorySlug: slugify(category) || `type-${shortHash(category)}`,
+    category:
+      known === undefined ? category : categoryLabel(known.key, lang, category, options.categories),
+    categorySlug: known?.key ?? (slugify(category) || `type-${shortHash(category)}`),
     lang,
     published,
     tags,

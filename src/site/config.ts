@@ -1,3 +1,4 @@
+import type { CategoryDefinition } from './categories.js';
 import type { SiteBranding } from './site-config.js';
 
 /** What every build needs to know about the site it builds. */
@@ -32,6 +33,11 @@ export interface SiteConfig {
    * `site.json`, src/site/site-config.ts); when absent, `title` and the default theme.
    */
   branding?: SiteBranding;
+  /**
+   * The category catalogue (key, label per language, aliases): `DEFAULT_CATEGORIES` with
+   * `site.json`'s `categories` laid over it (src/site/categories.ts). Absent: the default one.
+   */
+  categories?: readonly CategoryDefinition[];
 }
 
 /** A file of the public site, ready to write to disk or to the public bucket. */

@@ -1,5 +1,6 @@
 import type { EnvReader } from '../shared/env.js';
 import type { ObjectStore } from '../shared/ports.js';
+import { mergeCategories } from './categories.js';
 import type { SiteConfig } from './config.js';
 
 /**
@@ -128,15 +129,12 @@ export function readBranding(reader: EnvReader, title: string, defaultLang: stri
 }
 
 /**
- * `site.json` (in the releases bucket, or the CLI's `--site-config FILE`) laid over `base`: each
- * field it sets replaces the environment's. Unknown fields are errors, so a typo is not ignored.
+ * `site` with `site.json` (in the releases bucket, or the CLI's `--site-config FILE`) laid over
+ * it: each branding field it sets replaces the environment's, and its `categories` extend the
+ * catalogue (src/site/categories.ts). Unknown fields are errors, so a typo is not ignored.
  * @throws {SiteSettingsError} naming the field at fault.
  */
-export function applySiteJson(
-  base: SiteBranding,
-  text: string,
-  source = 'site.json',
-): SiteBranding {
+export function applySiteJson(site: SiteConfig, text: string, source = SITE_JSON_NAME): SiteConfig {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -154,6 +152,23 @@ export function applySiteJson(
       `${source}: unknown field ${unknown.map((key) => `"${key}"`).join(', ')} (known: ${known.join(', ')})`,
     );
   }
+  const result: SiteConfig = {
+    ...site,
+    branding: brandingFromJson(brandingOf(site), fields, source),
+  };
+  if (fields.categories !== undefined) {
+    const categories = mergeCategories(fields.categories, site.categories);
+    if (typeof categories === 'string') throw new SiteSettingsError(`${source}: ${categories}`);
+    result.categories = categories;
+  }
+  return result;
+}
+
+function brandingFromJson(
+  base: SiteBranding,
+  fields: Record<string, unknown>,
+  source: string,
+): SiteBranding {
   const at = (field: string) => `${source}: "${field}"`;
   const result: SiteBranding = { ...base };
   if (fields.name !== undefined)
@@ -199,8 +214,7 @@ export const SITE_JSON_KEY = `releases/${SITE_JSON_NAME}`;
 export async function withSiteJson(site: SiteConfig, store: ObjectStore): Promise<SiteConfig> {
   const object = await store.get(SITE_JSON_KEY);
   if (object === undefined) return site;
-  const text = Buffer.from(object.body).toString('utf8');
-  return { ...site, branding: applySiteJson(brandingOf(site), text, SITE_JSON_KEY) };
+  return applySiteJson(site, Buffer.from(object.body).toString('utf8'), SITE_JSON_KEY);
 }
 
 const BRANDING_FIELDS = [

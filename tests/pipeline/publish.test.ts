@@ -56,6 +56,13 @@ describe('publishing an upload', () => {
       '404.html',
       'archive/2025.html',
       'feeds/atom.xml',
+      // A Tiedote's old label folders (Pressmeddelande, Press release) keep their feeds.
+      'feeds/category/press-release/atom.xml',
+      'feeds/category/press-release/feed.json',
+      'feeds/category/press-release/rss.xml',
+      'feeds/category/pressmeddelande/atom.xml',
+      'feeds/category/pressmeddelande/feed.json',
+      'feeds/category/pressmeddelande/rss.xml',
       'feeds/category/tiedote/atom.xml',
       'feeds/category/tiedote/feed.json',
       'feeds/category/tiedote/rss.xml',

@@ -72,11 +72,9 @@ describe('branding from the environment', () => {
 });
 
 describe('site.json', () => {
-  const base = brandingOf(TEST_SITE);
-
   it('overrides the environment field by field', () => {
-    const branding = applySiteJson(
-      base,
+    const { branding } = applySiteJson(
+      TEST_SITE,
       JSON.stringify({
         name: { sv: 'Exempelby', en: 'City of Esimerkkilä' },
         primaryColor: '#005A9C',
@@ -101,8 +99,15 @@ describe('site.json', () => {
     ['{"name":{"suomi":"X"}}', /"suomi" is not a language code/],
     ['{"name":{"fi":""}}', /the "fi" text must be a non-empty string/],
     ['{"accessibilityUrl":"ftp://x"}', /"accessibilityUrl" must be http\(s\) URLs/],
+    ['{"categories":{}}', /"categories" must be a list/],
+    ['{"categories":[{"key":"Päätös","labels":{"fi":"Päätös"}}]}', /"key" must be lower-case/],
+    ['{"categories":[{"key":"paatos","labels":{}}]}', /at least one non-empty label/],
+    [
+      '{"categories":[{"key":"paatos","labels":{"fi":"Uutinen"}}]}',
+      /"Uutinen" names both "uutinen" and "paatos"/,
+    ],
   ])('rejects %s with a message naming the problem', (text, message) => {
-    expect(() => applySiteJson(base, text)).toThrow(SiteSettingsError);
-    expect(() => applySiteJson(base, text)).toThrow(message);
+    expect(() => applySiteJson(TEST_SITE, text)).toThrow(SiteSettingsError);
+    expect(() => applySiteJson(TEST_SITE, text)).toThrow(message);
   });
 });
