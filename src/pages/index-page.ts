@@ -8,6 +8,7 @@ import { organisationName } from '../site/site-config.js';
 import { langAttributes } from './direction.js';
 import { feedAnchors, renderPage } from './layout.js';
 import { releaseList } from './release-list.js';
+import { shareTags } from './share-meta.js';
 import { stringsFor, uiLang } from './strings.js';
 import { subscribeForm } from './subscribe-form.js';
 
@@ -91,6 +92,16 @@ ${archive}`.trimEnd();
     title: site.title,
     description: ui.latestReleases,
     canonical: `${site.siteUrl}/`,
+    head: `${shareTags(
+      {
+        title: organisationName(site, lang),
+        description: ui.latestReleases,
+        url: `${site.siteUrl}/`,
+        lang,
+      },
+      site,
+      'website',
+    )}\n`,
     feeds: [ALL_SCOPE],
     root: '',
     main,

@@ -3,6 +3,7 @@ import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { brandingOf, localized, organisationName, type SiteBranding } from '../site/site-config.js';
 import { langAttributes, textDirection } from './direction.js';
+import { faviconLink } from './share-meta.js';
 import { inLanguage, stringsFor, type UiStrings, uiLang } from './strings.js';
 import { themeStyle } from './theme.js';
 
@@ -85,6 +86,7 @@ export function renderPage(shell: PageShell): string {
 <title>${escapeText(shell.title)}</title>
 ${description}${robots}<link rel="canonical" href="${escapeText(shell.canonical)}">
 ${hreflang}${shell.head ?? ''}${shell.feeds.map((scope) => feedLinks(scope, site)).join('\n')}
+${blocksFor(site).favicon}
 <style>${blocksFor(site).style}</style>
 </head>
 <body>
@@ -138,6 +140,7 @@ interface SiteBlocks {
   title: string;
   branding: SiteBranding;
   style: string;
+  favicon: string;
   feedLinks: Map<string, string>;
   footers: Map<UiStrings, string>;
 }
@@ -157,6 +160,7 @@ function blocksFor(site: SiteConfig): SiteBlocks {
       title: site.title,
       branding,
       style: themeStyle(branding.primaryColor),
+      favicon: faviconLink(site),
       feedLinks: new Map(),
       footers: new Map(),
     };

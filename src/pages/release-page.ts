@@ -5,6 +5,7 @@ import { escapeText, xmlSafe } from '../site/fast-text.js';
 import { langAttributes } from './direction.js';
 import { renderPage } from './layout.js';
 import { timeElement } from './release-list.js';
+import { releaseShareMeta } from './share-meta.js';
 import { stringsFor, uiLang } from './strings.js';
 
 /** What a release page needs besides the release and the site. */
@@ -67,6 +68,7 @@ ${xmlSafe(release.contentHtml)}
     title: `${release.title} – ${site.title}`,
     ...(release.summary === undefined ? {} : { description: release.summary }),
     canonical: release.url,
+    head: releaseShareMeta(release, site),
     feeds: context.feeds,
     root: '../',
     main,
