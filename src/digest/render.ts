@@ -89,10 +89,30 @@ export function prepareIssue(
 
 /** The releases this recipient asked for (their categories and languages), newest first. */
 export function releasesFor(recipient: DigestRecipient, releases: readonly Release[]): Release[] {
-  return releases.filter(
+  const wanted = releases.filter(
     (release) =>
       (recipient.categories.length === 0 || recipient.categories.includes(release.categorySlug)) &&
       (recipient.languages.length === 0 || recipient.languages.includes(release.lang)),
+  );
+  return oneVersionEach(wanted, recipient.lang);
+}
+
+/**
+ * One language version of each translated release (`translationKey`): the one in `lang` when
+ * there is one, else the first given. A subscriber never gets the same release twice.
+ */
+function oneVersionEach(releases: readonly Release[], lang: string): Release[] {
+  const chosen = new Map<string, Release>();
+  for (const release of releases) {
+    if (release.translationKey === undefined) continue;
+    const current = chosen.get(release.translationKey);
+    if (current === undefined || (release.lang === lang && current.lang !== lang)) {
+      chosen.set(release.translationKey, release);
+    }
+  }
+  return releases.filter(
+    (release) =>
+      release.translationKey === undefined || chosen.get(release.translationKey) === release,
   );
 }
 

@@ -80,6 +80,11 @@ function entryHead(entry: FeedEntry, feedLang: string, indent: string): string {
       `<link rel="enclosure" href="${escapeXml(entry.image.url)}" type="${escapeXml(entry.image.type)}"/>`,
     );
   }
+  for (const translation of entry.translations) {
+    children.push(
+      `<link rel="alternate" hreflang="${escapeXml(translation.lang)}" href="${escapeXml(translation.url)}" title="${escapeXml(translation.title)}"/>`,
+    );
+  }
   return `<entry${lang}>${children.map((child) => indent + child).join('')}`;
 }
 

@@ -18,6 +18,8 @@ export interface FeedEntry {
   /** The category's display name first, then the tags, without duplicates or blanks. */
   terms: string[];
   image?: { url: string; type?: string };
+  /** The release's other language versions (`translation_key`). */
+  translations: { lang: string; url: string; title: string }[];
 }
 
 /** Turns a release into a {@link FeedEntry}. */
@@ -40,6 +42,11 @@ export function toFeedEntry(release: Release): FeedEntry {
     contentHtml: clean(release.contentHtml),
     terms,
     ...(release.image === undefined ? {} : { image: imageOf(clean(release.image)) }),
+    translations: (release.translations ?? []).map(({ lang, url, title }) => ({
+      lang: clean(lang),
+      url: clean(url),
+      title: clean(title),
+    })),
   };
 }
 

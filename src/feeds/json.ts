@@ -95,6 +95,16 @@ export function renderJsonFeed(head: FeedHead, entries: readonly FeedEntry[]): s
         ...(entry.author === undefined ? {} : { authors: [{ name: entry.author }] }),
         ...(entry.terms.length === 0 ? {} : { tags: entry.terms }),
         ...(entry.lang === head.lang ? {} : { language: entry.lang }),
+        // JSON Feed extension (keys starting with `_`): the item's other language versions.
+        ...(entry.translations.length === 0
+          ? {}
+          : {
+              _translations: entry.translations.map(({ lang, url, title }) => ({
+                language: lang,
+                url,
+                title,
+              })),
+            }),
       };
     }),
   };

@@ -104,6 +104,9 @@ function buildRelease(path: string, bytes: Uint8Array, options: ParseOptions): R
   if (summary !== undefined) release.summary = truncateAtWord(summary, MAX_SUMMARY_LENGTH);
   if (lead.kicker !== undefined) release.kicker = lead.kicker;
   if (image !== undefined) release.image = image;
+  const translationKey = plainField(fields.translation_key);
+  if (translationKey !== undefined && translationKey !== '')
+    release.translationKey = translationKey;
   const imageAlt = plainField(fields.image_alt);
   if (image !== undefined && imageAlt !== undefined) release.imageAlt = imageAlt;
   return release;

@@ -39,6 +39,7 @@ import {
 } from './files.js';
 import { compareCodeUnits, newestFirst } from './order.js';
 import { resolveSlugCollisions } from './slugs.js';
+import { linkTranslations } from './translations.js';
 
 export {
   archiveFile,
@@ -88,7 +89,9 @@ export function buildSite(releases: readonly Release[], site: SiteConfig, now: D
  * rendered on its own ({@link releasePageFile}), and the rest with {@link listingFiles}.
  */
 export function planSite(releases: readonly Release[], site: SiteConfig, now: Date): SitePlan {
-  const live = newestFirst(publishedBy(resolveSlugCollisions(releases, site), now));
+  const live = newestFirst(
+    linkTranslations(publishedBy(resolveSlugCollisions(releases, site), now)),
+  );
   return { live, scopes: feedScopes(live), years: releaseYears(live, site) };
 }
 
