@@ -43,6 +43,8 @@ export interface UiStrings {
   /** Lead-in of the visible translations line: `Tämä tiedote muilla kielillä`. */
   translations: string;
   privacy: string;
+  /** The subscribe form's link to the privacy notice. */
+  privacyNotice: string;
   accessibility: string;
   notFoundTitle: string;
   notFoundText: string;
@@ -86,6 +88,7 @@ const STRINGS: Record<UiLang, UiStrings> = {
     inThisLanguage: 'Suomeksi',
     translations: 'Tämä tiedote muilla kielillä',
     privacy: 'Tietosuoja',
+    privacyNotice: 'Näin käsittelemme tietojasi (tietosuojaseloste)',
     accessibility: 'Saavutettavuusseloste',
     notFoundTitle: 'Sivua ei löytynyt',
     notFoundText:
@@ -126,6 +129,7 @@ const STRINGS: Record<UiLang, UiStrings> = {
     inThisLanguage: 'På svenska',
     translations: 'Det här pressmeddelandet på andra språk',
     privacy: 'Dataskydd',
+    privacyNotice: 'Så behandlar vi dina uppgifter (dataskyddsbeskrivning)',
     accessibility: 'Tillgänglighetsutlåtande',
     notFoundTitle: 'Sidan hittades inte',
     notFoundText:
@@ -166,6 +170,7 @@ const STRINGS: Record<UiLang, UiStrings> = {
     inThisLanguage: 'In English',
     translations: 'This release in other languages',
     privacy: 'Privacy',
+    privacyNotice: 'How we handle your data (privacy notice)',
     accessibility: 'Accessibility statement',
     notFoundTitle: 'Page not found',
     notFoundText:

@@ -2,6 +2,7 @@ import { type CategoryScope, languageName } from '../feeds/scopes.js';
 import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
+import { brandingOf, localized } from '../site/site-config.js';
 import { UI_LANGS, type UiStrings, uiLang } from './strings.js';
 
 const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
@@ -15,8 +16,16 @@ export function subscribeForm(
   categories: readonly CategoryScope[],
   pageLang: string,
   ui: UiStrings,
-  site?: Pick<SiteConfig, 'categories'>,
+  site?: SiteConfig,
 ): string {
+  const privacyUrl =
+    site === undefined
+      ? undefined
+      : localized(brandingOf(site).privacyUrl, uiLang(pageLang), site.defaultLang);
+  const privacy =
+    privacyUrl === undefined
+      ? ''
+      : `<p class="privacy"><a href="${escapeText(privacyUrl)}">${escapeText(ui.privacyNotice)}</a></p>\n`;
   const selected = uiLang(pageLang);
   const langOptions = UI_LANGS.map(
     (lang) =>
@@ -53,6 +62,6 @@ ${frequencyRadios}
 <label for="subscribe-website">${escapeText(ui.honeypot)}</label>
 <input id="subscribe-website" name="website" type="text" tabindex="-1" autocomplete="off">
 </div>
-<p><button type="submit">${escapeText(ui.submit)}</button></p>
+${privacy}<p><button type="submit">${escapeText(ui.submit)}</button></p>
 </form>`;
 }

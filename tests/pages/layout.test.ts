@@ -99,10 +99,18 @@ describe('page shell with a configured brand', () => {
     ]);
   });
 
-  it('shows the organisation name as the front page heading', () => {
+  it('shows the organisation name as the front page heading and links the privacy notice from the form', () => {
     const releases = realisticReleases(BRANDED);
     const index = parseHtml(renderIndexPage(releases, BRANDED, feedScopes(releases), [2020])).root;
     expect(only(byTag(index, 'h1'), 'h1').text).toBe('Esimerkkilän kaupunki');
+    const form = only(byTag(index, 'form'), 'form');
+    expect(byTag(form, 'a').map((a) => [a.text, a.attrs.href])).toEqual([
+      ['Näin käsittelemme tietojasi (tietosuojaseloste)', 'https://www.example.fi/tietosuoja'],
+    ]);
+    const plain = parseHtml(
+      renderIndexPage(releases, TEST_SITE, feedScopes(releases), [2020]),
+    ).root;
+    expect(byTag(only(byTag(plain, 'form'), 'form'), 'a')).toEqual([]);
   });
 });
 
