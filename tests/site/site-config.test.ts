@@ -1,10 +1,16 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FileSystemObjectStore } from '../../src/adapters/fs-object-store.js';
 import { ConfigError, readPipelineConfig } from '../../src/shared/env.js';
 import {
   applySiteJson,
   brandingOf,
   organisationName,
+  SITE_JSON_KEY,
   SiteSettingsError,
+  withSiteJson,
 } from '../../src/site/site-config.js';
 import { TEST_SITE } from '../support/releases.js';
 
@@ -109,5 +115,25 @@ describe('site.json', () => {
   ])('rejects %s with a message naming the problem', (text, message) => {
     expect(() => applySiteJson(TEST_SITE, text)).toThrow(SiteSettingsError);
     expect(() => applySiteJson(TEST_SITE, text)).toThrow(message);
+  });
+});
+
+describe('site.json in the releases bucket', () => {
+  it('is read from releases/site.json; its absence changes nothing; a broken one stops the build', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'newsroom-site-json-'));
+    try {
+      const bucket = new FileSystemObjectStore(dir);
+      expect(await withSiteJson(TEST_SITE, bucket)).toBe(TEST_SITE);
+      await bucket.put(SITE_JSON_KEY, JSON.stringify({ name: { sv: 'Exempelby' } }));
+      const site = await withSiteJson(TEST_SITE, bucket);
+      expect(organisationName(site, 'sv')).toBe('Exempelby');
+      expect(organisationName(site, 'fi')).toBe('Esimerkkilä');
+      await bucket.put(SITE_JSON_KEY, '{"name": ');
+      await expect(withSiteJson(TEST_SITE, bucket)).rejects.toThrow(
+        /releases\/site.json is not valid JSON/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
