@@ -29,6 +29,7 @@ export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): strin
     link: head.homeUrl,
     feedLinks: { atom: head.urls.atom },
     ...(head.hub === undefined ? {} : { hub: head.hub }),
+    ...(head.logo === undefined ? {} : { image: head.logo }),
     author: { name: forXmlJsText(head.authorName) },
   });
   entries.forEach((entry, i) => {

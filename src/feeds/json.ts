@@ -81,6 +81,7 @@ export function renderJsonFeed(head: FeedHead, entries: readonly FeedEntry[]): s
     language: head.lang,
     authors: [{ name: head.authorName }],
     ...(head.hub === undefined ? {} : { hubs: [{ type: 'WebSub', url: head.hub }] }),
+    ...(head.logo === undefined ? {} : { icon: head.logo }),
     items: entries.map((entry, i) => {
       const item = generatedItems[i] ?? {};
       return {

@@ -2,6 +2,7 @@ import { stringsFor } from '../pages/strings.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
 import { xmlSafe } from '../site/fast-text.js';
+import { brandingOf } from '../site/site-config.js';
 import { renderAtom } from './atom.js';
 import { latestUpdate, toFeedEntry } from './entry.js';
 import type { FeedHead } from './head.js';
@@ -38,10 +39,18 @@ export function renderFeeds(
     updated: latestUpdate(entries),
     authorName: xmlSafe(site.title),
     ...(site.websubHub === undefined ? {} : { hub: site.websubHub }),
+    ...logoOf(site),
   };
   return {
     atom: renderAtom(head, entries),
     rss: renderRss(head, entries),
     json: renderJsonFeed(head, entries),
   };
+}
+
+/** The configured logo as an absolute URL (a site path is resolved against `siteUrl`). */
+function logoOf(site: SiteConfig): { logo?: string } {
+  const logo = brandingOf(site).logo;
+  if (logo === undefined) return {};
+  return { logo: xmlSafe(logo.startsWith('https://') ? logo : `${site.siteUrl}/${logo}`) };
 }

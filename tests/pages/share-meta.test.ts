@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ALL_SCOPE } from '../../src/feeds/scopes.js';
 import { renderIndexPage } from '../../src/pages/index-page.js';
 import { renderReleasePage } from '../../src/pages/release-page.js';
 import { ogLocale } from '../../src/pages/share-meta.js';
 import type { SiteConfig } from '../../src/site/config.js';
+import { feedFiles } from '../../src/site/files.js';
+import { jsonFeedProblems, parseFeed, xmllintErrors } from '../support/feed-check.js';
 import { makeRelease, TEST_SITE } from '../support/releases.js';
 import { byTag, type HtmlElement, parseHtml } from './html-check.js';
 
@@ -117,5 +120,21 @@ describe('front page metadata', () => {
       'ar',
       'sv_SE',
     ]);
+  });
+});
+
+describe('feed logo', () => {
+  it('names the organisation’s logo in Atom (logo) and JSON Feed (icon), and nothing without one', () => {
+    const [atom, , json] = feedFiles(ALL_SCOPE, [makeRelease()], SITE).map((file) => file.body);
+    expect(xmllintErrors(atom ?? '')).toBe('');
+    expect(parseFeed(atom ?? '').bozo).toBe(false);
+    expect(atom).toContain('<logo>https://tiedotteet.example.fi/media/logo.png</logo>');
+    expect(jsonFeedProblems(json ?? '')).toEqual([]);
+    expect(JSON.parse(json ?? '{}').icon).toBe('https://tiedotteet.example.fi/media/logo.png');
+    const [plainAtom, , plainJson] = feedFiles(ALL_SCOPE, [makeRelease()], TEST_SITE).map(
+      (file) => file.body,
+    );
+    expect(plainAtom).not.toContain('<logo>');
+    expect(JSON.parse(plainJson ?? '{}').icon).toBeUndefined();
   });
 });
