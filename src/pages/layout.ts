@@ -5,7 +5,7 @@ import { brandingOf, localized, organisationName, type SiteBranding } from '../s
 import { langAttributes, textDirection } from './direction.js';
 import { faviconLink } from './share-meta.js';
 import { inLanguage, stringsFor, type UiStrings, uiLang } from './strings.js';
-import { themeStyle } from './theme.js';
+import { CRITICAL_STYLE, THEME_PATH } from './theme.js';
 
 /** What every page has around its main content. */
 export interface PageShell {
@@ -87,7 +87,8 @@ export function renderPage(shell: PageShell): string {
 ${description}${robots}<link rel="canonical" href="${escapeText(shell.canonical)}">
 ${hreflang}${shell.head ?? ''}${shell.feeds.map((scope) => feedLinks(scope, site)).join('\n')}
 ${blocksFor(site).favicon}
-<style>${blocksFor(site).style}</style>
+<link rel="stylesheet" href="${shell.root}${THEME_PATH}">
+<style>${CRITICAL_STYLE}</style>
 </head>
 <body>
 <a class="skip" href="#main"${chrome}>${escapeText(ui.skipToContent)}</a>
@@ -139,7 +140,6 @@ interface SiteBlocks {
   siteUrl: string;
   title: string;
   branding: SiteBranding;
-  style: string;
   favicon: string;
   feedLinks: Map<string, string>;
   footers: Map<UiStrings, string>;
@@ -159,7 +159,6 @@ function blocksFor(site: SiteConfig): SiteBlocks {
       siteUrl: site.siteUrl,
       title: site.title,
       branding,
-      style: themeStyle(branding.primaryColor),
       favicon: faviconLink(site),
       feedLinks: new Map(),
       footers: new Map(),

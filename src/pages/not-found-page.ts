@@ -3,6 +3,7 @@ import { escapeText } from '../site/fast-text.js';
 import { langAttributes } from './direction.js';
 import { renderPage } from './layout.js';
 import { stringsFor, UI_LANGS, uiLang } from './strings.js';
+import { themeFile } from './theme.js';
 
 /** Where the 404 page lives: CloudFront's custom error response and the local server serve it. */
 export const NOT_FOUND_PATH = '404.html';
@@ -50,4 +51,12 @@ export function notFoundFile(site: SiteConfig): SiteFile {
     contentType: 'text/html; charset=utf-8',
     cacheControl: 'public, max-age=300',
   };
+}
+
+/**
+ * The files every build writes whatever the releases: `404.html` and `theme.css`. Both depend
+ * only on the site settings.
+ */
+export function siteWideFiles(site: SiteConfig): SiteFile[] {
+  return [notFoundFile(site), themeFile(site)];
 }

@@ -1,5 +1,8 @@
+import type { SiteConfig, SiteFile } from '../site/config.js';
+import { brandingOf } from '../site/site-config.js';
+
 /**
- * The default theme: one inline stylesheet per site, in the spirit of GOV.UK and Suomi.fi — large
+ * The default theme: one stylesheet per site (`theme.css`, linked from every page), in the spirit of GOV.UK and Suomi.fi — large
  * readable type, a coloured header with the organisation's name, obvious focus, a footer with the
  * contact line and links; phone first, light and dark, print-friendly, no external resources.
  */
@@ -135,6 +138,14 @@ h1,h2,h3{break-after:avoid}
 }
 `;
 
+/**
+ * The few rules a page must have even when `theme.css` does not load (a reader mode, a failed
+ * request): the form's honeypot and the skip link stay hidden, so nobody fills in the trap.
+ * Inline in every page; the same rules are in the stylesheet.
+ */
+export const CRITICAL_STYLE =
+  '.visually-hidden{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}.skip{position:absolute;left:-10000px;top:0}.skip:focus{left:1rem;top:1rem}';
+
 const cache = new Map<string, string>();
 
 /** The site's stylesheet for `primaryColor` (`#rrggbb`), minified, ready for a `<style>` element. */
@@ -149,4 +160,17 @@ export function themeStyle(primaryColor: string): string {
     cache.set(primaryColor, style);
   }
   return style;
+}
+
+/** Where the stylesheet lives, relative to the site root. */
+export const THEME_PATH = 'theme.css';
+
+/** `theme.css`; depends only on the site settings (the brand colour). */
+export function themeFile(site: SiteConfig): SiteFile {
+  return {
+    path: THEME_PATH,
+    body: themeStyle(brandingOf(site).primaryColor),
+    contentType: 'text/css; charset=utf-8',
+    cacheControl: 'public, max-age=300',
+  };
 }

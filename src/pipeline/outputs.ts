@@ -7,7 +7,7 @@ import {
   type FeedScope,
   langScope,
 } from '../feeds/scopes.js';
-import { notFoundFile } from '../pages/not-found-page.js';
+import { siteWideFiles } from '../pages/not-found-page.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { SiteConfig, SiteFile } from '../site/config.js';
 import {
@@ -105,7 +105,7 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
           scopesOfIndex(inputs.siteIndex),
           inputs.siteIndex.years,
         ),
-        notFoundFile(site),
+        ...siteWideFiles(site),
         ...sitemapFiles(inputs.siteIndex.years, site),
       );
     }

@@ -57,6 +57,7 @@ const OWNED_PUBLIC = [
   'index.html',
   'sitemap.xml',
   '404.html',
+  'theme.css',
 ];
 const READ_CONCURRENCY = 16;
 const MAX_PUBLIC_ROUNDS = 5;

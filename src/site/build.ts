@@ -25,7 +25,7 @@
  */
 import { type FeedScope, feedScopes } from '../feeds/scopes.js';
 import { localYear } from '../pages/dates.js';
-import { notFoundFile } from '../pages/not-found-page.js';
+import { siteWideFiles } from '../pages/not-found-page.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import {
@@ -103,7 +103,7 @@ export function listingFiles({ live, scopes, years }: SitePlan, site: SiteConfig
   }
   files.push(
     indexFile(live, site, scopes, years),
-    notFoundFile(site),
+    ...siteWideFiles(site),
     ...sitemapFiles(years, site),
   );
   const byYear = groupBy(live, (release) => localYear(release.published, site.timeZone));

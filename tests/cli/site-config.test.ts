@@ -38,7 +38,7 @@ describe('newsroom build with branding', () => {
     expect(run.code).toBe(0);
     const index = await readFile(join(out, 'index.html'), 'utf8');
     expect(index).toContain('<h1>Esimerkkilän kaupunki</h1>');
-    expect(index).toContain('--head-bg:#7a1f5c');
+    expect(await readFile(join(out, 'theme.css'), 'utf8')).toContain('--head-bg:#7a1f5c');
     const notFound = await readFile(join(out, '404.html'), 'utf8');
     expect(notFound).toContain('Esimerkkilän kaupunki');
   });

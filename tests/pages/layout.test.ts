@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { feedScopes } from '../../src/feeds/scopes.js';
 import { renderIndexPage } from '../../src/pages/index-page.js';
 import { renderPage } from '../../src/pages/layout.js';
-import { contrast, lightPalette, themeStyle } from '../../src/pages/theme.js';
+import { contrast, lightPalette, themeFile, themeStyle } from '../../src/pages/theme.js';
 import type { SiteConfig } from '../../src/site/config.js';
 import { realisticReleases, TEST_SITE } from '../support/releases.js';
 import { byTag, only, parseHtml, readable } from './html-check.js';
@@ -42,9 +42,19 @@ describe('page shell with a configured brand', () => {
   it('is a clean HTML5 document without script or anything loaded from elsewhere', () => {
     expect(errors).toEqual([]);
     expect(byTag(root, 'script')).toEqual([]);
-    expect(byTag(root, 'link', { rel: 'stylesheet' })).toEqual([]);
-    const style = only(byTag(root, 'style'), 'style').text;
-    expect(style).not.toMatch(/@import|url\(/);
+    // One stylesheet of the site's own, relative to the page; it loads nothing further.
+    expect(byTag(root, 'link', { rel: 'stylesheet' }).map((link) => link.attrs.href)).toEqual([
+      '../theme.css',
+    ]);
+    expect(themeFile(BRANDED).body).not.toMatch(/@import|url\(/);
+    // The honeypot and skip link stay hidden without the stylesheet.
+    expect(only(byTag(root, 'style'), 'style').text).toContain(
+      '.visually-hidden{position:absolute!important;',
+    );
+    expect(themeFile(BRANDED)).toMatchObject({
+      path: 'theme.css',
+      contentType: 'text/css; charset=utf-8',
+    });
   });
 
   it('shows the logo and the name in the reader’s language in the header, linking home', () => {

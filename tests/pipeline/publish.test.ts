@@ -76,6 +76,7 @@ describe('publishing an upload', () => {
       'sitemap.xml',
       'sitemaps/2025.xml',
       'sitemaps/pages.xml',
+      'theme.css',
     ]);
     const bucket = bucketOf(t.publicSite);
     expect(await headersOf(bucket, 'feeds/atom.xml')).toMatchObject({

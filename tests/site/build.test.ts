@@ -116,6 +116,7 @@ describe('buildSite', () => {
       'index.html',
       'sitemap.xml',
       'sitemaps/pages.xml',
+      'theme.css',
     ]);
     expect(parseFeed(byPath(empty).get('feeds/atom.xml')?.body ?? '').bozo).toBe(false);
   });
