@@ -3,7 +3,7 @@ import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { brandingOf, localized, organisationName, type SiteBranding } from '../site/site-config.js';
 import { langAttributes, textDirection } from './direction.js';
-import { faviconLink } from './share-meta.js';
+import { FAVICON_PATH } from './share-meta.js';
 import { inLanguage, stringsFor, type UiStrings, uiLang } from './strings.js';
 import { CRITICAL_STYLE, THEME_PATH } from './theme.js';
 
@@ -86,7 +86,7 @@ export function renderPage(shell: PageShell): string {
 <title>${escapeText(shell.title)}</title>
 ${description}${robots}<link rel="canonical" href="${escapeText(shell.canonical)}">
 ${hreflang}${shell.head ?? ''}${shell.feeds.map((scope) => feedLinks(scope, site)).join('\n')}
-${blocksFor(site).favicon}
+<link rel="icon" href="${shell.root}${FAVICON_PATH}" type="image/svg+xml">
 <link rel="stylesheet" href="${shell.root}${THEME_PATH}">
 <style>${CRITICAL_STYLE}</style>
 </head>
@@ -140,7 +140,6 @@ interface SiteBlocks {
   siteUrl: string;
   title: string;
   branding: SiteBranding;
-  favicon: string;
   feedLinks: Map<string, string>;
   footers: Map<UiStrings, string>;
 }
@@ -159,7 +158,6 @@ function blocksFor(site: SiteConfig): SiteBlocks {
       siteUrl: site.siteUrl,
       title: site.title,
       branding,
-      favicon: faviconLink(site),
       feedLinks: new Map(),
       footers: new Map(),
     };

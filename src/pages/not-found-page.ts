@@ -2,6 +2,7 @@ import type { SiteConfig, SiteFile } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { langAttributes } from './direction.js';
 import { renderPage } from './layout.js';
+import { faviconFile } from './share-meta.js';
 import { stringsFor, UI_LANGS, uiLang } from './strings.js';
 import { themeFile } from './theme.js';
 
@@ -54,9 +55,9 @@ export function notFoundFile(site: SiteConfig): SiteFile {
 }
 
 /**
- * The files every build writes whatever the releases: `404.html` and `theme.css`. Both depend
+ * The files every build writes whatever the releases: `404.html`, `theme.css`, `favicon.svg`. Both depend
  * only on the site settings.
  */
 export function siteWideFiles(site: SiteConfig): SiteFile[] {
-  return [notFoundFile(site), themeFile(site)];
+  return [notFoundFile(site), themeFile(site), faviconFile(site)];
 }

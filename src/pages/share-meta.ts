@@ -1,6 +1,6 @@
 import type { Release } from '../release/types.js';
 import { lastChanged } from '../release/types.js';
-import type { SiteConfig } from '../site/config.js';
+import type { SiteConfig, SiteFile } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { brandingOf, organisationName } from '../site/site-config.js';
 import { machineDateTime } from './dates.js';
@@ -141,11 +141,17 @@ ${newsArticleJsonLd(release, site)}
 `;
 }
 
-/** A favicon that needs no file: the organisation's initial on its colour, as an SVG data URL. */
-export function faviconLink(site: SiteConfig): string {
-  const branding = brandingOf(site);
+/** Where the favicon lives, relative to the site root. */
+export const FAVICON_PATH = 'favicon.svg';
+
+/** The favicon: the organisation's initial on its colour, as `favicon.svg`. */
+export function faviconFile(site: SiteConfig): SiteFile {
+  const color = brandingOf(site).primaryColor;
   const initial = [...organisationName(site, site.defaultLang).trim()][0]?.toUpperCase() ?? '';
-  const color = branding.primaryColor;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="${color}"/><text x="16" y="23" font-family="system-ui,sans-serif" font-size="20" font-weight="700" text-anchor="middle" fill="${lightPalette(color).headerText}">${escapeText(initial)}</text></svg>`;
-  return `<link rel="icon" href="data:image/svg+xml,${encodeURIComponent(svg)}">`;
+  return {
+    path: FAVICON_PATH,
+    body: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="${color}"/><text x="16" y="23" font-family="system-ui,sans-serif" font-size="20" font-weight="700" text-anchor="middle" fill="${lightPalette(color).headerText}">${escapeText(initial)}</text></svg>\n`,
+    contentType: 'image/svg+xml',
+    cacheControl: 'public, max-age=300',
+  };
 }

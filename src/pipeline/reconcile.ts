@@ -58,6 +58,7 @@ const OWNED_PUBLIC = [
   'sitemap.xml',
   '404.html',
   'theme.css',
+  'favicon.svg',
 ];
 const READ_CONCURRENCY = 16;
 const MAX_PUBLIC_ROUNDS = 5;

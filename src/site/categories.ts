@@ -92,14 +92,14 @@ export function categoryLabels(
 export interface LegacyCategoryFeed {
   /** `pressmeddelande`: the slug of a label other than the key. */
   slug: string;
-  /** The label's language: the old feed held only releases of that type, so of that language. */
+  /** The label's language. */
   lang: string;
 }
 
 /**
  * Where category `key`'s feeds were published before its labels were one category
- * (`pressmeddelande` (sv) and `press-release` (en) for `tiedote`): feeds of its releases in that
- * language are still written there, so readers subscribed to those addresses keep getting them.
+ * (`pressmeddelande` (sv) and `press-release` (en) for `tiedote`): the category's feeds are
+ * written there too, so readers subscribed to those addresses keep getting them.
  */
 export function legacyCategoryFeeds(
   key: string,

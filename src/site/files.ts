@@ -49,12 +49,12 @@ export function feedFiles(
   );
   const files = scopeFeedFiles(scope, latest, site);
   if (scope.kind !== 'category') return files;
-  // Readers subscribed to a label's old feed (feeds/category/pressmeddelande/) keep getting it,
-  // for as long as the category has feeds (an old label's language may have none lately).
+  // Readers subscribed to a label's old feed (feeds/category/pressmeddelande/) keep getting the
+  // category, as a redirect would give them; each copy names its own address as `self`.
   for (const legacy of legacyCategoryFeeds(scope.categorySlug, site.categories)) {
-    const ofLang = latest.filter((release) => release.lang === legacy.lang);
-    const folder = legacyFeedFolder(legacy.slug);
-    files.push(...scopeFeedFiles({ ...scope, folder }, ofLang, site));
+    files.push(
+      ...scopeFeedFiles({ ...scope, folder: legacyFeedFolder(legacy.slug) }, latest, site),
+    );
   }
   return files;
 }

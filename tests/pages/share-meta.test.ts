@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_SCOPE } from '../../src/feeds/scopes.js';
 import { renderIndexPage } from '../../src/pages/index-page.js';
 import { renderReleasePage } from '../../src/pages/release-page.js';
-import { ogLocale } from '../../src/pages/share-meta.js';
+import { faviconFile, ogLocale } from '../../src/pages/share-meta.js';
 import type { SiteConfig } from '../../src/site/config.js';
 import { feedFiles } from '../../src/site/files.js';
 import { jsonFeedProblems, parseFeed, xmllintErrors } from '../support/feed-check.js';
@@ -90,10 +90,16 @@ describe('share and search metadata of a release page', () => {
     });
   });
 
-  it('has a favicon that needs no file or request', () => {
-    const icon = byTag(root, 'link', { rel: 'icon' })[0]?.attrs.href ?? '';
-    expect(icon.startsWith('data:image/svg+xml,')).toBe(true);
-    expect(decodeURIComponent(icon)).toContain('fill="#00426e"');
+  it('links a favicon drawn from the brand colour and the name', () => {
+    expect(byTag(root, 'link', { rel: 'icon' })[0]?.attrs).toMatchObject({
+      href: '../favicon.svg',
+      type: 'image/svg+xml',
+    });
+    const icon = faviconFile(SITE);
+    expect(icon).toMatchObject({ path: 'favicon.svg', contentType: 'image/svg+xml' });
+    expect(icon.body).toContain('fill="#00426e"');
+    expect(icon.body).toContain('>E</text>');
+    expect(xmllintErrors(icon.body)).toBe('');
   });
 
   it('uses a summary card without an image', () => {

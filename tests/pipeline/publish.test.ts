@@ -55,6 +55,7 @@ describe('publishing an upload', () => {
     expect(files).toEqual([
       '404.html',
       'archive/2025.html',
+      'favicon.svg',
       'feeds/atom.xml',
       // A Tiedote's old label folders (Pressmeddelande, Press release) keep their feeds.
       'feeds/category/press-release/atom.xml',

@@ -110,6 +110,7 @@ describe('buildSite', () => {
     const empty = buildSite([], TEST_SITE, NOW).files;
     expect(empty.map((file) => file.path)).toEqual([
       '404.html',
+      'favicon.svg',
       'feeds/atom.xml',
       'feeds/feed.json',
       'feeds/rss.xml',

@@ -148,15 +148,15 @@ describe('one category across languages', () => {
     ]);
   });
 
-  it('keeps writing the old per-label feeds, each with its own language and self link', () => {
+  it('keeps writing the old per-label feeds with the whole category, each with its own self link', () => {
     const old = parseFeed(files.get('feeds/category/pressmeddelande/atom.xml') ?? '');
     expect(old.bozo).toBe(false);
-    expect(old.entries.map((entry) => entry.title)).toEqual(['sv']);
+    expect(old.entries.map((entry) => entry.title)).toEqual(['en', 'sv', 'fi']);
     expect(old.feed.links.find((link) => link.rel === 'self')?.href).toBe(
       `${base}pressmeddelande/atom.xml`,
     );
     expect(parseFeed(files.get('feeds/category/press-release/rss.xml') ?? '').entries).toHaveLength(
-      1,
+      3,
     );
     expect(jsonFeedProblems(files.get('feeds/category/press-release/feed.json') ?? '')).toEqual([]);
     expect([...files.keys()].filter((path) => path.startsWith('feeds/category/'))).toHaveLength(9);
