@@ -17,7 +17,7 @@ import {
 } from './files.js';
 import { diskMediaLookup } from './media-files.js';
 import { terminalProgress } from './progress.js';
-import { siteConfigFromEnv } from './site-options.js';
+import { siteConfigFromEnv, withSiteConfigFile } from './site-options.js';
 
 /** What a build did, for the exit code and the summary line. */
 export interface BuildOutcome {
@@ -42,13 +42,18 @@ export async function runBuild(
     out: { type: 'string' },
     'site-url': { type: 'string' },
     now: { type: 'string' },
+    'site-config': { type: 'string' },
   });
   const releasesDir = requireFlag(values.releases, 'releases');
   const outDir = requireFlag(values.out, 'out');
   const siteUrl = parseSiteUrl(requireFlag(values['site-url'], 'site-url'));
   const now = values.now === undefined ? clock() : parseInstantFlag(values.now, 'now');
-  const site = siteConfigFromEnv(siteUrl);
   await checkReleasesFolder(releasesDir);
+  const site = await withSiteConfigFile(
+    siteConfigFromEnv(siteUrl),
+    values['site-config'],
+    releasesDir,
+  );
   await prepareOutputFolder(outDir);
 
   const progress = terminalProgress();

@@ -1,7 +1,8 @@
 // What each command takes, for the usage and help messages: kept apart from the commands so that
 // printing them loads none of them.
 
-export const BUILD_USAGE = 'newsroom build --releases DIR --out DIR --site-url URL [--now ISO]';
+export const BUILD_USAGE =
+  'newsroom build --releases DIR --out DIR --site-url URL [--now ISO] [--site-config FILE]';
 export const VALIDATE_USAGE = 'newsroom validate FILE...';
 export const PREVIEW_USAGE = 'newsroom preview FILE --out DIR --site-url URL [--now ISO]';
 export const DIGEST_USAGE =

@@ -2,6 +2,7 @@ import { stringsFor } from '../pages/strings.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
 import { xmlSafe } from '../site/fast-text.js';
+import { brandingOf } from '../site/site-config.js';
 import { renderAtom } from './atom.js';
 import { latestUpdate, toFeedEntry } from './entry.js';
 import type { FeedHead } from './head.js';
@@ -39,6 +40,7 @@ export function renderFeeds(
     updated: latestUpdate(entries),
     authorName: xmlSafe(site.title),
     ...(site.websubHub === undefined ? {} : { hub: site.websubHub }),
+    ...logoOf(site),
   };
   return {
     atom: renderAtom(head, entries),
@@ -52,4 +54,11 @@ export function feedLang(scope: FeedScope, releases: readonly Release[], site: S
   const first = releases[0]?.lang;
   if (first !== undefined && releases.every((release) => release.lang === first)) return first;
   return scopeLang(scope, site);
+}
+
+/** The configured logo as an absolute URL (a site path is resolved against `siteUrl`). */
+function logoOf(site: SiteConfig): { logo?: string } {
+  const logo = brandingOf(site).logo;
+  if (logo === undefined) return {};
+  return { logo: xmlSafe(logo.startsWith('https://') ? logo : `${site.siteUrl}/${logo}`) };
 }

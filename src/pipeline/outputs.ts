@@ -7,11 +7,13 @@ import {
   type FeedScope,
   langScope,
 } from '../feeds/scopes.js';
+import { siteWideFiles } from '../pages/not-found-page.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { SiteConfig, SiteFile } from '../site/config.js';
 import {
   archiveFile,
   archivePagePath,
+  categoryFeedPaths,
   feedFiles,
   indexFile,
   monthArchiveFile,
@@ -85,7 +87,11 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
   for (const window of inputs.windows) {
     const scope = feedScopeOf(window);
     if (scope.kind !== 'all' && isEmptyScope(window)) {
-      deletions.push(...Object.values(FEED_FILES).map((name) => scope.folder + name));
+      deletions.push(
+        ...(scope.kind === 'category'
+          ? categoryFeedPaths(scope, site)
+          : Object.values(FEED_FILES).map((name) => scope.folder + name)),
+      );
       continue;
     }
     const releases = window.entries.slice(0, site.feedLimit).map((entry) => entry.release);
@@ -98,6 +104,7 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
           scopesOfIndex(inputs.siteIndex),
           inputs.siteIndex.years,
         ),
+        ...siteWideFiles(site),
         ...sitemapFiles(inputs.siteIndex.months, site),
       );
     }

@@ -50,7 +50,17 @@ export class ReconcileError extends AggregateError {
 }
 
 /** Public paths a full build owns; anything else in the public bucket is left alone. */
-const OWNED_PUBLIC = ['feeds/', 'releases/', 'archive/', 'sitemaps/', 'index.html', 'sitemap.xml'];
+const OWNED_PUBLIC = [
+  'feeds/',
+  'releases/',
+  'archive/',
+  'sitemaps/',
+  'index.html',
+  'sitemap.xml',
+  '404.html',
+  'theme.css',
+  'favicon.svg',
+];
 const READ_CONCURRENCY = 16;
 
 type Records = Map<string, Versioned<ReleaseRecord>>;

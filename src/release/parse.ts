@@ -1,4 +1,5 @@
 import { shortHash, slugify, stripXmlIllegal } from '../shared/text.js';
+import { categoryLabel, findCategory } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { parseReleaseDate } from './dates.js';
 import { decodeRelease } from './decode.js';
@@ -16,7 +17,10 @@ import type { ParseResult, Release, ReleaseProblem, ReleaseWarning } from './typ
 import { resolveImageUrl } from './urls.js';
 
 /** What the parser needs to know about the site. */
-export type ParseOptions = Pick<SiteConfig, 'siteUrl' | 'defaultLang' | 'timeZone' | 'idAuthority'>;
+export type ParseOptions = Pick<
+  SiteConfig,
+  'siteUrl' | 'defaultLang' | 'timeZone' | 'idAuthority' | 'categories'
+>;
 
 export const MAX_TITLE_LENGTH = 300;
 export const MAX_SUMMARY_LENGTH = 500;
@@ -80,6 +84,8 @@ function buildRelease(
     primaryLanguage(options.defaultLang) ??
     options.defaultLang.trim().toLowerCase();
   const category = type ?? defaultCategory(lang);
+  // Tiedote, Pressmeddelande and Press release are one category, labelled in the release's language.
+  const known = findCategory(category, options.categories);
   const published = readPublished(fields, lead.date, options.timeZone, frontMatter);
   const updated = readDate(fields.updated, 'updated', options.timeZone, frontMatter);
   const author = readAuthor(fields.author, at('author'));
@@ -94,8 +100,9 @@ function buildRelease(
     sourcePath: identity.sourcePath,
     slug: identity.slug,
     title,
-    category,
-    categorySlug: slugify(category) || `type-${shortHash(category)}`,
+    category:
+      known === undefined ? category : categoryLabel(known.key, lang, category, options.categories),
+    categorySlug: known?.key ?? (slugify(category) || `type-${shortHash(category)}`),
     lang,
     published,
     tags,
@@ -110,6 +117,9 @@ function buildRelease(
   if (summary !== undefined && frontMatterSummary === undefined) release.summaryInBody = true;
   if (lead.kicker !== undefined) release.kicker = lead.kicker;
   if (image !== undefined) release.image = image;
+  const translationKey = plainField(fields.translation_key);
+  if (translationKey !== undefined && translationKey !== '')
+    release.translationKey = translationKey;
   const imageAlt = plainField(fields.image_alt);
   if (image !== undefined && imageAlt !== undefined) release.imageAlt = imageAlt;
   const references = media.list();

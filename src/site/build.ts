@@ -32,6 +32,7 @@
 import { type FeedScope, feedScopes } from '../feeds/scopes.js';
 import { publishedMedia } from '../media/published.js';
 import { localMonth } from '../pages/archive-page.js';
+import { siteWideFiles } from '../pages/not-found-page.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import {
@@ -47,6 +48,7 @@ import {
 } from './files.js';
 import { compareCodeUnits, newestFirst } from './order.js';
 import { resolveSlugCollisions } from './slugs.js';
+import { linkTranslations } from './translations.js';
 
 export {
   archiveFile,
@@ -99,7 +101,9 @@ export function buildSite(releases: readonly Release[], site: SiteConfig, now: D
  * rendered on its own ({@link releasePageFile}), and the rest with {@link listingFiles}.
  */
 export function planSite(releases: readonly Release[], site: SiteConfig, now: Date): SitePlan {
-  const live = newestFirst(publishedBy(resolveSlugCollisions(releases, site), now));
+  const live = newestFirst(
+    linkTranslations(publishedBy(resolveSlugCollisions(releases, site), now)),
+  );
   const months = releaseMonths(live, site);
   return { live, scopes: feedScopes(live), years: yearsOf(months), months };
 }
@@ -113,7 +117,11 @@ export function listingFiles(
   for (const scope of scopes) {
     files.push(...feedFiles(scope, live, site));
   }
-  files.push(indexFile(live, site, scopes, years), ...sitemapFiles(months, site));
+  files.push(
+    indexFile(live, site, scopes, years),
+    ...siteWideFiles(site),
+    ...sitemapFiles(months, site),
+  );
   for (const year of years) files.push(archiveFile(year, months, site));
   const byMonth = groupBy(live, (release) => localMonth(release.published, site.timeZone));
   for (const month of months) {

@@ -9,6 +9,7 @@ import {
 import { renderIndexPage } from '../pages/index-page.js';
 import { renderReleasePage } from '../pages/release-page.js';
 import { lastChanged, type Release } from '../release/types.js';
+import { legacyCategoryFeeds } from './categories.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import { newestFirst } from './order.js';
 import { renderSitemapIndex, renderUrlSet } from './sitemap.js';
@@ -50,6 +51,43 @@ export function feedFiles(
     releases.filter((release) => inScope(scope, release)),
     site.feedLimit,
   );
+  const files = scopeFeedFiles(scope, latest, site);
+  if (scope.kind !== 'category') return files;
+  // Readers subscribed to a label's old feed (feeds/category/pressmeddelande/) keep getting the
+  // category, as a redirect would give them; each copy names its own address as `self`.
+  for (const legacy of legacyCategoryFeeds(scope.categorySlug, site.categories)) {
+    files.push(
+      ...scopeFeedFiles({ ...scope, folder: legacyFeedFolder(legacy.slug) }, latest, site),
+    );
+  }
+  return files;
+}
+
+/** The folder of a category label's old feed: `feeds/category/<slug>/`. */
+export function legacyFeedFolder(slug: string): string {
+  return `feeds/category/${slug}/`;
+}
+
+/** Every feed file of category scope `scope`, its old label folders' included (for deletion). */
+export function categoryFeedPaths(
+  scope: { categorySlug: string; folder: string },
+  site: SiteConfig,
+): string[] {
+  const folders = [
+    scope.folder,
+    ...legacyCategoryFeeds(scope.categorySlug, site.categories).map((legacy) =>
+      legacyFeedFolder(legacy.slug),
+    ),
+  ];
+  return folders.flatMap((folder) => Object.values(FEED_FILES).map((name) => folder + name));
+}
+
+/** The three feed files of `scope` for its `latest` releases, newest first. */
+function scopeFeedFiles(
+  scope: FeedScope,
+  latest: readonly Release[],
+  site: SiteConfig,
+): SiteFile[] {
   const feeds = renderFeeds(scope, latest, site);
   const file = (name: string, body: string, contentType: string): SiteFile => ({
     path: scope.folder + name,

@@ -202,7 +202,13 @@ describe('buckets', () => {
       Statement: Array<Record<string, unknown>>;
     };
     const allows = policy.Statement.filter((statement) => statement.Effect === 'Allow');
-    expect(allows).toHaveLength(1);
+    // GetObject on the objects, and ListBucket so a missing key is a 404 for the site's 404 page.
+    expect(allows).toHaveLength(2);
+    expect(allows[1]).toMatchObject({
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:ListBucket',
+      Resource: { 'Fn::GetAtt': ['PublicBucket', 'Arn'] },
+    });
     expect(allows[0]).toMatchObject({
       Principal: { Service: 'cloudfront.amazonaws.com' },
       Action: 's3:GetObject',

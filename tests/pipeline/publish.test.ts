@@ -53,9 +53,18 @@ describe('publishing an upload', () => {
 
     const files = [...(await snapshot(t.publicSite)).keys()].sort();
     expect(files).toEqual([
+      '404.html',
       'archive/2025.html',
       'archive/2025/09.html',
+      'favicon.svg',
       'feeds/atom.xml',
+      // A Tiedote's old label folders (Pressmeddelande, Press release) keep their feeds.
+      'feeds/category/press-release/atom.xml',
+      'feeds/category/press-release/feed.json',
+      'feeds/category/press-release/rss.xml',
+      'feeds/category/pressmeddelande/atom.xml',
+      'feeds/category/pressmeddelande/feed.json',
+      'feeds/category/pressmeddelande/rss.xml',
       'feeds/category/tiedote/atom.xml',
       'feeds/category/tiedote/feed.json',
       'feeds/category/tiedote/rss.xml',
@@ -69,6 +78,7 @@ describe('publishing an upload', () => {
       'sitemap.xml',
       'sitemaps/2025-09.xml',
       'sitemaps/pages.xml',
+      'theme.css',
     ]);
     const bucket = bucketOf(t.publicSite);
     expect(await headersOf(bucket, 'feeds/atom.xml')).toMatchObject({

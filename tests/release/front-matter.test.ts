@@ -219,9 +219,9 @@ describe('parseRelease with front matter', () => {
   describe('default category when no type is given', () => {
     it.each([
       ['fi', 'Tiedote', 'tiedote'],
-      ['sv', 'Pressmeddelande', 'pressmeddelande'],
-      ['en', 'Press release', 'press-release'],
-      ['de', 'Press release', 'press-release'],
+      ['sv', 'Pressmeddelande', 'tiedote'],
+      ['en', 'Press release', 'tiedote'],
+      ['de', 'Press release', 'tiedote'],
     ])('%s → %s', (lang, category, categorySlug) => {
       const release = parseOk(withFrontMatter(`title: T\ndate: 2025-02-03\nlang: ${lang}`));
       expect(release).toMatchObject({ category, categorySlug });
