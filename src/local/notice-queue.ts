@@ -39,7 +39,8 @@ export function describeNotice(notice: PipelineNotice, outcome: NoticeOutcome): 
       if (notice.type !== 'staff-outcome') return `mail: ${outcome.kind}`;
       const silent = notice.silent ? ', archive import: not mailed to subscribers' : '';
       const mailed = outcome.mailed ? ` (mailed to ${notice.to})` : '';
-      return `${notice.outcome}: ${outcome.file} ${notice.url}${silent}${mailed}`;
+      // The page's path, not its URL: after `npm start -- --once` no server answers at that URL.
+      return `${notice.outcome}: ${outcome.file} ${new URL(notice.url).pathname}${silent}${mailed}`;
     }
     case 'archive-import': {
       const file = notice.type === 'release-published' ? notice.sourcePath : outcome.releaseId;
