@@ -1,0 +1,137 @@
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
+import type { StaffOutcomeNotice } from '../../src/pipeline/notifier.js';
+import { htmlBytes, pdfBytes, pngBytes } from '../support/media-bytes.js';
+import { type LocalS3, startTestS3 } from '../support/s3.js';
+import { expectMatchesFullBuild, releaseText, s3Record, testPipeline, text } from './harness.js';
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startTestS3();
+});
+afterAll(async () => {
+  await s3?.stop();
+});
+
+type Pipeline = Awaited<ReturnType<typeof testPipeline>>;
+
+async function putMedia(t: Pipeline, key: string, bytes: Uint8Array): Promise<void> {
+  await t.bucket.put(key, bytes);
+  await t.handle({ Records: [s3Record(t.bucketName, key, 'created')] });
+}
+
+async function removeMedia(t: Pipeline, key: string): Promise<void> {
+  await t.bucket.delete(key);
+  await t.handle({ Records: [s3Record(t.bucketName, key, 'removed')] });
+}
+
+function outcomes(t: Pipeline): StaffOutcomeNotice[] {
+  return t.notifier.notices.filter((n): n is StaffOutcomeNotice => n.type === 'staff-outcome');
+}
+
+const WITH_PICTURE = releaseText(
+  'Kirjasto avautuu',
+  '2026-01-14 09:00',
+  { image: 'kuva.png', image_alt: 'Kirjaston julkisivu' },
+  'Kirjasto avautuu.\n\n[Aukioloajat](aukiolo.pdf)',
+);
+
+it('a picture arriving a minute after its release fixes the page without a re-upload', async () => {
+  const t = await testPipeline(s3);
+  await t.upload('releases/2026/kirjasto.md', WITH_PICTURE);
+  const first = outcomes(t).at(-1);
+  expect(first?.warnings.map((w) => w.message).join('\n')).toMatch(/kuva\.png.*not published/);
+  expect(await text(t.publicSite, 'media/2026/kuva.png')).toBeUndefined();
+  const before = await text(t.publicSite, 'releases/2026-kirjasto.html');
+  expect(before).not.toContain('kuva.png');
+
+  t.clock.now = new Date(t.clock.now.getTime() + 60_000);
+  await putMedia(t, 'releases/2026/kuva.png', pngBytes(40, 30));
+  await putMedia(t, 'releases/2026/aukiolo.pdf', pdfBytes('Aukioloajat'));
+  const page = await text(t.publicSite, 'releases/2026-kirjasto.html');
+  expect(page).toContain('media/2026/kuva.png');
+  expect(page).toContain('width="40"');
+  expect(page).toContain('media/2026/aukiolo.pdf');
+  const png = await t.publicSite.get('media/2026/kuva.png');
+  expect(png?.contentType).toBe('image/png');
+  expect(Buffer.from(png?.body ?? []).equals(Buffer.from(pngBytes(40, 30)))).toBe(true);
+  const store = t.publicSite as S3ObjectStore;
+  const client = (store as unknown as { client: S3Client }).client;
+  const head = await client.send(
+    new HeadObjectCommand({ Bucket: store.bucket, Key: 'media/2026/aukiolo.pdf' }),
+  );
+  expect(head.ContentType).toBe('application/pdf');
+  expect(head.ContentDisposition).toBe('attachment; filename="aukiolo.pdf"');
+  expect(head.CacheControl).toBe('public, max-age=3600');
+  expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
+});
+
+it('replacing the picture republishes it and its size on the page', async () => {
+  const t = await testPipeline(s3);
+  await t.bucket.put('releases/2026/kuva.png', pngBytes(40, 30));
+  await t.upload('releases/2026/kirjasto.md', WITH_PICTURE);
+  expect(await text(t.publicSite, 'releases/2026-kirjasto.html')).toContain('width="40"');
+  const staffMails = outcomes(t).length;
+
+  await putMedia(t, 'releases/2026/kuva.png', pngBytes(64, 48));
+  const page = await text(t.publicSite, 'releases/2026-kirjasto.html');
+  expect(page).toContain('width="64"');
+  expect(page).toContain('height="48"');
+  const png = await t.publicSite.get('media/2026/kuva.png');
+  expect(Buffer.from(png?.body ?? []).equals(Buffer.from(pngBytes(64, 48)))).toBe(true);
+  expect(outcomes(t).length).toBe(staffMails + 1);
+  expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
+
+  // The same bytes again change nothing a resident or staff member sees.
+  await putMedia(t, 'releases/2026/kuva.png', pngBytes(64, 48));
+  expect(outcomes(t).length).toBe(staffMails + 1);
+});
+
+it('a fake image warns staff and is not published; the release still is', async () => {
+  const t = await testPipeline(s3);
+  await t.bucket.put('releases/2026/kuva.png', htmlBytes());
+  await t.upload('releases/2026/kirjasto.md', WITH_PICTURE);
+  const outcome = outcomes(t).at(-1);
+  expect(outcome?.outcome).toBe('published');
+  const messages = outcome?.warnings.map((w) => w.message) ?? [];
+  expect(messages.some((m) => m.includes('kuva.png') && m.includes('not a PNG'))).toBe(true);
+  expect(await text(t.publicSite, 'media/2026/kuva.png')).toBeUndefined();
+  const page = await text(t.publicSite, 'releases/2026-kirjasto.html');
+  expect(page).toContain('Kirjasto avautuu');
+  expect(page).not.toContain('kuva.png');
+  expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
+});
+
+it('a shared picture survives deleting one of its releases, and goes with the last', async () => {
+  const t = await testPipeline(s3);
+  await t.bucket.put('releases/yhteiset/logo.png', pngBytes(20, 20));
+  const body = '![Logo](../yhteiset/logo.png)\n\nTeksti.';
+  await t.upload('releases/2026/a.md', releaseText('Ensimmäinen', '2026-01-10 09:00', {}, body));
+  await t.upload('releases/2026/b.md', releaseText('Toinen', '2026-01-11 09:00', {}, body));
+  expect(await t.publicSite.get('media/yhteiset/logo.png')).toBeDefined();
+
+  await t.remove('releases/2026/a.md');
+  expect(await t.publicSite.get('media/yhteiset/logo.png')).toBeDefined();
+  expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
+
+  await t.remove('releases/2026/b.md');
+  expect(await t.publicSite.get('media/yhteiset/logo.png')).toBeUndefined();
+
+  // Deleting the picture itself, or uploading one nobody references, publishes nothing.
+  await removeMedia(t, 'releases/yhteiset/logo.png');
+  await putMedia(t, 'releases/muu.png', pngBytes(8, 8));
+  expect(await t.publicSite.get('media/muu.png')).toBeUndefined();
+  expect(await expectMatchesFullBuild(t)).toBeGreaterThan(0);
+});
+
+it('deleting a picture takes it off the page and the public side', async () => {
+  const t = await testPipeline(s3);
+  await t.bucket.put('releases/2026/kuva.png', pngBytes(40, 30));
+  await t.upload('releases/2026/kirjasto.md', WITH_PICTURE);
+  expect(await t.publicSite.get('media/2026/kuva.png')).toBeDefined();
+  await removeMedia(t, 'releases/2026/kuva.png');
+  expect(await t.publicSite.get('media/2026/kuva.png')).toBeUndefined();
+  expect(await text(t.publicSite, 'releases/2026-kirjasto.html')).not.toContain('kuva.png');
+  expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
+});
