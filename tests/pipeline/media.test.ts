@@ -1,7 +1,9 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
+import { MEDIA_INDEX_PREFIX } from '../../src/pipeline/media.js';
 import type { StaffOutcomeNotice } from '../../src/pipeline/notifier.js';
+import { reconcile } from '../../src/pipeline/reconcile.js';
 import { htmlBytes, pdfBytes, pngBytes } from '../support/media-bytes.js';
 import { type LocalS3, startTestS3 } from '../support/s3.js';
 import { expectMatchesFullBuild, releaseText, s3Record, testPipeline, text } from './harness.js';
@@ -133,5 +135,43 @@ it('deleting a picture takes it off the page and the public side', async () => {
   await removeMedia(t, 'releases/2026/kuva.png');
   expect(await t.publicSite.get('media/2026/kuva.png')).toBeUndefined();
   expect(await text(t.publicSite, 'releases/2026-kirjasto.html')).not.toContain('kuva.png');
+  expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
+});
+
+it('reconcile repairs media drift: a lost event, a lost index, a stray and a missing public file', async () => {
+  const t = await testPipeline(s3);
+  await t.bucket.put('releases/2026/kuva.png', pngBytes(40, 30));
+  await t.upload('releases/2026/kirjasto.md', WITH_PICTURE);
+  // The PDF arrives without an event, the index is lost, the public picture is deleted by hand
+  // and a stray file appears under media/.
+  await t.bucket.put('releases/2026/aukiolo.pdf', pdfBytes('Aukioloajat'));
+  for await (const { key } of t.bucket.list(MEDIA_INDEX_PREFIX)) await t.bucket.delete(key);
+  await t.publicSite.delete('media/2026/kuva.png');
+  await t.publicSite.put('media/vanha.png', pngBytes(4, 4));
+
+  const report = await reconcile(t.deps);
+  expect(report.resynced).toEqual([
+    { key: 'releases/2026/aukiolo.pdf', reason: 'media file changed' },
+  ]);
+  expect(report.mediaIndexRepaired.length).toBe(2);
+  expect(await t.publicSite.get('media/2026/kuva.png')).toBeDefined();
+  expect(report.publicFiles.deleted).toContain('media/vanha.png');
+  expect(await text(t.publicSite, 'releases/2026-kirjasto.html')).toContain(
+    'media/2026/aukiolo.pdf',
+  );
+  expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
+
+  const again = await reconcile(t.deps);
+  expect(again).toMatchObject({
+    resynced: [],
+    mediaIndexRepaired: [],
+    publicFiles: { written: [], deleted: [] },
+  });
+
+  // A public copy lost on its own is copied back from its source by the public repair.
+  await t.publicSite.delete('media/2026/aukiolo.pdf');
+  const repaired = await reconcile(t.deps);
+  expect(repaired.resynced).toEqual([]);
+  expect(repaired.publicFiles).toEqual({ written: ['media/2026/aukiolo.pdf'], deleted: [] });
   expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
 });
