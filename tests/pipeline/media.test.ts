@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
 import { MEDIA_INDEX_PREFIX } from '../../src/pipeline/media.js';
 import type { StaffOutcomeNotice } from '../../src/pipeline/notifier.js';
+import { publishDue } from '../../src/pipeline/publish-due.js';
 import { reconcile } from '../../src/pipeline/reconcile.js';
 import { htmlBytes, pdfBytes, pngBytes } from '../support/media-bytes.js';
 import { type LocalS3, startTestS3 } from '../support/s3.js';
@@ -173,5 +174,21 @@ it('reconcile repairs media drift: a lost event, a lost index, a stray and a mis
   const repaired = await reconcile(t.deps);
   expect(repaired.resynced).toEqual([]);
   expect(repaired.publicFiles).toEqual({ written: ['media/2026/aukiolo.pdf'], deleted: [] });
+  expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
+});
+
+it('an embargoed release publishes its picture only when it comes due', async () => {
+  const t = await testPipeline(s3);
+  const body = 'Uusi uimahalli.\n\n![Halli](halli.png)';
+  await t.upload('releases/2026/halli.md', releaseText('Uimahalli', '2026-01-20 09:00', {}, body));
+  await putMedia(t, 'releases/2026/halli.png', pngBytes(30, 20));
+  expect(await t.publicSite.get('media/2026/halli.png')).toBeUndefined();
+  expect(await expectMatchesFullBuild(t)).toBeGreaterThan(0);
+
+  t.clock.now = new Date('2026-01-21T00:00:00Z');
+  await publishDue(t.deps);
+  const png = await t.publicSite.get('media/2026/halli.png');
+  expect(png?.contentType).toBe('image/png');
+  expect(await text(t.publicSite, 'releases/2026-halli.html')).toContain('width="30"');
   expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
 });
