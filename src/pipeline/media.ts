@@ -43,7 +43,9 @@ export async function referencingKeys(docs: BatchDocuments, sourcePath: string):
 /**
  * Moves each step's release key between the indexes of the files it referenced before and after
  * the step (in the batch's documents, written once by the next flush), and returns every file
- * path whose publication may have changed: referenced before or after by a changed record.
+ * path whose publication may have changed. Membership of the files referenced now is checked for
+ * every step, not only changed ones: a batch applied again after a crash between the records and
+ * the index finds its records unchanged and must still leave the index (and the copies) right.
  */
 export async function indexMedia(
   docs: BatchDocuments,
@@ -51,13 +53,12 @@ export async function indexMedia(
 ): Promise<Set<string>> {
   const touched = new Set<string>();
   for (const step of steps) {
-    if (step.record === step.before) continue;
     const before = new Set(referencedPaths(step.before));
     const after = new Set(referencedPaths(step.record));
     for (const path of [...before, ...after]) {
       touched.add(path);
-      if (before.has(path) === after.has(path)) continue;
       const keys = new Set(await referencingKeys(docs, path));
+      if (after.has(path) === keys.has(step.key)) continue;
       if (after.has(path)) keys.add(step.key);
       else keys.delete(step.key);
       docs.set<MediaIndexDoc>(mediaIndexKey(path), { sourcePath: path, entries: [...keys].sort() });

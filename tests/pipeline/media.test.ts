@@ -5,8 +5,9 @@ import { MEDIA_INDEX_PREFIX } from '../../src/pipeline/media.js';
 import type { StaffOutcomeNotice } from '../../src/pipeline/notifier.js';
 import { publishDue } from '../../src/pipeline/publish-due.js';
 import { reconcile } from '../../src/pipeline/reconcile.js';
+import type { ObjectStore } from '../../src/shared/ports.js';
 import { htmlBytes, pdfBytes, pngBytes } from '../support/media-bytes.js';
-import { type LocalS3, startTestS3 } from '../support/s3.js';
+import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
 import { expectMatchesFullBuild, releaseText, s3Record, testPipeline, text } from './harness.js';
 
 let s3: LocalS3;
@@ -191,4 +192,32 @@ it('an embargoed release publishes its picture only when it comes due', async ()
   expect(png?.contentType).toBe('image/png');
   expect(await text(t.publicSite, 'releases/2026-halli.html')).toContain('width="30"');
   expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
+});
+
+it('a batch that fails while copying a picture, delivered again, publishes it and its page', async () => {
+  const inner = await freshBucket(s3, 'public');
+  let failures = 1;
+  const publicSite: ObjectStore = {
+    get: (key) => inner.get(key),
+    delete: (key) => inner.delete(key),
+    list: (prefix) => inner.list(prefix),
+    put: async (key, body, options) => {
+      if (key.startsWith('media/') && failures > 0) {
+        failures -= 1;
+        throw new Error('connection reset while writing the picture');
+      }
+      return inner.put(key, body, options);
+    },
+  };
+  const t = await testPipeline(s3, { publicSite });
+  await t.bucket.put('releases/2026/kuva.png', pngBytes(40, 30));
+  await t.bucket.put('releases/2026/kirjasto.md', WITH_PICTURE);
+  const event = { Records: [s3Record(t.bucketName, 'releases/2026/kirjasto.md', 'created')] };
+  await expect(t.handle(event)).rejects.toThrow(/connection reset/);
+  expect(await inner.get('media/2026/kuva.png')).toBeUndefined();
+
+  await t.handle(event);
+  expect((await inner.get('media/2026/kuva.png'))?.contentType).toBe('image/png');
+  expect(await text(inner, 'releases/2026-kirjasto.html')).toContain('media/2026/kuva.png');
+  expect(await expectMatchesFullBuild({ ...t, publicSite: inner })).toBeGreaterThan(5);
 });
