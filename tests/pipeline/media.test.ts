@@ -1,6 +1,7 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
+import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
 import { MEDIA_INDEX_PREFIX } from '../../src/pipeline/media.js';
 import type { StaffOutcomeNotice } from '../../src/pipeline/notifier.js';
 import { publishDue } from '../../src/pipeline/publish-due.js';
@@ -220,4 +221,66 @@ it('a batch that fails while copying a picture, delivered again, publishes it an
   expect((await inner.get('media/2026/kuva.png'))?.contentType).toBe('image/png');
   expect(await text(inner, 'releases/2026-kirjasto.html')).toContain('media/2026/kuva.png');
   expect(await expectMatchesFullBuild({ ...t, publicSite: inner })).toBeGreaterThan(5);
+});
+
+/** Counts every request `store` receives. */
+function counting(store: ObjectStore): { store: ObjectStore; requests: () => number } {
+  let requests = 0;
+  const count = <T>(value: T): T => {
+    requests += 1;
+    return value;
+  };
+  return {
+    requests: () => requests,
+    store: {
+      get: (key) => count(store.get(key)),
+      put: (key, body, options) => count(store.put(key, body, options)),
+      delete: (key) => count(store.delete(key)),
+      list: (prefix) => count(store.list(prefix)),
+    },
+  };
+}
+
+/** `shared` releases using one logo and `others` without it, uploaded as one batch. */
+async function archiveWithLogo(shared: number, others: number) {
+  const t = await testPipeline(s3);
+  const records = [];
+  for (let i = 0; i < shared + others; i += 1) {
+    const key = `releases/2025/tiedote ${i}.md`;
+    const body = i < shared ? `![Logo](../yhteiset/logo.png)\n\nTeksti ${i}.` : `Teksti ${i}.`;
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    await t.bucket.put(
+      key,
+      releaseText(`Tiedote ${i}`, `2025-0${1 + (i % 9)}-${day} 09:00`, {}, body),
+    );
+    records.push(s3Record(t.bucketName, key, 'created'));
+  }
+  await t.handle({ Records: records });
+  return t;
+}
+
+it('a logo arriving for 25 releases fixes all of them, at a cost independent of the archive', async () => {
+  const requests: number[] = [];
+  for (const others of [0, 40]) {
+    const t = await archiveWithLogo(25, others);
+    const bucket = counting(t.bucket);
+    const publicSite = counting(t.publicSite);
+    const handle = publishReleaseHandler({
+      ...t.deps,
+      bucket: bucket.store,
+      publicSite: publicSite.store,
+    });
+    await t.bucket.put('releases/yhteiset/logo.png', pngBytes(16, 16));
+    await handle({ Records: [s3Record(t.bucketName, 'releases/yhteiset/logo.png', 'created')] });
+    requests.push(bucket.requests() + publicSite.requests());
+    let pages = 0;
+    for (let i = 0; i < 25; i += 1) {
+      const page = await text(t.publicSite, `releases/2025-tiedote-${i}.html`);
+      if (page?.includes('media/yhteiset/logo.png')) pages += 1;
+    }
+    expect(pages).toBe(25);
+    expect(await expectMatchesFullBuild(t)).toBeGreaterThan(25 + others);
+  }
+  expect(requests[0]).toBeGreaterThan(25);
+  expect(requests[1]).toBe(requests[0]);
 });
