@@ -4,7 +4,12 @@ import { type KeyWork, keysOfBatch, type PipelineEvent } from './events.js';
 import { finishKey } from './finish.js';
 import { indexMedia, referencingKeys, syncMedia } from './media.js';
 import { planOutputs, type WriteOutcome, writePlan } from './outputs.js';
-import { type RecordChange, type RecordStep, refreshRecord } from './record-step.js';
+import {
+  batchMediaLookup,
+  type RecordChange,
+  type RecordStep,
+  refreshRecord,
+} from './record-step.js';
 import { followRecord } from './reports.js';
 import { isReleaseKey, RELEASES_PREFIX, sourcePathOf } from './s3-event.js';
 import { BatchDocuments } from './state-store.js';
@@ -50,7 +55,12 @@ export async function applyBatch(
   const mediaPaths = await addMediaWork(events, docs, work, log);
   if (work.size === 0)
     return { keys: [], files: { written: [], deleted: [], unchanged: [] }, refilled: [] };
-  const ctx = { bucket: deps.bucket, site: deps.site, now };
+  const ctx = {
+    bucket: deps.bucket,
+    site: deps.site,
+    now,
+    mediaLookup: batchMediaLookup(deps.bucket),
+  };
   const steps = await mapLimit([...work], 16, ([key, { sequencer, reattach }]) =>
     refreshRecord(ctx, docs, key, sequencer, reattach === true),
   );

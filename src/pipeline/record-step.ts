@@ -1,4 +1,4 @@
-import type { MediaFile } from '../media/resolve.js';
+import type { MediaFile, MediaLookup, MediaSource } from '../media/resolve.js';
 import { objectStoreMediaLookup } from '../media/store-lookup.js';
 import { attachMedia } from '../release/attach-media.js';
 import { isArchiveImport } from '../release/newness.js';
@@ -57,6 +57,36 @@ export interface RecordContext {
   site: SiteConfig;
   /** When this batch runs (stamped on rejections and first publications). */
   now: Date;
+  /** Finds files beside the releases; one per batch, so a file many releases share is read once. */
+  mediaLookup?: MediaLookup;
+}
+
+/**
+ * A media lookup in `bucket` under `releases/` that remembers what it found for the batch: a
+ * logo shared by 25 releases costs one listing and one read, not 25 of each.
+ */
+export function batchMediaLookup(bucket: ObjectStore): MediaLookup {
+  const lookup = objectStoreMediaLookup(bucket, RELEASES_PREFIX);
+  const found = new Map<string, Promise<MediaSource | undefined>>();
+  return (sourcePath) => {
+    let source = found.get(sourcePath);
+    if (source === undefined) {
+      source = Promise.resolve(lookup(sourcePath)).then((hit) => hit && readOnce(hit));
+      found.set(sourcePath, source);
+    }
+    return source;
+  };
+}
+
+function readOnce(source: MediaSource): MediaSource {
+  let body: Promise<Uint8Array | undefined> | undefined;
+  return {
+    size: source.size,
+    read: () => {
+      body ??= Promise.resolve(source.read());
+      return body;
+    },
+  };
 }
 
 /**
@@ -138,10 +168,8 @@ async function nextRecord(
     };
   }
   // Attached afresh every time: a file that arrived since (or went) changes what the page shows.
-  const attached = await attachMedia(
-    parsed.release,
-    objectStoreMediaLookup(ctx.bucket, RELEASES_PREFIX),
-  );
+  const lookup = ctx.mediaLookup ?? objectStoreMediaLookup(ctx.bucket, RELEASES_PREFIX);
+  const attached = await attachMedia(parsed.release, lookup);
   const warnings = [...parsed.warnings, ...attached.warnings];
   const record = await acceptedRecord(ctx, base, source.etag, attached.release, warnings);
   if (same && JSON.stringify(record.release) === JSON.stringify(current?.release)) {
