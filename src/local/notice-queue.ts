@@ -41,6 +41,8 @@ export function describeNotice(notice: PipelineNotice, outcome: NoticeOutcome): 
       const mailed = outcome.mailed ? ` (mailed to ${notice.to})` : '';
       return `${notice.outcome}: ${outcome.file} ${notice.url}${silent}${mailed}`;
     }
+    case 'draft-preview':
+      return `draft: ${outcome.file} preview ${outcome.url} (mailed to ${notice.type === 'draft-preview' ? notice.to : ''})`;
     case 'archive-import': {
       const file = notice.type === 'release-published' ? notice.sourcePath : outcome.releaseId;
       return `mail: none to subscribers: ${file} is an archive import (dated more than NOTIFY_MAX_AGE before its publication)`;

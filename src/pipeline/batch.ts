@@ -1,3 +1,5 @@
+import { applyDrafts } from '../drafts/apply.js';
+import { isDraftKey } from '../drafts/keys.js';
 import { jsonLogger, type Logger, type PipelineDeps, windowLimits } from './deps.js';
 import { type DeriveContext, type DerivedState, deriveBatch, publicReleaseOf } from './derive.js';
 import { keysOfBatch, type PipelineEvent } from './events.js';
@@ -46,10 +48,12 @@ export async function applyBatch(
   const log = deps.log ?? jsonLogger;
   const docs = new BatchDocuments(deps.bucket);
   for (const event of events) {
-    if (event.kind === 'object' && !isReleaseKey(event.key)) {
+    if (event.kind === 'object' && !isReleaseKey(event.key) && !isDraftKey(event.key)) {
       log('ignored key that is not a release file', { key: event.key });
     }
   }
+  // Drafts never touch the public site or its state: handled on their own (src/drafts/).
+  await applyDrafts(deps, events, log);
   const work = await keysOfBatch(events, docs, now);
   if (work.size === 0)
     return { keys: [], files: { written: [], deleted: [], unchanged: [] }, refilled: [] };
