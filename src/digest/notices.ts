@@ -1,12 +1,18 @@
+import { signPreviewToken } from '../drafts/token.js';
 import { composeMail, type Mailbox } from '../mail/compose.js';
 import {
+  draftMail,
   outcomeMail,
   rejectionMail,
   type StaffMail,
   type StaffMailContext,
   staffFileName,
 } from '../mail/staff-mail.js';
-import type { PipelineNotice, ReleasePublishedNotice } from '../pipeline/notifier.js';
+import type {
+  DraftPreviewNotice,
+  PipelineNotice,
+  ReleasePublishedNotice,
+} from '../pipeline/notifier.js';
 import { DEFAULT_NOTIFY_MAX_AGE_MS, isArchiveImport } from '../release/newness.js';
 import type { Release } from '../release/types.js';
 import { shortHash } from '../shared/text.js';
@@ -20,6 +26,7 @@ export type NoticeOutcome =
   | { kind: 'release-gone'; releaseId: string }
   | { kind: 'archive-import'; releaseId: string }
   | { kind: 'staff-outcome'; file: string; mailed: boolean }
+  | { kind: 'draft-preview'; file: string; url: string }
   | { kind: 'immediate'; result: DeliveryResult };
 
 /** Where a notice's release is looked up (the pipeline's state: `PipelineReleaseSource`). */
@@ -29,7 +36,9 @@ export interface PublicationLookup {
 
 /** What {@link handleNotice} needs: the mail wiring (built once per process) and the sender. */
 export interface NoticeDeps {
-  wiring: Pick<MailRunWiring, 'options' | 'staff'> & { releases: PublicationLookup };
+  wiring: Pick<MailRunWiring, 'options' | 'staff' | 'previewKey'> & {
+    releases: PublicationLookup;
+  };
   from: Mailbox;
   remainingMs?: () => number;
 }
@@ -63,7 +72,22 @@ export async function handleNotice(
     await sendStaffMail(notice.to, outcomeMail(notice, staffContext(deps)), notice, deps);
     return { kind: 'staff-outcome', file, mailed: true };
   }
+  if (notice.type === 'draft-preview') return mailDraftPreview(notice, deps);
   return mailFirstPublication(notice, deps);
+}
+
+/** The preview link, signed here (the publisher holds no secret), mailed to staff. */
+async function mailDraftPreview(
+  notice: DraftPreviewNotice,
+  deps: NoticeDeps,
+): Promise<NoticeOutcome> {
+  const token = signPreviewToken(deps.wiring.previewKey, {
+    hash: notice.hash,
+    expiresAt: new Date(notice.expiresAt),
+  });
+  const url = `${deps.wiring.options.site.siteUrl}/api/preview?token=${token}`;
+  await sendStaffMail(notice.to, draftMail(notice, url, staffContext(deps)), notice, deps);
+  return { kind: 'draft-preview', file: notice.sourcePath, url };
 }
 
 async function mailFirstPublication(

@@ -1,5 +1,6 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { createS3Client, S3ObjectStore } from '../adapters/s3-object-store.js';
+import { derivePreviewKey } from '../drafts/token.js';
 import { createSesMailer } from '../mail/ses-mailer.js';
 import type { Mailer, ObjectStore } from '../shared/ports.js';
 import { SHARD_COUNT } from '../subscribers/ids.js';
@@ -22,6 +23,8 @@ export interface MailRunWiring {
   store: ObjectStore;
   /** STAFF_LANG and STAFF_NOTIFY: how staff are mailed about their uploads. */
   staff: StaffMailSettings;
+  /** Signs the links to draft previews (derived from TOKEN_SECRET). */
+  previewKey: Uint8Array;
 }
 
 /** Overrides for the local stack: its credentials and, in tests, ready-made adapters. */
@@ -86,6 +89,7 @@ export async function wireMailRuns(
     store,
     releases: new PipelineReleaseSource(store, config.site.notifyMaxAgeMs),
     staff: config.staff,
+    previewKey: derivePreviewKey(config.tokenSecret),
     options: {
       store,
       mailer,

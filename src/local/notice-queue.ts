@@ -42,6 +42,8 @@ export function describeNotice(notice: PipelineNotice, outcome: NoticeOutcome): 
       // The page's path, not its URL: after `npm start -- --once` no server answers at that URL.
       return `${notice.outcome}: ${outcome.file} ${new URL(notice.url).pathname}${silent}${mailed}`;
     }
+    case 'draft-preview':
+      return `draft: ${outcome.file} preview ${outcome.url} (mailed to ${notice.type === 'draft-preview' ? notice.to : ''})`;
     case 'archive-import': {
       const file = notice.type === 'release-published' ? notice.sourcePath : outcome.releaseId;
       return `mail: none to subscribers: ${file} is an archive import (dated more than NOTIFY_MAX_AGE before its publication)`;

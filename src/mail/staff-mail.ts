@@ -1,5 +1,9 @@
 import { DateTime } from 'luxon';
-import type { ReleaseRejectedNotice, StaffOutcomeNotice } from '../pipeline/notifier.js';
+import type {
+  DraftPreviewNotice,
+  ReleaseRejectedNotice,
+  StaffOutcomeNotice,
+} from '../pipeline/notifier.js';
 import { RELEASES_PREFIX } from '../pipeline/s3-event.js';
 import type { ReleaseWarning } from '../release/types.js';
 import { escapeHtml } from '../shared/text.js';
@@ -119,6 +123,32 @@ export function outcomeMail(notice: StaffOutcomeNotice, context: StaffMailContex
   });
   const mail = assemble(strings, subject, context, [first, second], notice.warnings);
   return mail;
+}
+
+/**
+ * The mail about a draft: its preview link (`url`, signed by the caller) and until when it works,
+ * in local time; that the draft is not public and how to publish it; warnings at the end.
+ */
+export function draftMail(
+  notice: DraftPreviewNotice,
+  url: string,
+  context: StaffMailContext,
+): StaffMail {
+  const strings = staffStrings(context.lang);
+  const values: Record<string, Value> = {
+    title: { title: notice.title },
+    file: { text: notice.sourcePath },
+    url: { url },
+    when: { text: localTime(new Date(notice.expiresAt), context) },
+  };
+  const subject = interpolate(strings['draft.subject'], { title: notice.title });
+  return assemble(
+    strings,
+    subject,
+    context,
+    [[{ template: strings['draft.body'], values }], [{ template: strings['draft.note'], values }]],
+    notice.warnings,
+  );
 }
 
 /** The file as staff uploaded it: the object key without the `releases/` folder. */

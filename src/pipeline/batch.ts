@@ -1,3 +1,5 @@
+import { applyDrafts } from '../drafts/apply.js';
+import { isDraftKey } from '../drafts/keys.js';
 import { jsonLogger, type Logger, type PipelineDeps, windowLimits } from './deps.js';
 import { type DeriveContext, type DerivedState, deriveBatch, publicReleaseOf } from './derive.js';
 import { type KeyWork, keysOfBatch, type PipelineEvent } from './events.js';
@@ -51,6 +53,8 @@ export async function applyBatch(
   const now = deps.clock();
   const log = deps.log ?? jsonLogger;
   const docs = new BatchDocuments(deps.bucket);
+  // Drafts never touch the public site or its state: handled on their own (src/drafts/).
+  await applyDrafts(deps, events, log);
   const work = await keysOfBatch(events, docs, now);
   const mediaPaths = await addMediaWork(events, docs, work, log);
   if (work.size === 0)
@@ -104,7 +108,7 @@ async function addMediaWork(
 ): Promise<Set<string>> {
   const paths = new Set<string>();
   for (const event of events) {
-    if (event.kind !== 'object' || isReleaseKey(event.key)) continue;
+    if (event.kind !== 'object' || isReleaseKey(event.key) || isDraftKey(event.key)) continue;
     if (!event.key.startsWith(RELEASES_PREFIX) || isHidden(event.key)) {
       log('ignored key that is not a release file', { key: event.key });
       continue;

@@ -3,7 +3,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { readDigestConfig } from '../../src/digest/config.js';
 import { handleNotice, type NoticeDeps } from '../../src/digest/notices.js';
 import { wireMailRuns } from '../../src/digest/wiring.js';
-import type { PipelineNotice, StaffOutcomeNotice } from '../../src/pipeline/notifier.js';
+import { draftHash } from '../../src/drafts/keys.js';
+import { derivePreviewKey, verifyPreviewToken } from '../../src/drafts/token.js';
+import type {
+  DraftPreviewNotice,
+  PipelineNotice,
+  StaffOutcomeNotice,
+} from '../../src/pipeline/notifier.js';
 import { rejectionReport } from '../../src/pipeline/reports.js';
 import type { Release } from '../../src/release/types.js';
 import type { OutgoingMail } from '../../src/shared/ports.js';
@@ -194,5 +200,54 @@ describe('handleNotice: first publications', () => {
     const over = release('yli', new Date(NOW.getTime() - 3_660_000).toISOString());
     published.set(`releases/${over.sourcePath}`, { release: over, firstPublishedAt: NOW });
     expect((await handleNotice(notice(over), await deps(env))).kind).toBe('archive-import');
+  });
+});
+
+describe('handleNotice: draft previews', () => {
+  const draft = (fields: Partial<DraftPreviewNotice> = {}): DraftPreviewNotice => ({
+    type: 'draft-preview',
+    to: STAFF,
+    sourcePath: 'drafts/kirjasto.md',
+    title: 'Kirjasto laajenee',
+    hash: draftHash('drafts/kirjasto.md'),
+    expiresAt: '2026-05-17T08:00:00.000Z',
+    warnings: [],
+    ...fields,
+  });
+
+  it('mails staff a link whose token names the preview and expires with the notice', async () => {
+    const outcome = await handleNotice(draft(), await deps());
+    expect(outcome).toMatchObject({ kind: 'draft-preview', file: 'drafts/kirjasto.md' });
+    const url = outcome.kind === 'draft-preview' ? outcome.url : '';
+    const token = new URL(url).searchParams.get('token') ?? '';
+    expect(url).toBe(`https://tiedotteet.example.fi/api/preview?token=${token}`);
+    const key = derivePreviewKey('a-test-secret-that-is-long-enough-for-hmac');
+    expect(verifyPreviewToken(key, token, NOW)).toEqual({
+      ok: true,
+      claims: {
+        hash: draftHash('drafts/kirjasto.md'),
+        expiresAt: new Date('2026-05-17T08:00:00Z'),
+      },
+    });
+    expect(sent).toHaveLength(1);
+    const mail = await simpleParser(Buffer.from(sent[0]?.raw ?? []));
+    expect(mail.subject).toBe('Esikatselu: Kirjasto laajenee');
+    expect(mail.text).toContain(`juuri niin kuin se julkaistaisiin: ${url}`);
+    // Local time (Europe/Helsinki, UTC+3 in May), without the year of this year.
+    expect(mail.text).toContain('Linkki toimii 17.5. klo 11.00 asti.');
+  });
+
+  it('is mailed even with STAFF_NOTIFY=problems, in STAFF_LANG, with its warnings', async () => {
+    const warnings = [
+      { path: 'kirjasto.md', line: 3, message: '`sumary` is not a field this system reads.' },
+    ];
+    await handleNotice(
+      draft({ warnings }),
+      await deps({ STAFF_NOTIFY: 'problems', STAFF_LANG: 'sv' }),
+    );
+    expect(sent).toHaveLength(1);
+    const mail = await simpleParser(Buffer.from(sent[0]?.raw ?? []));
+    expect(mail.subject).toBe('Förhandsvisning: Kirjasto laajenee');
+    expect(mail.text).toContain('sumary');
   });
 });
