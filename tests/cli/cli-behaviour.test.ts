@@ -104,7 +104,7 @@ describe('did you mean', () => {
     const run = await runCli(['build', '--relases', releases, '--out', 'x', '--site-url', SITE]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      `newsroom: unknown option --relases; did you mean --releases?\nUsage: newsroom build --releases DIR --out DIR --site-url URL [--now ISO]\nnewsroom build --help explains each option.\n`,
+      `newsroom: unknown option --relases; did you mean --releases?\nUsage: newsroom build --releases DIR --out DIR --site-url URL [--now ISO] [--site-config FILE]\nnewsroom build --help explains each option.\n`,
     );
     expect((await runCli(['digest', '--lnag', 'sv'])).stderr).toContain('did you mean --lang?');
   });

@@ -236,7 +236,7 @@ describe('the whole fixture corpus through the real S3 pipeline', () => {
         findAll(
           root,
           (element) => element.tag === 'link' && element.attrs.rel === 'stylesheet',
-        ).map((element) => element.attrs.href?.replace(/^(\.\.\/|https:\/\/[^/]+\/)/, '')),
+        ).map((element) => element.attrs.href?.replace(/^((\.\.\/)+|https:\/\/[^/]+\/)/, '')),
         path,
       ).toEqual(['theme.css']);
     }
