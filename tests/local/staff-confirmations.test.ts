@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../src/local/stack.js';
+import type { LocalStack } from '../../src/local/stack.js';
+import { startFolderStack } from '../support/folder-stack.js';
 
 /**
  * Staff confirmations on the local stack, through the real queue and the local SES: a good upload
@@ -18,6 +18,7 @@ interface StoredEmail {
 
 let dir: string;
 let stack: LocalStack;
+let stop: (() => Promise<void>) | undefined;
 
 /** Every mail to staff since `from` (an index into the store), parsed from its MIME source. */
 async function staffMails(from: number): Promise<ParsedMail[]> {
@@ -47,20 +48,11 @@ async function upload(name: string, text: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'newsroom-confirm-'));
-  stack = await startLocalStack({
-    s3Port: 0,
-    sesPort: 0,
-    webPort: 0,
-    releasesDir: dir,
-    once: true,
-    staffEmail: STAFF,
-  });
+  ({ dir, stack, stop } = await startFolderStack('newsroom-confirm-', STAFF));
 }, 60_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await stop?.();
 });
 
 describe('staff confirmations on the local stack', () => {

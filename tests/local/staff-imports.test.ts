@@ -1,12 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../src/local/stack.js';
+import type { LocalStack } from '../../src/local/stack.js';
 import { newSubscriberId, shardOfAddressHash } from '../../src/subscribers/ids.js';
 import { deriveSubscriberKeys, hashAddress } from '../../src/subscribers/keys.js';
 import { SubscriberStore } from '../../src/subscribers/store.js';
 import type { Frequency } from '../../src/subscribers/types.js';
+import { startFolderStack } from '../support/folder-stack.js';
 
 /**
  * The local stack end to end, as staff use it: an archive import of 500 old releases reaches the
@@ -30,6 +30,7 @@ interface StoredEmail {
 
 let dir: string;
 let stack: LocalStack;
+let stop: (() => Promise<void>) | undefined;
 const lines: string[] = [];
 
 async function emails(): Promise<StoredEmail[]> {
@@ -41,16 +42,9 @@ const release = (title: string, date: string) =>
   `---\ntitle: "${title}"\ndate: ${date}\n---\n\n${title}: ensimmäinen kappale.\n`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'newsroom-imports-'));
-  stack = await startLocalStack({
-    s3Port: 0,
-    sesPort: 0,
-    webPort: 0,
-    releasesDir: dir,
-    once: true,
-    staffEmail: STAFF,
-    log: (line) => lines.push(line),
-  });
+  ({ dir, stack, stop } = await startFolderStack('newsroom-imports-', STAFF, (line) =>
+    lines.push(line),
+  ));
   const keys = deriveSubscriberKeys(process.env.TOKEN_SECRET ?? '');
   const subscribers = new SubscriberStore(stack.stores.releases);
   for (const [address, frequency] of RESIDENTS) {
@@ -76,8 +70,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await stop?.();
 });
 
 describe('staff on the local stack', () => {
