@@ -259,6 +259,29 @@ describe('newsroom preview with pictures and attachments', () => {
   });
 });
 
+describe('newsroom validate with pictures and attachments', () => {
+  it('prints the same line as preview for a missing or refused file, and exits 0 (a warning)', async () => {
+    const file = await releaseFile(
+      'kuvaton.md',
+      '---\ntitle: Kuvaton\ndate: 2026-05-10 09:00\nimage: puuttuu.jpg\n---\n\n![Logo](logo.svg)\n',
+    );
+    await writeFile(join(work, 'logo.svg'), svgWithScriptBytes());
+
+    const validate = await runCli(['validate', file]);
+    const run = await preview(file);
+
+    const warnings = validate.stdout.split('\n').filter((line) => line.includes(': warning: '));
+    expect(warnings).toEqual([
+      `${file}:4: warning: \`puuttuu.jpg\` was not published: The file was not found beside the release. Upload it too, or check the spelling and letter case of its name.`,
+      `${file}:7: warning: \`logo.svg\` was not published: SVG pictures can carry scripts, so they are not published. Save the picture as PNG or JPEG.`,
+    ]);
+    expect(validate.stdout).toContain(`${file}: ok (2 warnings)`);
+    expect(validate.code).toBe(0);
+    expect(run.stdout.split('\n').filter((line) => line.includes(': warning: '))).toEqual(warnings);
+    expect(run.code).toBe(1);
+  });
+});
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
