@@ -4,7 +4,8 @@
 export const BUILD_USAGE =
   'newsroom build --releases DIR --out DIR --site-url URL [--now ISO] [--site-config FILE]';
 export const VALIDATE_USAGE = 'newsroom validate FILE...';
-export const PREVIEW_USAGE = 'newsroom preview FILE --out DIR --site-url URL [--now ISO]';
+export const PREVIEW_USAGE =
+  'newsroom preview FILE --out DIR --site-url URL [--now ISO] [--releases DIR]';
 export const DIGEST_USAGE =
   'newsroom digest --releases DIR --out DIR --site-url URL --since ISO [--until ISO] [--lang fi|sv|en] [--frequency daily|weekly]';
 export const SEND_DIGEST_USAGE =
@@ -47,9 +48,12 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     summary: "write a release's page and its subscriber mail before residents see them",
     options: [
       'FILE              the release file',
-      '--out DIR         writes DIR/page.html (the page as published) and DIR/mail.eml (the immediate mail)',
+      '--out DIR         writes DIR/page.html (the page as published), its pictures and attachments under',
+      '                  DIR/media/ (the page shows those copies) and DIR/mail.eml (the immediate mail)',
       SITE_URL,
       NOW,
+      '--releases DIR    the releases folder FILE is in, to find its media as the publisher does',
+      '                  (default: the folder of FILE); exit 1 if a media file is missing or refused',
     ],
   },
   digest: {

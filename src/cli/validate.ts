@@ -1,14 +1,18 @@
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { attachMedia } from '../release/attach-media.js';
 import { parseRelease } from '../release/parse.js';
 import { formatProblem, formatWarning } from '../release/types.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { readBytes } from './files.js';
+import { diskMediaLookup } from './media-files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 /**
  * `newsroom validate`: checks release files before upload, printing `PATH: ok` or
  * `PATH:LINE: reason` for each, and `PATH:LINE: warning: reason` for what a valid file should still
- * fix (a file with only warnings is valid). Resolves to the number of invalid files.
+ * fix (a file with only warnings is valid), the pictures and attachments it references included
+ * (looked for beside the file, with the same line `build` prints for one missing or refused).
+ * Resolves to the number of invalid files.
  */
 export async function runValidate(
   argv: string[],
@@ -32,8 +36,10 @@ export async function runValidate(
     }
     const result = parseRelease(basename(path), bytes, site);
     if (result.ok) {
-      for (const warning of result.warnings) io.stdout(formatWarning({ ...warning, path }));
-      const count = result.warnings.length;
+      const media = await attachMedia(result.release, diskMediaLookup(dirname(path)));
+      const warnings = [...result.warnings, ...media.warnings];
+      for (const warning of warnings) io.stdout(formatWarning({ ...warning, path }));
+      const count = warnings.length;
       io.stdout(count === 0 ? `${path}: ok` : `${path}: ok (${count} ${plural(count, 'warning')})`);
     } else {
       invalid += 1;

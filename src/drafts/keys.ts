@@ -27,3 +27,19 @@ export function draftHash(draftKey: string): string {
 export function previewObjectKey(hash: string): string {
   return `${PREVIEWS_PREFIX}${hash}.html`;
 }
+
+/**
+ * `previews/<sha256>.json`: what the preview was rendered from (the draft's key and version) and
+ * the media it shows, so the API serves only those files and reconcile knows what is up to date.
+ */
+export function previewRecordKey(hash: string): string {
+  return `${PREVIEWS_PREFIX}${hash}.json`;
+}
+
+/**
+ * `previews/<sha256>/`: the private copies of a draft's media, checked by the publisher as public
+ * media are and served only through the preview link. They never go to the public bucket.
+ */
+export function previewMediaPrefix(hash: string): string {
+  return `${PREVIEWS_PREFIX}${hash}/`;
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { findReleaseFiles } from '../cli/files.js';
-import { isReleaseSourcePath } from '../release/source-files.js';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isHiddenName, isReleaseSourcePath } from '../release/source-files.js';
 import type { ObjectStore } from '../shared/ports.js';
 
 /** What a folder sync did. */
@@ -11,10 +11,12 @@ export interface FolderSyncResult {
 }
 
 /**
- * Makes the objects under `prefix` mirror the release files under `dir` (recursively): uploads new
- * and changed files (compared by MD5 with the object's ETag) and deletes objects whose file is
- * gone. Each upload and delete is an ordinary S3 request, so the bucket's events follow.
- * `options.skip` leaves out files under that relative folder (e.g. `drafts/`, synced on its own).
+ * Makes the objects under `prefix` mirror the files under `dir` (recursively), release files and
+ * the pictures and attachments beside them, as staff upload both: uploads new and changed files
+ * (compared by MD5 with the object's ETag) and deletes objects whose file is gone. Hidden files
+ * and folders (`.git`, `.DS_Store`) stay out. Each upload and delete is an ordinary S3 request,
+ * so the bucket's events follow. `options.skip` leaves out files under that relative folder
+ * (e.g. `drafts/`, synced on its own).
  */
 export async function syncFolder(
   dir: string,
@@ -23,15 +25,15 @@ export async function syncFolder(
   options: { skip?: string } = {},
 ): Promise<FolderSyncResult> {
   const local = new Map<string, Buffer>();
-  for (const ref of await findReleaseFiles(dir)) {
-    if (options.skip !== undefined && ref.relativePath.startsWith(options.skip)) continue;
-    local.set(prefix + ref.relativePath, await readFile(ref.displayPath));
+  for (const path of await visibleFiles(dir)) {
+    if (options.skip !== undefined && path.startsWith(options.skip)) continue;
+    local.set(prefix + path, await readFile(join(dir, path)));
   }
   const remote = new Map<string, string>();
   for await (const summary of store.list(prefix)) {
-    if (isReleaseSourcePath(summary.key.slice(prefix.length))) {
-      remote.set(summary.key, summary.etag);
-    }
+    const path = summary.key.slice(prefix.length);
+    if (options.skip !== undefined && path.startsWith(options.skip)) continue;
+    if (!path.split('/').some(isHiddenName)) remote.set(summary.key, summary.etag);
   }
   const result: FolderSyncResult = { uploaded: [], deleted: [] };
   const work: (() => Promise<void>)[] = [];
@@ -39,7 +41,8 @@ export async function syncFolder(
     const etag = `"${createHash('md5').update(body).digest('hex')}"`;
     if (remote.get(key) === etag) continue;
     work.push(async () => {
-      await store.put(key, body, { contentType: 'text/markdown; charset=utf-8' });
+      const markdown = isReleaseSourcePath(key.slice(prefix.length));
+      await store.put(key, body, markdown ? { contentType: 'text/markdown; charset=utf-8' } : {});
       result.uploaded.push(key);
     });
   }
@@ -60,4 +63,22 @@ export async function syncFolder(
   result.uploaded.sort();
   result.deleted.sort();
   return result;
+}
+
+/**
+ * Every file under `dir` (recursively) whose path has no hidden name, `/`-separated, sorted.
+ * Hidden folders are not entered at all (a `.git` folder can hold far more files than the rest).
+ */
+async function visibleFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (folder: string, relativeFolder: string): Promise<void> => {
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      if (isHiddenName(entry.name)) continue;
+      const relativePath = relativeFolder + entry.name;
+      if (entry.isDirectory()) await walk(join(folder, entry.name), `${relativePath}/`);
+      else if (entry.isFile()) files.push(relativePath);
+    }
+  };
+  await walk(dir, '');
+  return files.sort();
 }

@@ -148,6 +148,7 @@ export function draftMail(
     context,
     [[{ template: strings['draft.body'], values }], [{ template: strings['draft.note'], values }]],
     notice.warnings,
+    strings['draft.warnings.heading'],
   );
 }
 
@@ -179,6 +180,7 @@ function assemble(
   context: StaffMailContext,
   paragraphs: Sentence[][],
   warnings: readonly ReleaseWarning[] = [],
+  warningsHeading = strings['warnings.heading'],
 ): StaffMail {
   const footer: Sentence = {
     template: strings.footer,
@@ -192,13 +194,9 @@ function assemble(
   );
   if (warnings.length > 0) {
     const lines = warnings.map((warning) => warningSentence(warning, strings));
-    text.push(
-      [strings['warnings.heading'], ...lines.map((line) => `- ${asText(line, strings)}`)].join(
-        '\n',
-      ),
-    );
+    text.push([warningsHeading, ...lines.map((line) => `- ${asText(line, strings)}`)].join('\n'));
     html.push(
-      `<p>${escapeHtml(strings['warnings.heading'])}</p><ul>${lines.map((line) => `<li>${asHtml(line)}</li>`).join('')}</ul>`,
+      `<p>${escapeHtml(warningsHeading)}</p><ul>${lines.map((line) => `<li>${asHtml(line)}</li>`).join('')}</ul>`,
     );
   }
   text.push(`--\n${asText(footer, strings)}`);

@@ -1,5 +1,5 @@
 import { applyDrafts } from '../drafts/apply.js';
-import { isDraftKey } from '../drafts/keys.js';
+import { DRAFTS_PREFIX } from '../drafts/keys.js';
 import { jsonLogger, type Logger, type PipelineDeps, windowLimits } from './deps.js';
 import { type DeriveContext, type DerivedState, deriveBatch, publicReleaseOf } from './derive.js';
 import { type KeyWork, keysOfBatch, type PipelineEvent } from './events.js';
@@ -108,7 +108,10 @@ async function addMediaWork(
 ): Promise<Set<string>> {
   const paths = new Set<string>();
   for (const event of events) {
-    if (event.kind !== 'object' || isReleaseKey(event.key) || isDraftKey(event.key)) continue;
+    // Drafts and the files beside them are applyDrafts' (their media never become public).
+    if (event.kind !== 'object' || isReleaseKey(event.key) || event.key.startsWith(DRAFTS_PREFIX)) {
+      continue;
+    }
     if (!event.key.startsWith(RELEASES_PREFIX) || isHidden(event.key)) {
       log('ignored key that is not a release file', { key: event.key });
       continue;

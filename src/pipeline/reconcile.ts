@@ -1,3 +1,8 @@
+import {
+  DRAFT_REPORTS_PREFIX,
+  type DraftsReconcileReport,
+  reconcileDrafts,
+} from '../drafts/reconcile.js';
 import { inScope } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
 import type { ObjectStore, ObjectSummary } from '../shared/ports.js';
@@ -45,6 +50,8 @@ export interface ReconcileReport {
   mediaIndexRepaired: string[];
   /** Public files (media included) rewritten or removed because they differed from a full build. */
   publicFiles: Omit<WriteOutcome, 'unchanged'>;
+  /** Draft previews rendered again or removed (src/drafts/reconcile.ts). */
+  drafts: DraftsReconcileReport;
 }
 
 /** Reconcile finished its repairs but some keys failed; the next run tries again. */
@@ -78,7 +85,7 @@ type Resync = Map<string, { reason: string; placements: Placement[] }>;
  * keys found astray in month documents or the embargo list are applied again as one batch; stale
  * reports, windows, the site index and slug claims are checked against the records; finally
  * every public file is compared with a full build of the recorded releases and fixed where it
- * differs. Costs O(archive) requests, which is why it runs on a schedule and never per upload.
+ * differs; draft previews are brought in line with `drafts/` ({@link reconcileDrafts}). Costs O(archive) requests, which is why it runs on a schedule and never per upload.
  */
 export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
   const now = deps.clock();
@@ -89,7 +96,10 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     else media.set(summary.key, summary);
   }
   const reports = new Set<string>();
-  for await (const summary of deps.bucket.list(REPORTS_PREFIX)) reports.add(summary.key);
+  for await (const summary of deps.bucket.list(REPORTS_PREFIX)) {
+    // Reports on drafts are the drafts' own (no record): reconcileDrafts keeps them right.
+    if (!summary.key.startsWith(DRAFT_REPORTS_PREFIX)) reports.add(summary.key);
+  }
   const before = await readRecords(deps.bucket);
   const mediaIndexRepaired = await repairMediaIndex(deps.bucket, before);
   const resync = findDrift(deps, sources, before, reports, now);
@@ -127,6 +137,7 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
       await repairPublic(deps, now, records),
       await repairPublicMedia(deps.bucket, deps.publicSite, records, media, now),
     ),
+    drafts: await reconcileDrafts(deps),
   };
   await announceFeeds(deps, report.publicFiles.written, deps.log ?? jsonLogger);
   logReport(deps, report);
@@ -248,6 +259,8 @@ function logReport(deps: PipelineDeps, report: ReconcileReport): void {
     staleReports: report.staleReports.length,
     publicWritten: report.publicFiles.written.length,
     publicDeleted: report.publicFiles.deleted.length,
+    draftsRendered: report.drafts.rendered.length,
+    draftPreviewsRemoved: report.drafts.removedPreviews.length,
   });
 }
 

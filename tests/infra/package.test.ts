@@ -423,6 +423,14 @@ describe('least privilege', () => {
     expect(granted('subscriptionsApi', 's3:GetObject', 'previews')).toBe(true);
     expect(granted('subscriptionsApi', 's3:PutObject', 'previews')).toBe(false);
     expect(granted('subscriptionsApi', 's3:GetObject', 'drafts')).toBe(false);
+    // The publisher finds a draft's media under drafts/ and keeps their private copies in previews/.
+    const listed = roleStatements(template, roleId('publishRelease'))
+      .filter((statement) => actionsOf(statement).includes('s3:ListBucket'))
+      .map((statement) => JSON.stringify(statement));
+    expect(listed.some((text) => text.includes('drafts/*') && text.includes('previews/*'))).toBe(
+      true,
+    );
+    expect(granted('publishRelease', 's3:GetObject', 'previews')).toBe(true);
     const staff = JSON.stringify(properties('StaffUploadPolicy'));
     expect(staff).toContain('/drafts/*');
     expect(staff).not.toContain('/previews/*');

@@ -27,6 +27,6 @@ export function toApiGatewayResult(response: ApiResponse): APIGatewayProxyStruct
     statusCode: response.status,
     headers: response.headers,
     body: response.body,
-    isBase64Encoded: false,
+    isBase64Encoded: response.isBase64Encoded === true,
   };
 }

@@ -1,4 +1,4 @@
-import { type PreviewServing, servePreview } from '../../drafts/serve.js';
+import { type PreviewServing, servePreview, servePreviewMedia } from '../../drafts/serve.js';
 import { uiStrings } from '../../mail/strings.js';
 import { parseAddress } from '../address.js';
 import { describeError } from '../log.js';
@@ -52,7 +52,10 @@ export interface SubscriptionsApiDeps extends SubscriptionDeps {
    * not tell a new, a throttled and a suppressed address apart.
    */
   subscribeAnswerMs?: number;
-  /** Draft previews for staff (`/api/preview?token=…`); without it that route answers 404. */
+  /**
+   * Draft previews for staff (`/api/preview?token=…` and their media, `/api/preview/media`);
+   * without it those routes answer 404.
+   */
   previews?: PreviewServing;
 }
 
@@ -78,12 +81,25 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/unsubscribe': { GET: askUnsubscribe, POST: unsubscribe },
   '/api/preferences': { GET: showPreferences, POST: changePreferences },
   '/api/preview': { GET: showPreview },
+  '/api/preview/media': { GET: showPreviewMedia },
 };
 
 async function showPreview(request: ApiRequest, context: Context): Promise<ApiResponse> {
   const previews = context.deps.previews;
   if (previews === undefined) throw new HttpProblem(404, 'not-found');
   return servePreview(previews, request.query.get('token') ?? '', context.lang);
+}
+
+async function showPreviewMedia(request: ApiRequest, context: Context): Promise<ApiResponse> {
+  const previews = context.deps.previews;
+  if (previews === undefined) throw new HttpProblem(404, 'not-found');
+  const { query } = request;
+  return servePreviewMedia(
+    previews,
+    query.get('token') ?? '',
+    query.get('path') ?? '',
+    context.lang,
+  );
 }
 
 /**

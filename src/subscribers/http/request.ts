@@ -19,6 +19,8 @@ export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** `body` is base64 of binary content (a draft preview's picture). */
+  isBase64Encoded?: boolean;
 }
 
 /** Largest request body accepted, in bytes. */
