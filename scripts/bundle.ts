@@ -36,6 +36,11 @@ export interface BundleReport {
   initCpuMs: number;
   /** Time to import the bundle in a fresh `node` process, one sample per process, in run order. */
   initSamplesMs: number[];
+  /**
+   * Bytes of the bundle each part contributes, largest first: an npm package by its name (a nested
+   * copy counts under its own name), project code by its top folder (`src/release`, `templates`).
+   */
+  parts: { name: string; bytes: number }[];
 }
 
 export interface BundleAllOptions {
@@ -195,6 +200,27 @@ function mjmlIn(metafile: Metafile): boolean {
   return Object.keys(metafile.inputs).some((input) => /node_modules\/mjml(-[^/]+)?\//.test(input));
 }
 
+function partOf(input: string): string {
+  const inPackage = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (inPackage?.[1]) return inPackage[1];
+  const [top = input, second] = input.split('/');
+  return second !== undefined && input.split('/').length > 2 ? `${top}/${second}` : top;
+}
+
+/** Bytes of the output each package or project folder contributes, largest first. */
+export function bundleParts(metafile: Metafile): { name: string; bytes: number }[] {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const part = partOf(input);
+      bytes.set(part, (bytes.get(part) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...bytes]
+    .map(([name, size]) => ({ name, bytes: size }))
+    .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+}
+
 // Node prints the offending source line first, which in a minified bundle is the whole bundle;
 // the error's own first lines say what went wrong.
 function errorSummary(stderr: string): string {
@@ -206,11 +232,8 @@ function errorSummary(stderr: string): string {
   return start === -1 ? lines.slice(-6).join('\n') : lines.slice(start, start + 4).join('\n');
 }
 
-async function measureInit(
-  name: string,
-  file: string,
-  runs: number,
-): Promise<{ wall: number; cpu: number }[]> {
+/** One init sample: import `file` in a fresh `node` process, wall and CPU time in ms. */
+async function sampleInit(name: string, file: string): Promise<{ wall: number; cpu: number }> {
   // Only the import is timed, so process start-up and the child's own parsing stay out of it.
   const script = [
     'const cpu = process.cpuUsage();',
@@ -221,30 +244,43 @@ async function measureInit(
     // A handler may open sockets or timers at init; the measurement is done regardless.
     'process.exit(0);',
   ].join('\n');
-  const samples: { wall: number; cpu: number }[] = [];
-  for (let run = 0; run < runs; run++) {
-    try {
-      const { stdout } = await execFileAsync(
-        process.execPath,
-        ['--no-warnings', '--input-type=module', '--eval', script],
-        {
-          cwd: tmpdir(),
-          env: {
-            PATH: process.env.PATH ?? '',
-            ...RUNTIME_ENV,
-            ...DUMMY_ENV,
-            ...FUNCTION_DUMMY_ENV[name],
-          },
-          timeout: 60_000,
+  try {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--no-warnings', '--input-type=module', '--eval', script],
+      {
+        cwd: tmpdir(),
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...RUNTIME_ENV,
+          ...DUMMY_ENV,
+          ...FUNCTION_DUMMY_ENV[name],
         },
-      );
-      const [wall, cpu] = stdout.trim().split(' ').map(Number);
-      samples.push({ wall: wall ?? Number.NaN, cpu: cpu ?? Number.NaN });
-    } catch (error) {
-      const stderr = (error as { stderr?: string }).stderr ?? '';
-      throw new BundleError(name, `module init failed: ${errorSummary(stderr) || String(error)}`, {
-        cause: error,
-      });
+        timeout: 60_000,
+      },
+    );
+    const [wall, cpu] = stdout.trim().split(' ').map(Number);
+    return { wall: wall ?? Number.NaN, cpu: cpu ?? Number.NaN };
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new BundleError(name, `module init failed: ${errorSummary(stderr) || String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * `runs` init samples of every bundle, taken in rounds (each round imports every bundle once, in
+ * turn) so that a change in the machine's load weighs on all of them alike and the ratios hold.
+ */
+async function measureInits(
+  bundles: readonly { name: string; file: string }[],
+  runs: number,
+): Promise<{ wall: number; cpu: number }[][]> {
+  const samples = bundles.map((): { wall: number; cpu: number }[] => []);
+  for (let run = 0; run < runs; run++) {
+    for (const [index, { name, file }] of bundles.entries()) {
+      samples[index]?.push(await sampleInit(name, file));
     }
   }
   return samples;
@@ -260,8 +296,8 @@ function median(values: number[]): number {
 /**
  * Bundles each `functions/*.ts` separately with serverless.yml's esbuild options into
  * `dist/functions/<name>.mjs` (with the folders the package ships beside it, e.g. `dist/templates/`),
- * and measures each bundle's size, mjml content and median init time. Builds run in parallel;
- * init measurements run one process at a time so they do not compete.
+ * and measures each bundle's size, what it carries, and its median init time. Builds run in
+ * parallel; init measurements run one process at a time, in rounds, so they do not compete.
  */
 export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleReport[]> {
   const functionsDir = resolve(options.functionsDir ?? join(PROJECT_ROOT, 'functions'));
@@ -300,18 +336,20 @@ export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleR
     }),
   );
 
+  const samples = await measureInits(built, runs);
   const reports: BundleReport[] = [];
-  for (const { name, file, metafile } of built) {
-    const samples = await measureInit(name, file, runs);
-    const initSamplesMs = samples.map((sample) => sample.wall);
+  for (const [index, { name, file, metafile }] of built.entries()) {
+    const own = samples[index] ?? [];
+    const initSamplesMs = own.map((sample) => sample.wall);
     reports.push({
       name,
       file,
       bytes: (await stat(file)).size,
       containsMjml: mjmlIn(metafile),
       initMs: median(initSamplesMs),
-      initCpuMs: median(samples.map((sample) => sample.cpu)),
+      initCpuMs: median(own.map((sample) => sample.cpu)),
       initSamplesMs,
+      parts: bundleParts(metafile),
     });
   }
   return reports;
