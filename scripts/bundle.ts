@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { cp, readdir, readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -177,6 +178,25 @@ export function readPackagedFolders(serverlessYml: string): string[] {
   return [...folders].sort();
 }
 
+/**
+ * The options serverless-esbuild builds with, from serverless.yml text: {@link toEsbuildOptions}
+ * plus the plugins of the file `custom.esbuild.plugins` names (from the project root), loaded the
+ * way serverless-esbuild loads it (require, an array of plugins).
+ */
+export function loadEsbuildOptions(serverlessYml: string): BuildOptions {
+  const config = readServerlessEsbuildConfig(serverlessYml);
+  const options = toEsbuildOptions(config);
+  if (config.plugins === undefined) return options;
+  if (typeof config.plugins !== 'string') {
+    throw new Error('serverless.yml custom.esbuild.plugins must name a file');
+  }
+  const plugins: unknown = createRequire(import.meta.url)(join(PROJECT_ROOT, config.plugins));
+  if (!Array.isArray(plugins)) {
+    throw new Error(`${config.plugins} must export an array of esbuild plugins`);
+  }
+  return { ...options, plugins };
+}
+
 /** Reads `custom.esbuild` from serverless.yml text. */
 export function readServerlessEsbuildConfig(serverlessYml: string): Record<string, unknown> {
   const config = load(serverlessYml);
@@ -304,7 +324,7 @@ export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleR
   const outDir = resolve(options.outDir ?? join(PROJECT_ROOT, 'dist', 'functions'));
   const runs = options.runs ?? 5;
   const serverlessYml = await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8');
-  const esbuildOptions = toEsbuildOptions(readServerlessEsbuildConfig(serverlessYml));
+  const esbuildOptions = loadEsbuildOptions(serverlessYml);
   const extension = esbuildOptions.outExtension?.['.js'] ?? '.js';
 
   // Same layout as the package: <root>/functions/<name>.mjs beside <root>/templates/.
