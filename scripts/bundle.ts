@@ -6,7 +6,7 @@
  * templates first); the benchmark runner calls {@link bundleAll}.
  */
 import { execFile } from 'node:child_process';
-import { cp, readdir, readFile, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -42,6 +42,8 @@ export interface BundleReport {
    * copy counts under its own name), project code by its top folder (`src/release`, `templates`).
    */
   parts: { name: string; bytes: number }[];
+  /** For an {@link INIT_FLOORS} stand-in: the functions it is the floor of. */
+  floorOf?: readonly string[];
 }
 
 export interface BundleAllOptions {
@@ -53,6 +55,37 @@ export interface BundleAllOptions {
   runs?: number;
   /** Also write `<name>.mjs.map`, for reading a production stack trace; default false. */
   sourcemap?: boolean;
+  /** Also measure the {@link INIT_FLOORS}, in the same rounds as the functions; default false. */
+  floors?: boolean;
+}
+
+/**
+ * Stand-in handlers that do only what a function cannot leave out of its cold start: create its
+ * AWS SDK clients, and check the site's time zone (the first `Intl.DateTimeFormat` with a time
+ * zone loads ICU's zone data, which every function that writes local dates needs at once anyway).
+ * Each is the floor under the init time of the functions in `of`.
+ */
+export const INIT_FLOORS: readonly { name: string; of: readonly string[]; source: string }[] = [
+  floor('floor-sqs', ['publish-due', 'reconcile'], ['sqs'], false),
+  floor('floor-s3', ['ses-notifications'], ['s3'], false),
+  floor('floor-s3-ses', ['subscriptions-api'], ['s3', 'ses'], false),
+  floor('floor-s3-sqs-tz', ['publish-release'], ['s3', 'sqs'], true),
+  floor('floor-s3-ses-sqs-tz', ['send-digest', 'send-immediate'], ['s3', 'ses', 'sqs'], true),
+];
+
+function floor(name: string, of: string[], clients: ('s3' | 'ses' | 'sqs')[], timeZone: boolean) {
+  const classes = { s3: 'S3Client', ses: 'SESClient', sqs: 'SQSClient' };
+  const lines = clients.map(
+    (client) => `import { ${classes[client]} } from '@aws-sdk/client-${client}';`,
+  );
+  lines.push(
+    `const clients = [${clients.map((client) => `new ${classes[client]}({})`).join(', ')}];`,
+  );
+  if (timeZone) {
+    lines.push("new Intl.DateTimeFormat('en', { timeZone: process.env.TIME_ZONE });");
+  }
+  lines.push('export const handler = async () => clients.length;');
+  return { name, of, source: `${lines.join('\n')}\n` };
 }
 
 /** A bundle could not be built or failed while its module initialised. */
@@ -324,8 +357,10 @@ export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleR
   const outDir = resolve(options.outDir ?? join(PROJECT_ROOT, 'dist', 'functions'));
   const runs = options.runs ?? 5;
   const serverlessYml = await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8');
-  const esbuildOptions = loadEsbuildOptions(serverlessYml);
-  const extension = esbuildOptions.outExtension?.['.js'] ?? '.js';
+  const esbuildOptions: BuildOptions = {
+    ...loadEsbuildOptions(serverlessYml),
+    ...(options.sourcemap ? { sourcemap: 'external' } : {}),
+  };
 
   // Same layout as the package: <root>/functions/<name>.mjs beside <root>/templates/.
   for (const folder of readPackagedFolders(serverlessYml)) {
@@ -333,32 +368,71 @@ export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleR
   }
 
   const names = await handlerNames(functionsDir);
-  const built = await Promise.all(
-    names.map(async (name) => {
-      try {
-        const result = await build({
-          ...esbuildOptions,
-          entryPoints: [join(functionsDir, `${name}.ts`)],
-          outdir: outDir,
-          sourcemap: options.sourcemap ? 'external' : esbuildOptions.sourcemap,
-          metafile: true,
-          absWorkingDir: PROJECT_ROOT,
-          // Lets handlers outside the project (tests, experiments) resolve its dependencies.
-          nodePaths: [join(PROJECT_ROOT, 'node_modules')],
-          logLevel: 'silent',
-        });
-        return { name, file: join(outDir, `${name}${extension}`), metafile: result.metafile };
-      } catch (error) {
-        const reason =
-          error instanceof Error ? error.message.split('\n').slice(0, 4).join(' ') : '';
-        throw new BundleError(name, `esbuild failed: ${reason}`, { cause: error });
-      }
-    }),
-  );
+  const entries: BundleEntry[] = names.map((name) => ({
+    name,
+    entry: join(functionsDir, `${name}.ts`),
+    outDir,
+  }));
+  const floorsDir = options.floors ? await mkdtemp(join(tmpdir(), 'newsroom-floors-')) : undefined;
+  if (floorsDir !== undefined) {
+    for (const { name, of, source } of INIT_FLOORS) {
+      const entry = join(floorsDir, `${name}.ts`);
+      await writeFile(entry, source);
+      entries.push({ name, entry, outDir: join(outDir, 'floors'), floorOf: of });
+    }
+  }
+  try {
+    const built = await Promise.all(entries.map((entry) => buildOne(entry, esbuildOptions)));
+    return await measureAll(built, runs);
+  } finally {
+    if (floorsDir !== undefined) await rm(floorsDir, { recursive: true, force: true });
+  }
+}
 
+interface BundleEntry {
+  name: string;
+  entry: string;
+  outDir: string;
+  floorOf?: readonly string[];
+}
+
+interface BuiltBundle {
+  name: string;
+  file: string;
+  metafile: Metafile;
+  floorOf?: readonly string[];
+}
+
+/** Bundles one handler file with the functions' esbuild options. */
+async function buildOne(
+  { name, entry, outDir, floorOf }: BundleEntry,
+  esbuildOptions: BuildOptions,
+): Promise<BuiltBundle> {
+  const extension = esbuildOptions.outExtension?.['.js'] ?? '.js';
+  try {
+    const result = await build({
+      ...esbuildOptions,
+      entryPoints: [entry],
+      outdir: outDir,
+      metafile: true,
+      absWorkingDir: PROJECT_ROOT,
+      // Lets handlers outside the project (tests, experiments, floors) resolve its dependencies.
+      nodePaths: [join(PROJECT_ROOT, 'node_modules')],
+      logLevel: 'silent',
+    });
+    const file = join(outDir, `${name}${extension}`);
+    return { name, file, metafile: result.metafile, ...(floorOf ? { floorOf } : {}) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n').slice(0, 4).join(' ') : '';
+    throw new BundleError(name, `esbuild failed: ${reason}`, { cause: error });
+  }
+}
+
+/** Init samples of every bundle in rounds, then each bundle's report. */
+async function measureAll(built: BuiltBundle[], runs: number): Promise<BundleReport[]> {
   const samples = await measureInits(built, runs);
   const reports: BundleReport[] = [];
-  for (const [index, { name, file, metafile }] of built.entries()) {
+  for (const [index, { name, file, metafile, floorOf }] of built.entries()) {
     const own = samples[index] ?? [];
     const initSamplesMs = own.map((sample) => sample.wall);
     reports.push({
@@ -370,6 +444,7 @@ export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleR
       initCpuMs: median(own.map((sample) => sample.cpu)),
       initSamplesMs,
       parts: bundleParts(metafile),
+      ...(floorOf ? { floorOf } : {}),
     });
   }
   return reports;
@@ -392,8 +467,9 @@ export interface BundleBudget {
   slowInit: { name: string; ratio: number }[];
 }
 
-/** Checks size, mjml and init time of every function against the budgets. */
-export function checkBudget(reports: BundleReport[]): BundleBudget {
+/** Checks size, mjml and init time of every function (floors left out) against the budgets. */
+export function checkBudget(all: BundleReport[]): BundleBudget {
+  const reports = all.filter((report) => report.floorOf === undefined);
   const fastest = [...reports].sort((a, b) => a.initCpuMs - b.initCpuMs)[0];
   const ratioOf = (report: BundleReport) =>
     report.initCpuMs / (fastest?.initCpuMs ?? report.initCpuMs);
@@ -407,6 +483,33 @@ export function checkBudget(reports: BundleReport[]): BundleBudget {
   };
 }
 
+/** One floor's init against the fastest function's, beside the functions it is the floor of. */
+export interface FloorComparison {
+  floor: string;
+  /** The floor's init CPU ÷ the fastest function's. */
+  ratio: number;
+  functions: { name: string; ratio: number }[];
+}
+
+/** Each measured floor's ratio to the fastest function, with its functions' ratios. */
+export function compareFloors(reports: BundleReport[]): FloorComparison[] {
+  const fastest = checkBudget(reports).fastest?.initCpuMs;
+  if (fastest === undefined) return [];
+  return reports.flatMap((report) =>
+    report.floorOf === undefined
+      ? []
+      : [
+          {
+            floor: report.name,
+            ratio: report.initCpuMs / fastest,
+            functions: reports
+              .filter((r) => r.floorOf === undefined && report.floorOf?.includes(r.name))
+              .map((r) => ({ name: r.name, ratio: r.initCpuMs / fastest })),
+          },
+        ],
+  );
+}
+
 function budgetLines(reports: BundleReport[]): string[] {
   const budget = checkBudget(reports);
   const names = (list: string[]) => (list.length === 0 ? 'ok' : `OVER: ${list.join(', ')}`);
@@ -418,6 +521,12 @@ function budgetLines(reports: BundleReport[]): string[] {
     const slow = budget.slowInit.map((s) => `${s.name} ${s.ratio.toFixed(2)}×`);
     lines.push(
       `init ≤ ${MAX_INIT_RATIO}× the fastest (${budget.fastest.name}, ${budget.fastest.initCpuMs.toFixed(1)} ms CPU): ${names(slow)}`,
+    );
+  }
+  for (const { floor, ratio, functions } of compareFloors(reports)) {
+    const above = functions.map((f) => `${f.name} ${f.ratio.toFixed(2)}×`).join(', ');
+    lines.push(
+      `${floor} ${ratio.toFixed(2)}× the fastest, under ${above || 'no function measured'}`,
     );
   }
   return lines;

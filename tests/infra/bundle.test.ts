@@ -12,8 +12,10 @@ import {
   type BundleReport,
   bundleAll,
   checkBudget,
+  compareFloors,
   DUMMY_ENV,
   formatReports,
+  INIT_FLOORS,
   MAX_BUNDLE_BYTES,
   readPackagedFolders,
   readServerlessEsbuildConfig,
@@ -215,16 +217,17 @@ describe('the real functions', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'newsroom-functions-'));
-    reports = await bundleAll({ outDir: join(work, 'functions'), runs: 1 });
-  }, 120_000);
+    reports = await bundleAll({ outDir: join(work, 'functions'), runs: 1, floors: true });
+  }, 180_000);
 
   afterAll(async () => {
     await rm(work, { recursive: true, force: true });
   });
 
   it('each bundle stays under 1 MB and none carries mjml', () => {
-    expect(reports.length).toBeGreaterThanOrEqual(7);
-    for (const report of reports) {
+    const functions = reports.filter((report) => report.floorOf === undefined);
+    expect(functions.length).toBeGreaterThanOrEqual(7);
+    for (const report of functions) {
       expect(report.bytes, report.name).toBeLessThan(MAX_BUNDLE_BYTES);
       expect(report.containsMjml, report.name).toBe(false);
     }
@@ -243,6 +246,40 @@ describe('the real functions', () => {
     const publisher = reports.find((report) => report.name === 'publish-release');
     expect(publisher?.parts.map((part) => part.name)).toEqual(
       expect.arrayContaining(['htmlparser2', 'xml-js', 'file-type', 'image-size']),
+    );
+  });
+
+  it('measures each init floor beside the functions it is the floor of, outside the budgets', () => {
+    const floors = reports.filter((report) => report.floorOf !== undefined);
+    expect(floors.map((floor) => floor.name)).toEqual(INIT_FLOORS.map((floor) => floor.name));
+    const functionNames = reports.filter((r) => r.floorOf === undefined).map((r) => r.name);
+    // Every function has exactly one floor, and every floor names real functions.
+    expect(INIT_FLOORS.flatMap((floor) => floor.of).sort()).toEqual([...functionNames].sort());
+    for (const floor of floors) {
+      expect(floor.file).toBe(join(work, 'functions', 'floors', `${floor.name}.mjs`));
+      expect(floor.parts.map((part) => part.name)).toEqual(
+        expect.arrayContaining(['@smithy/core', '@aws-sdk/core']),
+      );
+      // A floor is part of what its functions carry: never the bigger bundle.
+      for (const name of floor.floorOf ?? []) {
+        const bundle = reports.find((report) => report.name === name);
+        expect(floor.bytes, `${floor.name} under ${name}`).toBeLessThanOrEqual(bundle?.bytes ?? 0);
+      }
+    }
+    const budget = checkBudget(reports);
+    expect(budget.fastest?.name.startsWith('floor-')).toBe(false);
+    const comparisons = compareFloors(reports);
+    expect(comparisons.map((c) => c.floor)).toEqual(floors.map((floor) => floor.name));
+    for (const comparison of comparisons) {
+      const floor = floors.find((f) => f.name === comparison.floor);
+      expect(comparison.ratio).toBeCloseTo(
+        (floor?.initCpuMs ?? 0) / (budget.fastest?.initCpuMs ?? 1),
+        9,
+      );
+      expect(comparison.functions.map((f) => f.name)).toEqual(floor?.floorOf);
+    }
+    expect(formatReports(reports)).toMatch(
+      /^floor-s3-sqs-tz \d+\.\d\d× the fastest, under publish-release \d+\.\d\d×$/m,
     );
   });
 
