@@ -213,7 +213,7 @@ function bundleSection(all: BundleReport[] | undefined): string {
     '',
     '### Init floors',
     '',
-    `What no function can leave out of its cold start, measured in the same rounds (scripts/bundle.ts \`INIT_FLOORS\`): a stand-in handler that only creates the function’s AWS SDK clients and, where the function writes local dates, checks the site’s time zone as the configuration does (the first \`Intl.DateTimeFormat\` with a time zone loads ICU’s zone data, which such a function needs on its first invocation anyway). The fastest functions, publish-due and reconcile, are an SQS client and nothing else; a function that also needs S3 starts above ${MAX_INIT_RATIO}× of them before any of its own code runs.`,
+    `What no function can leave out of its cold start, measured in the same rounds (scripts/bundle.ts \`INIT_FLOORS\`): a stand-in handler that only creates the function’s AWS SDK clients and, where the function writes local dates, checks the site’s time zone as the configuration does (the first \`Intl.DateTimeFormat\` with a time zone loads ICU’s zone data, which such a function needs on its first invocation anyway). The fastest functions, publish-due and reconcile, are an SQS client and nothing else; a function that also needs S3 and writes local dates starts at or above ${MAX_INIT_RATIO}× of them before any of its own code runs.`,
     '',
     table(
       [
@@ -235,7 +235,8 @@ function bundleSection(all: BundleReport[] | undefined): string {
             .map((f) => {
               const own =
                 (reports.find((r) => r.name === f.name)?.initCpuMs ?? Number.NaN) - floorCpu;
-              return `${f.name} ${fixed(f.ratio, 2)}× (+${fixed(own, 0)} ms)`;
+              const sign = own < 0 ? '−' : '+';
+              return `${f.name} ${fixed(f.ratio, 2)}× (${sign}${fixed(Math.abs(own), 0)} ms)`;
             })
             .join(', '),
         ];

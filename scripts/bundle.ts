@@ -1,9 +1,10 @@
 /**
  * Builds every Lambda handler in functions/ the way `osls package` does (serverless-esbuild with
- * serverless.yml's `custom.esbuild`), then reports each bundle's size, whether it carries mjml,
- * and its module init time, against the budgets (every bundle < 1 MB, no mjml, init ≤ 1.5× the
- * fastest function's). `npm run bundle` prints the table (its prebundle step precompiles the MJML
- * templates first); the benchmark runner calls {@link bundleAll}.
+ * serverless.yml's `custom.esbuild`, its plugins file included), then reports each bundle's size,
+ * what it carries, whether it carries mjml, and its module init time, against the budgets (every
+ * bundle < 1 MB, no mjml, init ≤ 1.5× the fastest function's). `npm run bundle` prints the table
+ * (its prebundle step precompiles the MJML templates first; `-- --floors` adds
+ * {@link INIT_FLOORS}); the benchmark runner calls {@link bundleAll}.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -561,6 +562,9 @@ export function formatReports(reports: BundleReport[]): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const reports = await bundleAll({ sourcemap: process.argv.includes('--sourcemap') });
+  const reports = await bundleAll({
+    sourcemap: process.argv.includes('--sourcemap'),
+    floors: process.argv.includes('--floors'),
+  });
   console.log(formatReports(reports));
 }
