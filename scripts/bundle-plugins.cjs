@@ -1,8 +1,9 @@
 // esbuild plugins for the Lambda bundles: serverless-esbuild loads this file (serverless.yml
 // `custom.esbuild.plugins`), and so do scripts/bundle.ts and the tests that bundle like it.
 //
-// Scoped aliases: three packages get, from one importer only, a stand-in that exports just what
-// that importer uses (scripts/bundle-aliases/ says why for each). esbuild's own `alias` option
+// Scoped aliases: four packages get, from their one importer only, a stand-in that exports just
+// what that importer needs (scripts/bundle-aliases/ says why for each): three parsing libraries,
+// and the AWS SDK's default credential chain, cut to the environment variables Lambda sets. esbuild's own `alias` option
 // would swap the package for every importer, and break anything else that bundles it (mjml does).
 // A module that needs more than the stand-in exports fails the build; it cannot silently get less.
 // tests/infra/bundle-aliases.test.ts checks that output is unchanged.
@@ -11,11 +12,12 @@ const { dirname, join } = require('node:path');
 
 const STAND_INS = join(__dirname, 'bundle-aliases');
 
-/** `path` imported by a module of the package `from` resolves to the stand-in `to`. */
+/** `path` imported by a module of a package `from` matches resolves to the stand-in `to`. */
 const SCOPED = [
-  { path: 'htmlparser2', from: 'sanitize-html', to: 'htmlparser2-parser.mjs' },
-  { path: 'xml-js', from: 'feed', to: 'xml-js-writer.cjs' },
-  { path: 'entities', from: 'markdown-it', to: 'markdown-it-entities.mjs' },
+  { path: 'htmlparser2', from: /^sanitize-html$/, to: 'htmlparser2-parser.mjs' },
+  { path: 'xml-js', from: /^feed$/, to: 'xml-js-writer.cjs' },
+  { path: 'entities', from: /^markdown-it$/, to: 'markdown-it-entities.mjs' },
+  { path: '@aws-sdk/credential-provider-node', from: /^@aws-sdk\//, to: 'lambda-credentials.mjs' },
 ];
 
 /** The npm package a file belongs to (its innermost node_modules folder), or undefined. */
@@ -28,11 +30,14 @@ function packageOf(file) {
 const scopedAliases = {
   name: 'newsroom-scoped-aliases',
   setup(build) {
-    build.onResolve({ filter: /^(htmlparser2|xml-js|entities)$/ }, (args) => {
-      const from = packageOf(args.importer);
-      const rule = SCOPED.find((scoped) => scoped.path === args.path && scoped.from === from);
-      return rule === undefined ? undefined : { path: join(STAND_INS, rule.to) };
-    });
+    build.onResolve(
+      { filter: /^(htmlparser2|xml-js|entities|@aws-sdk\/credential-provider-node)$/ },
+      (args) => {
+        const from = packageOf(args.importer) ?? '';
+        const rule = SCOPED.find((scoped) => scoped.path === args.path && scoped.from.test(from));
+        return rule === undefined ? undefined : { path: join(STAND_INS, rule.to) };
+      },
+    );
     // The HTML parser class of the htmlparser2 copy sanitize-html resolves (its ES build's
     // Parser module: the package index would also bring the DOM modules), and that parser's own
     // entity decoder, wherever npm placed them.

@@ -1,6 +1,6 @@
 /**
- * scripts/bundle-plugins.cjs and scripts/bundle-aliases/: the stand-ins sanitize-html, feed and
- * markdown-it get in the Lambda bundles. They must be the very copies their users would resolve,
+ * scripts/bundle-plugins.cjs and scripts/bundle-aliases/: the stand-ins sanitize-html, feed,
+ * markdown-it and the AWS SDK clients get in the Lambda bundles. They must be the very copies their users would resolve,
  * apply to those users only, keep out what they are there to keep out, and change no output: feeds rendered by the
  * bundled code are byte-identical to the unbundled ones, Markdown renders the same with the shared
  * entity decoder (the sanitizer's twin check is tests/release/bundled-sanitizer.test.ts, which
@@ -22,6 +22,7 @@ import { ALL_SCOPE } from '../../src/feeds/scopes.js';
 import { parseMarkdown, renderMarkdown } from '../../src/release/markdown.js';
 import { newestFirst } from '../../src/site/order.js';
 import { awkwardReleases, realisticReleases, TEST_SITE } from '../support/releases.js';
+import { type LocalS3, startTestS3 } from '../support/s3.js';
 import { PROJECT_ROOT } from './template.js';
 
 const require = createRequire(import.meta.url);
@@ -240,5 +241,64 @@ describe('feeds as the Lambda functions bundle them', () => {
     const expected = renderFeeds(ALL_SCOPE, newest, TEST_SITE);
     expect(expected.atom.length).toBeGreaterThan(1000);
     expect(bundled.renderFeeds(ALL_SCOPE, newest, TEST_SITE)).toEqual(expected);
+  });
+});
+
+describe('AWS SDK clients as the Lambda functions bundle them', () => {
+  let work: string;
+  let inputs: string[];
+  let s3: LocalS3;
+  let bundled: typeof import('../../src/adapters/s3-object-store.js');
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'newsroom-bundled-sdk-'));
+    const source = JSON.stringify(join(PROJECT_ROOT, 'src/adapters/s3-object-store.ts'));
+    const built = await bundle(work, `export * from ${source};\n`);
+    inputs = built.inputs;
+    bundled = await import(pathToFileURL(built.file).href);
+    s3 = await startTestS3();
+  }, 60_000);
+
+  afterAll(async () => {
+    process.env = saved;
+    await s3?.stop();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('carry the environment link of the credential chain and none of the others', () => {
+    expect(inputs).toContain('scripts/bundle-aliases/lambda-credentials.mjs');
+    const others =
+      /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http|login)|nested-clients)\/|credential-provider-imds/;
+    expect(inputs.filter((input) => others.test(input))).toEqual([]);
+  });
+
+  it('sign with the credentials Lambda puts in the environment, as the unbundled client does', async () => {
+    const bucket = `creds-${Date.now()}`;
+    await s3.createBucket(bucket);
+    process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+    process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+    process.env.AWS_SESSION_TOKEN = 'session-token-from-lambda';
+    const client = bundled.createS3Client({ endpoint: s3.endpoint, region: 'eu-north-1' });
+    expect(await client.config.credentials()).toMatchObject({
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      sessionToken: 'session-token-from-lambda',
+    });
+    const store = new bundled.S3ObjectStore(client, bucket);
+    await store.put('a/b.json', '{"ok":true}', { contentType: 'application/json' });
+    const read = await store.get('a/b.json');
+    expect(Buffer.from(read?.body ?? []).toString('utf8')).toBe('{"ok":true}');
+  });
+
+  it("fail with the SDK's own message when the environment has no credentials", async () => {
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    const client = bundled.createS3Client({ endpoint: s3.endpoint, region: 'eu-north-1' });
+    await expect(client.config.credentials()).rejects.toThrow(
+      'Unable to find environment variable credentials.',
+    );
   });
 });
