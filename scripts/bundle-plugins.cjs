@@ -3,8 +3,9 @@
 //
 // Scoped aliases: four packages get, from their one importer only, a stand-in that exports just
 // what that importer needs (scripts/bundle-aliases/ says why for each): three parsing libraries,
-// and the AWS SDK's default credential chain, cut to the environment variables Lambda sets. esbuild's own `alias` option
-// would swap the package for every importer, and break anything else that bundles it (mjml does).
+// and the AWS SDK's default credential chain, cut to the environment variables Lambda sets.
+// esbuild's own `alias` option would swap a package for every importer, and break anything else
+// that bundles it (mjml does).
 // A module that needs more than the stand-in exports fails the build; it cannot silently get less.
 // tests/infra/bundle-aliases.test.ts checks that output is unchanged.
 
@@ -12,7 +13,7 @@ const { dirname, join } = require('node:path');
 
 const STAND_INS = join(__dirname, 'bundle-aliases');
 
-/** `path` imported by a module of a package `from` matches resolves to the stand-in `to`. */
+/** `path`, imported by a package whose name `from` matches, resolves to the stand-in `to`. */
 const SCOPED = [
   { path: 'htmlparser2', from: /^sanitize-html$/, to: 'htmlparser2-parser.mjs' },
   { path: 'xml-js', from: /^feed$/, to: 'xml-js-writer.cjs' },
