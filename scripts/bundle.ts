@@ -1,12 +1,14 @@
 /**
  * Builds every Lambda handler in functions/ the way `osls package` does (serverless-esbuild with
- * serverless.yml's `custom.esbuild`), then reports each bundle's size, whether it carries mjml,
- * and its module init time, against the budgets (every bundle < 1 MB, no mjml, init ≤ 1.5× the
- * fastest function's). `npm run bundle` prints the table (its prebundle step precompiles the MJML
- * templates first); the benchmark runner calls {@link bundleAll}.
+ * serverless.yml's `custom.esbuild`, its plugins file included), then reports each bundle's size,
+ * what it carries, whether it carries mjml, and its module init time, against the budgets (every
+ * bundle < 1 MB, no mjml, init ≤ 1.5× the fastest function's). `npm run bundle` prints the table
+ * (its prebundle step precompiles the MJML templates first; `-- --floors` adds
+ * {@link INIT_FLOORS}); the benchmark runner calls {@link bundleAll}.
  */
 import { execFile } from 'node:child_process';
-import { cp, readdir, readFile, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,6 +38,13 @@ export interface BundleReport {
   initCpuMs: number;
   /** Time to import the bundle in a fresh `node` process, one sample per process, in run order. */
   initSamplesMs: number[];
+  /**
+   * Bytes of the bundle each part contributes, largest first: an npm package by its name (a nested
+   * copy counts under its own name), project code by its top folder (`src/release`, `templates`).
+   */
+  parts: { name: string; bytes: number }[];
+  /** For an {@link INIT_FLOORS} stand-in: the functions it is the floor of. */
+  floorOf?: readonly string[];
 }
 
 export interface BundleAllOptions {
@@ -47,6 +56,37 @@ export interface BundleAllOptions {
   runs?: number;
   /** Also write `<name>.mjs.map`, for reading a production stack trace; default false. */
   sourcemap?: boolean;
+  /** Also measure the {@link INIT_FLOORS}, in the same rounds as the functions; default false. */
+  floors?: boolean;
+}
+
+/**
+ * Stand-in handlers that do only what a function cannot leave out of its cold start: create its
+ * AWS SDK clients, and check the site's time zone (the first `Intl.DateTimeFormat` with a time
+ * zone loads ICU's zone data, which every function that writes local dates needs at once anyway).
+ * Each is the floor under the init time of the functions in `of`.
+ */
+export const INIT_FLOORS: readonly { name: string; of: readonly string[]; source: string }[] = [
+  floor('floor-sqs', ['publish-due', 'reconcile'], ['sqs'], false),
+  floor('floor-s3', ['ses-notifications'], ['s3'], false),
+  floor('floor-s3-ses', ['subscriptions-api'], ['s3', 'ses'], false),
+  floor('floor-s3-sqs-tz', ['publish-release'], ['s3', 'sqs'], true),
+  floor('floor-s3-ses-sqs-tz', ['send-digest', 'send-immediate'], ['s3', 'ses', 'sqs'], true),
+];
+
+function floor(name: string, of: string[], clients: ('s3' | 'ses' | 'sqs')[], timeZone: boolean) {
+  const classes = { s3: 'S3Client', ses: 'SESClient', sqs: 'SQSClient' };
+  const lines = clients.map(
+    (client) => `import { ${classes[client]} } from '@aws-sdk/client-${client}';`,
+  );
+  lines.push(
+    `const clients = [${clients.map((client) => `new ${classes[client]}({})`).join(', ')}];`,
+  );
+  if (timeZone) {
+    lines.push("new Intl.DateTimeFormat('en', { timeZone: process.env.TIME_ZONE });");
+  }
+  lines.push('export const handler = async () => clients.length;');
+  return { name, of, source: `${lines.join('\n')}\n` };
 }
 
 /** A bundle could not be built or failed while its module initialised. */
@@ -172,6 +212,25 @@ export function readPackagedFolders(serverlessYml: string): string[] {
   return [...folders].sort();
 }
 
+/**
+ * The options serverless-esbuild builds with, from serverless.yml text: {@link toEsbuildOptions}
+ * plus the plugins of the file `custom.esbuild.plugins` names (from the project root), loaded the
+ * way serverless-esbuild loads it (require, an array of plugins).
+ */
+export function loadEsbuildOptions(serverlessYml: string): BuildOptions {
+  const config = readServerlessEsbuildConfig(serverlessYml);
+  const options = toEsbuildOptions(config);
+  if (config.plugins === undefined) return options;
+  if (typeof config.plugins !== 'string') {
+    throw new Error('serverless.yml custom.esbuild.plugins must name a file');
+  }
+  const plugins: unknown = createRequire(import.meta.url)(join(PROJECT_ROOT, config.plugins));
+  if (!Array.isArray(plugins)) {
+    throw new Error(`${config.plugins} must export an array of esbuild plugins`);
+  }
+  return { ...options, plugins };
+}
+
 /** Reads `custom.esbuild` from serverless.yml text. */
 export function readServerlessEsbuildConfig(serverlessYml: string): Record<string, unknown> {
   const config = load(serverlessYml);
@@ -195,6 +254,27 @@ function mjmlIn(metafile: Metafile): boolean {
   return Object.keys(metafile.inputs).some((input) => /node_modules\/mjml(-[^/]+)?\//.test(input));
 }
 
+function partOf(input: string): string {
+  const inPackage = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (inPackage?.[1]) return inPackage[1];
+  const [top = input, second] = input.split('/');
+  return second !== undefined && input.split('/').length > 2 ? `${top}/${second}` : top;
+}
+
+/** Bytes of the output each package or project folder contributes, largest first. */
+export function bundleParts(metafile: Metafile): { name: string; bytes: number }[] {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const part = partOf(input);
+      bytes.set(part, (bytes.get(part) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...bytes]
+    .map(([name, size]) => ({ name, bytes: size }))
+    .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+}
+
 // Node prints the offending source line first, which in a minified bundle is the whole bundle;
 // the error's own first lines say what went wrong.
 function errorSummary(stderr: string): string {
@@ -206,11 +286,8 @@ function errorSummary(stderr: string): string {
   return start === -1 ? lines.slice(-6).join('\n') : lines.slice(start, start + 4).join('\n');
 }
 
-async function measureInit(
-  name: string,
-  file: string,
-  runs: number,
-): Promise<{ wall: number; cpu: number }[]> {
+/** One init sample: import `file` in a fresh `node` process, wall and CPU time in ms. */
+async function sampleInit(name: string, file: string): Promise<{ wall: number; cpu: number }> {
   // Only the import is timed, so process start-up and the child's own parsing stay out of it.
   const script = [
     'const cpu = process.cpuUsage();',
@@ -221,30 +298,43 @@ async function measureInit(
     // A handler may open sockets or timers at init; the measurement is done regardless.
     'process.exit(0);',
   ].join('\n');
-  const samples: { wall: number; cpu: number }[] = [];
-  for (let run = 0; run < runs; run++) {
-    try {
-      const { stdout } = await execFileAsync(
-        process.execPath,
-        ['--no-warnings', '--input-type=module', '--eval', script],
-        {
-          cwd: tmpdir(),
-          env: {
-            PATH: process.env.PATH ?? '',
-            ...RUNTIME_ENV,
-            ...DUMMY_ENV,
-            ...FUNCTION_DUMMY_ENV[name],
-          },
-          timeout: 60_000,
+  try {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--no-warnings', '--input-type=module', '--eval', script],
+      {
+        cwd: tmpdir(),
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...RUNTIME_ENV,
+          ...DUMMY_ENV,
+          ...FUNCTION_DUMMY_ENV[name],
         },
-      );
-      const [wall, cpu] = stdout.trim().split(' ').map(Number);
-      samples.push({ wall: wall ?? Number.NaN, cpu: cpu ?? Number.NaN });
-    } catch (error) {
-      const stderr = (error as { stderr?: string }).stderr ?? '';
-      throw new BundleError(name, `module init failed: ${errorSummary(stderr) || String(error)}`, {
-        cause: error,
-      });
+        timeout: 60_000,
+      },
+    );
+    const [wall, cpu] = stdout.trim().split(' ').map(Number);
+    return { wall: wall ?? Number.NaN, cpu: cpu ?? Number.NaN };
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new BundleError(name, `module init failed: ${errorSummary(stderr) || String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * `runs` init samples of every bundle, taken in rounds (each round imports every bundle once, in
+ * turn) so that a change in the machine's load weighs on all of them alike and the ratios hold.
+ */
+async function measureInits(
+  bundles: readonly { name: string; file: string }[],
+  runs: number,
+): Promise<{ wall: number; cpu: number }[][]> {
+  const samples = bundles.map((): { wall: number; cpu: number }[] => []);
+  for (let run = 0; run < runs; run++) {
+    for (const [index, { name, file }] of bundles.entries()) {
+      samples[index]?.push(await sampleInit(name, file));
     }
   }
   return samples;
@@ -260,16 +350,18 @@ function median(values: number[]): number {
 /**
  * Bundles each `functions/*.ts` separately with serverless.yml's esbuild options into
  * `dist/functions/<name>.mjs` (with the folders the package ships beside it, e.g. `dist/templates/`),
- * and measures each bundle's size, mjml content and median init time. Builds run in parallel;
- * init measurements run one process at a time so they do not compete.
+ * and measures each bundle's size, what it carries, and its median init time. Builds run in
+ * parallel; init measurements run one process at a time, in rounds, so they do not compete.
  */
 export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleReport[]> {
   const functionsDir = resolve(options.functionsDir ?? join(PROJECT_ROOT, 'functions'));
   const outDir = resolve(options.outDir ?? join(PROJECT_ROOT, 'dist', 'functions'));
   const runs = options.runs ?? 5;
   const serverlessYml = await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8');
-  const esbuildOptions = toEsbuildOptions(readServerlessEsbuildConfig(serverlessYml));
-  const extension = esbuildOptions.outExtension?.['.js'] ?? '.js';
+  const esbuildOptions: BuildOptions = {
+    ...loadEsbuildOptions(serverlessYml),
+    ...(options.sourcemap ? { sourcemap: 'external' } : {}),
+  };
 
   // Same layout as the package: <root>/functions/<name>.mjs beside <root>/templates/.
   for (const folder of readPackagedFolders(serverlessYml)) {
@@ -277,41 +369,83 @@ export async function bundleAll(options: BundleAllOptions = {}): Promise<BundleR
   }
 
   const names = await handlerNames(functionsDir);
-  const built = await Promise.all(
-    names.map(async (name) => {
-      try {
-        const result = await build({
-          ...esbuildOptions,
-          entryPoints: [join(functionsDir, `${name}.ts`)],
-          outdir: outDir,
-          sourcemap: options.sourcemap ? 'external' : esbuildOptions.sourcemap,
-          metafile: true,
-          absWorkingDir: PROJECT_ROOT,
-          // Lets handlers outside the project (tests, experiments) resolve its dependencies.
-          nodePaths: [join(PROJECT_ROOT, 'node_modules')],
-          logLevel: 'silent',
-        });
-        return { name, file: join(outDir, `${name}${extension}`), metafile: result.metafile };
-      } catch (error) {
-        const reason =
-          error instanceof Error ? error.message.split('\n').slice(0, 4).join(' ') : '';
-        throw new BundleError(name, `esbuild failed: ${reason}`, { cause: error });
-      }
-    }),
-  );
+  const entries: BundleEntry[] = names.map((name) => ({
+    name,
+    entry: join(functionsDir, `${name}.ts`),
+    outDir,
+  }));
+  const floorsDir = options.floors ? await mkdtemp(join(tmpdir(), 'newsroom-floors-')) : undefined;
+  if (floorsDir !== undefined) {
+    for (const { name, of, source } of INIT_FLOORS) {
+      const entry = join(floorsDir, `${name}.ts`);
+      await writeFile(entry, source);
+      entries.push({ name, entry, outDir: join(outDir, 'floors'), floorOf: of });
+    }
+  }
+  try {
+    const built = await Promise.all(entries.map((entry) => buildOne(entry, esbuildOptions)));
+    return await measureAll(built, runs);
+  } finally {
+    if (floorsDir !== undefined) await rm(floorsDir, { recursive: true, force: true });
+  }
+}
 
+interface BundleEntry {
+  name: string;
+  entry: string;
+  outDir: string;
+  floorOf?: readonly string[];
+}
+
+interface BuiltBundle {
+  name: string;
+  file: string;
+  metafile: Metafile;
+  floorOf?: readonly string[];
+}
+
+/** Bundles one handler file with the functions' esbuild options. */
+async function buildOne(
+  { name, entry, outDir, floorOf }: BundleEntry,
+  esbuildOptions: BuildOptions,
+): Promise<BuiltBundle> {
+  const extension = esbuildOptions.outExtension?.['.js'] ?? '.js';
+  try {
+    const result = await build({
+      ...esbuildOptions,
+      entryPoints: [entry],
+      outdir: outDir,
+      metafile: true,
+      absWorkingDir: PROJECT_ROOT,
+      // Lets handlers outside the project (tests, experiments, floors) resolve its dependencies.
+      nodePaths: [join(PROJECT_ROOT, 'node_modules')],
+      logLevel: 'silent',
+    });
+    const file = join(outDir, `${name}${extension}`);
+    return { name, file, metafile: result.metafile, ...(floorOf ? { floorOf } : {}) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n').slice(0, 4).join(' ') : '';
+    throw new BundleError(name, `esbuild failed: ${reason}`, { cause: error });
+  }
+}
+
+/** Init samples of every bundle in rounds, then each bundle's report. */
+async function measureAll(built: BuiltBundle[], runs: number): Promise<BundleReport[]> {
+  const samples = await measureInits(built, runs);
   const reports: BundleReport[] = [];
-  for (const { name, file, metafile } of built) {
-    const samples = await measureInit(name, file, runs);
-    const initSamplesMs = samples.map((sample) => sample.wall);
+  for (const [index, { name, file, metafile, floorOf }] of built.entries()) {
+    const own = samples[index] ?? [];
+    const initSamplesMs = own.map((sample) => sample.wall);
     reports.push({
       name,
       file,
       bytes: (await stat(file)).size,
       containsMjml: mjmlIn(metafile),
       initMs: median(initSamplesMs),
-      initCpuMs: median(samples.map((sample) => sample.cpu)),
+      initCpuMs: median(own.map((sample) => sample.cpu)),
       initSamplesMs,
+      parts: bundleParts(metafile),
+      ...(floorOf ? { floorOf } : {}),
     });
   }
   return reports;
@@ -334,8 +468,9 @@ export interface BundleBudget {
   slowInit: { name: string; ratio: number }[];
 }
 
-/** Checks size, mjml and init time of every function against the budgets. */
-export function checkBudget(reports: BundleReport[]): BundleBudget {
+/** Checks size, mjml and init time of every function (floors left out) against the budgets. */
+export function checkBudget(all: BundleReport[]): BundleBudget {
+  const reports = all.filter((report) => report.floorOf === undefined);
   const fastest = [...reports].sort((a, b) => a.initCpuMs - b.initCpuMs)[0];
   const ratioOf = (report: BundleReport) =>
     report.initCpuMs / (fastest?.initCpuMs ?? report.initCpuMs);
@@ -349,6 +484,33 @@ export function checkBudget(reports: BundleReport[]): BundleBudget {
   };
 }
 
+/** One floor's init against the fastest function's, beside the functions it is the floor of. */
+export interface FloorComparison {
+  floor: string;
+  /** The floor's init CPU ÷ the fastest function's. */
+  ratio: number;
+  functions: { name: string; ratio: number }[];
+}
+
+/** Each measured floor's ratio to the fastest function, with its functions' ratios. */
+export function compareFloors(reports: BundleReport[]): FloorComparison[] {
+  const fastest = checkBudget(reports).fastest?.initCpuMs;
+  if (fastest === undefined) return [];
+  return reports.flatMap((report) =>
+    report.floorOf === undefined
+      ? []
+      : [
+          {
+            floor: report.name,
+            ratio: report.initCpuMs / fastest,
+            functions: reports
+              .filter((r) => r.floorOf === undefined && report.floorOf?.includes(r.name))
+              .map((r) => ({ name: r.name, ratio: r.initCpuMs / fastest })),
+          },
+        ],
+  );
+}
+
 function budgetLines(reports: BundleReport[]): string[] {
   const budget = checkBudget(reports);
   const names = (list: string[]) => (list.length === 0 ? 'ok' : `OVER: ${list.join(', ')}`);
@@ -360,6 +522,12 @@ function budgetLines(reports: BundleReport[]): string[] {
     const slow = budget.slowInit.map((s) => `${s.name} ${s.ratio.toFixed(2)}×`);
     lines.push(
       `init ≤ ${MAX_INIT_RATIO}× the fastest (${budget.fastest.name}, ${budget.fastest.initCpuMs.toFixed(1)} ms CPU): ${names(slow)}`,
+    );
+  }
+  for (const { floor, ratio, functions } of compareFloors(reports)) {
+    const above = functions.map((f) => `${f.name} ${f.ratio.toFixed(2)}×`).join(', ');
+    lines.push(
+      `${floor} ${ratio.toFixed(2)}× the fastest, under ${above || 'no function measured'}`,
     );
   }
   return lines;
@@ -394,6 +562,9 @@ export function formatReports(reports: BundleReport[]): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const reports = await bundleAll({ sourcemap: process.argv.includes('--sourcemap') });
+  const reports = await bundleAll({
+    sourcemap: process.argv.includes('--sourcemap'),
+    floors: process.argv.includes('--floors'),
+  });
   console.log(formatReports(reports));
 }

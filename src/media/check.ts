@@ -1,7 +1,26 @@
-import { fileTypeFromBuffer } from 'file-type/core';
-import { imageSize } from 'image-size';
 import { ALLOWED_SUMMARY, ALLOWED_TYPES, type AllowedType, MAX_MEDIA_BYTES } from './limits.js';
 import type { MediaInfo } from './types.js';
+
+/** The content sniffers, loaded together on the first file that gets as far as its bytes. */
+interface Detectors {
+  fileTypeFromBuffer: typeof import('file-type/core').fileTypeFromBuffer;
+  imageSize: typeof import('image-size').imageSize;
+}
+
+// Most batches carry no media file (an edited release, a publish-due tick, a reconcile with
+// nothing to repair), so the publisher does not evaluate file-type, its tokenizers and image-size
+// at every cold start: in the Lambda bundle the import() becomes a lazy initializer.
+let detectors: Promise<Detectors> | undefined;
+
+function loadDetectors(): Promise<Detectors> {
+  detectors ??= Promise.all([import('file-type/core'), import('image-size')]).then(
+    ([fileType, size]) => ({
+      fileTypeFromBuffer: fileType.fileTypeFromBuffer,
+      imageSize: size.imageSize,
+    }),
+  );
+  return detectors;
+}
 
 /** Whether a media file may be published, and if not, why (a sentence staff can act on). */
 export type MediaCheck = { ok: true; info: MediaInfo } | { ok: false; reason: string };
@@ -27,9 +46,10 @@ export async function checkMedia(name: string, bytes: Uint8Array): Promise<Media
   }
   if (bytes.length === 0) return refuse('The file is empty.');
   if (bytes.length > MAX_MEDIA_BYTES) return refuse(tooLarge(bytes.length));
-  const detected = await detect(bytes);
+  const sniff = await loadDetectors();
+  const detected = await detect(sniff, bytes);
   if (detected !== allowed.detected) return refuse(mismatch(extension, allowed, detected));
-  return allowed.kind === 'image' ? imageInfo(bytes, allowed) : documentInfo(bytes, allowed);
+  return allowed.kind === 'image' ? imageInfo(sniff, bytes, allowed) : documentInfo(bytes, allowed);
 }
 
 /** The reason given for a file over the limit, from its size alone (no need to read it). */
@@ -39,10 +59,10 @@ export function tooLarge(length: number): string {
 }
 
 /** What the bytes are, in `file-type`'s words; `text` for text it leaves undetected. */
-async function detect(bytes: Uint8Array): Promise<string | undefined> {
+async function detect(sniff: Detectors, bytes: Uint8Array): Promise<string | undefined> {
   let type: { ext: string } | undefined;
   try {
-    type = await fileTypeFromBuffer(bytes);
+    type = await sniff.fileTypeFromBuffer(bytes);
   } catch {
     return undefined; // damaged beyond recognition: no type
   }
@@ -66,10 +86,10 @@ function mismatch(extension: string, allowed: AllowedType, detected: string | un
   return `The file is named .${extension} but its content is not a ${allowed.label} (it may be another kind of file, or damaged). Save it again as a ${allowed.label}.`;
 }
 
-function imageInfo(bytes: Uint8Array, allowed: AllowedType): MediaCheck {
+function imageInfo(sniff: Detectors, bytes: Uint8Array, allowed: AllowedType): MediaCheck {
   let size: { width?: number; height?: number; orientation?: number };
   try {
-    size = imageSize(ownBuffer(bytes));
+    size = sniff.imageSize(ownBuffer(bytes));
   } catch {
     size = {};
   }

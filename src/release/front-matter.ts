@@ -1,5 +1,5 @@
-import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { ReleaseFormatError } from './format-error.js';
+import yamlLoader from './js-yaml-loader.cjs';
 import { readPlainYaml } from './plain-yaml.js';
 
 /** The front-matter fields a release may set, as written (not yet plain text or parsed dates). */
@@ -161,6 +161,7 @@ function keyPattern(field: string): RegExp {
 
 function loadYaml(source: string, firstLine: number): Record<string, unknown> {
   if (source.trim() === '') return {};
+  const { CORE_SCHEMA, load, YAMLException } = yamlLoader.jsYamlModule();
   let data: unknown;
   try {
     data = load(source, { schema: CORE_SCHEMA, maxAliases: 20, maxDepth: 20 });

@@ -1,6 +1,7 @@
 /**
- * The Lambda bundles replace postcss with src/release/postcss-stub.ts and load sanitize-html
- * lazily (serverless.yml `custom.esbuild`, src/release/sanitize-html-loader.cjs). This bundles the
+ * The Lambda bundles replace postcss with src/release/postcss-stub.ts, give sanitize-html only
+ * htmlparser2's Parser (scripts/bundle-plugins.cjs) and load sanitize-html lazily
+ * (serverless.yml `custom.esbuild`, src/release/sanitize-html-loader.cjs). This bundles the
  * release sanitizer with exactly those options and checks that it sanitizes as the code does
  * unbundled, style attributes included.
  */
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readServerlessEsbuildConfig, toEsbuildOptions } from '../../scripts/bundle.js';
+import { loadEsbuildOptions } from '../../scripts/bundle.js';
 import { sanitizeReleaseHtml } from '../../src/release/sanitize.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -35,7 +36,7 @@ let metafile: Metafile;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'newsroom-bundled-sanitizer-'));
   const serverlessYml = await readFile(join(ROOT, 'serverless.yml'), 'utf8');
-  const options = toEsbuildOptions(readServerlessEsbuildConfig(serverlessYml));
+  const options = loadEsbuildOptions(serverlessYml);
   const entry = join(work, 'entry.ts');
   await writeFile(
     entry,
@@ -66,6 +67,10 @@ describe('the release sanitizer as the Lambda functions bundle it', () => {
     expect(inputs.some((input) => /node_modules\/(postcss|source-map-js)\//.test(input))).toBe(
       false,
     );
+    expect(inputs).toContain('scripts/bundle-aliases/htmlparser2-parser.mjs');
+    expect(
+      inputs.some((input) => /node_modules\/(domhandler|domutils|dom-serializer)\//.test(input)),
+    ).toBe(false);
   });
 
   it.each(HOSTILE)('sanitizes %s exactly as unbundled', (html) => {
