@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -33,6 +34,10 @@ const shared = {
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker per core less one: a single worker on a 2-core machine. Most
+    // integration files spend their time waiting (child processes, local servers, a browser,
+    // timers), so a third worker overlaps those waits with another file's work.
+    maxWorkers: Math.max(3, availableParallelism()),
     projects: [
       { test: { ...shared, name: 'unit', include: unitFiles } },
       {
