@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -34,10 +33,6 @@ const shared = {
 
 export default defineConfig({
   test: {
-    // Vitest's default is one worker per core less one: a single worker on a 2-core machine. Most
-    // integration files spend their time waiting (child processes, local servers, a browser,
-    // timers), so a third worker overlaps those waits with another file's work.
-    maxWorkers: Math.max(3, availableParallelism()),
     projects: [
       { test: { ...shared, name: 'unit', include: unitFiles } },
       {
