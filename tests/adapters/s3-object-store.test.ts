@@ -1,4 +1,4 @@
-import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/adapters/request-counter.js';
 import { createS3Client, S3ObjectStore } from '../../src/adapters/s3-object-store.js';
@@ -20,7 +20,7 @@ afterAll(async () => {
 describe('S3ObjectStore against s3rver', () => {
   objectStoreContract(() => freshBucket(s3, 'contract'));
 
-  it('stores Cache-Control with the object', async () => {
+  it('stores Cache-Control and Content-Disposition with the object', async () => {
     const store = await freshBucket(s3, 'cache');
     await store.put('index.html', '<!doctype html>', {
       contentType: 'text/html; charset=utf-8',
@@ -31,6 +31,34 @@ describe('S3ObjectStore against s3rver', () => {
     );
     expect(head.CacheControl).toBe('public, max-age=60');
     expect(head.ContentType).toBe('text/html; charset=utf-8');
+    await store.put('media/aukiolo.pdf', '%PDF-1.4', {
+      contentType: 'application/pdf',
+      cacheControl: 'public, max-age=3600',
+      contentDisposition: 'attachment; filename="aukiolo.pdf"',
+    });
+    const pdf = await s3.client.send(
+      new HeadObjectCommand({ Bucket: store.bucket, Key: 'media/aukiolo.pdf' }),
+    );
+    expect(pdf.ContentDisposition).toBe('attachment; filename="aukiolo.pdf"');
+    expect(pdf.CacheControl).toBe('public, max-age=3600');
+  });
+
+  it('answers a conditional GET with the current ETag 304, and with an old one the new body', async () => {
+    const store = await freshBucket(s3, 'not-modified');
+    const first = await store.put('releases/a.html', '<p>a</p>');
+    const status = (key: string, etag: string) =>
+      s3.client
+        .send(new GetObjectCommand({ Bucket: store.bucket, Key: key, IfNoneMatch: etag }))
+        .then(async (out) => {
+          await out.Body?.transformToByteArray();
+          return out.$metadata.httpStatusCode;
+        })
+        .catch(
+          (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,
+        );
+    expect(await status('releases/a.html', first.etag)).toBe(304);
+    await store.put('releases/a.html', '<p>a, edited</p>');
+    expect(await status('releases/a.html', first.etag)).toBe(200);
   });
 
   it('pages through listings longer than one page (1,000 keys)', async () => {

@@ -32,6 +32,8 @@ afterEach(async () => {
 function start(args: string[]): {
   child: ChildProcess;
   output: () => string;
+  /** Resolves once stdout holds `text`; rejects if the process exits first. */
+  printed: (text: string) => Promise<void>;
   exited: Promise<number | null>;
 } {
   // Without --openssl-legacy-provider in the environment: main.ts re-executes itself, so the
@@ -55,15 +57,18 @@ function start(args: string[]): {
   });
   child.stderr?.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => stdout, exited };
-}
-
-async function waitFor(output: () => string, text: string): Promise<void> {
-  for (let i = 0; i < 600; i += 1) {
-    if (output().includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`never printed "${text}":\n${output()}`);
+  const printed = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!stdout.includes(text)) return;
+        child.stdout?.off('data', check);
+        resolve();
+      };
+      child.stdout?.on('data', check);
+      check();
+      exited.then(() => reject(new Error(`never printed "${text}":\n${stdout}`)));
+    });
+  return { child, output: () => stdout, printed, exited };
 }
 
 /** What the stack left in its TMPDIR (tsx keeps its own cache there). */
@@ -93,7 +98,7 @@ describe('Ctrl+C', () => {
     'to the whole process group, %s, removes the temporary data',
     async (_, repeats) => {
       const run = start([]);
-      await waitFor(run.output, 'Watching');
+      await run.printed('Watching');
       expect((await leftovers()).some((name) => name.startsWith('newsroom-local-'))).toBe(true);
       const group = -(run.child.pid as number);
       process.kill(group, 'SIGINT');
@@ -116,7 +121,7 @@ describe('npm start -- --data DIR', () => {
   it('keeps the buckets and the subscribers between restarts', async () => {
     const data = join(work, 'data');
     const first = start(['--data', data]);
-    await waitFor(first.output, 'Watching');
+    await first.printed('Watching');
     const api = /API {10}(\S+)/.exec(first.output())?.[1] ?? '';
     const response = await fetch(`${api}subscribe`, {
       method: 'POST',

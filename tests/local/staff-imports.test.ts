@@ -9,12 +9,17 @@ import type { Frequency } from '../../src/subscribers/types.js';
 import { startFolderStack } from '../support/folder-stack.js';
 
 /**
- * The local stack end to end, as staff use it: an archive import of 500 old releases reaches the
+ * The local stack end to end, as staff use it: an archive import of old releases reaches the
  * site and no resident's mailbox; a bad upload brings staff one Finnish mail with the line and the
  * fix.
  */
-/** The size: about 2.5 minutes here (2 shared cores), one upload at a time. */
-const IMPORTS = 500;
+/**
+ * One burst of old releases. Nothing in the path counts them (the queue takes every event that
+ * arrived during a batch, listings stay under one page), so 100 show what the 500 of the first
+ * version of this test did — every page published, every one logged as not mailed, no resident
+ * mailed — at a fifth of the cost.
+ */
+const IMPORTS = 100;
 const STAFF = 'viestinta@example.fi';
 const RESIDENTS: [string, Frequency][] = [
   ['heti@example.org', 'immediate'],

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { deriveState, type SourceRelease, writeState } from '../../src/pipeline/bootstrap.js';
 import { isReleaseKey, RELEASES_PREFIX, sourcePathOf } from '../../src/pipeline/s3-event.js';
 import { STATE_PREFIX } from '../../src/pipeline/state-keys.js';
 import { parseRelease } from '../../src/release/parse.js';
-import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
+import { ConditionalStore } from '../support/conditional-store.js';
 import { expectMatchesFullBuild, releaseText, SITE, snapshot, testPipeline } from './harness.js';
-
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
 
 it('derives in one pass the state that publishing release by release builds', async () => {
   const site = { ...SITE, feedLimit: 2 };
-  const t = await testPipeline(s3, { site });
+  const t = await testPipeline({ site });
   for (let i = 0; i < 14; i += 1) {
     const fields = {
       type: ['Tiedote', 'Blogi'][i % 2] ?? 'Tiedote',
@@ -40,7 +32,7 @@ it('derives in one pass the state that publishing release by release builds', as
   // Published one by one at the test clock's instant: so is every firstPublishedAt.
   const derived = deriveState(sources, site, t.clock.read(), { publishedAt: t.clock.read() });
 
-  const other = await freshBucket(s3, 'bootstrap');
+  const other = new ConditionalStore();
   await writeState(other, derived);
   const withoutSequencers = (docs: Map<string, string>) =>
     new Map(

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventShapeError } from '../../src/pipeline/s3-event.js';
 import { parseFeed } from '../support/feed-check.js';
-import { type LocalS3, startTestS3 } from '../support/s3.js';
 import { expectMatchesFullBuild, releaseText, s3Record, testPipeline, text } from './harness.js';
-
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
 
 describe('publish-release handler', () => {
   it('fails the whole batch when a write fails, and the redelivered batch completes it', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     const records = [];
     for (const name of ['a', 'b', 'c']) {
       records.push(
@@ -45,7 +36,7 @@ describe('publish-release handler', () => {
   });
 
   it('rejects malformed events and ignores keys that are not release files', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     await expect(t.handle({ Records: 'nope' })).rejects.toBeInstanceOf(EventShapeError);
     await t.bucket.put('releases/kuva.png', 'png');
     await t.handle({
@@ -59,7 +50,7 @@ describe('publish-release handler', () => {
   });
 
   it('treats a rejected release as a report, not a failure', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     await expect(t.upload('releases/rikki.md', 'ei otsikkoa\n')).resolves.toBeDefined();
     expect(await t.bucket.get('reports/releases/rikki.md.json')).toBeDefined();
   });

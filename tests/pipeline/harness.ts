@@ -25,6 +25,7 @@ import type { Release } from '../../src/release/types.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
 import { buildSite, liveMedia, publishedBy } from '../../src/site/build.js';
 import type { SiteConfig } from '../../src/site/config.js';
+import { ConditionalStore } from '../support/conditional-store.js';
 import { freshBucket, type LocalS3 } from '../support/s3.js';
 import { RacyStore } from './racy-store.js';
 
@@ -93,12 +94,28 @@ export function s3Record(
   };
 }
 
-/** A pipeline over two fresh buckets on `s3`, with a test clock and recording notifier. */
-export async function testPipeline(s3: LocalS3, overrides: Partial<PipelineDeps> = {}) {
-  // Conditions enforced in-process over s3rver (which ignores them), as the local stack does.
-  const bucket = new RacyStore(await freshBucket(s3, 'releases'));
-  const bucketName = (bucket.inner as S3ObjectStore).bucket;
-  const publicSite = await freshBucket(s3, 'public');
+function isLocalS3(value: unknown): value is LocalS3 {
+  return (
+    typeof value === 'object' && value !== null && 'createBucket' in value && 'client' in value
+  );
+}
+
+/**
+ * A pipeline with a test clock and a recording notifier, over two in-memory buckets that behave
+ * as S3 does (conditions enforced, MD5 ETags, headers kept; tests/adapters/object-store-contract.ts
+ * holds them to s3rver's behaviour) — or, given a running s3rver first, over two fresh buckets on
+ * it. The releases bucket is a {@link RacyStore}, so a test can land a competing writer.
+ */
+export async function testPipeline(
+  s3OrOverrides?: LocalS3 | Partial<PipelineDeps>,
+  s3Overrides: Partial<PipelineDeps> = {},
+) {
+  const s3 = isLocalS3(s3OrOverrides) ? s3OrOverrides : undefined;
+  const overrides = isLocalS3(s3OrOverrides) ? s3Overrides : { ...s3OrOverrides, ...s3Overrides };
+  // Conditions enforced in-process, as the local stack does (s3rver ignores them).
+  const bucket = new RacyStore(s3 ? await freshBucket(s3, 'releases') : new ConditionalStore());
+  const bucketName = s3 ? (bucket.inner as S3ObjectStore).bucket : 'releases-memory';
+  const publicSite: ObjectStore = s3 ? await freshBucket(s3, 'public') : new ConditionalStore();
   const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
   const notifier = new RecordingNotifier();
   const logs: { message: string; fields?: Record<string, unknown> }[] = [];
@@ -146,6 +163,21 @@ export async function snapshot(store: ObjectStore, prefix = ''): Promise<Map<str
     out.set(summary.key, new TextDecoder().decode(object?.body));
   }
   return out;
+}
+
+/**
+ * The headers an in-memory bucket of {@link testPipeline} keeps with `key`, as S3 would serve
+ * them (the S3 adapter's contract test proves it sends them along).
+ */
+export function headersOf(store: ObjectStore, key: string) {
+  if (!(store instanceof ConditionalStore)) throw new Error('headersOf reads an in-memory bucket');
+  const object = store.objects.get(key);
+  return {
+    contentType: object?.contentType,
+    cacheControl: object?.cacheControl,
+    contentDisposition: object?.contentDisposition,
+    etag: object?.etag,
+  };
 }
 
 /** The text of one object, or undefined. */

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { publishDue } from '../../src/pipeline/publish-due.js';
 import { mulberry32 } from '../support/random.js';
-import { type LocalS3, startTestS3 } from '../support/s3.js';
 import { expectMatchesFullBuild, releaseText, SITE, testPipeline } from './harness.js';
-
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
 
 const TYPES = ['Tiedote', 'Blogi', 'Kuulutus'];
 const LANGS = ['fi', 'fi', 'sv', 'en'];
 
 it('after uploads, edits, deletes, rejections and embargoes, equals a full build byte for byte', async () => {
   // Small feeds, so category and language windows overflow and refill from the archive.
-  const t = await testPipeline(s3, { site: { ...SITE, feedLimit: 3 } });
+  const t = await testPipeline({ site: { ...SITE, feedLimit: 3 } });
   const random = mulberry32(20260115);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const live = new Set<string>();

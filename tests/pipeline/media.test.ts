@@ -1,23 +1,20 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
+import { expect, it } from 'vitest';
 import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
 import { MEDIA_INDEX_PREFIX } from '../../src/pipeline/media.js';
 import type { StaffOutcomeNotice } from '../../src/pipeline/notifier.js';
 import { publishDue } from '../../src/pipeline/publish-due.js';
 import { reconcile } from '../../src/pipeline/reconcile.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
+import { ConditionalStore } from '../support/conditional-store.js';
 import { htmlBytes, pdfBytes, pngBytes } from '../support/media-bytes.js';
-import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
-import { expectMatchesFullBuild, releaseText, s3Record, testPipeline, text } from './harness.js';
-
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
+import {
+  expectMatchesFullBuild,
+  headersOf,
+  releaseText,
+  s3Record,
+  testPipeline,
+  text,
+} from './harness.js';
 
 type Pipeline = Awaited<ReturnType<typeof testPipeline>>;
 
@@ -43,7 +40,7 @@ const WITH_PICTURE = releaseText(
 );
 
 it('a picture arriving a minute after its release fixes the page without a re-upload', async () => {
-  const t = await testPipeline(s3);
+  const t = await testPipeline();
   await t.upload('releases/2026/kirjasto.md', WITH_PICTURE);
   const first = outcomes(t).at(-1);
   expect(first?.warnings.map((w) => w.message).join('\n')).toMatch(/kuva\.png.*not published/);
@@ -61,19 +58,16 @@ it('a picture arriving a minute after its release fixes the page without a re-up
   const png = await t.publicSite.get('media/2026/kuva.png');
   expect(png?.contentType).toBe('image/png');
   expect(Buffer.from(png?.body ?? []).equals(Buffer.from(pngBytes(40, 30)))).toBe(true);
-  const store = t.publicSite as S3ObjectStore;
-  const client = (store as unknown as { client: S3Client }).client;
-  const head = await client.send(
-    new HeadObjectCommand({ Bucket: store.bucket, Key: 'media/2026/aukiolo.pdf' }),
-  );
-  expect(head.ContentType).toBe('application/pdf');
-  expect(head.ContentDisposition).toBe('attachment; filename="aukiolo.pdf"');
-  expect(head.CacheControl).toBe('public, max-age=3600');
+  expect(headersOf(t.publicSite, 'media/2026/aukiolo.pdf')).toMatchObject({
+    contentType: 'application/pdf',
+    contentDisposition: 'attachment; filename="aukiolo.pdf"',
+    cacheControl: 'public, max-age=3600',
+  });
   expect(await expectMatchesFullBuild(t)).toBeGreaterThan(5);
 });
 
 it('replacing the picture republishes it and its size on the page', async () => {
-  const t = await testPipeline(s3);
+  const t = await testPipeline();
   await t.bucket.put('releases/2026/kuva.png', pngBytes(40, 30));
   await t.upload('releases/2026/kirjasto.md', WITH_PICTURE);
   expect(await text(t.publicSite, 'releases/2026-kirjasto.html')).toContain('width="40"');
@@ -94,7 +88,7 @@ it('replacing the picture republishes it and its size on the page', async () => 
 });
 
 it('a fake image warns staff and is not published; the release still is', async () => {
-  const t = await testPipeline(s3);
+  const t = await testPipeline();
   await t.bucket.put('releases/2026/kuva.png', htmlBytes());
   await t.upload('releases/2026/kirjasto.md', WITH_PICTURE);
   const outcome = outcomes(t).at(-1);
@@ -109,7 +103,7 @@ it('a fake image warns staff and is not published; the release still is', async 
 });
 
 it('a shared picture survives deleting one of its releases, and goes with the last', async () => {
-  const t = await testPipeline(s3);
+  const t = await testPipeline();
   await t.bucket.put('releases/yhteiset/logo.png', pngBytes(20, 20));
   const body = '![Logo](../yhteiset/logo.png)\n\nTeksti.';
   await t.upload('releases/2026/a.md', releaseText('Ensimmäinen', '2026-01-10 09:00', {}, body));
@@ -131,7 +125,7 @@ it('a shared picture survives deleting one of its releases, and goes with the la
 });
 
 it('deleting a picture takes it off the page and the public side', async () => {
-  const t = await testPipeline(s3);
+  const t = await testPipeline();
   await t.bucket.put('releases/2026/kuva.png', pngBytes(40, 30));
   await t.upload('releases/2026/kirjasto.md', WITH_PICTURE);
   expect(await t.publicSite.get('media/2026/kuva.png')).toBeDefined();
@@ -142,7 +136,7 @@ it('deleting a picture takes it off the page and the public side', async () => {
 });
 
 it('reconcile repairs media drift: a lost event, a lost index, a stray and a missing public file', async () => {
-  const t = await testPipeline(s3);
+  const t = await testPipeline();
   await t.bucket.put('releases/2026/kuva.png', pngBytes(40, 30));
   await t.upload('releases/2026/kirjasto.md', WITH_PICTURE);
   // The PDF arrives without an event, the index is lost, the public picture is deleted by hand
@@ -180,7 +174,7 @@ it('reconcile repairs media drift: a lost event, a lost index, a stray and a mis
 });
 
 it('an embargoed release publishes its picture only when it comes due', async () => {
-  const t = await testPipeline(s3);
+  const t = await testPipeline();
   const body = 'Uusi uimahalli.\n\n![Halli](halli.png)';
   await t.upload('releases/2026/halli.md', releaseText('Uimahalli', '2026-01-20 09:00', {}, body));
   await putMedia(t, 'releases/2026/halli.png', pngBytes(30, 20));
@@ -196,7 +190,7 @@ it('an embargoed release publishes its picture only when it comes due', async ()
 });
 
 it('a batch that fails while copying a picture, delivered again, publishes it and its page', async () => {
-  const inner = await freshBucket(s3, 'public');
+  const inner = new ConditionalStore();
   let failures = 1;
   const publicSite: ObjectStore = {
     get: (key) => inner.get(key),
@@ -210,7 +204,7 @@ it('a batch that fails while copying a picture, delivered again, publishes it an
       return inner.put(key, body, options);
     },
   };
-  const t = await testPipeline(s3, { publicSite });
+  const t = await testPipeline({ publicSite });
   await t.bucket.put('releases/2026/kuva.png', pngBytes(40, 30));
   await t.bucket.put('releases/2026/kirjasto.md', WITH_PICTURE);
   const event = { Records: [s3Record(t.bucketName, 'releases/2026/kirjasto.md', 'created')] };
@@ -243,7 +237,7 @@ function counting(store: ObjectStore): { store: ObjectStore; requests: () => num
 
 /** `shared` releases using one logo and `others` without it, uploaded as one batch. */
 async function archiveWithLogo(shared: number, others: number) {
-  const t = await testPipeline(s3);
+  const t = await testPipeline();
   const records = [];
   for (let i = 0; i < shared + others; i += 1) {
     const key = `releases/2025/tiedote ${i}.md`;

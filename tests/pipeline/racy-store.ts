@@ -3,10 +3,10 @@ import type { PutOptions } from '../../src/shared/ports.js';
 import { PreconditionFailedError } from '../../src/shared/ports.js';
 
 /**
- * The fault-injecting double for the conditional-write path: a real s3rver bucket behind
- * {@link ConditionEnforcingStore} (If-Match / If-None-Match enforced as real S3 does), plus a hook
+ * The fault-injecting double for the conditional-write path: a bucket (in memory, or on s3rver)
+ * behind {@link ConditionEnforcingStore} (If-Match / If-None-Match enforced as real S3 does), plus a hook
  * that runs between a caller's read and its write, so a test can land a competing writer exactly
- * there. `enforce = false` shows what the conditions prevent: s3rver's last-writer-wins.
+ * there. `enforce = false` shows what the conditions prevent: last writer wins.
  */
 export class RacyStore extends ConditionEnforcingStore {
   /** Runs before each put is checked; a competing writer goes here. */

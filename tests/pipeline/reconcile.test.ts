@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../src/pipeline/reconcile.js';
 import { recordKey, SITE_INDEX_KEY } from '../../src/pipeline/state-keys.js';
 import { windowKey } from '../../src/pipeline/windows.js';
-import { type LocalS3, startTestS3 } from '../support/s3.js';
 import { expectMatchesFullBuild, releaseText, snapshot, testPipeline, text } from './harness.js';
-
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
 
 describe('reconcile', () => {
   it('repairs a lost record, a release added or deleted without an event, and tampered files', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     await t.upload('releases/a.md', releaseText('A', '2025-01-01 10:00'));
     await t.upload('releases/b.md', releaseText('B', '2025-02-01 10:00', { slug: 'bee' }));
     await t.upload('releases/c.md', releaseText('C', '2024-03-01 10:00', { type: 'Blogi' }));
@@ -56,7 +47,7 @@ describe('reconcile', () => {
   });
 
   it('rebuilds a window and a site index that drifted, so later changes stay right', async () => {
-    const t = await testPipeline(s3, {
+    const t = await testPipeline({
       site: { ...(await import('./harness.js')).SITE, feedLimit: 2 },
     });
     for (let i = 0; i < 6; i += 1) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyBatch } from '../../src/pipeline/batch.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { reportKey } from '../../src/pipeline/reports.js';
@@ -6,7 +6,6 @@ import { recordKey, SITE_INDEX_KEY } from '../../src/pipeline/state-keys.js';
 import { windowKey } from '../../src/pipeline/windows.js';
 import { PreconditionFailedError, type PutOptions } from '../../src/shared/ports.js';
 import { parseFeed } from '../support/feed-check.js';
-import { type LocalS3, startTestS3 } from '../support/s3.js';
 import {
   expectMatchesFullBuild,
   nextSequencer,
@@ -16,14 +15,6 @@ import {
   text,
 } from './harness.js';
 import { raceOnce } from './racy-store.js';
-
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
 
 const ALL_WINDOW = windowKey({ kind: 'all' });
 
@@ -50,7 +41,7 @@ function countPuts(store: { put: (k: string, b: string | Uint8Array, o?: PutOpti
 
 describe('one batch, one change', () => {
   it('writes every derived document and public file once for a batch of 30 uploads', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     const keys = Array.from({ length: 30 }, (_, i) => `releases/erä/${i}.md`);
     for (const [i, key] of keys.entries()) {
       const day = String(1 + (i % 28)).padStart(2, '0');
@@ -79,7 +70,7 @@ describe('one batch, one change', () => {
   });
 
   it('dedupes a key named many times, skips a stale event and follows the object as it is', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     const key = 'releases/monesti.md';
     await t.upload(key, releaseText('Versio 1', '2025-01-01 10:00'));
     const old = nextSequencer();
@@ -96,7 +87,7 @@ describe('one batch, one change', () => {
   });
 
   it('a put and a delete of one key in one batch: the object as it is now wins', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     const key = 'releases/poistettu.md';
     await t.upload(key, releaseText('Julkaistu', '2025-01-01 10:00'));
     await t.bucket.put(key, releaseText('Muokattu', '2025-01-01 10:00'));
@@ -110,7 +101,7 @@ describe('one batch, one change', () => {
 
 describe('conditional writes guard against an unexpected second writer', () => {
   it('a second writer between the read and the write fails the batch; its retry converges', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     await t.bucket.put('releases/a.md', releaseText('A', '2025-01-01 10:00'));
     await t.bucket.put('releases/b.md', releaseText('B', '2025-02-01 10:00'));
     const race = raceOnce(
@@ -130,7 +121,7 @@ describe('conditional writes guard against an unexpected second writer', () => {
   });
 
   it('a fix uploaded while a broken version is in the same batch leaves no report', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     const key = 'releases/korjattu.md';
     await t.upload(key, '---\ntitle: Rikki\ndate: 31.2.2025 10:00\n---\n\nTeksti.\n');
     expect(await t.bucket.get(reportKey(key))).toBeDefined();
@@ -143,7 +134,7 @@ describe('conditional writes guard against an unexpected second writer', () => {
   });
 
   it('deletions that drain a window refill it from older years in the same batch', async () => {
-    const t = await testPipeline(s3, { site: { ...SITE, feedLimit: 2 } });
+    const t = await testPipeline({ site: { ...SITE, feedLimit: 2 } });
     const keys = Array.from({ length: 10 }, (_, i) => `releases/sv-${i}.md`);
     for (const [i, key] of keys.entries()) {
       const date = `${2015 + i}-05-01 10:00`;

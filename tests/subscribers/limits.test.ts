@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAddress } from '../../src/subscribers/address.js';
 import {
   ConfirmationLimiter,
@@ -10,16 +10,8 @@ import {
 } from '../../src/subscribers/limits.js';
 import { SubscriberStore } from '../../src/subscribers/store.js';
 import { requestSubscription, type SubscriptionDeps } from '../../src/subscribers/subscriptions.js';
-import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
+import { ConditionalStore } from '../support/conditional-store.js';
 import { confirmationRecorder, FAST_RETRY, keys, logRecorder, testClock } from './helpers.js';
-
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
 
 function normalized(typed: string): string {
   const parsed = parseAddress(typed);
@@ -70,9 +62,13 @@ describe('client networks', () => {
   });
 });
 
-/** The sign-up core on s3rver (conditions enforced), recording mail instead of sending it. */
+/**
+ * The sign-up core on the in-memory store, which enforces conditions as S3 and the local gate do
+ * (tests/adapters/object-store-contract.ts: one of 25 concurrent writers wins on each), recording
+ * mail instead of sending it.
+ */
 async function signups(limits: ConfirmationLimits = DEFAULT_CONFIRMATION_LIMITS) {
-  const bucket = await freshBucket(s3, 'limits');
+  const bucket = new ConditionalStore();
   const mail = confirmationRecorder();
   const logs = logRecorder();
   const clock = testClock();
@@ -94,7 +90,7 @@ async function signups(limits: ConfirmationLimits = DEFAULT_CONFIRMATION_LIMITS)
   return { bucket, mail, logs, clock, signUp };
 }
 
-describe('confirmation limits against s3rver', () => {
+describe('confirmation limits under simultaneous sign-ups', () => {
   it('25 simultaneous plus-tag, dot and IDN spellings of one mailbox get one mail, to the address as typed', async () => {
     const { mail, signUp } = await signups();
     const spellings = [
