@@ -150,7 +150,7 @@ function visibleReleases(records: Records, now: Date): Map<string, StoredRelease
   return visible;
 }
 
-/** Rewrites translation groups that differ from the public releases' and removes empty ones. */
+/** Rewrites translation groups that differ from the public releases' and removes stray ones. */
 async function repairTranslationGroups(
   store: ObjectStore,
   groups: ReadonlyMap<string, TranslationGroupDoc>,
@@ -167,8 +167,9 @@ async function repairTranslationGroups(
     repaired.push(key);
   }
   await docs.flush();
-  for (const key of stored.keys()) {
-    if (expected.has(key)) continue;
+  for (const [key, { value }] of stored) {
+    // A group the pipeline emptied stays as an empty document: that is no drift.
+    if (expected.has(key) || value.entries.length === 0) continue;
     await store.delete(key);
     repaired.push(key);
   }
