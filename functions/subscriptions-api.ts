@@ -4,6 +4,7 @@ import { derivePreviewKey } from '../src/drafts/token.js';
 import { createConfirmationSender } from '../src/mail/confirmation-mail.js';
 import { createSesMailer } from '../src/mail/ses-mailer.js';
 import { MjmlTemplates } from '../src/mail/templates.js';
+import { organisationNames } from '../src/site/site-config.js';
 import { readCategoryCatalog } from '../src/subscribers/categories.js';
 import { readSubscriptionsApiConfig } from '../src/subscribers/config.js';
 import { createSubscriptionsApi } from '../src/subscribers/http/api.js';
@@ -12,15 +13,27 @@ import { deriveSubscriberKeys } from '../src/subscribers/keys.js';
 import { ConfirmationLimiter } from '../src/subscribers/limits.js';
 import { jsonLog } from '../src/subscribers/log.js';
 import { SubscriberStore } from '../src/subscribers/store.js';
+import { LANGS } from '../src/subscribers/types.js';
 
 // Cold start: configuration, clients and the template cache live as long as the container.
 const config = readSubscriptionsApiConfig(process.env);
 const clock = () => new Date();
-const site = { title: config.siteTitle, url: config.siteUrl };
 const bucket = new S3ObjectStore(
   createS3Client({ endpoint: config.s3Endpoint, region: config.region }),
   config.releasesBucket,
 );
+// The organisation's name per language, as the site shows it (`releases/site.json` over the env).
+const siteNames = await organisationNames(
+  {
+    siteUrl: config.siteUrl,
+    title: config.siteTitle,
+    defaultLang: config.defaultLang,
+    branding: config.branding,
+  },
+  bucket,
+  LANGS,
+);
+const site = { title: siteNames[config.defaultLang] ?? config.siteTitle, url: config.siteUrl };
 // Precompiled at build time and bundled (templates/compiled/): no MJML, no file reads.
 const templates = new MjmlTemplates(site);
 
@@ -34,7 +47,8 @@ const api = createSubscriptionsApi({
   subscribeAnswerMs: config.subscribeAnswerMs,
   clock,
   siteUrl: config.siteUrl,
-  siteTitle: config.siteTitle,
+  siteTitle: site.title,
+  siteNames,
   defaultLang: config.defaultLang,
   log: jsonLog,
   categories: () => readCategoryCatalog(bucket),

@@ -3,6 +3,7 @@ import { createS3Client, S3ObjectStore } from '../adapters/s3-object-store.js';
 import { derivePreviewKey } from '../drafts/token.js';
 import { createSesMailer } from '../mail/ses-mailer.js';
 import type { Mailer, ObjectStore } from '../shared/ports.js';
+import { withSiteJson } from '../site/site-config.js';
 import { SHARD_COUNT } from '../subscribers/ids.js';
 import { deriveSubscriberKeys } from '../subscribers/keys.js';
 import { SubscriberStore } from '../subscribers/store.js';
@@ -56,11 +57,13 @@ export async function wireMailRuns(
       }),
       config.releasesBucket,
     );
+  // The same branding as the site build: `releases/site.json` laid over the environment's.
+  const site = await withSiteJson(config.site, store);
   const keys = deriveSubscriberKeys(config.tokenSecret);
   const roster =
     overrides.roster ??
     subscriberRoster(new SubscriberStore(store), SHARD_COUNT, (id) =>
-      subscriberLinks(keys, config.site.siteUrl, id),
+      subscriberLinks(keys, site.siteUrl, id),
     );
   const mailer =
     overrides.mailer ??
@@ -84,10 +87,10 @@ export async function wireMailRuns(
         }),
       )
     : undefined;
-  const variants = new VariantCache(loadTemplateSource(), config.site);
+  const variants = new VariantCache(loadTemplateSource(), site);
   return {
     store,
-    releases: new PipelineReleaseSource(store, config.site.notifyMaxAgeMs),
+    releases: new PipelineReleaseSource(store, site.notifyMaxAgeMs),
     staff: config.staff,
     previewKey: derivePreviewKey(config.tokenSecret),
     options: {
@@ -95,7 +98,7 @@ export async function wireMailRuns(
       mailer,
       roster,
       variants,
-      site: config.site,
+      site,
       mailFrom: config.mailFrom,
       clock: overrides.clock ?? (() => new Date()),
       sendRate: config.sendRate,

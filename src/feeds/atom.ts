@@ -30,6 +30,7 @@ export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): strin
     feedLinks: { atom: head.urls.atom },
     ...(head.hub === undefined ? {} : { hub: head.hub }),
     ...(head.logo === undefined ? {} : { image: head.logo }),
+    ...(head.icon === undefined ? {} : { favicon: head.icon }),
     author: { name: forXmlJsText(head.authorName) },
   });
   entries.forEach((entry, i) => {

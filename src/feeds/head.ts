@@ -15,6 +15,11 @@ export interface FeedHead {
   authorName: string;
   /** The WebSub hub readers may subscribe at for instant updates (`rel="hub"`), if any. */
   hub?: string;
-  /** Absolute URL of the organisation's logo (Atom `logo`, JSON Feed `icon`), when configured. */
+  /**
+   * Absolute URL of the organisation's logo (Atom `logo`, JSON Feed `icon`, and RSS `image` when
+   * it is a GIF, JPEG or PNG, the only types RSS 2.0 allows), when configured.
+   */
   logo?: string;
+  /** Absolute URL of the site's favicon (Atom `icon`, JSON Feed `favicon`). */
+  icon?: string;
 }

@@ -13,6 +13,8 @@ export interface JsonFeed {
   language: string;
   authors: { name: string }[];
   hubs?: { type: 'WebSub'; url: string }[];
+  icon?: string;
+  favicon?: string;
   items: JsonFeedItem[];
 }
 
@@ -91,6 +93,7 @@ export function renderJsonFeed(head: FeedHead, entries: readonly FeedEntry[]): s
     authors: [{ name: head.authorName }],
     ...(head.hub === undefined ? {} : { hubs: [{ type: 'WebSub', url: head.hub }] }),
     ...(head.logo === undefined ? {} : { icon: head.logo }),
+    ...(head.icon === undefined ? {} : { favicon: head.icon }),
     items: entries.map((entry, i) => {
       const item = generatedItems[i] ?? {};
       return {

@@ -1,3 +1,4 @@
+import { FAVICON_PATH } from '../pages/share-meta.js';
 import { stringsFor } from '../pages/strings.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
@@ -41,6 +42,7 @@ export function renderFeeds(
     authorName: xmlSafe(site.title),
     ...(site.websubHub === undefined ? {} : { hub: site.websubHub }),
     ...logoOf(site),
+    icon: `${site.siteUrl}/${FAVICON_PATH}`,
   };
   return {
     atom: renderAtom(head, entries),

@@ -53,6 +53,7 @@ export function renderRss(head: FeedHead, entries: readonly FeedEntry[]): string
     const text = key === 'title' ? head.title : head.description;
     return `<${key}>${escapeRssText(text)}</${key}>`;
   });
+  xml = withChannelImage(xml, head);
   xml = fillPlaceholders(
     'rss',
     xml,
@@ -65,6 +66,22 @@ export function renderRss(head: FeedHead, entries: readonly FeedEntry[]): string
   );
   assertNoPlaceholders('rss', xml);
   return xmlSafe(xml);
+}
+
+/** RSS 2.0 allows a channel image only as GIF, JPEG or PNG. */
+const RSS_IMAGE = /\.(?:gif|jpe?g|png)$/i;
+const CHANNEL_HEAD = /<channel>[\s\S]*?<\/description>/;
+
+/**
+ * The logo as the channel's `<image>` (its title and link the channel's own, as the W3C validator
+ * wants), placed after the channel's description; nothing for another type or without a logo.
+ */
+function withChannelImage(xml: string, head: FeedHead): string {
+  if (head.logo === undefined || !RSS_IMAGE.test(new URL(head.logo).pathname)) return xml;
+  const image =
+    `<image><url>${escapeXml(head.logo)}</url><title>${escapeRssText(head.title)}</title>` +
+    `<link>${escapeXml(head.homeUrl)}</link></image>`;
+  return xml.replace(CHANNEL_HEAD, (channelHead) => `${channelHead}\n        ${image}`);
 }
 
 /**

@@ -15,6 +15,7 @@ import { consumeBatch } from '../pipeline/handlers.js';
 import { decodeInvocation } from '../pipeline/queue-message.js';
 import type { RejectionReport } from '../pipeline/reports.js';
 import { encodeS3Key, isReleaseKey, RELEASES_PREFIX } from '../pipeline/s3-event.js';
+import { WITHDRAWN_PREFIX } from '../pipeline/state-keys.js';
 import { EnvReader, readSiteConfig } from '../shared/env.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { type FolderSyncResult, syncFolder } from './folder-sync.js';
@@ -420,11 +421,24 @@ async function summarise(
     const object = await releases.get(summary.key);
     if (object) rejected.push(JSON.parse(new TextDecoder().decode(object.body)) as RejectionReport);
   }
+  // A deleted release's address keeps its withdrawn page: that is not a published release.
+  const withdrawn = new Set<string>();
+  for await (const summary of releases.list(WITHDRAWN_PREFIX)) {
+    withdrawn.add(`releases/${summary.key.slice(WITHDRAWN_PREFIX.length, -'.json'.length)}.html`);
+  }
   let published = 0;
   let publicFiles = 0;
   for await (const summary of publicStore.list('')) {
     publicFiles += 1;
-    if (summary.key.startsWith('releases/')) published += 1;
+    if (!summary.key.startsWith('releases/')) continue;
+    if (withdrawn.has(summary.key) && (await isWithdrawnPage(publicStore, summary.key))) continue;
+    published += 1;
   }
   return { sources, published, rejected, publicFiles, failures };
+}
+
+/** Whether the page at `key` is a withdrawn notice (the only release-address page with noindex). */
+async function isWithdrawnPage(store: ObjectStore, key: string): Promise<boolean> {
+  const page = await store.get(key);
+  return new TextDecoder().decode(page?.body).includes('<meta name="robots" content="noindex">');
 }

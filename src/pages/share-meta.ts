@@ -1,3 +1,4 @@
+import { mediaAt } from '../media/published.js';
 import type { Release } from '../release/types.js';
 import { lastChanged } from '../release/types.js';
 import type { SiteConfig, SiteFile } from '../site/config.js';
@@ -125,20 +126,29 @@ export function releaseShareMeta(
     lang: release.lang,
     alternateLangs,
     ...(release.summary === undefined ? {} : { description: release.summary }),
-    ...(release.image === undefined
-      ? {}
-      : {
-          image: {
-            url: release.image,
-            ...(release.imageAlt === undefined ? {} : { alt: release.imageAlt }),
-          },
-        }),
+    ...(release.image === undefined ? {} : { image: shareImage(release, release.image) }),
   };
   return `${shareTags(subject, site, 'article')}
 <meta property="article:published_time" content="${machineDateTime(release.published)}">
 <meta property="article:modified_time" content="${machineDateTime(lastChanged(release))}">
 ${newsArticleJsonLd(release, site)}
 `;
+}
+
+/**
+ * The lead image as share previews describe it: its pixel size only when the media index checked
+ * the published file's bytes (an image elsewhere, or one not yet checked, gets none rather than a
+ * guess), and its alt text.
+ */
+function shareImage(release: Release, url: string): NonNullable<ShareSubject['image']> {
+  const file = mediaAt(release, url)?.file;
+  return {
+    url,
+    ...(release.imageAlt === undefined ? {} : { alt: release.imageAlt }),
+    ...(file?.width === undefined || file.height === undefined
+      ? {}
+      : { width: file.width, height: file.height }),
+  };
 }
 
 /** Where the favicon lives, relative to the site root. */

@@ -5,7 +5,7 @@ import { type DeriveContext, type DerivedState, deriveBatch, publicReleaseOf } f
 import { type KeyWork, keysOfBatch, type PipelineEvent } from './events.js';
 import { finishKey } from './finish.js';
 import { indexMedia, referencingKeys, syncMedia } from './media.js';
-import { planOutputs, type WriteOutcome, writePlan } from './outputs.js';
+import { type PageInput, planOutputs, type WriteOutcome, writePlan } from './outputs.js';
 import {
   batchMediaLookup,
   type RecordChange,
@@ -16,6 +16,7 @@ import { followRecord } from './reports.js';
 import { isReleaseKey, RELEASES_PREFIX, sourcePathOf } from './s3-event.js';
 import { BatchDocuments } from './state-store.js';
 import { announceFeeds } from './websub.js';
+import { recordWithdrawals, type WithdrawnDoc, withdrawnKey } from './withdrawn.js';
 
 /** What a batch did for one key. */
 export interface KeyResult {
@@ -75,6 +76,10 @@ export async function applyBatch(
   const live = steps.filter((step) => step.change.kind !== 'stale');
   await docs.flush();
   await mapLimit(live, 16, (step) => followRecord(deps, step, now, log));
+  await recordWithdrawals(
+    docs,
+    live.map((step) => ({ key: step.key, withdrawn: step.record?.withdrawn })),
+  );
 
   const states = live.map((step) => ({
     key: step.key,
@@ -87,7 +92,7 @@ export async function applyBatch(
   const checked = live.flatMap((step) => step.media ?? []);
   const media = await syncMedia(deps.bucket, deps.publicSite, docs, mediaPaths, checked, now);
   if (media.written.length + media.deleted.length > 0) log('media synced', { ...media });
-  const files = await writePlan(deps.publicSite, planFor(deps, live, derived, now));
+  const files = await writePlan(deps.publicSite, await planFor(deps, docs, derived));
 
   await mapLimit(live, 16, (step) => finishKey(deps, docs, step, now));
   await docs.flush();
@@ -137,17 +142,18 @@ function isHidden(key: string): boolean {
   return key.split('/').some((segment) => segment.startsWith('.'));
 }
 
-function planFor(
-  deps: PipelineDeps,
-  steps: readonly RecordStep[],
-  derived: DerivedState,
-  now: Date,
-) {
-  const pages = steps.flatMap((step) =>
-    step.record?.slug
-      ? [{ slug: step.record.slug, publicRelease: publicReleaseOf(step.record, now) }]
-      : [],
-  );
+/**
+ * The public files the batch changes. A page address without a public release keeps the withdrawn
+ * page of the release last deleted from it, if any (`state/withdrawn/`), else is removed.
+ */
+async function planFor(deps: PipelineDeps, docs: BatchDocuments, derived: DerivedState) {
+  const pages: PageInput[] = [];
+  for (const { record, publicRelease } of derived.releases) {
+    const slug = record?.slug;
+    if (slug === undefined) continue;
+    if (publicRelease) pages.push({ slug, publicRelease });
+    else pages.push({ slug, withdrawn: await docs.get<WithdrawnDoc>(withdrawnKey(slug)) });
+  }
   return planOutputs(
     { pages, windows: derived.windows, months: derived.months, siteIndex: derived.siteIndex },
     deps.site,

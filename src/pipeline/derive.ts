@@ -1,11 +1,24 @@
 import { inScope } from '../feeds/scopes.js';
 import { type EmbargoDoc, emptyEmbargo, isPublicAt, placeInEmbargo } from './embargo.js';
-import { emptyMonth, type MonthDoc, monthIn, monthKey, placeInMonth } from './months.js';
+import {
+  emptyMonth,
+  type MonthDoc,
+  type MonthEntry,
+  monthIn,
+  monthKey,
+  placeInMonth,
+} from './months.js';
 import { type Placement, placementOf, type ReleaseRecord, uniquePlacements } from './records.js';
 import { emptySiteIndex, indexWith, type SiteIndexDoc } from './site-index.js';
 import { EMBARGO_KEY, recordKey, SITE_INDEX_KEY } from './state-keys.js';
 import type { BatchDocuments } from './state-store.js';
 import { compareStoredNewestFirst, type StoredRelease } from './stored-release.js';
+import {
+  linkedRelease,
+  partnersOf,
+  updateTranslationGroups,
+  withTranslations,
+} from './translations.js';
 import {
   emptyWindow,
   needsRepair,
@@ -43,6 +56,18 @@ export interface DerivedState {
   siteIndex: SiteIndexDoc;
   /** State keys of windows refilled from the archive. */
   refilled: string[];
+  /**
+   * The batch's keys and the other language versions of those translated, each with its public
+   * release linked to its translations: the release pages to render.
+   */
+  releases: LinkedKey[];
+}
+
+/** A key whose page a batch renders: its record and its public release, translations linked. */
+export interface LinkedKey {
+  key: string;
+  record: ReleaseRecord | undefined;
+  publicRelease: StoredRelease | undefined;
 }
 
 /** The key's release if it is public at `now`. */
@@ -79,11 +104,7 @@ export async function deriveBatch(
   docs: BatchDocuments,
   states: readonly KeyState[],
 ): Promise<DerivedState> {
-  const touched = states.map((state) => ({
-    ...state,
-    publicRelease: publicReleaseOf(state.record, ctx.now),
-    placements: placementsOf(state, ctx.timeZone),
-  }));
+  const touched = await linkedStates(ctx, docs, states);
   const monthNames = new Set(touched.flatMap((t) => t.placements.flatMap((p) => p.month ?? [])));
   const months = await Promise.all(
     [...monthNames].map(async (month) => {
@@ -122,7 +143,33 @@ export async function deriveBatch(
   );
   const siteIndex = indexWith(indexed, windows, months);
   docs.set(SITE_INDEX_KEY, siteIndex);
-  return { months, windows, siteIndex, refilled: refilled.sort() };
+  const releases = touched.map(({ key, record, publicRelease }) => ({
+    key,
+    record,
+    publicRelease,
+  }));
+  return { months, windows, siteIndex, refilled: refilled.sort(), releases };
+}
+
+/**
+ * The batch's keys with their public releases linked to their translations, followed by the
+ * other versions of their translation groups (whose links change with them), after bringing the
+ * groups up to date.
+ */
+async function linkedStates(ctx: DeriveContext, docs: BatchDocuments, states: readonly KeyState[]) {
+  const withPlacements = (state: KeyState) => ({
+    key: state.key,
+    record: state.record,
+    publicRelease: publicReleaseOf(state.record, ctx.now),
+    placements: placementsOf(state, ctx.timeZone),
+  });
+  const own = states.map(withPlacements);
+  const groups = await updateTranslationGroups(docs, own);
+  const partners = await partnersOf(docs, groups, new Set(own.map((t) => t.key)));
+  return [...own, ...partners.map(withPlacements)].map((t) => ({
+    ...t,
+    publicRelease: t.publicRelease && linkedRelease(t.publicRelease, groups),
+  }));
 }
 
 /**
@@ -163,11 +210,14 @@ export async function refill(
   return refillWindow(window, found, complete, ctx.capacity(window.scope));
 }
 
-/** Month entries with their full text, read from their records (the authority). */
+/**
+ * Month entries with their full text, read from their records (the authority), and the
+ * translations the month entry links (records keep none: they are a property of the group).
+ */
 async function withBodies(
   ctx: DeriveContext,
   docs: BatchDocuments,
-  entries: readonly { key: string }[],
+  entries: readonly MonthEntry[],
 ): Promise<WindowEntry[]> {
   const records = await Promise.all(
     entries.map((entry) => docs.get<ReleaseRecord>(recordKey(entry.key))),
@@ -175,7 +225,10 @@ async function withBodies(
   const out: WindowEntry[] = [];
   entries.forEach((entry, i) => {
     const release: StoredRelease | undefined = publicReleaseOf(records[i], ctx.now);
-    if (release) out.push({ key: entry.key, release });
+    if (release) {
+      const translations = entry.release.translations ?? [];
+      out.push({ key: entry.key, release: withTranslations(release, translations) });
+    }
   });
   return out;
 }

@@ -9,6 +9,7 @@ import {
 } from '../feeds/scopes.js';
 import { siteWideFiles } from '../pages/not-found-page.js';
 import type { ObjectStore } from '../shared/ports.js';
+import { withdrawnFiles } from '../site/build.js';
 import type { SiteConfig, SiteFile } from '../site/config.js';
 import {
   archiveFile,
@@ -28,6 +29,7 @@ import type { MonthDoc } from './months.js';
 import type { SiteIndexDoc } from './site-index.js';
 import { loadRelease, type StoredRelease } from './stored-release.js';
 import { isEmptyScope, type ScopeRef, type WindowDoc } from './windows.js';
+import { loadWithdrawal, type StoredWithdrawal } from './withdrawn.js';
 
 /** Public files to (re)write and to remove. */
 export interface OutputPlan {
@@ -35,10 +37,20 @@ export interface OutputPlan {
   deletions: string[];
 }
 
+/** A release page address a batch renders. */
+export interface PageInput {
+  slug: string;
+  publicRelease?: StoredRelease | undefined;
+  withdrawn?: StoredWithdrawal | undefined;
+}
+
 /** What the affected public files are rendered from. */
 export interface OutputInputs {
-  /** Release pages: written when `publicRelease` is set, else removed. */
-  pages: readonly { slug: string; publicRelease?: StoredRelease }[];
+  /**
+   * Release pages: written when `publicRelease` is set, else the withdrawn page when `withdrawn`
+   * is, else removed.
+   */
+  pages: readonly PageInput[];
   windows: readonly WindowDoc[];
   months: readonly MonthDoc[];
   siteIndex: SiteIndexDoc;
@@ -82,6 +94,8 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
   const deletions: string[] = [];
   for (const page of inputs.pages) {
     if (page.publicRelease) files.push(releasePageFile(loadRelease(page.publicRelease), site));
+    else if (page.withdrawn)
+      files.push(...withdrawnFiles([loadWithdrawal(page.withdrawn)], [], site));
     else deletions.push(releasePagePath(page.slug));
   }
   for (const window of inputs.windows) {

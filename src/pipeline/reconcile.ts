@@ -26,12 +26,16 @@ import {
   recordKey,
   SITE_INDEX_KEY,
   SLUGS_PREFIX,
+  TRANSLATIONS_PREFIX,
   WINDOWS_PREFIX,
+  WITHDRAWN_PREFIX,
 } from './state-keys.js';
 import { BatchDocuments, readDocument, type Versioned } from './state-store.js';
 import { compareStoredNewestFirst, loadRelease, type StoredRelease } from './stored-release.js';
+import { groupsOfVisible, type TranslationGroupDoc, translationGroupKey } from './translations.js';
 import { announceFeeds } from './websub.js';
 import { type ScopeRef, scopesOf, type WindowDoc, windowKey } from './windows.js';
+import { loadWithdrawal, type WithdrawnDoc } from './withdrawn.js';
 
 /** What a reconcile run found and did. */
 export interface ReconcileReport {
@@ -48,6 +52,8 @@ export interface ReconcileReport {
   staleReports: string[];
   /** Media index documents (`state/media/`) rewritten or removed to match the records. */
   mediaIndexRepaired: string[];
+  /** Translation groups (`state/translations/`) rewritten or removed to match the records. */
+  translationGroupsRepaired: string[];
   /** Public files (media included) rewritten or removed because they differed from a full build. */
   publicFiles: Omit<WriteOutcome, 'unchanged'>;
   /** Draft previews rendered again or removed (src/drafts/reconcile.ts). */
@@ -119,11 +125,9 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     });
   }
   const records = resync.size > 0 ? await readRecords(deps.bucket, before) : before;
-  const visible = new Map<string, StoredRelease>();
-  for (const [key, { value }] of records) {
-    if (value.release && isPublicAt(value.release, now)) visible.set(key, value.release);
-  }
-  const repaired = await repairWindowsAndIndex(deps, deriveContext(deps, now), visible);
+  const { groups, linked } = groupsOfVisible(visibleReleases(records, now));
+  const repaired = await repairWindowsAndIndex(deps, deriveContext(deps, now), linked);
+  const translationGroupsRepaired = await repairTranslationGroups(deps.bucket, groups);
   const report: ReconcileReport = {
     sources: sources.size,
     records: records.size,
@@ -133,6 +137,7 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     staleReports: await removeStaleReports(deps, reports, records),
     orphanClaims: await removeOrphanClaims(deps, records),
     mediaIndexRepaired,
+    translationGroupsRepaired,
     publicFiles: mergeOutcomes(
       await repairPublic(deps, now, records),
       await repairPublicMedia(deps.bucket, deps.publicSite, records, media, now),
@@ -145,6 +150,41 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     throw new ReconcileError([failure], `${resync.size} keys could not be synced`);
   }
   return report;
+}
+
+/** The records' releases that are public at `now`, by source key. */
+function visibleReleases(records: Records, now: Date): Map<string, StoredRelease> {
+  const visible = new Map<string, StoredRelease>();
+  for (const [key, { value }] of records) {
+    if (value.release && isPublicAt(value.release, now)) visible.set(key, value.release);
+  }
+  return visible;
+}
+
+/** Rewrites translation groups that differ from the public releases' and removes stray ones. */
+async function repairTranslationGroups(
+  store: ObjectStore,
+  groups: ReadonlyMap<string, TranslationGroupDoc>,
+): Promise<string[]> {
+  const expected = new Map(
+    [...groups.values()].map((group) => [translationGroupKey(group.translationKey), group]),
+  );
+  const stored = await readAll<TranslationGroupDoc>(store, TRANSLATIONS_PREFIX);
+  const repaired: string[] = [];
+  const docs = new BatchDocuments(store);
+  for (const [key, group] of expected) {
+    if (JSON.stringify(stored.get(key)?.value) === JSON.stringify(group)) continue;
+    docs.set(key, group);
+    repaired.push(key);
+  }
+  await docs.flush();
+  for (const [key, { value }] of stored) {
+    // A group the pipeline emptied stays as an empty document: that is no drift.
+    if (expected.has(key) || value.entries.length === 0) continue;
+    await store.delete(key);
+    repaired.push(key);
+  }
+  return repaired.sort();
 }
 
 /** Sources and records that disagree, and records with work left undone. */
@@ -191,10 +231,8 @@ async function findStrays(
     if (placement) entry.placements.push(placement);
     resync.set(key, entry);
   };
-  const visible = (key: string) => {
-    const release = records.get(key)?.value.release;
-    return release && isPublicAt(release, now) ? release : undefined;
-  };
+  const { linked } = groupsOfVisible(visibleReleases(records, now));
+  const visible = (key: string) => linked.get(key);
   const seenInMonths = new Set<string>();
   for (const { value: doc } of (await readAll<MonthDoc>(deps.bucket, MONTHS_PREFIX)).values()) {
     for (const entry of doc.entries) {
@@ -204,8 +242,9 @@ async function findStrays(
         release !== undefined &&
         monthIn(release.published, deps.site.timeZone) === doc.month &&
         JSON.stringify(toArchiveRelease(release)) === JSON.stringify(entry.release);
-      const { categorySlug, lang } = entry.release;
-      if (!right) stray(entry.key, { month: doc.month, categorySlug, lang });
+      const { categorySlug, lang, translationKey } = entry.release;
+      const group = translationKey === undefined ? {} : { translationKey };
+      if (!right) stray(entry.key, { month: doc.month, categorySlug, lang, ...group });
     }
   }
   for (const key of records.keys()) if (visible(key) && !seenInMonths.has(key)) stray(key);
@@ -361,7 +400,13 @@ async function repairPublic(
   for (const { value } of records.values()) {
     if (value.release) releases.push(loadRelease(value.release));
   }
-  const { files } = buildSite(releases, deps.site, now);
+  const withdrawals = [...(await readAll<WithdrawnDoc>(deps.bucket, WITHDRAWN_PREFIX)).values()];
+  const { files } = buildSite(
+    releases,
+    deps.site,
+    now,
+    withdrawals.map(({ value }) => loadWithdrawal(value)),
+  );
   const current = new Map<string, string>();
   for (const prefix of OWNED_PUBLIC) {
     for await (const summary of deps.publicSite.list(prefix)) {

@@ -14,6 +14,7 @@ import {
   parseFingerprint,
   placementOf,
   type ReleaseRecord,
+  samePlacement,
   uniquePlacements,
 } from './records.js';
 import { compareSequencers, RELEASES_PREFIX, sourcePathOf } from './s3-event.js';
@@ -21,6 +22,7 @@ import { claimSlug, withSlug } from './slugs.js';
 import { recordKey } from './state-keys.js';
 import type { BatchDocuments } from './state-store.js';
 import { type StoredRelease, storeRelease } from './stored-release.js';
+import { withdrawalOf } from './withdrawn.js';
 
 /** What reading the source did to the record. */
 export type RecordChange =
@@ -190,8 +192,11 @@ function deletedRecord(
 ): ReleaseRecord {
   const { sourceEtag: _gone, release: _r, rejected: _x, parsedWith: _p, ...kept } = base;
   const gone = current.release;
+  const withdrawn =
+    gone && isPublicAt(gone, ctx.now) ? withdrawalOf(gone, ctx.now) : current.withdrawn;
   return {
     ...kept,
+    ...(withdrawn === undefined ? {} : { withdrawn }),
     lingering: uniquePlacements([
       ...base.lingering,
       ...(gone ? [placementOf(gone, ctx.site.timeZone)] : []),
@@ -224,10 +229,7 @@ async function acceptedRecord(
   const release = storeRelease(withItsSlug, firstPublishedAt);
   const previous: Placement[] = base.release ? [placementOf(base.release, ctx.site.timeZone)] : [];
   const placed = placementOf(release, ctx.site.timeZone);
-  const moved = previous.filter(
-    (p) =>
-      p.month !== placed.month || p.categorySlug !== placed.categorySlug || p.lang !== placed.lang,
-  );
+  const moved = previous.filter((p) => !samePlacement(p, placed));
   const outcome: PendingOutcome['outcome'] =
     base.rejected !== undefined
       ? 'fixed'
@@ -240,7 +242,7 @@ async function acceptedRecord(
     before === undefined &&
     firstPublishedAt !== undefined &&
     isArchiveImport(withItsSlug, new Date(firstPublishedAt), ctx.site.notifyMaxAgeMs);
-  const { rejected: _fixed, ...rest } = base;
+  const { rejected: _fixed, withdrawn: _back, ...rest } = base;
   return {
     ...rest,
     sourceEtag,

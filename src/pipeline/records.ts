@@ -4,6 +4,7 @@ import type { SiteConfig } from '../site/config.js';
 import { monthIn } from './months.js';
 import type { StaffOutcomeNotice } from './notifier.js';
 import type { StoredRelease } from './stored-release.js';
+import type { StoredWithdrawal } from './withdrawn.js';
 
 /** Where a release sits in the derived documents: its month and its category and language scopes. */
 export interface Placement {
@@ -11,6 +12,8 @@ export interface Placement {
   month?: string;
   categorySlug: string;
   lang: string;
+  /** The release's `translationKey`: its translation group links it (src/pipeline/translations.ts). */
+  translationKey?: string;
 }
 
 /**
@@ -42,6 +45,11 @@ export interface ReleaseRecord {
    * side is written, then cleared; a crash in between sends it on the retry).
    */
   pendingOutcome?: PendingOutcome;
+  /**
+   * Set when the public release was deleted: what its withdrawn page shows. Kept in the record so
+   * a batch that fails before `state/withdrawn/` is written writes it on the retry.
+   */
+  withdrawn?: StoredWithdrawal;
 }
 
 /** A staff outcome notice without its envelope (`type`, `to`), kept in the record until sent. */
@@ -58,14 +66,25 @@ export function placementOf(release: StoredRelease, timeZone: string): Placement
     month: monthIn(release.published, timeZone),
     categorySlug: release.categorySlug,
     lang: release.lang,
+    ...(release.translationKey === undefined ? {} : { translationKey: release.translationKey }),
   };
+}
+
+/** Whether two placements name the same month, scopes and translation group. */
+export function samePlacement(a: Placement, b: Placement): boolean {
+  return placementId(a) === placementId(b);
+}
+
+function placementId(placement: Placement): string {
+  const { month, categorySlug, lang, translationKey } = placement;
+  return `${month}\0${categorySlug}\0${lang}\0${translationKey ?? ''}`;
 }
 
 /** Placements without duplicates, in first-seen order. */
 export function uniquePlacements(placements: readonly Placement[]): Placement[] {
   const seen = new Map<string, Placement>();
   for (const placement of placements) {
-    seen.set(`${placement.month}\0${placement.categorySlug}\0${placement.lang}`, placement);
+    seen.set(placementId(placement), placement);
   }
   return [...seen.values()];
 }

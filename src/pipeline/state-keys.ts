@@ -6,6 +6,10 @@ export const RECORDS_PREFIX = 'state/releases/';
 export const WINDOWS_PREFIX = 'state/windows/';
 export const MONTHS_PREFIX = 'state/months/';
 export const SLUGS_PREFIX = 'state/slugs/';
+/** Withdrawn releases by page address (src/pipeline/withdrawn.ts). */
+export const WITHDRAWN_PREFIX = 'state/withdrawn/';
+/** Translation groups by `translationKey` (src/pipeline/translations.ts). */
+export const TRANSLATIONS_PREFIX = 'state/translations/';
 /** The site index: which categories, languages, months and years exist. */
 export const SITE_INDEX_KEY = 'state/site.json';
 /** Releases under embargo, soonest first. */

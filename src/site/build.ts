@@ -17,6 +17,8 @@
  *   month in `site.timeZone` ({@link monthArchiveFile}, {@link monthSitemapFile}). Months keep
  *   every archive file bounded, so an upload rewrites a month, not a year.
  * - `sitemap.xml`, `sitemaps/pages.xml`: the months that have releases ({@link sitemapFiles}).
+ * - a withdrawn page at `releases/<slug>.html`: that one withdrawal, unless a live release has the
+ *   slug ({@link withdrawnFiles}); withdrawals come from the pipeline's state, not from releases.
  * - `media/<path under releases/>`: the published media files of the live releases, each once
  *   however many releases reference it ({@link liveMedia}); their bytes are the files' own. An
  *   embargoed release's files stay private until it is published.
@@ -33,6 +35,7 @@ import { type FeedScope, feedScopes } from '../feeds/scopes.js';
 import { publishedMedia } from '../media/published.js';
 import { localMonth } from '../pages/archive-page.js';
 import { siteWideFiles } from '../pages/not-found-page.js';
+import { type WithdrawnRelease, withdrawnPageFile } from '../pages/withdrawn-page.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import {
@@ -63,6 +66,12 @@ export {
 } from './files.js';
 export { releasePagePath, resolveSlugCollisions } from './slugs.js';
 
+/** A release deleted after it was public: its page address keeps answering with a notice. */
+export interface Withdrawal {
+  release: WithdrawnRelease;
+  withdrawnAt: Date;
+}
+
 /** Everything a build writes. */
 export interface SiteBuild {
   /** Sorted by path. */
@@ -85,12 +94,18 @@ export interface SitePlan {
  * a page per release, the front page and a page per archive year. The same releases and `now`
  * always give byte-identical files.
  */
-export function buildSite(releases: readonly Release[], site: SiteConfig, now: Date): SiteBuild {
+export function buildSite(
+  releases: readonly Release[],
+  site: SiteConfig,
+  now: Date,
+  withdrawals: readonly Withdrawal[] = [],
+): SiteBuild {
   const plan = planSite(releases, site, now);
   const files = listingFiles(plan, site);
   for (const release of plan.live) {
     files.push(releasePageFile(release, site));
   }
+  files.push(...withdrawnFiles(withdrawals, plan.live, site));
   files.sort((a, b) => compareCodeUnits(a.path, b.path));
   return { files };
 }
@@ -129,6 +144,30 @@ export function listingFiles(
     files.push(monthArchiveFile(month, ofMonth, site), monthSitemapFile(month, ofMonth, site));
   }
   return files;
+}
+
+/**
+ * The withdrawn pages of `withdrawals` (the pipeline's `state/withdrawn/`) at addresses no live
+ * release has taken since: a live page wins, and of two withdrawals from one address the later.
+ */
+export function withdrawnFiles(
+  withdrawals: readonly Withdrawal[],
+  live: readonly Release[],
+  site: SiteConfig,
+): SiteFile[] {
+  const taken = new Set(live.map((release) => release.slug));
+  const latest = new Map<string, Withdrawal>();
+  for (const withdrawal of withdrawals) {
+    const slug = withdrawal.release.slug;
+    const current = latest.get(slug);
+    if (taken.has(slug)) continue;
+    if (current === undefined || withdrawal.withdrawnAt > current.withdrawnAt) {
+      latest.set(slug, withdrawal);
+    }
+  }
+  return [...latest.values()].map(({ release, withdrawnAt }) =>
+    withdrawnPageFile(release, withdrawnAt, site),
+  );
 }
 
 /**

@@ -202,7 +202,10 @@ export function sitemapFiles(months: readonly ArchiveMonth[], site: SiteConfig):
   ];
 }
 
-/** `sitemaps/<YYYY-MM>.xml`: the month's release pages; depends only on that month's releases. */
+/**
+ * `sitemaps/<YYYY-MM>.xml`: the month's release pages, each with its translations as
+ * `xhtml:link` alternates; depends only on that month's releases (translations linked).
+ */
 export function monthSitemapFile(
   month: ArchiveMonth,
   releases: readonly Release[],
@@ -213,8 +216,21 @@ export function monthSitemapFile(
   );
   return sitemapFile(
     monthSitemapPath(month),
-    renderUrlSet(ofMonth.map((release) => ({ loc: release.url, lastmod: lastChanged(release) }))),
+    renderUrlSet(
+      ofMonth.map((release) => ({
+        loc: release.url,
+        lastmod: lastChanged(release),
+        alternates: sitemapAlternates(release),
+      })),
+    ),
   );
+}
+
+/** A translated release's language versions, itself first, as its sitemap alternates. */
+function sitemapAlternates(release: Release): { lang: string; href: string }[] {
+  const translations = release.translations ?? [];
+  if (translations.length === 0) return [];
+  return [release, ...translations].map(({ lang, url }) => ({ lang, href: url }));
 }
 
 function sitemapFile(path: string, body: string): SiteFile {

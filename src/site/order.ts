@@ -4,7 +4,10 @@ import type { Release } from '../release/types.js';
  * The one ordering rule of the site: newest `published` first, ties broken by `sourcePath` in
  * ascending code-unit order (never locale-aware, so every machine sorts alike).
  */
-export function compareNewestFirst(a: Release, b: Release): number {
+export function compareNewestFirst(
+  a: Pick<Release, 'published' | 'sourcePath'>,
+  b: Pick<Release, 'published' | 'sourcePath'>,
+): number {
   const byDate = b.published.getTime() - a.published.getTime();
   if (byDate !== 0) return byDate;
   return compareCodeUnits(a.sourcePath, b.sourcePath);

@@ -1,7 +1,7 @@
 import type { EnvReader } from '../shared/env.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { mergeCategories } from './categories.js';
-import type { SiteConfig } from './config.js';
+import { DEFAULT_SITE, type SiteConfig } from './config.js';
 
 /**
  * A text per language (`{ "fi": "…", "sv": "…" }`), or one text for every language. Readers see the
@@ -215,6 +215,21 @@ export async function withSiteJson(site: SiteConfig, store: ObjectStore): Promis
   const object = await store.get(SITE_JSON_KEY);
   if (object === undefined) return site;
   return applySiteJson(site, Buffer.from(object.body).toString('utf8'), SITE_JSON_KEY);
+}
+
+/**
+ * The organisation's name in each of `langs`, after `site.json` in `store` is laid over
+ * `branding`: what a function that shows only the name (the subscription pages and mail) needs
+ * to look like the site the CLI build and the publisher render.
+ * @throws {SiteSettingsError} when `site.json` is there but unusable.
+ */
+export async function organisationNames(
+  site: Pick<SiteConfig, 'siteUrl' | 'title' | 'defaultLang'> & { branding: SiteBranding },
+  store: ObjectStore,
+  langs: readonly string[],
+): Promise<Record<string, string>> {
+  const applied = await withSiteJson({ ...DEFAULT_SITE, ...site }, store);
+  return Object.fromEntries(langs.map((lang) => [lang, organisationName(applied, lang)]));
 }
 
 const BRANDING_FIELDS = [

@@ -10,10 +10,17 @@ import { compareCodeUnits } from './order.js';
 
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 
+const XHTML_NS = 'http://www.w3.org/1999/xhtml';
+
 /** One `<url>` of a sitemap. */
 export interface SitemapUrl {
   loc: string;
   lastmod?: Date;
+  /**
+   * The page's language versions, itself included, as `<xhtml:link rel="alternate" hreflang>`
+   * (the form Google documents for sitemaps); empty or absent for a page in one language.
+   */
+  alternates?: readonly { lang: string; href: string }[];
 }
 
 /** A `<urlset>` of `urls`, sorted by address so that the input order never matters. */
@@ -22,9 +29,18 @@ export function renderUrlSet(urls: readonly SitemapUrl[]): string {
   const entries = sorted.map((url) => {
     const lastmod =
       url.lastmod === undefined ? '' : `<lastmod>${w3cDatetime(url.lastmod)}</lastmod>`;
-    return `<url><loc>${escapeXml(url.loc)}</loc>${lastmod}</url>\n`;
+    const alternates = (url.alternates ?? []).map(
+      ({ lang, href }) =>
+        `<xhtml:link rel="alternate" hreflang="${escapeXml(lang)}" href="${escapeXml(href)}"/>`,
+    );
+    return `<url><loc>${escapeXml(url.loc)}</loc>${lastmod}${alternates.join('')}</url>\n`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}">\n${entries.join('')}</urlset>\n`;
+  // The XHTML namespace is declared only where it is used, so a one-language site's sitemaps
+  // stay exactly as they were.
+  const xhtml = sorted.some((url) => (url.alternates ?? []).length > 0)
+    ? ` xmlns:xhtml="${XHTML_NS}"`
+    : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}"${xhtml}>\n${entries.join('')}</urlset>\n`;
 }
 
 /** A `<sitemapindex>` of the sitemaps at `locs`, in the order given. */

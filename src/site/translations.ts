@@ -1,6 +1,12 @@
 import type { Release, ReleaseTranslation } from '../release/types.js';
 import { compareCodeUnits, compareNewestFirst } from './order.js';
 
+/** What linking needs of a language version: enough to order it and to link to it. */
+export type TranslationCandidate = Pick<
+  Release,
+  'lang' | 'url' | 'title' | 'published' | 'sourcePath'
+>;
+
 /**
  * Links the language versions of each release: releases with the same `translationKey` get each
  * other (one per language other than their own, the newest if a language has several) as
@@ -19,18 +25,28 @@ export function linkTranslations(releases: readonly Release[]): Release[] {
   return releases.map((release) => {
     const group =
       release.translationKey === undefined ? undefined : groups.get(release.translationKey);
-    if (group === undefined || group.length < 2) return release;
-    const translations = newestPerLang(group.filter((other) => other.lang !== release.lang));
+    if (group === undefined) return release;
+    const translations = translationsAmong(release.lang, group);
     return translations.length === 0 ? release : { ...release, translations };
   });
 }
 
-function newestPerLang(releases: readonly Release[]): ReleaseTranslation[] {
-  const newest = new Map<string, Release>();
-  for (const release of releases) {
-    const current = newest.get(release.lang);
-    if (current === undefined || compareNewestFirst(release, current) < 0)
-      newest.set(release.lang, release);
+/**
+ * The translations a version in `lang` links to among `group` (every live version sharing its
+ * `translationKey`, itself included): the newest version of each other language, by language code.
+ * The pipeline calls this with the members of a translation group document, the full build through
+ * {@link linkTranslations}, so both link alike.
+ */
+export function translationsAmong(
+  lang: string,
+  group: readonly TranslationCandidate[],
+): ReleaseTranslation[] {
+  const newest = new Map<string, TranslationCandidate>();
+  for (const other of group) {
+    if (other.lang === lang) continue;
+    const current = newest.get(other.lang);
+    if (current === undefined || compareNewestFirst(other, current) < 0)
+      newest.set(other.lang, other);
   }
   return [...newest.values()]
     .sort((a, b) => compareCodeUnits(a.lang, b.lang))

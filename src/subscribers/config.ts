@@ -1,6 +1,7 @@
 import type { Mailbox } from '../mail/compose.js';
 import { parseMailbox } from '../mail/mailbox.js';
 import { EnvReader } from '../shared/env.js';
+import { readBranding, type SiteBranding } from '../site/site-config.js';
 import { MIN_SECRET_BYTES } from './keys.js';
 import {
   type ConfirmationLimits,
@@ -29,6 +30,8 @@ export interface SubscriptionsApiConfig extends SubscriberStorageConfig {
   siteUrl: string;
   /** SITE_TITLE */
   siteTitle: string;
+  /** SITE_NAME_FI/SV/EN, SITE_LOGO, SITE_COLOR, …: the same branding the site build reads. */
+  branding: SiteBranding;
   /** MAIL_FROM, e.g. `Esimerkkilä <uutiset@esimerkkila.fi>`. */
   mailFrom: Mailbox;
   /** SES_ENDPOINT: non-AWS SES endpoint (local stack). */
@@ -163,6 +166,7 @@ export function readSubscriptionsApiConfig(env: Env): SubscriptionsApiConfig {
     ...storage,
     siteUrl,
     siteTitle,
+    branding: readBranding(reader, siteTitle, isLang(defaultLang) ? defaultLang : 'fi'),
     mailFrom,
     sesEndpoint: reader.url('SES_ENDPOINT', false),
     sesConfigurationSet: reader.optional('SES_CONFIGURATION_SET'),

@@ -11,6 +11,9 @@ declare function matchMedia(query: string): { matches: boolean };
 
 import { type LocalStack, startLocalStack } from '../../src/local/stack.js';
 import { renderWithdrawnPage } from '../../src/pages/withdrawn-page.js';
+import { newSubscriberId } from '../../src/subscribers/ids.js';
+import { deriveSubscriberKeys } from '../../src/subscribers/keys.js';
+import { subscriberLinks } from '../../src/subscribers/subscriptions.js';
 import { makeRelease, TEST_SITE } from '../support/releases.js';
 import type { StoredEmail } from '../support/ses.js';
 
@@ -79,6 +82,10 @@ async function collectPages(page: Page): Promise<void> {
   const preferencesUrl = new URL(preferences ?? '', stack.urls.site).href;
   pages.set('preferences', preferencesUrl);
   pages.set('unsubscribe', preferencesUrl.replace('/api/preferences?', '/api/unsubscribe?'));
+  // A genuine preferences link of a subscription that no longer exists.
+  const keys = deriveSubscriberKeys(process.env.TOKEN_SECRET ?? '');
+  const gone = subscriberLinks(keys, new URL(preferencesUrl).origin, newSubscriberId(0));
+  pages.set('not-subscribed', gone.preferencesUrl);
 }
 
 async function violations(page: Page): Promise<AxeViolation[]> {
@@ -134,7 +141,9 @@ const PAGE_TYPES = [
   'withdrawn',
   '404',
   'subscribed',
+  'subscribe-error',
   'confirm',
+  'not-subscribed',
   'preferences',
   'unsubscribe',
 ];
@@ -151,6 +160,16 @@ describe.each(['light', 'dark'] as const)('axe-core in %s mode', (colorScheme) =
           await page.getByLabel('Sähköpostiosoite').fill(`${colorScheme}@example.fi`);
           await page.getByRole('button', { name: 'Tilaa', exact: true }).click();
           await page.waitForURL('**/api/subscribe');
+        } else if (type === 'subscribe-error') {
+          // An address the browser's own check lets through is not needed: switch that check off.
+          await page.goto(stack.urls.site);
+          await page.locator('form').evaluateAll((forms) => {
+            for (const form of forms) form.setAttribute('novalidate', '');
+          });
+          await page.getByLabel('Sähköpostiosoite').fill('ei osoite');
+          await page.getByRole('button', { name: 'Tilaa', exact: true }).click();
+          await page.waitForURL('**/api/subscribe');
+          expect(await page.locator('[role="alert"]').count()).toBe(1);
         } else {
           await page.goto(pages.get(type) ?? '');
         }

@@ -8,6 +8,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siteWideFiles } from '../../src/pages/not-found-page.js';
+import { TEST_SITE } from '../support/releases.js';
 import {
   actionsOf,
   type CfnTemplate,
@@ -116,6 +118,7 @@ describe('functions', () => {
       'PUBLIC_BUCKET',
       'SITE_URL',
       'SITE_TITLE',
+      ...BRANDING_VARIABLES,
       'TIME_ZONE',
       'DEFAULT_LANG',
       'FEED_LIMIT',
@@ -155,6 +158,8 @@ describe('functions', () => {
         MAIL_FROM: REQUIRED_PARAMS.mailFrom,
         STAFF_EMAIL: REQUIRED_PARAMS.staffEmail,
         RELEASES_BUCKET: { 'Fn::Sub': RELEASES_BUCKET_NAME },
+        // Branding params default to blank, which the functions read as unset (their defaults).
+        ...Object.fromEntries(BRANDING_VARIABLES.map((name) => [name, ''])),
         // Resolved by CloudFormation at deploy time; the template never holds the secret.
         TOKEN_SECRET: expect.stringMatching(
           /^\{\{resolve:secretsmanager:newsroom\/test\/[^}]+\}\}$/,
@@ -163,6 +168,18 @@ describe('functions', () => {
     }
   });
 });
+
+/** The branding variables (docs/branding.md), one deploy param each. */
+const BRANDING_VARIABLES = [
+  'SITE_NAME_FI',
+  'SITE_NAME_SV',
+  'SITE_NAME_EN',
+  'SITE_LOGO',
+  'SITE_COLOR',
+  'SITE_CONTACT',
+  'PRIVACY_URL',
+  'ACCESSIBILITY_URL',
+];
 
 describe('buckets', () => {
   const blocked = {
@@ -236,6 +253,17 @@ describe('buckets', () => {
     expect(distribution.CacheBehaviors).toContainEqual(
       expect.objectContaining({ PathPattern: '/api/*', TargetOriginId: 'api' }),
     );
+  });
+
+  it('answers a missing key with the site’s localized 404.html and status 404', () => {
+    const distribution = properties('SiteDistribution').DistributionConfig as {
+      CustomErrorResponses: Array<Record<string, unknown>>;
+    };
+    expect(distribution.CustomErrorResponses).toEqual([
+      { ErrorCode: 404, ResponsePagePath: '/404.html', ResponseCode: 404, ErrorCachingMinTTL: 60 },
+    ]);
+    // The page it names is one every build writes (src/pages/not-found-page.ts).
+    expect(siteWideFiles(TEST_SITE).map((file) => `/${file.path}`)).toContain('/404.html');
   });
 
   it('serves the site with a Content-Security-Policy that allows no script', () => {

@@ -109,7 +109,7 @@ describe('the local stack', () => {
     expect(await response.json()).toMatchObject({ error: 'not-found' });
   });
 
-  it('follows the folder: a dropped file is published, a deleted one disappears', async () => {
+  it('follows the folder: a dropped file is published, a deleted one is withdrawn', async () => {
     await writeFile(join(dir, 'uusi + tuore.md'), release('Tuore', '2025-10-01 12:00'));
     await until(async () => {
       const feed = parseFeed(await (await fetch(stack.urls.feeds.atom)).text());
@@ -120,10 +120,12 @@ describe('the local stack', () => {
     );
 
     await unlink(join(dir, 'uusi + tuore.md'));
+    // Its address keeps answering, with the withdrawn notice search engines are told to drop.
     await until(async () => {
       const response = await fetch(`${stack.urls.site}releases/uusi-tuore.html`);
-      return response.status === 404 ? true : undefined;
-    }, 'the deleted release page to go');
+      const html = await response.text();
+      return response.status === 200 && html.includes('content="noindex"') ? true : undefined;
+    }, 'the deleted release page to be withdrawn');
     await stack.settled();
     const feed = parseFeed(await (await fetch(stack.urls.feeds.atom)).text());
     expect(feed.entries.map((entry) => entry.title)).toEqual(['Satama', 'Öljyvahinko']);

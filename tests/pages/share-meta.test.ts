@@ -143,4 +143,83 @@ describe('feed logo', () => {
     expect(plainAtom).not.toContain('<logo>');
     expect(JSON.parse(plainJson ?? '{}').icon).toBeUndefined();
   });
+
+  it('gives RSS the logo as its channel image, titled and linked as the channel', () => {
+    const rss = feedFiles(ALL_SCOPE, [makeRelease()], SITE)[1]?.body ?? '';
+    expect(xmllintErrors(rss)).toBe('');
+    const parsed = parseFeed(rss);
+    expect(parsed.bozo).toBe(false);
+    expect(parsed.feed.image).toMatchObject({
+      href: 'https://tiedotteet.example.fi/media/logo.png',
+      link: 'https://tiedotteet.example.fi/',
+    });
+    expect(parsed.feed.image?.title).toBe(parsed.feed.title);
+    // RSS 2.0 allows only GIF, JPEG and PNG images: an SVG logo stays out of RSS, not out of Atom.
+    const svg: SiteConfig = {
+      ...SITE,
+      branding: {
+        name: { fi: 'Esimerkkilän kaupunki' },
+        primaryColor: '#00426e',
+        logo: 'media/logo.svg',
+      },
+    };
+    const [atom, svgRss] = feedFiles(ALL_SCOPE, [makeRelease()], svg).map((file) => file.body);
+    expect(svgRss).not.toContain('<image>');
+    expect(atom).toContain('<logo>https://tiedotteet.example.fi/media/logo.svg</logo>');
+    expect(feedFiles(ALL_SCOPE, [makeRelease()], TEST_SITE)[1]?.body).not.toContain('<image>');
+  });
+
+  it('names the favicon in Atom (icon) and JSON Feed (favicon), with or without a logo', () => {
+    for (const site of [SITE, TEST_SITE]) {
+      const [atom, , json] = feedFiles(ALL_SCOPE, [makeRelease()], site).map((file) => file.body);
+      expect(parseFeed(atom ?? '').feed.icon).toBe('https://tiedotteet.example.fi/favicon.svg');
+      expect(jsonFeedProblems(json ?? '')).toEqual([]);
+      expect(JSON.parse(json ?? '{}').favicon).toBe('https://tiedotteet.example.fi/favicon.svg');
+    }
+  });
+});
+
+describe('share image size', () => {
+  const image = 'https://tiedotteet.example.fi/media/2020/halli.jpg';
+  const checked = {
+    sourcePath: '2020/halli.jpg',
+    publicPath: 'media/2020/halli.jpg',
+    url: image,
+    shownAsImage: true as const,
+  };
+
+  it('gives og:image its width and height when the published file was measured', () => {
+    const release = makeRelease({
+      image,
+      imageAlt: 'Allas',
+      media: [
+        {
+          ...checked,
+          file: {
+            kind: 'image',
+            contentType: 'image/jpeg',
+            length: 2048,
+            width: 1200,
+            height: 630,
+          },
+        },
+      ],
+    });
+    const meta = metaOf(parseHtml(renderReleasePage(release, SITE)).root);
+    expect(meta['og:image:width']).toEqual(['1200']);
+    expect(meta['og:image:height']).toEqual(['630']);
+    expect(meta['og:image:alt']).toEqual(['Allas']);
+  });
+
+  it('leaves the size out when it is not known (a file not checked, or an image elsewhere)', () => {
+    for (const release of [
+      makeRelease({ image, media: [checked] }),
+      makeRelease({ image: 'https://kuvat.example.org/halli.jpg' }),
+    ]) {
+      const meta = metaOf(parseHtml(renderReleasePage(release, SITE)).root);
+      expect(meta['og:image']).toEqual([release.image]);
+      expect(meta['og:image:width']).toBeUndefined();
+      expect(meta['og:image:height']).toBeUndefined();
+    }
+  });
 });

@@ -16,14 +16,15 @@ import {
   sourcePathOf,
 } from '../../src/pipeline/s3-event.js';
 import { withSlug } from '../../src/pipeline/slugs.js';
-import { recordKey } from '../../src/pipeline/state-keys.js';
+import { recordKey, WITHDRAWN_PREFIX } from '../../src/pipeline/state-keys.js';
 import { readDocument } from '../../src/pipeline/state-store.js';
 import { loadRelease } from '../../src/pipeline/stored-release.js';
+import { loadWithdrawal, type WithdrawnDoc } from '../../src/pipeline/withdrawn.js';
 import { attachMedia } from '../../src/release/attach-media.js';
 import { parseRelease } from '../../src/release/parse.js';
 import type { Release } from '../../src/release/types.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
-import { buildSite, liveMedia, publishedBy } from '../../src/site/build.js';
+import { buildSite, liveMedia, publishedBy, type Withdrawal } from '../../src/site/build.js';
 import type { SiteConfig } from '../../src/site/config.js';
 import { ConditionalStore } from '../support/conditional-store.js';
 import { freshBucket, type LocalS3 } from '../support/s3.js';
@@ -214,7 +215,12 @@ export async function expectMatchesFullBuild(
   const folder = await mkdtemp(join(tmpdir(), 'newsroom-full-build-'));
   try {
     const built = new FileSystemObjectStore(folder);
-    for (const file of buildSite(releases, site, now).files) {
+    const withdrawals: Withdrawal[] = [];
+    for await (const summary of t.bucket.list(WITHDRAWN_PREFIX)) {
+      const doc = await readDocument<WithdrawnDoc>(t.bucket, summary.key);
+      if (doc) withdrawals.push(loadWithdrawal(doc.value));
+    }
+    for (const file of buildSite(releases, site, now, withdrawals).files) {
       await built.put(file.path, file.body, { contentType: file.contentType });
     }
     for (const { publicPath, sourcePath } of liveMedia(publishedBy(releases, now))) {

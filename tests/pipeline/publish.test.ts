@@ -6,6 +6,7 @@ import { EMBARGO_KEY, recordKey } from '../../src/pipeline/state-keys.js';
 import { readDocument } from '../../src/pipeline/state-store.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
 import { nameBasedUrn } from '../../src/shared/text.js';
+import { byTag, parseHtml } from '../pages/html-check.js';
 import type { ConditionalStore } from '../support/conditional-store.js';
 import { jsonFeedProblems, parseFeed, xmllintErrors } from '../support/feed-check.js';
 import { startTestHub } from '../support/hub.js';
@@ -184,7 +185,7 @@ describe('publishing an upload', () => {
     await expectMatchesFullBuild(t);
   });
 
-  it('removes a deleted release from feeds, index, archive and its page', async () => {
+  it('removes a deleted release from feeds, index and archive, leaving a withdrawn page at its address', async () => {
     const t = await testPipeline();
     await t.upload('releases/pysyy.md', releaseText('Pysyy', '2024-05-01 10:00'));
     await t.upload(
@@ -195,7 +196,18 @@ describe('publishing an upload', () => {
 
     await t.remove('releases/poistuu.md');
     const files = await snapshot(t.publicSite);
-    expect(files.has('releases/poistuu.html')).toBe(false);
+    const withdrawn = parseHtml(files.get('releases/poistuu.html') ?? '');
+    expect(withdrawn.errors).toEqual([]);
+    expect(withdrawn.root.attrs.lang).toBe('sv');
+    expect(byTag(withdrawn.root, 'meta', { name: 'robots' })[0]?.attrs.content).toBe('noindex');
+    expect(byTag(withdrawn.root, 'h1')[0]?.text).toBe('Det här pressmeddelandet har tagits bort');
+    expect(byTag(withdrawn.root, 'main')[0]?.text).toContain('Poistuu');
+    // Withdrawn at the test clock's instant; first published on 1 May 2025.
+    expect(byTag(withdrawn.root, 'time').map((time) => time.attrs.datetime?.slice(0, 10))).toEqual([
+      t.clock.read().toISOString().slice(0, 10),
+      '2025-05-01',
+    ]);
+    expect(byTag(withdrawn.root, 'a').map((a) => a.attrs.href)).toContain('../index.html');
     expect(files.has('archive/2025.html')).toBe(false);
     expect(files.has('feeds/category/blogi/atom.xml')).toBe(false);
     expect(files.has('feeds/lang/sv/rss.xml')).toBe(false);
@@ -222,7 +234,11 @@ describe('events that are duplicated, delayed or out of order', () => {
     // A batch acts on a key's highest sequencer: only the second batch is all older events.
     const stale = t.logs.filter((log) => log.message === 'stale event skipped');
     expect(stale.map((log) => log.fields?.sequencer)).toEqual([put2.s3.object.sequencer]);
-    expect((await snapshot(t.publicSite, 'releases/')).size).toBe(0);
+    // Only the withdrawn page of the first version, the one that was public, is left.
+    const pages = await snapshot(t.publicSite, 'releases/');
+    expect([...pages.keys()]).toEqual(['releases/myohassa.html']);
+    expect(pages.get('releases/myohassa.html')).toContain('<meta name="robots" content="noindex">');
+    expect(pages.get('releases/myohassa.html')).toContain('Versio 1');
     expect(parseFeed((await text(t.publicSite, 'feeds/atom.xml')) ?? '').entries).toEqual([]);
     await expectMatchesFullBuild(t);
   });

@@ -32,7 +32,10 @@ describe('reconcile', () => {
     // The record came back with the slug B claimed at first publication.
     expect(await text(t.publicSite, 'releases/bee.html')).toContain('<h1>B</h1>');
     expect(await text(t.publicSite, 'releases/d.html')).toContain('<h1>D</h1>');
-    expect(await t.publicSite.get('releases/c.html')).toBeUndefined();
+    // A release deleted without an event is withdrawn like any other: its address says so.
+    expect(await text(t.publicSite, 'releases/c.html')).toContain(
+      '<meta name="robots" content="noindex">',
+    );
     expect(await text(t.publicSite, 'feeds/rss.xml')).toContain('<rss');
     await expectMatchesFullBuild(t);
 
@@ -80,9 +83,9 @@ describe('reconcile', () => {
     await expectMatchesFullBuild(t);
     for (let i = 5; i >= 2; i -= 1) await t.remove(`releases/t-${i}.md`);
     await expectMatchesFullBuild(t);
-    expect([...(await snapshot(t.publicSite, 'releases/')).keys()]).toEqual([
-      'releases/t-0.html',
-      'releases/t-1.html',
-    ]);
+    const pages = await snapshot(t.publicSite, 'releases/');
+    const live = [...pages].filter(([, html]) => !html.includes('content="noindex"'));
+    expect(live.map(([path]) => path)).toEqual(['releases/t-0.html', 'releases/t-1.html']);
+    expect(pages.size).toBe(6);
   });
 });

@@ -151,8 +151,17 @@ async function subscriberData(): Promise<string[]> {
 }
 
 /** Words that only an internal error would put in an answer. */
+/**
+ * The subscribe form's error page gives the visitor back what they typed, HTML-escaped, as the
+ * value of its address field (docs/subscriptions.md): that one attribute is the visitor's own
+ * input, not a leak. Everything else in the answer is checked.
+ */
+function withoutTypedAddress(text: string): string {
+  return text.replace(/(<input id="email" name="email"[^>]*? value=")[^"]*(")/, '$1$2');
+}
+
 function expectNothingInternal(answer: Answer, secrets: readonly string[] = []): void {
-  const everything = `${answer.text}\n${[...answer.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}`;
+  const everything = `${withoutTypedAddress(answer.text)}\n${[...answer.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}`;
   for (const leak of [
     bucket.bucket,
     'subscribers/',
@@ -424,6 +433,8 @@ describe('header injection and overlong addresses', () => {
   ])('%s in the address is a 400 and no mail', async (_what, address) => {
     const code: ErrorCode[] = ['email-syntax', 'email-domain'];
     const secrets = ['x@example.com', 'Bcc', address];
+    // Given back only as the address field's value (a quote in it would end the attribute early
+    // and leave the rest in the page, where the secrets check finds it).
     await expectRefused(() => post('/api/subscribe', form({ email: address, lang: 'en' })), {
       status: 400,
       code,

@@ -9,8 +9,10 @@ import { buildSite } from '../../src/site/build.js';
 import {
   confirmedPage,
   messagePage,
+  notSubscribedPage,
   type PageSite,
   preferencesPage,
+  subscribeErrorPage,
   unsubscribePage,
 } from '../../src/subscribers/http/pages.js';
 import { LANGS } from '../../src/subscribers/types.js';
@@ -128,7 +130,20 @@ beforeAll(async () => {
     pages.push([`api unsubscribe (${lang})`, unsubscribePage(lang, site).body]);
     pages.push([
       `api confirmed (${lang})`,
-      confirmedPage(lang, site, `${SITE.siteUrl}/api/preferences?token=t`).body,
+      confirmedPage({ ...subscriber, lang }, [], site, `${SITE.siteUrl}/api/preferences?token=t`)
+        .body,
+    ]);
+    pages.push([`api not subscribed (${lang})`, notSubscribedPage(lang, site).body]);
+    pages.push([
+      `api subscribe error (${lang})`,
+      subscribeErrorPage(
+        400,
+        'x',
+        { email: 'a@', lang, categories: [], frequency: 'daily', emailInvalid: true },
+        [],
+        site,
+        `${SITE.siteUrl}/`,
+      ).body,
     ]);
     pages.push([
       `api preferences (${lang})`,

@@ -3,15 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileSystemObjectStore } from '../../src/adapters/fs-object-store.js';
+import { readDigestConfig } from '../../src/digest/config.js';
+import { wireMailRuns } from '../../src/digest/wiring.js';
 import { ConfigError, readPipelineConfig } from '../../src/shared/env.js';
 import {
   applySiteJson,
   brandingOf,
   organisationName,
+  organisationNames,
   SITE_JSON_KEY,
   SiteSettingsError,
   withSiteJson,
 } from '../../src/site/site-config.js';
+import { readSubscriptionsApiConfig } from '../../src/subscribers/config.js';
+import { htmlPage } from '../../src/subscribers/http/pages.js';
+import { byTag, parseHtml } from '../pages/html-check.js';
 import { TEST_SITE } from '../support/releases.js';
 
 const env = {
@@ -132,6 +138,53 @@ describe('site.json in the releases bucket', () => {
       await expect(withSiteJson(TEST_SITE, bucket)).rejects.toThrow(
         /releases\/site.json is not valid JSON/,
       );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the functions the same branding: subscription pages, mail wiring and the publisher', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'newsroom-site-json-'));
+    try {
+      const bucket = new FileSystemObjectStore(dir);
+      const apiEnv = {
+        TOKEN_SECRET: 'x'.repeat(32),
+        RELEASES_BUCKET: 'releases',
+        SITE_URL: 'https://tiedotteet.example.fi',
+        SITE_TITLE: 'Esimerkkilä',
+        SITE_NAME_SV: 'Exempelby (env)',
+        MAIL_FROM: 'Esimerkkilä <uutiset@esimerkkila.fi>',
+      };
+      const api = readSubscriptionsApiConfig(apiEnv);
+      const site = { ...api, title: api.siteTitle };
+      // Without site.json, the environment's names.
+      expect(await organisationNames(site, bucket, ['fi', 'sv'])).toEqual({
+        fi: 'Esimerkkilä',
+        sv: 'Exempelby (env)',
+      });
+      await bucket.put(SITE_JSON_KEY, JSON.stringify({ name: { sv: 'Exempelby stad' } }));
+      const names = await organisationNames(site, bucket, ['fi', 'sv', 'en']);
+      expect(names).toEqual({ fi: 'Esimerkkilä', sv: 'Exempelby stad', en: 'Esimerkkilä' });
+      const page = htmlPage(
+        200,
+        'sv',
+        { title: 'Esimerkkilä', url: api.siteUrl, names },
+        'Klart',
+        '',
+      );
+      const { root } = parseHtml(page.body);
+      expect(byTag(root, 'title')[0]?.text).toBe('Klart – Exempelby stad');
+
+      // The digest and immediate-mail senders read the same file when they are wired.
+      const digest = readDigestConfig({
+        ...apiEnv,
+        SES_ENDPOINT: 'http://127.0.0.1:9',
+        SES_SEND_RATE: '1',
+      });
+      const wiring = await wireMailRuns(digest, { store: bucket });
+      expect(organisationName(wiring.options.site, 'sv')).toBe('Exempelby stad');
+      await bucket.put(SITE_JSON_KEY, '{"name": 1}');
+      await expect(wireMailRuns(digest, { store: bucket })).rejects.toThrow(SiteSettingsError);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { personalize, prepareIssue, releasesFor } from '../../src/digest/render.js';
 import { loadTemplateSource, VariantCache } from '../../src/digest/templates.js';
@@ -11,6 +12,19 @@ import { jsonFeedProblems, parseFeed, xmllintErrors } from '../support/feed-chec
 import { TEST_SITE } from '../support/releases.js';
 
 const SITE = TEST_SITE.siteUrl;
+
+/** Each `<url>`'s alternates as [hreflang, href], read with a namespace-aware XML parser. */
+function sitemapAlternates(xml: string): Map<string, string[][]> {
+  const script = `
+import json, sys, xml.etree.ElementTree as ET
+ns = {'s': 'http://www.sitemaps.org/schemas/sitemap/0.9', 'x': 'http://www.w3.org/1999/xhtml'}
+root = ET.fromstring(sys.stdin.buffer.read())
+json.dump({u.find('s:loc', ns).text: [[l.get('hreflang'), l.get('href')] for l in u.findall('x:link', ns) if l.get('rel') == 'alternate'] for u in root.findall('s:url', ns)}, sys.stdout)
+`;
+  const run = spawnSync('/usr/bin/python3', ['-c', script], { input: xml, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return new Map(Object.entries(JSON.parse(run.stdout) as Record<string, string[][]>));
+}
 
 function parse(
   path: string,
@@ -116,6 +130,32 @@ describe('linked translations', () => {
       { language: 'fi', url: `${SITE}/releases/uimahalli.html`, title: 'Uimahalli avautuu' },
     ]);
     expect(items.find((item) => item.title === 'Muu tiedote')?._translations).toBeUndefined();
+  });
+
+  it('lists each version in its month sitemap with every version as an xhtml:link alternate', () => {
+    const sitemap = files.get('sitemaps/2026-03.xml') ?? '';
+    expect(xmllintErrors(sitemap)).toBe('');
+    expect(sitemap).toContain('xmlns:xhtml="http://www.w3.org/1999/xhtml"');
+    const urls = sitemapAlternates(sitemap);
+    expect(urls.get(`${SITE}/releases/simhallen.html`)).toEqual([
+      ['sv', `${SITE}/releases/simhallen.html`],
+      ['en', `${SITE}/releases/pool.html`],
+      ['fi', `${SITE}/releases/uimahalli.html`],
+    ]);
+    expect(urls.get(`${SITE}/releases/uimahalli.html`)?.map(([lang]) => lang)).toEqual([
+      'fi',
+      'en',
+      'sv',
+    ]);
+    expect(urls.get(`${SITE}/releases/muu.html`)).toEqual([]);
+    expect(urls.size).toBe(4);
+  });
+
+  it('keeps a sitemap without translations free of the xhtml namespace', () => {
+    const single = buildSite([releases[3] as Release], TEST_SITE, new Date('2026-04-01T00:00:00Z'));
+    const sitemap = single.files.find((file) => file.path === 'sitemaps/2026-03.xml')?.body ?? '';
+    expect(sitemap).not.toContain('xhtml');
+    expect(xmllintErrors(sitemap)).toBe('');
   });
 
   describe('in the digest', () => {

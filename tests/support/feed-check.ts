@@ -55,6 +55,10 @@ export interface ParsedFeed {
     updated: string | null;
     subtitle: string | null;
     links: ParsedLink[];
+    /** RSS `<image>` or Atom `<logo>` (feedparser maps both here). */
+    image: { href?: string; title?: string; link?: string } | null;
+    /** Atom `<icon>`. */
+    icon: string | null;
   };
   entries: ParsedEntry[];
 }
@@ -92,6 +96,8 @@ def parsed(raw):
             'updated': iso(f.get('updated_parsed')),
             'subtitle': f.get('subtitle'),
             'links': links(f.get('links')),
+            'image': {k: v for k, v in f['image'].items() if k in ('href', 'title', 'link')} if f.get('image') else None,
+            'icon': f.get('icon'),
         },
         'entries': [{
             'id': e.get('id'),

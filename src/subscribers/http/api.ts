@@ -19,9 +19,11 @@ import {
   confirmedPage,
   htmlPage,
   messagePage,
+  notSubscribedPage,
   type PageSite,
   paragraph,
   preferencesPage,
+  subscribeErrorPage,
   unsubscribePage,
 } from './pages.js';
 import {
@@ -41,6 +43,8 @@ import {
 /** What the HTTP API needs beyond the subscription operations. */
 export interface SubscriptionsApiDeps extends SubscriptionDeps {
   siteTitle: string;
+  /** The organisation's name per page language (the site's branding); `siteTitle` otherwise. */
+  siteNames?: Readonly<Record<string, string>>;
   /** Language of pages when nothing else tells. */
   defaultLang: Lang;
   /** Categories offered on the preferences page besides the subscriber's own. */
@@ -65,6 +69,8 @@ export const DEFAULT_FREQUENCY: Frequency = 'daily';
 const CATEGORY_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_CATEGORIES = 100;
 const MAX_HEADER_TEXT = 512;
+/** What the error page echoes of a typed address: enough for any real one (254) and a typo. */
+const MAX_TYPED_EMAIL = 320;
 
 type Handler = (request: ApiRequest, context: Context) => Promise<ApiResponse>;
 
@@ -110,7 +116,11 @@ async function showPreviewMedia(request: ApiRequest, context: Context): Promise<
 export function createSubscriptionsApi(
   deps: SubscriptionsApiDeps,
 ): (request: ApiRequest) => Promise<ApiResponse> {
-  const site: PageSite = { title: deps.siteTitle, url: deps.siteUrl };
+  const site: PageSite = {
+    title: deps.siteTitle,
+    url: deps.siteUrl,
+    ...(deps.siteNames === undefined ? {} : { names: deps.siteNames }),
+  };
   const siteOrigin = new URL(deps.siteUrl).origin;
   return async (request) => {
     const context: Context = { deps, site, lang: pickLang(request, deps.defaultLang) };
@@ -242,6 +252,46 @@ function token(request: ApiRequest): string {
 async function subscribe(request: ApiRequest, context: Context): Promise<ApiResponse> {
   const arrived = performance.now();
   const body = parseBody(request);
+  try {
+    return await subscribeWith(body, request, context, arrived);
+  } catch (error) {
+    if (!(error instanceof HttpProblem) || body.kind !== 'form' || wantsJson(request)) throw error;
+    return subscribeFormProblem(error, body, request, context);
+  }
+}
+
+/**
+ * A sign-up from the HTML form that cannot be accepted: the error page keeps what was typed and
+ * offers the form again, and a way back to the page it came from.
+ */
+async function subscribeFormProblem(
+  problem: HttpProblem,
+  body: ParsedBody,
+  request: ApiRequest,
+  context: Context,
+): Promise<ApiResponse> {
+  const typedLang = body.fields.get('lang');
+  const lang = typedLang !== undefined && isLang(typedLang) ? typedLang : context.lang;
+  const typed = {
+    email: (body.fields.get('email') ?? '').slice(0, MAX_TYPED_EMAIL),
+    lang,
+    categories: body.fields.getAll('categories'),
+    frequency: body.fields.get('frequency') ?? DEFAULT_FREQUENCY,
+    emailInvalid: problem.code.startsWith('email-'),
+  };
+  const message = uiStrings(lang).page.errors[problem.code];
+  const back = formPage(request, context.deps.siteUrl) ?? `${context.deps.siteUrl}/#subscribe`;
+  const options = await categoryOptions(context);
+  const page = subscribeErrorPage(problem.status, message, typed, options, context.site, back);
+  return { ...page, headers: { ...page.headers, ...problem.headers } };
+}
+
+async function subscribeWith(
+  body: ParsedBody,
+  request: ApiRequest,
+  context: Context,
+  arrived: number,
+): Promise<ApiResponse> {
   const lang = langField(body.fields) ?? context.lang;
   context.lang = lang;
   const neutral = async () => {
@@ -299,7 +349,8 @@ async function confirm(request: ApiRequest, context: Context): Promise<ApiRespon
     case 'confirmed': {
       const { subscriber } = outcome;
       const links = subscriberLinks(context.deps.keys, context.deps.siteUrl, subscriber.id);
-      return confirmedPage(subscriber.lang, context.site, links.preferencesUrl);
+      const options = await categoryOptions(context);
+      return confirmedPage(subscriber, options, context.site, links.preferencesUrl);
     }
     case 'expired':
       return messagePage(410, context.lang, context.site, (t) => t.page.expired);
@@ -334,15 +385,25 @@ async function unsubscribe(request: ApiRequest, context: Context): Promise<ApiRe
 }
 
 async function showPreferences(request: ApiRequest, context: Context): Promise<ApiResponse> {
-  const subscriber = await findManagedSubscriber(context.deps, token(request));
-  if (subscriber === undefined) {
-    return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
-  }
+  const manageToken = token(request);
+  const subscriber = await findManagedSubscriber(context.deps, manageToken);
+  if (subscriber === undefined) return missingSubscriberPage(context, manageToken);
   if (prefersJson(request)) {
     const { lang, categories, frequency } = subscriber;
     return json(200, { lang, categories, frequency });
   }
   return preferencesPage(subscriber, await categoryOptions(context), context.site, false);
+}
+
+/**
+ * A manage link whose subscriber is gone: a genuine token (the subscriber unsubscribed or deleted
+ * their data) gets "you are no longer subscribed" with a way to subscribe again; anything else
+ * the broken-link page.
+ */
+function missingSubscriberPage(context: Context, manageToken: string): ApiResponse {
+  const check = verifyToken(context.deps.keys, manageToken, 'manage', context.deps.clock());
+  if (check.ok) return notSubscribedPage(context.lang, context.site);
+  return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
 }
 
 async function categoryOptions(context: Context): Promise<CategoryOption[]> {
@@ -365,7 +426,7 @@ async function changePreferences(request: ApiRequest, context: Context): Promise
   const subscriber = await findManagedSubscriber(context.deps, manageToken);
   if (subscriber === undefined) {
     if (body.kind === 'json') throw new HttpProblem(400, 'token');
-    return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+    return missingSubscriberPage(context, manageToken);
   }
   context.lang = subscriber.lang;
   const action = body.fields.get('action') ?? 'save';
@@ -381,8 +442,11 @@ async function changePreferences(request: ApiRequest, context: Context): Promise
     return messagePage(200, subscriber.lang, context.site, (t) => t.page.deleted);
   }
   if (action !== 'save') throw new HttpProblem(400, 'action');
-  const scope = body.fields.get('scope');
-  const categories = scope === 'all' ? [] : categoriesField(body.fields);
+  // Ticking a category means "only these", whichever scope button is on; "all" wins only when
+  // the boxes were left as they were.
+  const ticked = categoriesField(body.fields);
+  const untouched = ticked.join('\n') === [...subscriber.categories].sort().join('\n');
+  const categories = body.fields.get('scope') === 'all' && untouched ? [] : ticked;
   const preferences: Preferences = {
     lang: langField(body.fields) ?? subscriber.lang,
     frequency: frequencyField(body.fields) ?? subscriber.frequency,

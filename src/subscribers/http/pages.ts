@@ -6,6 +6,8 @@ import type { ApiResponse } from './request.js';
 /** What every page needs to know about the site. */
 export interface PageSite {
   title: string;
+  /** The organisation's name per language, when branded: a page shows the one in its language. */
+  names?: Readonly<Record<string, string>>;
   /** Public base URL without a trailing slash. */
   url: string;
 }
@@ -55,14 +57,15 @@ export function htmlPage(
   headers: Record<string, string> = {},
 ): ApiResponse {
   const t = uiStrings(lang);
-  const back = escapeHtml(interpolate(t.page.back, { site: site.title }));
+  const name = site.names?.[lang] ?? site.title;
+  const back = escapeHtml(interpolate(t.page.back, { site: name }));
   const body = `<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
-<title>${escapeHtml(title)} – ${escapeHtml(site.title)}</title>
+<title>${escapeHtml(title)} – ${escapeHtml(name)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
@@ -134,6 +137,7 @@ export function preferencesPage(
     .join('\n');
   const body = `${saved ? `<p class="notice" role="status">${escapeHtml(p.saved)}</p>` : ''}
 <p>${escapeHtml(p.address)}: <strong>${escapeHtml(subscriber.address)}</strong></p>
+${subscriptionSummary(subscriber, categories)}
 <form method="post">
 <input type="hidden" name="action" value="save">
 <fieldset><legend>${escapeHtml(p.language)}</legend>
@@ -157,9 +161,118 @@ ${paragraph(p.deleteBody, site)}
   return htmlPage(200, lang, site, p.title, body);
 }
 
-/** The confirmation page, with a link to the subscriber's preferences. */
-export function confirmedPage(lang: Lang, site: PageSite, preferencesUrl: string): ApiResponse {
+/**
+ * The confirmation page: what the subscription now is (language, topics, frequency) and a link
+ * to the subscriber's preferences.
+ */
+export function confirmedPage(
+  subscriber: Pick<Subscriber, 'lang' | 'categories' | 'frequency'>,
+  categories: readonly CategoryOption[],
+  site: PageSite,
+  preferencesUrl: string,
+): ApiResponse {
+  const lang = subscriber.lang;
   const t = uiStrings(lang).page.confirmed;
   const link = `<p><a href="${escapeHtml(preferencesUrl)}">${escapeHtml(t.manage)}</a></p>`;
-  return htmlPage(200, lang, site, t.title, `${paragraph(t.body, site)}\n${link}`);
+  const summary = subscriptionSummary(subscriber, categories);
+  return htmlPage(200, lang, site, t.title, `${paragraph(t.body, site)}\n${summary}\n${link}`);
+}
+
+/**
+ * One line that says what a subscription is, in its language: `Tilauksesi: kieli: suomi · vain:
+ * Tiedote, Blogi · Kerran päivässä`. Categories are named in the subscriber's language.
+ */
+export function subscriptionSummary(
+  subscription: Pick<Subscriber, 'lang' | 'categories' | 'frequency'>,
+  categories: readonly CategoryOption[],
+): string {
+  const { lang } = subscription;
+  const p = uiStrings(lang).page;
+  const names = subscription.categories.map((slug) => categoryName(slug, categories, lang));
+  const line = interpolate(p.summary.line, {
+    intro: p.summary.intro,
+    language: interpolate(p.summary.language, { language: LANGUAGE_NAMES[lang] }),
+    categories:
+      names.length === 0
+        ? p.preferences.allCategories
+        : interpolate(p.summary.only, { categories: names.join(', ') }),
+    frequency: p.frequencies[subscription.frequency],
+  });
+  return `<p class="summary">${escapeHtml(line)}</p>`;
+}
+
+function categoryName(slug: string, categories: readonly CategoryOption[], lang: Lang): string {
+  const option = categories.find((category) => category.slug === slug);
+  return option === undefined ? slug : (option.names?.[lang] ?? option.name);
+}
+
+/**
+ * A preferences link of a subscription that no longer exists (the subscriber unsubscribed or
+ * deleted their data): says so, and links the site's subscribe form to subscribe again.
+ */
+export function notSubscribedPage(lang: Lang, site: PageSite): ApiResponse {
+  const t = uiStrings(lang).page.notSubscribed;
+  const again = `<p><a href="${escapeHtml(`${site.url}/#subscribe`)}">${escapeHtml(t.subscribe)}</a></p>`;
+  return htmlPage(410, lang, site, t.title, `${paragraph(t.body, site)}\n${again}`);
+}
+
+/** What a visitor typed into the subscribe form, kept for the error page. */
+export interface TypedSubscription {
+  email: string;
+  lang: Lang;
+  categories: readonly string[];
+  frequency: string;
+  /** The problem is the address: the field is marked invalid. */
+  emailInvalid: boolean;
+}
+
+/**
+ * The subscribe form's error page: the problem (announced to screen readers), then the form again
+ * with everything the visitor typed, so fixing the address is all that is left, and a link back to
+ * the page the form was on.
+ */
+export function subscribeErrorPage(
+  status: number,
+  message: string,
+  typed: TypedSubscription,
+  categories: readonly CategoryOption[],
+  site: PageSite,
+  back: string,
+): ApiResponse {
+  const { lang } = typed;
+  const t = uiStrings(lang).page;
+  const f = t.errorsForm;
+  const checked = (on: boolean) => (on ? ' checked' : '');
+  const langs = LANGS.map(
+    (l) =>
+      `<option value="${l}"${l === lang ? ' selected' : ''} lang="${l}">${escapeHtml(LANGUAGE_NAMES[l])}</option>`,
+  ).join('');
+  const boxes = categories.map(
+    (c) =>
+      `<label><input type="checkbox" name="categories" value="${escapeHtml(c.slug)}"${checked(typed.categories.includes(c.slug))}> ${escapeHtml(c.names?.[lang] ?? c.name)}</label>`,
+  );
+  const frequencies = FREQUENCIES.map(
+    (value) =>
+      `<label><input type="radio" name="frequency" value="${value}"${checked(value === typed.frequency)}> ${escapeHtml(t.frequencies[value])}</label>`,
+  );
+  const topics =
+    boxes.length === 0
+      ? ''
+      : `<fieldset aria-describedby="categories-hint"><legend>${escapeHtml(f.categories)}</legend>
+<p id="categories-hint">${escapeHtml(f.categoriesHint)}</p>
+${boxes.join('\n')}
+</fieldset>\n`;
+  const body = `<p class="notice" role="alert" id="problem">${escapeHtml(message)}</p>
+<form method="post" action="/api/subscribe">
+<p><label for="email">${escapeHtml(f.email)}</label><br>
+<input id="email" name="email" type="email" required autocomplete="email" spellcheck="false" aria-describedby="problem"${typed.emailInvalid ? ' aria-invalid="true"' : ''} value="${escapeHtml(typed.email)}"></p>
+<p><label for="lang">${escapeHtml(f.language)}</label><br>
+<select id="lang" name="lang">${langs}</select></p>
+${topics}<fieldset><legend>${escapeHtml(f.frequency)}</legend>
+${frequencies.join('\n')}
+</fieldset>
+<p><button type="submit">${escapeHtml(f.resend)}</button></p>
+</form>
+<p><a href="${escapeHtml(back)}">${escapeHtml(f.back)}</a></p>`;
+  return htmlPage(status, lang, site, t.errors.title, body);
 }
