@@ -22,11 +22,13 @@ export interface RenderedFeeds {
  * on nothing else, so the same input always gives byte-identical feeds. The feed-level `updated` is
  * the latest item `updated` (or `published`), and 2000-01-01 for an empty feed. The feed is in the
  * language all its entries share (a category of Swedish releases is `sv`), else the scope's.
+ * `urls` are where the files are served (an archive page's own, for RFC 5005 archives).
  */
 export function renderFeeds(
   scope: FeedScope,
   releases: readonly Release[],
   site: SiteConfig,
+  urls = scopeFeedUrls(scope, site),
 ): RenderedFeeds {
   const entries = releases.map((release) => toFeedEntry(release, site.title));
   const lang = xmlSafe(feedLang(scope, releases, site));
@@ -35,7 +37,7 @@ export function renderFeeds(
     description: xmlSafe(stringsFor(lang).latestReleases),
     lang,
     homeUrl: `${site.siteUrl}/`,
-    urls: scopeFeedUrls(scope, site),
+    urls,
     updated: latestUpdate(entries),
     authorName: xmlSafe(site.title),
     ...(site.websubHub === undefined ? {} : { hub: site.websubHub }),

@@ -9,6 +9,10 @@
  * - `feeds/…/{atom.xml,rss.xml,feed.json}` of a scope: the scope's newest `site.feedLimit`
  *   releases ({@link feedFiles}); a category scope's name is its newest release's `category`.
  *   Feeds exist for `all` always, and for a category or language only while it has releases.
+ * - `feeds/…/archive/<YYYY-MM>/{atom.xml,rss.xml,feed.json}` of a scope (RFC 5005 archive
+ *   pages): the scope's releases of that month without their bodies, and the scope's months that
+ *   have releases, for the prev-/next-archive links ({@link feedArchiveFiles}). A scope's
+ *   subscription feeds link to the archive page of the month of their newest release.
  * - `releases/<slug>.html`: that one release, with its slug resolved ({@link releasePageFile}).
  * - `index.html`: the newest `INDEX_LIMIT` (50) releases overall, plus the scopes (category slugs
  *   with their names, languages) and the years that have releases ({@link indexFile}).
@@ -29,17 +33,19 @@
  * included ({@link resolveSlugCollisions}), and then releases published after `now` are dropped
  * ({@link publishedBy}). Order everywhere is {@link newestFirst}. Nothing reads the clock.
  */
-import { type FeedScope, feedScopes } from '../feeds/scopes.js';
+import { type FeedScope, feedScopes, inScope } from '../feeds/scopes.js';
 import { publishedMedia } from '../media/published.js';
 import { localMonth } from '../pages/archive-page.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import {
   archiveFile,
+  feedArchiveFiles,
   feedFiles,
   indexFile,
   monthArchiveFile,
   monthSitemapFile,
+  neighboursIn,
   releaseMonths,
   releasePageFile,
   sitemapFiles,
@@ -111,7 +117,7 @@ export function listingFiles(
 ): SiteFile[] {
   const files: SiteFile[] = [];
   for (const scope of scopes) {
-    files.push(...feedFiles(scope, live, site));
+    files.push(...feedFiles(scope, live, site), ...scopeArchiveFiles(scope, live, site));
   }
   files.push(indexFile(live, site, scopes, years), ...sitemapFiles(months, site));
   for (const year of years) files.push(archiveFile(year, months, site));
@@ -121,6 +127,22 @@ export function listingFiles(
     files.push(monthArchiveFile(month, ofMonth, site), monthSitemapFile(month, ofMonth, site));
   }
   return files;
+}
+
+/** Every RFC 5005 archive page of `scope`: one per month with releases in it. */
+export function scopeArchiveFiles(
+  scope: FeedScope,
+  live: readonly Release[],
+  site: SiteConfig,
+): SiteFile[] {
+  const byMonth = groupBy(
+    live.filter((release) => inScope(scope, release)),
+    (release) => localMonth(release.published, site.timeZone),
+  );
+  const months = [...byMonth.keys()].sort().reverse();
+  return months.flatMap((month) =>
+    feedArchiveFiles(scope, month, byMonth.get(month) ?? [], neighboursIn(months, month), site),
+  );
 }
 
 /**

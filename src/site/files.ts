@@ -1,4 +1,10 @@
-import { renderFeeds } from '../feeds/render.js';
+import {
+  type ArchiveNeighbours,
+  archiveFeedFolder,
+  linkToArchive,
+  renderArchiveFeeds,
+} from '../feeds/archive.js';
+import { type RenderedFeeds, renderFeeds } from '../feeds/render.js';
 import { FEED_FILES, type FeedScope, inScope } from '../feeds/scopes.js';
 import {
   type ArchiveMonth,
@@ -30,6 +36,8 @@ export const CONTENT_TYPES = {
  */
 export const CACHE_CONTROL = {
   feed: 'public, max-age=300',
+  /** An archive feed page changes only when a release of its month does. */
+  feedArchive: 'public, max-age=3600',
   index: 'public, max-age=300',
   archive: 'public, max-age=300',
   sitemap: 'public, max-age=300',
@@ -50,12 +58,50 @@ export function feedFiles(
     releases.filter((release) => inScope(scope, release)),
     site.feedLimit,
   );
-  const feeds = renderFeeds(scope, latest, site);
+  const newest = latest[0];
+  const newestMonth =
+    newest === undefined ? undefined : localMonth(newest.published, site.timeZone);
+  const feeds = linkToArchive(scope, renderFeeds(scope, latest, site), newestMonth, site);
+  return feedTrio(scope.folder, feeds, CACHE_CONTROL.feed);
+}
+
+/**
+ * The RFC 5005 archive page of `scope` for `month` (`<scope folder>archive/<YYYY-MM>/`): Atom,
+ * RSS and JSON. Depends only on the month's releases in the scope (others in `releases` are
+ * ignored, bodies are left out) and on the scope's neighbouring months that have releases.
+ */
+export function feedArchiveFiles(
+  scope: FeedScope,
+  month: ArchiveMonth,
+  releases: readonly Release[],
+  neighbours: ArchiveNeighbours,
+  site: SiteConfig,
+): SiteFile[] {
+  const ofMonth = releases.filter(
+    (release) => inScope(scope, release) && localMonth(release.published, site.timeZone) === month,
+  );
+  const feeds = renderArchiveFeeds(scope, month, ofMonth, neighbours, site);
+  return feedTrio(archiveFeedFolder(scope, month), feeds, CACHE_CONTROL.feedArchive);
+}
+
+/** The months of `months` (newest first) around `month`: the older one and the newer one. */
+export function neighboursIn(
+  months: readonly ArchiveMonth[],
+  month: ArchiveMonth,
+): ArchiveNeighbours {
+  const at = months.indexOf(month);
+  const prev = at === -1 ? months.find((other) => other < month) : months[at + 1];
+  const newer = months.filter((other) => other > month);
+  const next = newer[newer.length - 1];
+  return { ...(prev === undefined ? {} : { prev }), ...(next === undefined ? {} : { next }) };
+}
+
+function feedTrio(folder: string, feeds: RenderedFeeds, cacheControl: string): SiteFile[] {
   const file = (name: string, body: string, contentType: string): SiteFile => ({
-    path: scope.folder + name,
+    path: folder + name,
     body,
     contentType,
-    cacheControl: CACHE_CONTROL.feed,
+    cacheControl,
   });
   return [
     file(FEED_FILES.atom, feeds.atom, CONTENT_TYPES.atom),
