@@ -2,7 +2,8 @@ import { jsonLogger, type Logger, type PipelineDeps, windowLimits } from './deps
 import { type DeriveContext, type DerivedState, deriveBatch, publicReleaseOf } from './derive.js';
 import { keysOfBatch, type PipelineEvent } from './events.js';
 import { finishKey } from './finish.js';
-import { planOutputs, type WriteOutcome, writePlan } from './outputs.js';
+import { type MonthDoc, monthKey } from './months.js';
+import { archiveNeighbourMonths, planOutputs, type WriteOutcome, writePlan } from './outputs.js';
 import { type RecordChange, type RecordStep, refreshRecord } from './record-step.js';
 import { followRecord } from './reports.js';
 import { isReleaseKey } from './s3-event.js';
@@ -72,7 +73,11 @@ export async function applyBatch(
   }));
   const derived = await deriveBatch(deriveContext(deps, now), docs, states);
   await docs.flush(isEmptyDocument);
-  const files = await writePlan(deps.publicSite, planFor(deps, live, derived, now));
+  const neighbourMonths = await Promise.all(
+    archiveNeighbourMonths(derived).map(async (month) => docs.get<MonthDoc>(monthKey(month))),
+  );
+  const plan = planFor(deps, live, { ...derived, neighbourMonths }, now);
+  const files = await writePlan(deps.publicSite, plan);
 
   await mapLimit(live, 16, (step) => finishKey(deps, docs, step, now));
   await docs.flush();
@@ -83,7 +88,7 @@ export async function applyBatch(
 function planFor(
   deps: PipelineDeps,
   steps: readonly RecordStep[],
-  derived: DerivedState,
+  derived: DerivedState & { neighbourMonths: readonly (MonthDoc | undefined)[] },
   now: Date,
 ) {
   const pages = steps.flatMap((step) =>
@@ -92,7 +97,13 @@ function planFor(
       : [],
   );
   return planOutputs(
-    { pages, windows: derived.windows, months: derived.months, siteIndex: derived.siteIndex },
+    {
+      pages,
+      windows: derived.windows,
+      months: derived.months,
+      siteIndex: derived.siteIndex,
+      neighbourMonths: derived.neighbourMonths.filter((doc) => doc !== undefined),
+    },
     deps.site,
   );
 }

@@ -5,7 +5,7 @@ import {
   renderArchiveFeeds,
 } from '../feeds/archive.js';
 import { type RenderedFeeds, renderFeeds } from '../feeds/render.js';
-import { FEED_FILES, type FeedScope, inScope } from '../feeds/scopes.js';
+import { categoryScope, FEED_FILES, type FeedScope, inScope } from '../feeds/scopes.js';
 import {
   type ArchiveMonth,
   localMonth,
@@ -36,8 +36,6 @@ export const CONTENT_TYPES = {
  */
 export const CACHE_CONTROL = {
   feed: 'public, max-age=300',
-  /** An archive feed page changes only when a release of its month does. */
-  feedArchive: 'public, max-age=3600',
   index: 'public, max-age=300',
   archive: 'public, max-age=300',
   sitemap: 'public, max-age=300',
@@ -80,8 +78,18 @@ export function feedArchiveFiles(
   const ofMonth = releases.filter(
     (release) => inScope(scope, release) && localMonth(release.published, site.timeZone) === month,
   );
-  const feeds = renderArchiveFeeds(scope, month, ofMonth, neighbours, site);
-  return feedTrio(archiveFeedFolder(scope, month), feeds, CACHE_CONTROL.feedArchive);
+  const feeds = renderArchiveFeeds(monthScope(scope, ofMonth), month, ofMonth, neighbours, site);
+  return feedTrio(archiveFeedFolder(scope, month), feeds, CACHE_CONTROL.feed);
+}
+
+/**
+ * A category's archive page is titled by the name of the month's newest release in it, not the
+ * category's newest overall: renaming a category must not rewrite every month of its archive.
+ */
+function monthScope(scope: FeedScope, ofMonth: readonly Release[]): FeedScope {
+  const newest = newestFirst(ofMonth)[0];
+  if (scope.kind !== 'category' || newest === undefined) return scope;
+  return categoryScope(scope.categorySlug, newest.category);
 }
 
 /** The months of `months` (newest first) around `month`: the older one and the newer one. */
