@@ -85,6 +85,18 @@ describe('reconcile', () => {
       langs: ['fi'],
       years: [2025],
       months: ['2025-06', '2025-05', '2025-04', '2025-03', '2025-02', '2025-01'],
+      scopeMonths: Object.fromEntries(
+        [
+          { kind: 'all' } as const,
+          { kind: 'category', categorySlug: 'blogi' } as const,
+          { kind: 'lang', lang: 'fi' } as const,
+        ]
+          .map((scope) => [
+            windowKey(scope),
+            ['2025-06', '2025-05', '2025-04', '2025-03', '2025-02', '2025-01'],
+          ])
+          .sort(),
+      ),
     });
     await expectMatchesFullBuild(t);
     for (let i = 5; i >= 2; i -= 1) await t.remove(`releases/t-${i}.md`);
