@@ -91,7 +91,7 @@ export interface SitePlan {
  */
 export function buildSite(releases: readonly Release[], site: SiteConfig, now: Date): SiteBuild {
   const plan = planSite(releases, site, now);
-  const files = listingFiles(plan, site);
+  const files = [...listingFiles(plan, site)];
   for (const release of plan.live) {
     files.push(releasePageFile(release, site));
   }
@@ -110,39 +110,50 @@ export function planSite(releases: readonly Release[], site: SiteConfig, now: Da
   return { live, scopes: feedScopes(live), years: yearsOf(months), months };
 }
 
-/** Every file of the plan except the release pages: the feeds, the front page and the archive. */
-export function listingFiles(
+/**
+ * Every file of the plan except the release pages: the feeds, the front page and the archive.
+ * Yielded one at a time, so a build can write each before the next is rendered: the archive
+ * feed pages hold every release once per scope, too much to keep in memory at 50,000 releases.
+ */
+export function* listingFiles(
   { live, scopes, years, months }: SitePlan,
   site: SiteConfig,
-): SiteFile[] {
-  const files: SiteFile[] = [];
+): Generator<SiteFile> {
   for (const scope of scopes) {
-    files.push(...feedFiles(scope, live, site), ...scopeArchiveFiles(scope, live, site));
+    yield* feedFiles(scope, live, site);
+    yield* scopeArchiveFiles(scope, live, site);
   }
-  files.push(indexFile(live, site, scopes, years), ...sitemapFiles(months, site));
-  for (const year of years) files.push(archiveFile(year, months, site));
+  yield indexFile(live, site, scopes, years);
+  yield* sitemapFiles(months, site);
+  for (const year of years) yield archiveFile(year, months, site);
   const byMonth = groupBy(live, (release) => localMonth(release.published, site.timeZone));
   for (const month of months) {
     const ofMonth = byMonth.get(month) ?? [];
-    files.push(monthArchiveFile(month, ofMonth, site), monthSitemapFile(month, ofMonth, site));
+    yield monthArchiveFile(month, ofMonth, site);
+    yield monthSitemapFile(month, ofMonth, site);
   }
-  return files;
 }
 
-/** Every RFC 5005 archive page of `scope`: one per month with releases in it. */
-export function scopeArchiveFiles(
+/** Every RFC 5005 archive page of `scope`, one per month with releases in it, one at a time. */
+export function* scopeArchiveFiles(
   scope: FeedScope,
   live: readonly Release[],
   site: SiteConfig,
-): SiteFile[] {
+): Generator<SiteFile> {
   const byMonth = groupBy(
     live.filter((release) => inScope(scope, release)),
     (release) => localMonth(release.published, site.timeZone),
   );
   const months = [...byMonth.keys()].sort().reverse();
-  return months.flatMap((month) =>
-    feedArchiveFiles(scope, month, byMonth.get(month) ?? [], neighboursIn(months, month), site),
-  );
+  for (const month of months) {
+    yield* feedArchiveFiles(
+      scope,
+      month,
+      byMonth.get(month) ?? [],
+      neighboursIn(months, month),
+      site,
+    );
+  }
 }
 
 /**
