@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // worker, esbuild or a browser. `npm run test:unit` runs only those, for the edit loop; a file
 // that starts to import one of these moves to the full suite by itself.
 const OUT_OF_PROCESS =
-  /from '(?:\.\.\/)+support\/(?:s3|ses|hub|cli|faults|feed-check|subscribe-server)\.js'|from 'node:(?:child_process|worker_threads|net|http)'|from '(?:s3rver|esbuild|playwright-core)'|\.\/(?:harness|pipeline-world)\.js'|scripts\/bundle\.js'|src\/cli\/build-threads\.js'/;
+  /from '(?:\.\.\/)+support\/(?:s3|ses|hub|cli|faults|feed-check|subscribe-server)\.js'|from 'node:(?:child_process|worker_threads|net|http)'|from '(?:s3rver|esbuild|playwright-core)'|\.\/(?:harness|pipeline-world)\.js'|scripts\/bundle\.js'|src\/cli\/build-threads\.js'|src\/local\/stack\.js'/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -21,6 +21,11 @@ export interface BuildBench {
    * without the kernel's cost of creating files on disk.
    */
   inMemory?: BuildRun;
+  /**
+   * The machine's floor for this build: read the same release files and write the same files
+   * and bytes (those of a finished build) into a fresh folder, timed inside the process.
+   */
+  ioFloor: IoFloorRun;
   /** CPU time per release of each step, run one after another on one thread (median). */
   phases: BuildPhases;
   hugo?: { version: string; ms: number; releasesPerSecond: number; peakRssMb: number };
@@ -34,6 +39,15 @@ export interface BuildRun {
   userMs: number;
   systemMs: number;
   peakRssMb: number;
+}
+
+/** Medians of the I/O floor (bench/io-floor-child.ts). */
+export interface IoFloorRun {
+  ms: number;
+  userMs: number;
+  systemMs: number;
+  files: number;
+  bytesWritten: number;
 }
 
 /** CPU milliseconds per release of the steps of a build. */
@@ -72,6 +86,10 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
     await prepareCli(releasesDir);
     const hugoSite = await prepareHugo(work, releasesDir);
     const hugoSamples: { ms: number; rss: number }[] = [];
+    // A finished build whose files the floor writes again (untimed, before the rounds).
+    const reference = join(work, 'floor-reference');
+    await runCli(releasesDir, reference);
+    const floor: IoFloorSample[] = [];
     for (let i = 0; i < runs; i += 1) {
       // Every builder takes a turn in every round, each round starting with the next one, so that
       // all meet the machine at the same speed and the file system in the same state (see above).
@@ -86,6 +104,9 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
           if (!memory) return;
           inMemory.push(await runCli(releasesDir, join(memory, 'out')));
           await rm(join(memory, 'out'), { recursive: true, force: true });
+        },
+        async () => {
+          floor.push(await runIoFloor(releasesDir, reference, join(work, `floor-${i}`)));
         },
         async () => {
           if (hugoSite) hugoSamples.push(await runHugo(hugoSite.site, join(work, `hugo-${i}`)));
@@ -126,6 +147,13 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
       threaded: summarize(threaded, count),
       oneThread: summarize(oneThread, count),
       ...(inMemory.length > 0 ? { inMemory: summarize(inMemory, count) } : {}),
+      ioFloor: {
+        ms: median(floor.map((s) => s.ms)),
+        userMs: median(floor.map((s) => s.userMs)),
+        systemMs: median(floor.map((s) => s.systemMs)),
+        files: floor[0]?.files ?? 0,
+        bytesWritten: floor[0]?.written ?? 0,
+      },
       phases: {
         parse: median(phases.map((p) => p.parse)),
         build: median(phases.map((p) => p.build)),
@@ -211,6 +239,31 @@ async function runCli(releasesDir: string, out: string, threads?: number): Promi
     systemMs: system * 1000,
     accepted: Number(/Built (\d+) release/.exec(stdout)?.[1] ?? 0),
   };
+}
+
+interface IoFloorSample {
+  ms: number;
+  userMs: number;
+  systemMs: number;
+  files: number;
+  written: number;
+}
+
+/** Runs bench/io-floor-child.ts in a fresh process, writing `reference`'s files into `out`. */
+async function runIoFloor(releasesDir: string, reference: string, out: string) {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'io-floor-child.ts'),
+      releasesDir,
+      reference,
+      out,
+    ],
+    { maxBuffer: 1 << 24 },
+  );
+  return JSON.parse(stdout) as IoFloorSample;
 }
 
 /** Runs bench/build-child.ts in a fresh process; what it wrote stays until the bench ends. */

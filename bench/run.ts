@@ -7,11 +7,12 @@ import { type BundleReport, bundleAll, checkBudget, MAX_INIT_RATIO } from '../sc
 import { type BuildBench, type BuildRun, benchBuild } from './build.js';
 import { benchDigest, type DigestBench } from './digest.js';
 import { benchMime, type MimeBench } from './mime.js';
+import { benchParse, type ParseBench } from './parse.js';
 import { benchPipeline, burstTable, uploadCostTable } from './pipeline.js';
 import { fixed, machineDescription, referenceWorkloadMs, table } from './report.js';
 import { benchUpload, type UploadBenchRow, uploadTable } from './upload.js';
 
-const SECTIONS = ['build', 'upload', 'pipeline', 'bundles', 'mime', 'digest'] as const;
+const SECTIONS = ['build', 'parse', 'upload', 'pipeline', 'bundles', 'mime', 'digest'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const requested = process.argv
@@ -30,6 +31,7 @@ async function section<T>(name: Section, run: () => Promise<T>): Promise<T | und
 
 const gaugeBefore = referenceWorkloadMs();
 const build = await section('build', () => benchBuild(10_000, 3));
+const parse = await section('parse', async () => benchParse());
 const upload = await section('upload', () => benchUpload());
 const pipeline = await section('pipeline', () => benchPipeline());
 const bundles = await section('bundles', () => bundleAll({ runs: 5 }));
@@ -48,6 +50,7 @@ const report = [
   `- Machine speed during this run: a fixed reference workload (bench/report.ts) took ${fixed(gaugeBefore, 0)} ms before and ${fixed(gaugeAfter, 0)} ms after (lower is faster; compare runs by it).`,
   '',
   buildSection(build),
+  parseSection(parse),
   uploadSection(upload),
   pipelineSection(pipeline),
   bundleSection(bundles),
@@ -83,7 +86,16 @@ function buildSection(result: BuildBench | undefined): string {
       '',
     ]);
   }
-  const { threaded, oneThread, phases } = result;
+  const { threaded, oneThread, phases, ioFloor } = result;
+  rows.push([
+    'I/O floor: read the same inputs, write the same files and bytes (timed in-process)',
+    fixed(ioFloor.ms / 1000, 2),
+    fixed((result.releases / ioFloor.ms) * 1000, 0),
+    '',
+    `${fixed(ioFloor.userMs / 1000, 1)} + ${fixed(ioFloor.systemMs / 1000, 1)}`,
+  ]);
+  const cpu = (run: { userMs: number; systemMs: number }) => run.userMs + run.systemMs;
+  const vsFloor = `The threaded build runs at ${fixed((100 * ioFloor.ms) / threaded.ms, 0)}% of the I/O floor's speed in wall time (${ioFloor.files.toLocaleString('en')} files, ${fixed(ioFloor.bytesWritten / 1e6, 1)} MB written; target ≥ 70%) and spends ${fixed(cpu(threaded) / cpu(ioFloor), 2)}× its CPU time; the floor leaves out node's start-up, which the build rows include.`;
   const vsHugo = result.hugo
     ? `newsroom builds ${fixed(threaded.releasesPerSecond / result.hugo.releasesPerSecond, 2)}× as many releases per second as Hugo on the same files, and Hugo builds less (pages, one RSS feed per year section and the site, a sitemap; no Atom, JSON Feed, per-category or per-language feeds, no sanitizing). Hugo is configured fairly (bench/build.ts \`hugoConfig\`): the same feed limit (50), release pages at our URLs (\`releases/<year>-<file>.html\`), raw HTML kept, a fresh output folder each round.`
     : 'Hugo is not installed (`apt-get install hugo`), so there is no comparison in this run.';
@@ -94,9 +106,30 @@ function buildSection(result: BuildBench | undefined): string {
     '',
     table(['builder', 'seconds', 'releases/s', 'peak RSS MB', 'CPU s (user + system)'], rows),
     '',
-    `Threads make the build ${fixed(oneThread.ms / threaded.ms, 2)}× as fast as one thread. ${vsHugo}`,
+    `Threads make the build ${fixed(oneThread.ms / threaded.ms, 2)}× as fast as one thread. ${vsHugo} ${vsFloor}`,
     '',
     `CPU per release on one thread: parse ${fixed(phases.parse, 3)} ms, render ${fixed(phases.build, 3)} ms, write ${fixed(phases.write, 3)} ms. System time is mostly the kernel creating 10,000+ files. On this machine's ext4 (no journal) it grows with every file deleted in the last 12 hours (the allocator skips recently freed inodes one by one), so it depends on what ran before; the /dev/shm row is the same build without that cost. Outputs stay until the bench ends, so one run does not slow the next.`,
+    '',
+  ].join('\n');
+}
+
+function parseSection(result: ParseBench | undefined): string {
+  if (!result) return '## Parsing\n\nNot run.\n';
+  const { markdownIt, ours, table: cut } = result;
+  return [
+    '## Parsing',
+    '',
+    `${result.releases.toLocaleString('en')} generated releases parsed in this process (\`parseRelease\`: decode, front matter, Markdown, sanitizing, media references), next to stock markdown-it rendering the same bodies alone, and the ${result.withTable} releases with a raw-HTML table next to the same releases with the table cut out. CPU time of this process (steady on a busy machine, unlike wall time), median of 7 rounds in which every way takes a turn. Target: a release with raw HTML ≤ 1.15× the cost of one without.`,
+    '',
+    table(
+      ['what', 'CPU ms per release', 'ratio'],
+      [
+        ['markdown-it `render` alone', fixed(markdownIt, 3), '1.00×'],
+        ['newsroom `parseRelease`', fixed(ours, 3), `${fixed(ours / markdownIt, 2)}×`],
+        ['with a raw-HTML table', fixed(cut.with, 3), `${fixed(cut.with / cut.without, 2)}×`],
+        ['the same without the table', fixed(cut.without, 3), '1.00×'],
+      ],
+    ),
     '',
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createS3Client, S3ObjectStore } from '../src/adapters/s3-object-store.js';
+import { derivePreviewKey } from '../src/drafts/token.js';
 import { createConfirmationSender } from '../src/mail/confirmation-mail.js';
 import { createSesMailer } from '../src/mail/ses-mailer.js';
 import { MjmlTemplates } from '../src/mail/templates.js';
@@ -37,6 +38,12 @@ const api = createSubscriptionsApi({
   defaultLang: config.defaultLang,
   log: jsonLog,
   categories: () => readCategoryCatalog(bucket),
+  previews: {
+    store: bucket,
+    key: derivePreviewKey(config.tokenSecret),
+    clock,
+    siteUrl: config.siteUrl,
+  },
   sendConfirmation: createConfirmationSender({
     templates,
     site,
@@ -50,7 +57,8 @@ const api = createSubscriptionsApi({
   }),
 });
 
-/** HTTP API `/api/*`: subscribe, confirm, unsubscribe (also RFC 8058 one-click), preferences. */
+/** HTTP API `/api/*`: subscribe, confirm, unsubscribe (also RFC 8058 one-click), preferences,
+ * staff's draft previews. */
 export async function handler(
   event: APIGatewayProxyEventV2,
 ): Promise<APIGatewayProxyStructuredResultV2> {

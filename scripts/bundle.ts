@@ -77,6 +77,8 @@ export const DUMMY_ENV: Readonly<Record<string, string>> = {
   WEBSUB_HUB: '',
   MAIL_FROM: 'tiedotteet@example.fi',
   STAFF_EMAIL: 'viestinta@example.fi',
+  STAFF_LANG: 'fi',
+  STAFF_NOTIFY: 'all',
   TOKEN_SECRET: 'bench-0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab',
   SES_SEND_RATE: '10',
   IMMEDIATE_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/newsroom-bench-immediate',

@@ -3,8 +3,9 @@
 // is to start without compiling TypeScript at run time. A bundle starts in a fraction of tsx's
 // time, and its build worker threads need no TypeScript loader of their own, so a full build
 // puts both cores to work sooner.
+import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -15,8 +16,27 @@ const OUT_DIR = join(ROOT, 'dist', 'cli');
 const MAIN = join(OUT_DIR, 'main.mjs');
 const INPUTS = join(OUT_DIR, 'inputs.json');
 
-if (await isStale()) await bundle();
+if (await isStale()) {
+  try {
+    await bundle();
+  } catch (error) {
+    // Another user's checkout (read-only to this one): use the bundle that is there, if any.
+    if (!['EACCES', 'EPERM', 'EROFS'].includes(error.code) || !exists(MAIN)) throw error;
+    process.stderr.write(
+      `newsroom: ${OUT_DIR} is out of date but not writable by you (${error.code}); running it as it is.\n`,
+    );
+  }
+}
 await import(pathToFileURL(MAIN).href);
+
+function exists(path) {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Whether the bundle is missing or older than a project file it was built from, or than the
@@ -48,7 +68,10 @@ async function bundle() {
   // Only here: running an up-to-date bundle needs no esbuild at all.
   const { build } = await import('esbuild');
   await mkdir(join(ROOT, 'dist'), { recursive: true });
-  const staging = await mkdtemp(join(ROOT, 'dist', 'cli-'));
+  // Not mkdtemp: its folders are private to their creator (0700), and the bundle must be usable
+  // by every user of the checkout. mkdir applies the umask like any other folder.
+  const staging = join(ROOT, 'dist', `cli-${randomUUID()}`);
+  await mkdir(staging);
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { main: 'src/cli/main.ts', 'build-worker': 'src/cli/build-worker.ts' },

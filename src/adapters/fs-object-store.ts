@@ -24,6 +24,7 @@ export class InvalidKeyError extends Error {
 interface Meta {
   contentType?: string;
   cacheControl?: string;
+  contentDisposition?: string;
 }
 
 /**
@@ -87,7 +88,11 @@ export class FileSystemObjectStore implements ObjectStore {
       }
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
       await writeAtomically(path, bytes);
-      const meta: Meta = { contentType: options.contentType, cacheControl: options.cacheControl };
+      const meta: Meta = {
+        contentType: options.contentType,
+        cacheControl: options.cacheControl,
+        contentDisposition: options.contentDisposition,
+      };
       await writeAtomically(this.#metaPathOf(key), Buffer.from(JSON.stringify(meta)));
       return { etag: etagOf(bytes) };
     });

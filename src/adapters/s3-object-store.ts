@@ -85,6 +85,7 @@ export class S3ObjectStore implements ObjectStore {
           Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
           ContentType: options.contentType,
           CacheControl: options.cacheControl,
+          ContentDisposition: options.contentDisposition,
           IfMatch: options.ifMatch,
           IfNoneMatch: options.ifNoneMatch,
         }),

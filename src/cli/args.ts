@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closestName } from '../shared/edit-distance.js';
 
 /** A command-line mistake: the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {
@@ -16,8 +17,26 @@ export function parseCommandArgs<T extends OptionSpec>(
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(plainArgsError(error as NodeJS.ErrnoException, Object.keys(options)));
   }
+}
+
+/** Node's parseArgs messages, shortened, with the flag probably meant for a misspelled one. */
+function plainArgsError(error: NodeJS.ErrnoException, flags: readonly string[]): string {
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const given = /'(-{1,2}[^'=\s]+)/.exec(error.message)?.[1] ?? '';
+    const meant = closestName(given.replace(/^-+/, ''), flags);
+    return meant === undefined
+      ? `unknown option ${given}`
+      : `unknown option ${given}; did you mean --${meant}?`;
+  }
+  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const given = /'([^']*)'/.exec(error.message)?.[1];
+    return given === undefined
+      ? 'unexpected argument'
+      : `unexpected argument "${given}" (every value follows its flag, e.g. --out DIR)`;
+  }
+  return error.message;
 }
 
 /** Returns the value of a required string flag or throws a usage error naming it. */

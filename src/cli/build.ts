@@ -1,4 +1,4 @@
-import type { Release, ReleaseProblem, ReleaseWarning } from '../release/types.js';
+import { formatProblem, formatWarning, type ParseResult, type Release } from '../release/types.js';
 import { listingFiles, liveMedia, planSite } from '../site/build.js';
 import {
   parseCommandArgs,
@@ -8,9 +8,16 @@ import {
   UsageError,
 } from './args.js';
 import { BuildThreads, type ThreadOptions } from './build-threads.js';
-import { findReleaseFiles, SiteWriter } from './files.js';
+import {
+  checkReleasesFolder,
+  findReleaseFiles,
+  prepareOutputFolder,
+  type ReleaseFileRef,
+  SiteWriter,
+} from './files.js';
 import { diskMediaLookup } from './media-files.js';
-import { siteConfigFromEnv } from './site-options.js';
+import { terminalProgress } from './progress.js';
+import { siteConfigFromEnv, withSiteConfigFile } from './site-options.js';
 
 /** What a build did, for the exit code and the summary line. */
 export interface BuildOutcome {
@@ -21,7 +28,8 @@ export interface BuildOutcome {
 
 /**
  * `newsroom build`: parses every release under `--releases`, writes the site into `--out`, and
- * reports each rejected file as one `PATH: reason` line on stderr. Rejections never stop the build.
+ * reports each rejected file as one `PATH:LINE: reason` line on stderr (and each warning as
+ * `PATH:LINE: warning: reason`). Rejections never stop the build.
  */
 export async function runBuild(
   argv: string[],
@@ -34,48 +42,73 @@ export async function runBuild(
     out: { type: 'string' },
     'site-url': { type: 'string' },
     now: { type: 'string' },
+    'site-config': { type: 'string' },
   });
   const releasesDir = requireFlag(values.releases, 'releases');
   const outDir = requireFlag(values.out, 'out');
   const siteUrl = parseSiteUrl(requireFlag(values['site-url'], 'site-url'));
   const now = values.now === undefined ? clock() : parseInstantFlag(values.now, 'now');
-  const site = siteConfigFromEnv(siteUrl);
+  await checkReleasesFolder(releasesDir);
+  const site = await withSiteConfigFile(
+    siteConfigFromEnv(siteUrl),
+    values['site-config'],
+    releasesDir,
+  );
+  await prepareOutputFolder(outDir);
 
+  const progress = terminalProgress();
+  progress.update(`Looking for release files in ${releasesDir}…`);
   const refs = await findReleaseFiles(releasesDir);
   const threads = BuildThreads.start(refs.length, {
     threads: threadsFromEnv(process.env),
     ...threadOptions,
   });
   try {
-    const releases: Release[] = [];
-    let rejected = 0;
-    for (const [index, result] of (await threads.parse(refs, site)).entries()) {
-      if (result.ok) {
-        releases.push(result.release);
-        for (const warning of result.warnings) {
-          io.stderr(formatWarning(refs[index]?.displayPath ?? warning.path, warning));
-        }
-      } else {
-        rejected += 1;
-        io.stderr(`${refs[index]?.displayPath}: ${describe(result.problem)}`);
-      }
-    }
+    progress.update(`Reading ${refs.length} release file(s)…`);
+    const results = await threads.parse(refs, site);
+    progress.done();
+    const { releases, rejected } = sortResults(results, refs, io);
     // The same files as buildSite(), written as they are rendered: the pages by every thread.
     const plan = planSite(releases, site, now);
     const writer = new SiteWriter(outDir);
     let filesWritten = plan.live.length;
+    progress.update(`Writing ${plan.live.length} release page(s) into ${outDir}…`);
     await threads.writePages(plan.live, site, writer, () => {
       for (const file of listingFiles(plan, site)) {
         writer.write(file);
         filesWritten += 1;
+        progress.update(`Writing feeds, lists and sitemaps: ${filesWritten} files…`);
       }
       filesWritten += writeMedia(plan.live, releasesDir, writer);
     });
+    progress.done();
     report(io, { accepted: releases.length, rejected, filesWritten }, outDir);
     return { accepted: releases.length, rejected, filesWritten };
   } finally {
+    progress.done();
     await threads.close();
   }
+}
+
+/** Splits parse results into releases and rejections, printing each problem and warning. */
+function sortResults(
+  results: readonly ParseResult[],
+  refs: readonly ReleaseFileRef[],
+  io: { stderr: (line: string) => void },
+): { releases: Release[]; rejected: number } {
+  const releases: Release[] = [];
+  let rejected = 0;
+  for (const [index, result] of results.entries()) {
+    const path = refs[index]?.displayPath ?? '';
+    if (result.ok) {
+      releases.push(result.release);
+      for (const warning of result.warnings) io.stderr(formatWarning({ ...warning, path }));
+    } else {
+      rejected += 1;
+      io.stderr(formatProblem({ ...result.problem, path }));
+    }
+  }
+  return { releases, rejected };
 }
 
 function report(io: { stdout: (line: string) => void }, outcome: BuildOutcome, outDir: string) {
@@ -115,14 +148,4 @@ function writeMedia(live: readonly Release[], releasesDir: string, writer: SiteW
     written += 1;
   }
   return written;
-}
-
-/** `PATH:LINE: warning: reason`, the way compilers print warnings. */
-function formatWarning(displayPath: string, warning: ReleaseWarning): string {
-  const where = warning.line === undefined ? displayPath : `${displayPath}:${warning.line}`;
-  return `${where}: warning: ${warning.message}`;
-}
-
-function describe(problem: ReleaseProblem): string {
-  return problem.line === undefined ? problem.message : `line ${problem.line}: ${problem.message}`;
 }

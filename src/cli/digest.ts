@@ -1,12 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DirectoryReleaseSource } from '../digest/directory-releases.js';
-import { digestMailContent } from '../digest/message.js';
-import { personalize, prepareIssue, releasesFor } from '../digest/render.js';
+import { previewSubscriberMail } from '../digest/preview.js';
 import { loadTemplateSource, VariantCache } from '../digest/templates.js';
-import type { DigestFrequency, DigestRecipient, Lang } from '../digest/types.js';
-import { composeMail, type Mailbox } from '../mail/compose.js';
+import type { DigestFrequency, Lang } from '../digest/types.js';
+import type { Mailbox } from '../mail/compose.js';
 import { parseMailbox } from '../mail/mailbox.js';
+import { formatProblem } from '../release/types.js';
 import { isLang } from '../subscribers/types.js';
 import {
   parseCommandArgs,
@@ -15,13 +15,12 @@ import {
   requireFlag,
   UsageError,
 } from './args.js';
+import { checkReleasesFolder, prepareOutputFolder } from './files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
-/** The address the preview is made out to. */
-export const PREVIEW_ADDRESS = 'subscriber@example.org';
-
 /**
- * `newsroom digest`: the digest a subscriber of every category would get for the releases under
+ * `newsroom digest`: the digest a subscriber in `--lang` of every category would get (the releases
+ * in that language, as the roster selects them) for the releases under
  * `--releases` published in `(since, until]`, written as `digest.html`, `digest.txt` and
  * `digest.eml` (the complete MIME message) into `--out`, through the same templates and code as
  * the scheduled run. With nothing in the window it says so and writes nothing.
@@ -53,10 +52,9 @@ export async function runDigestPreview(
   const lang = parseLang(values.lang ?? (isLang(site.defaultLang) ? site.defaultLang : 'fi'));
   const frequency = parseFrequency(values.frequency ?? 'daily');
 
+  await checkReleasesFolder(releasesDir);
   const source = new DirectoryReleaseSource(releasesDir, site, (path, problem) =>
-    io.stderr(
-      `${path}: ${problem.line === undefined ? '' : `line ${problem.line}: `}${problem.message}`,
-    ),
+    io.stderr(formatProblem({ ...problem, path })),
   );
   const releases = await source.publishedBetween(since, until);
   const window = `(${since.toISOString()}, ${until.toISOString()}]`;
@@ -64,36 +62,42 @@ export async function runDigestPreview(
     io.stdout(`No release was published in ${window}: no digest, nothing written.`);
     return false;
   }
-  const variants = new VariantCache(await loadTemplateSource(), site);
-  const issue = prepareIssue(await variants.variant(frequency, lang), releases, site, until);
-  const recipient = previewRecipient(siteUrl, lang);
-  const mail = personalize(issue, recipient, releasesFor(recipient, releases));
-  const from = previewSender(process.env.MAIL_FROM, site.title, siteUrl);
-  const composed = await composeMail(
-    digestMailContent({
-      site,
-      from,
-      kind: frequency,
-      runId: `preview-${frequency}`,
-      recipient,
-      mail,
-      date: clock(),
-    }),
-  );
-  await mkdir(outDir, { recursive: true });
+  const preview = await previewSubscriberMail({
+    variants: new VariantCache(await loadTemplateSource(), site),
+    site,
+    from: previewSender(process.env.MAIL_FROM, site.title, siteUrl),
+    kind: frequency,
+    lang,
+    releases,
+    slot: until,
+    date: clock(),
+    runId: `preview-${frequency}`,
+  });
+  if (preview === undefined) {
+    io.stdout(
+      `None of the ${releases.length} release(s) published in ${window} is in ${lang}: a subscriber in ${lang} gets no digest, nothing written.`,
+    );
+    return false;
+  }
+  await prepareOutputFolder(outDir);
   await Promise.all([
-    writeFile(join(outDir, 'digest.html'), mail.html),
-    writeFile(join(outDir, 'digest.txt'), mail.text),
-    writeFile(join(outDir, 'digest.eml'), composed.raw),
+    writeFile(join(outDir, 'digest.html'), preview.mail.html),
+    writeFile(join(outDir, 'digest.txt'), preview.mail.text),
+    writeFile(join(outDir, 'digest.eml'), preview.raw),
   ]);
   io.stdout(
-    `Wrote the ${frequency} digest (${lang}) of ${releases.length} release(s) published in ${window} ` +
+    `Wrote the ${frequency} digest a subscriber in ${lang} gets: ${preview.releases.length} of the ${releases.length} release(s) published in ${window}, ` +
       `to ${outDir}/digest.html, digest.txt and digest.eml`,
   );
   return true;
 }
 
-function previewSender(configured: string | undefined, title: string, siteUrl: string): Mailbox {
+/** The sender previews show: `MAIL_FROM`, else the site title at the site's host. */
+export function previewSender(
+  configured: string | undefined,
+  title: string,
+  siteUrl: string,
+): Mailbox {
   const text = configured?.trim() || `${title} <noreply@${new URL(siteUrl).hostname}>`;
   try {
     const mailbox = parseMailbox(text);
@@ -101,18 +105,6 @@ function previewSender(configured: string | undefined, title: string, siteUrl: s
   } catch (error) {
     throw new UsageError(`MAIL_FROM: ${(error as Error).message}`, { cause: error });
   }
-}
-
-function previewRecipient(siteUrl: string, lang: Lang): DigestRecipient {
-  return {
-    id: 'preview',
-    email: PREVIEW_ADDRESS,
-    lang,
-    categories: [],
-    languages: [],
-    unsubscribeUrl: `${siteUrl}/api/unsubscribe?token=preview`,
-    preferencesUrl: `${siteUrl}/api/preferences?token=preview`,
-  };
 }
 
 function parseLang(value: string): Lang {

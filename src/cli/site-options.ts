@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigError, EnvReader, readSiteConfig } from '../shared/env.js';
 import type { SiteConfig } from '../site/config.js';
+import { applySiteJson, SITE_JSON_NAME, SiteSettingsError } from '../site/site-config.js';
 import { UsageError } from './args.js';
 
 /**
@@ -20,4 +23,30 @@ export function siteConfigFromEnv(
     throw error;
   }
   return site;
+}
+
+/**
+ * `site` with the branding file applied: `--site-config FILE` when given, else `site.json` in the
+ * releases folder when there is one (as the pipeline reads it from the bucket's root).
+ * @throws {UsageError} when the file given cannot be read, or any file found is unusable.
+ */
+export async function withSiteConfigFile(
+  site: SiteConfig,
+  file: string | undefined,
+  releasesDir: string,
+): Promise<SiteConfig> {
+  const path = file ?? join(releasesDir, SITE_JSON_NAME);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (file === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return site;
+    throw new UsageError(`--site-config: cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return applySiteJson(site, text, path);
+  } catch (error) {
+    if (error instanceof SiteSettingsError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
 }

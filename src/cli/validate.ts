@@ -1,12 +1,14 @@
 import { basename } from 'node:path';
 import { parseRelease } from '../release/parse.js';
+import { formatProblem, formatWarning } from '../release/types.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { readBytes } from './files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 /**
  * `newsroom validate`: checks release files before upload, printing `PATH: ok` or
- * `PATH:LINE: reason` for each. Resolves to the number of invalid files.
+ * `PATH:LINE: reason` for each, and `PATH:LINE: warning: reason` for what a valid file should still
+ * fix (a file with only warnings is valid). Resolves to the number of invalid files.
  */
 export async function runValidate(
   argv: string[],
@@ -30,12 +32,17 @@ export async function runValidate(
     }
     const result = parseRelease(basename(path), bytes, site);
     if (result.ok) {
-      io.stdout(`${path}: ok`);
+      for (const warning of result.warnings) io.stdout(formatWarning({ ...warning, path }));
+      const count = result.warnings.length;
+      io.stdout(count === 0 ? `${path}: ok` : `${path}: ok (${count} ${plural(count, 'warning')})`);
     } else {
       invalid += 1;
-      const where = result.problem.line === undefined ? path : `${path}:${result.problem.line}`;
-      io.stdout(`${where}: ${result.problem.message}`);
+      io.stdout(formatProblem({ ...result.problem, path }));
     }
   }
   return invalid;
+}
+
+function plural(count: number, word: string): string {
+  return count === 1 ? word : `${word}s`;
 }

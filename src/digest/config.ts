@@ -28,6 +28,35 @@ export interface DigestConfig {
   immediateQueueUrl?: string;
   /** DIGEST_DAILY_AT (08:00), DIGEST_WEEKLY_AT (08:00), DIGEST_WEEKLY_DAY (1 = Monday), TIME_ZONE. */
   schedule: DigestSchedule;
+  /** STAFF_LANG (fi default, sv, en) and STAFF_NOTIFY (all default, problems): staff mail. */
+  staff: StaffMailSettings;
+}
+
+/** How staff are mailed about their uploads. */
+export interface StaffMailSettings {
+  /** The language of every staff mail. */
+  lang: StaffLang;
+  /** `all`: confirmations and rejections; `problems`: rejections and uploads with warnings. */
+  notify: 'all' | 'problems';
+}
+
+/** Languages staff mail is written in. */
+export type StaffLang = 'fi' | 'sv' | 'en';
+
+/** Reads STAFF_LANG and STAFF_NOTIFY, recording a problem for an unknown value. */
+export function readStaffMailSettings(reader: EnvReader): StaffMailSettings {
+  const lang = reader.withDefault('STAFF_LANG', 'fi').toLowerCase();
+  const notify = reader.withDefault('STAFF_NOTIFY', 'all').toLowerCase();
+  if (lang !== 'fi' && lang !== 'sv' && lang !== 'en') {
+    reader.reject('STAFF_LANG', `STAFF_LANG must be fi, sv or en, got "${lang}"`);
+  }
+  if (notify !== 'all' && notify !== 'problems') {
+    reader.reject('STAFF_NOTIFY', `STAFF_NOTIFY must be all or problems, got "${notify}"`);
+  }
+  return {
+    lang: lang === 'sv' || lang === 'en' ? lang : 'fi',
+    notify: notify === 'problems' ? 'problems' : 'all',
+  };
 }
 
 /**
@@ -85,6 +114,7 @@ export function readDigestConfig(env: Env): DigestConfig {
         weekday: reader.integer('DIGEST_WEEKLY_DAY', DEFAULT_SCHEDULE.weekly.weekday, 1, 7),
       },
     },
+    staff: readStaffMailSettings(reader),
   };
   reader.done();
   return config;

@@ -4,6 +4,7 @@ import { MONTHS_PREFIX, recordKey } from '../pipeline/state-keys.js';
 import { readDocument } from '../pipeline/state-store.js';
 import { loadRelease, type StoredRelease } from '../pipeline/stored-release.js';
 import { type WindowDoc, windowKey } from '../pipeline/windows.js';
+import { DEFAULT_NOTIFY_MAX_AGE_MS, isArchiveImport } from '../release/newness.js';
 import type { Release } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { newestFirst } from '../site/order.js';
@@ -21,12 +22,25 @@ import type { ReleaseSource } from './types.js';
  * See docs/digest.md for the index that would make this one or two GETs.
  */
 export class PipelineReleaseSource implements ReleaseSource {
-  constructor(private readonly store: ObjectStore) {}
+  /**
+   * @param notifyMaxAgeMs `NOTIFY_MAX_AGE`: a release older than this at its first publication
+   *   (an archive import) is never new, whenever it became public.
+   */
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly notifyMaxAgeMs: number = DEFAULT_NOTIFY_MAX_AGE_MS,
+  ) {}
 
   async publishedBetween(since: Date, until: Date): Promise<Release[]> {
+    // New both by publication (in the window) and by date (not an archive import).
     const inPeriod = (release: Omit<StoredRelease, 'contentHtml'>) => {
       const at = Date.parse(release.firstPublishedAt ?? release.published);
-      return at > since.getTime() && at <= until.getTime();
+      const published = { published: new Date(release.published) };
+      return (
+        at > since.getTime() &&
+        at <= until.getTime() &&
+        !isArchiveImport(published, new Date(at), this.notifyMaxAgeMs)
+      );
     };
     const window = (await readDocument<WindowDoc>(this.store, windowKey({ kind: 'all' })))?.value;
     if (window === undefined || window.exhaustive) {
@@ -48,7 +62,20 @@ export class PipelineReleaseSource implements ReleaseSource {
 
   /** The public release stored for the object `key` under `releases/` (one GET), if any. */
   async releaseAt(key: string): Promise<Release | undefined> {
+    return (await this.publicationAt(key))?.release;
+  }
+
+  /**
+   * The public release stored for `key` and when it first became public (absent in state written
+   * before the pipeline recorded it), one GET.
+   */
+  async publicationAt(
+    key: string,
+  ): Promise<{ release: Release; firstPublishedAt?: Date } | undefined> {
     const record = (await readDocument<ReleaseRecord>(this.store, recordKey(key)))?.value;
-    return record?.release ? loadRelease(record.release) : undefined;
+    if (!record?.release) return undefined;
+    const first = record.release.firstPublishedAt;
+    const release = loadRelease(record.release);
+    return first === undefined ? { release } : { release, firstPublishedAt: new Date(first) };
   }
 }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Release } from '../release/types.js';
 import { escapeHtml } from '../shared/text.js';
+import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { newestFirst } from '../site/order.js';
 import { formatString } from './slots.js';
@@ -61,13 +62,15 @@ export function prepareIssue(
   const items = new Map<string, RenderedItem>();
   const categoryNames = new Map<string, string>();
   for (const release of sorted) {
-    categoryNames.set(release.categorySlug, release.category);
+    // The category in the mail's language (Pressmeddelande for a Swedish mail), whoever wrote it.
+    const category = categoryLabel(release.categorySlug, lang, release.category, site.categories);
+    categoryNames.set(release.categorySlug, category);
     const title = truncate(release.title, MAX_TITLE);
     const values = {
       title,
       url: release.url,
       date: formatDateTime(release.published, strings.dateTime ?? '', lang, site.timeZone),
-      category: release.category,
+      category,
       summary: truncate(release.summary ?? '', MAX_SUMMARY),
       image: release.image ?? '',
       // Empty on purpose when the release describes no picture: decorative, not a file name read out.
@@ -93,10 +96,30 @@ export function prepareIssue(
 
 /** The releases this recipient asked for (their categories and languages), newest first. */
 export function releasesFor(recipient: DigestRecipient, releases: readonly Release[]): Release[] {
-  return releases.filter(
+  const wanted = releases.filter(
     (release) =>
       (recipient.categories.length === 0 || recipient.categories.includes(release.categorySlug)) &&
       (recipient.languages.length === 0 || recipient.languages.includes(release.lang)),
+  );
+  return oneVersionEach(wanted, recipient.lang);
+}
+
+/**
+ * One language version of each translated release (`translationKey`): the one in `lang` when
+ * there is one, else the first given. A subscriber never gets the same release twice.
+ */
+function oneVersionEach(releases: readonly Release[], lang: string): Release[] {
+  const chosen = new Map<string, Release>();
+  for (const release of releases) {
+    if (release.translationKey === undefined) continue;
+    const current = chosen.get(release.translationKey);
+    if (current === undefined || (release.lang === lang && current.lang !== lang)) {
+      chosen.set(release.translationKey, release);
+    }
+  }
+  return releases.filter(
+    (release) =>
+      release.translationKey === undefined || chosen.get(release.translationKey) === release,
   );
 }
 

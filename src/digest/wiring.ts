@@ -1,12 +1,13 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { createS3Client, S3ObjectStore } from '../adapters/s3-object-store.js';
+import { derivePreviewKey } from '../drafts/token.js';
 import { createSesMailer } from '../mail/ses-mailer.js';
 import type { Mailer, ObjectStore } from '../shared/ports.js';
 import { SHARD_COUNT } from '../subscribers/ids.js';
 import { deriveSubscriberKeys } from '../subscribers/keys.js';
 import { SubscriberStore } from '../subscribers/store.js';
 import { subscriberLinks } from '../subscribers/subscriptions.js';
-import type { DigestConfig } from './config.js';
+import type { DigestConfig, StaffMailSettings } from './config.js';
 import { PipelineReleaseSource } from './pipeline-releases.js';
 import { subscriberRoster } from './roster.js';
 import type { MailRunOptions } from './run.js';
@@ -20,6 +21,10 @@ export interface MailRunWiring {
   options: MailRunOptions;
   releases: PipelineReleaseSource;
   store: ObjectStore;
+  /** STAFF_LANG and STAFF_NOTIFY: how staff are mailed about their uploads. */
+  staff: StaffMailSettings;
+  /** Signs the links to draft previews (derived from TOKEN_SECRET). */
+  previewKey: Uint8Array;
 }
 
 /** Overrides for the local stack: its credentials and, in tests, ready-made adapters. */
@@ -82,7 +87,9 @@ export async function wireMailRuns(
   const variants = new VariantCache(loadTemplateSource(), config.site);
   return {
     store,
-    releases: new PipelineReleaseSource(store),
+    releases: new PipelineReleaseSource(store, config.site.notifyMaxAgeMs),
+    staff: config.staff,
+    previewKey: derivePreviewKey(config.tokenSecret),
     options: {
       store,
       mailer,

@@ -29,6 +29,7 @@ export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): strin
     link: head.homeUrl,
     feedLinks: { atom: head.urls.atom },
     ...(head.hub === undefined ? {} : { hub: head.hub }),
+    ...(head.logo === undefined ? {} : { image: head.logo }),
     author: { name: forXmlJsText(head.authorName) },
   });
   entries.forEach((entry, i) => {
@@ -68,7 +69,7 @@ export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): strin
 }
 
 /** The start tag of an entry and the children we write ourselves, one per line. */
-function entryHead(entry: FeedEntry, feedLang: string, indent: string): string {
+export function entryHead(entry: FeedEntry, feedLang: string, indent: string): string {
   const lang = entry.lang === feedLang ? '' : ` xml:lang="${escapeXml(entry.lang)}"`;
   const children = [`<title type="text">${escapeXml(entry.title)}</title>`];
   for (const term of entry.terms) {
@@ -83,6 +84,11 @@ function entryHead(entry: FeedEntry, feedLang: string, indent: string): string {
   }
   for (const attachment of entry.attachments) {
     children.push(enclosure(attachment.url, attachment.type, attachment.length, attachment.title));
+  }
+  for (const translation of entry.translations) {
+    children.push(
+      `<link rel="alternate" hreflang="${escapeXml(translation.lang)}" href="${escapeXml(translation.url)}" title="${escapeXml(translation.title)}"/>`,
+    );
   }
   return `<entry${lang}>${children.map((child) => indent + child).join('')}`;
 }

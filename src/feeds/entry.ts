@@ -44,6 +44,8 @@ export interface FeedEntry {
   terms: string[];
   image?: FeedImage;
   attachments: FeedAttachment[];
+  /** The release's other language versions (`translation_key`). */
+  translations: { lang: string; url: string; title: string }[];
 }
 
 /**
@@ -74,6 +76,11 @@ export function toFeedEntry(release: Release, organisation: string): FeedEntry {
       type: media.file.contentType,
       length: media.file.length,
       title: clean(media.sourcePath.slice(media.sourcePath.lastIndexOf('/') + 1)),
+    })),
+    translations: (release.translations ?? []).map(({ lang, url, title }) => ({
+      lang: clean(lang),
+      url: clean(url),
+      title: clean(title),
     })),
   };
 }

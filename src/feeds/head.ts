@@ -15,4 +15,6 @@ export interface FeedHead {
   authorName: string;
   /** The WebSub hub readers may subscribe at for instant updates (`rel="hub"`), if any. */
   hub?: string;
+  /** Absolute URL of the organisation's logo (Atom `logo`, JSON Feed `icon`), when configured. */
+  logo?: string;
 }

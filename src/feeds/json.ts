@@ -90,6 +90,7 @@ export function renderJsonFeed(head: FeedHead, entries: readonly FeedEntry[]): s
     language: head.lang,
     authors: [{ name: head.authorName }],
     ...(head.hub === undefined ? {} : { hubs: [{ type: 'WebSub', url: head.hub }] }),
+    ...(head.logo === undefined ? {} : { icon: head.logo }),
     items: entries.map((entry, i) => {
       const item = generatedItems[i] ?? {};
       return {
@@ -112,6 +113,16 @@ export function renderJsonFeed(head: FeedHead, entries: readonly FeedEntry[]): s
                 mime_type: attachment.type,
                 title: attachment.title,
                 size_in_bytes: attachment.length,
+              })),
+            }),
+        // JSON Feed extension (keys starting with `_`): the item's other language versions.
+        ...(entry.translations.length === 0
+          ? {}
+          : {
+              _translations: entry.translations.map(({ lang, url, title }) => ({
+                language: lang,
+                url,
+                title,
               })),
             }),
       };

@@ -2,6 +2,7 @@ import { stringsFor } from '../pages/strings.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
 import { xmlSafe } from '../site/fast-text.js';
+import { brandingOf } from '../site/site-config.js';
 import { renderAtom } from './atom.js';
 import { latestUpdate, toFeedEntry } from './entry.js';
 import type { FeedHead } from './head.js';
@@ -22,13 +23,11 @@ export interface RenderedFeeds {
  * on nothing else, so the same input always gives byte-identical feeds. The feed-level `updated` is
  * the latest item `updated` (or `published`), and 2000-01-01 for an empty feed. The feed is in the
  * language all its entries share (a category of Swedish releases is `sv`), else the scope's.
- * `urls` are where the files are served (an archive page's own, for RFC 5005 archives).
  */
 export function renderFeeds(
   scope: FeedScope,
   releases: readonly Release[],
   site: SiteConfig,
-  urls = scopeFeedUrls(scope, site),
 ): RenderedFeeds {
   const entries = releases.map((release) => toFeedEntry(release, site.title));
   const lang = xmlSafe(feedLang(scope, releases, site));
@@ -37,10 +36,11 @@ export function renderFeeds(
     description: xmlSafe(stringsFor(lang).latestReleases),
     lang,
     homeUrl: `${site.siteUrl}/`,
-    urls,
+    urls: scopeFeedUrls(scope, site),
     updated: latestUpdate(entries),
     authorName: xmlSafe(site.title),
     ...(site.websubHub === undefined ? {} : { hub: site.websubHub }),
+    ...logoOf(site),
   };
   return {
     atom: renderAtom(head, entries),
@@ -54,4 +54,11 @@ export function feedLang(scope: FeedScope, releases: readonly Release[], site: S
   const first = releases[0]?.lang;
   if (first !== undefined && releases.every((release) => release.lang === first)) return first;
   return scopeLang(scope, site);
+}
+
+/** The configured logo as an absolute URL (a site path is resolved against `siteUrl`). */
+export function logoOf(site: SiteConfig): { logo?: string } {
+  const logo = brandingOf(site).logo;
+  if (logo === undefined) return {};
+  return { logo: xmlSafe(logo.startsWith('https://') ? logo : `${site.siteUrl}/${logo}`) };
 }

@@ -1,4 +1,5 @@
 import type { Release } from '../release/types.js';
+import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { compareCodeUnits, compareNewestFirst } from '../site/order.js';
 
@@ -96,7 +97,12 @@ export function inScope(scope: ScopeRef, release: Pick<Release, 'categorySlug' |
 
 /** The feed's title: the site title, followed by the scope's name for a category or language. */
 export function scopeTitle(scope: FeedScope, site: SiteConfig): string {
-  return scope.kind === 'all' ? site.title : `${site.title} – ${scope.name}`;
+  if (scope.kind === 'all') return site.title;
+  const name =
+    scope.kind === 'category'
+      ? categoryLabel(scope.categorySlug, site.defaultLang, scope.name, site.categories)
+      : scope.name;
+  return `${site.title} – ${name}`;
 }
 
 /** The language the feed is written in: the scope's language, else the site's default. */

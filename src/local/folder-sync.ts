@@ -14,14 +14,17 @@ export interface FolderSyncResult {
  * Makes the objects under `prefix` mirror the release files under `dir` (recursively): uploads new
  * and changed files (compared by MD5 with the object's ETag) and deletes objects whose file is
  * gone. Each upload and delete is an ordinary S3 request, so the bucket's events follow.
+ * `options.skip` leaves out files under that relative folder (e.g. `drafts/`, synced on its own).
  */
 export async function syncFolder(
   dir: string,
   store: ObjectStore,
   prefix: string,
+  options: { skip?: string } = {},
 ): Promise<FolderSyncResult> {
   const local = new Map<string, Buffer>();
   for (const ref of await findReleaseFiles(dir)) {
+    if (options.skip !== undefined && ref.relativePath.startsWith(options.skip)) continue;
     local.set(prefix + ref.relativePath, await readFile(ref.displayPath));
   }
   const remote = new Map<string, string>();

@@ -1,4 +1,4 @@
-import { type FSWatcher, watch } from 'node:fs';
+import { existsSync, type FSWatcher, watch } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { readDigestConfig } from '../digest/config.js';
 import { type DigestRunResult, runDigest } from '../digest/run.js';
 import type { DigestFrequency } from '../digest/types.js';
 import { wireMailRuns } from '../digest/wiring.js';
+import { DRAFTS_PREFIX } from '../drafts/keys.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { consumeBatch } from '../pipeline/handlers.js';
 import { decodeInvocation } from '../pipeline/queue-message.js';
@@ -133,7 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     await loadApi(apiSlot, log);
 
-    const syncReleases = () => syncFolder(releasesDir, releases, RELEASES_PREFIX);
+    const syncReleases = () => syncReleasesAndDrafts(releasesDir, releases);
     const first = await syncReleases();
     log(`uploaded ${first.uploaded.length} release file(s) from ${releasesDir}`);
     await events.queue.settled();
@@ -317,7 +318,7 @@ interface S3rverRecord {
 }
 
 /**
- * Puts s3rver's events for keys under `releases/` in the releases bucket on the in-process
+ * Puts s3rver's events for keys under `releases/` and `drafts/` in the releases bucket on the in-process
  * publishing queue, whose one consumer applies them in batches as the publisher does in AWS.
  * S3 URL-encodes keys in its events and s3rver does not: each record goes through the same
  * decoding as in AWS (encoded here, decoded by the handler). s3rver's sequencer is the
@@ -337,7 +338,7 @@ function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => 
     for (const record of event.Records ?? []) {
       const key = record.s3?.object?.key;
       if (record.s3?.bucket?.name !== LOCAL_BUCKETS.releases || !key) continue;
-      if (!key.startsWith(RELEASES_PREFIX)) continue;
+      if (!key.startsWith(RELEASES_PREFIX) && !key.startsWith(DRAFTS_PREFIX)) continue;
       const delivered = {
         ...record,
         s3: {
@@ -353,6 +354,22 @@ function wireEvents(s3: LocalS3, pipeline: PipelineDeps, log: (line: string) => 
     }
   });
   return { queue };
+}
+
+/**
+ * Mirrors the folder into `releases/`, except its `drafts/` subfolder, which goes to `drafts/`
+ * (private previews), as staff would upload them in AWS.
+ */
+async function syncReleasesAndDrafts(dir: string, store: ObjectStore): Promise<FolderSyncResult> {
+  const published = await syncFolder(dir, store, RELEASES_PREFIX, { skip: DRAFTS_PREFIX });
+  const draftsDir = join(dir, DRAFTS_PREFIX);
+  const drafts = existsSync(draftsDir)
+    ? await syncFolder(draftsDir, store, DRAFTS_PREFIX)
+    : { uploaded: [], deleted: [] };
+  return {
+    uploaded: [...published.uploaded, ...drafts.uploaded],
+    deleted: [...published.deleted, ...drafts.deleted],
+  };
 }
 
 /** Re-mirrors the folder shortly after any change in it (one pass at a time). */

@@ -7,6 +7,7 @@ import type {
   APIGatewayProxyResultV2,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
+import { NOT_FOUND_PATH } from '../pages/not-found-page.js';
 
 /** An API Gateway HTTP API (payload 2.0) handler, as functions/subscriptions-api.ts exports. */
 export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -66,7 +67,15 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = URL.canParse(request.url ?? '/', 'http://localhost')
+    ? new URL(request.url ?? '/', 'http://localhost')
+    : undefined;
+  if (url === undefined) {
+    // `//` and the like are not a path a browser sends for this site; S3 behind CloudFront
+    // answers such a request with an error page, never with a crash.
+    response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request\n');
+    return;
+  }
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
     await handleApi(options, request, response, url);
     return;
@@ -91,6 +100,7 @@ async function handle(
     const headers: Record<string, string> = {};
     if (object.ContentType) headers['content-type'] = object.ContentType;
     if (object.CacheControl) headers['cache-control'] = object.CacheControl;
+    if (object.ContentDisposition) headers['content-disposition'] = object.ContentDisposition;
     if (object.ETag) headers.etag = object.ETag;
     if (object.LastModified) headers['last-modified'] = object.LastModified.toUTCString();
     if (object.ContentLength !== undefined)
@@ -106,7 +116,7 @@ async function handle(
     if (status === 304) {
       response.writeHead(304, ifNoneMatch ? { etag: ifNoneMatch } : {}).end();
     } else if (status === 404 || status === 403) {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
+      await sendNotFound(options, request, response);
     } else {
       throw error;
     }
@@ -138,6 +148,27 @@ export function publicKeyOf(rawPath: string): string | undefined {
     segment === '..' ||
     [...segment].some((char) => char === '\\' || char.charCodeAt(0) < 0x20 || char === '\x7f');
   return key.split('/').some(unsafe) ? undefined : key;
+}
+
+/** The site's own 404.html with status 404, as CloudFront's custom error response serves it. */
+async function sendNotFound(
+  options: WebServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const page = await options.s3
+    .send(new GetObjectCommand({ Bucket: options.publicBucket, Key: NOT_FOUND_PATH }))
+    .then((object) => object.Body?.transformToByteArray())
+    .catch(() => undefined);
+  if (page === undefined) {
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    return;
+  }
+  response.writeHead(404, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-cache',
+  });
+  response.end(request.method === 'HEAD' ? undefined : Buffer.from(page));
 }
 
 async function handleApi(

@@ -1,4 +1,4 @@
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromBuffer } from 'file-type/core';
 import { imageSize } from 'image-size';
 import { ALLOWED_SUMMARY, ALLOWED_TYPES, type AllowedType, MAX_MEDIA_BYTES } from './limits.js';
 import type { MediaInfo } from './types.js';

@@ -1,13 +1,23 @@
 import { ALL_SCOPE, type CategoryScope, type FeedScope, type LangScope } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
+import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { newestFirst } from '../site/order.js';
+import { organisationName } from '../site/site-config.js';
 import { langAttributes } from './direction.js';
 import { feedAnchors, renderPage } from './layout.js';
 import { releaseList } from './release-list.js';
-import { stringsFor } from './strings.js';
+import { shareTags } from './share-meta.js';
+import { stringsFor, uiLang } from './strings.js';
 import { subscribeForm } from './subscribe-form.js';
+
+/** A category by its label in the page's language; a language by its own name. */
+function scopeName(scope: CategoryScope | LangScope, lang: string, site: SiteConfig): string {
+  return scope.kind === 'lang'
+    ? scope.name
+    : categoryLabel(scope.categorySlug, uiLang(lang), scope.name, site.categories);
+}
 
 /** How many releases the front page lists. */
 export const INDEX_LIMIT = 50;
@@ -37,7 +47,7 @@ export function renderIndexPage(
     items
       .map(
         (scope) =>
-          `<li><span${scope.kind === 'lang' ? langAttributes(scope.lang, lang) : ''}>${escapeText(scope.name)}</span>: ${feedAnchors(scope, site)}</li>`,
+          `<li><span${scope.kind === 'lang' ? langAttributes(scope.lang, lang) : ''}>${escapeText(scopeName(scope, lang, site))}</span>: ${feedAnchors(scope, site)}</li>`,
       )
       .join('\n');
   const feedSections = [
@@ -62,14 +72,14 @@ ${[...years]
 </ul>
 </section>
 `;
-  const main = `<h1>${escapeText(site.title)}</h1>
+  const main = `<h1>${escapeText(organisationName(site, lang))}</h1>
 <section aria-labelledby="latest">
 <h2 id="latest">${escapeText(ui.latestReleases)}</h2>
 ${list}
 </section>
 <section aria-labelledby="subscribe">
 <h2 id="subscribe">${escapeText(ui.subscribe)}</h2>
-${subscribeForm(categories, lang, ui)}
+${subscribeForm(categories, lang, ui, site)}
 </section>
 <section aria-labelledby="feeds">
 <h2 id="feeds">${escapeText(ui.feeds)}</h2>
@@ -82,6 +92,16 @@ ${archive}`.trimEnd();
     title: site.title,
     description: ui.latestReleases,
     canonical: `${site.siteUrl}/`,
+    head: `${shareTags(
+      {
+        title: organisationName(site, lang),
+        description: ui.latestReleases,
+        url: `${site.siteUrl}/`,
+        lang,
+      },
+      site,
+      'website',
+    )}\n`,
     feeds: [ALL_SCOPE],
     root: '',
     main,

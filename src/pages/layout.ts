@@ -1,8 +1,11 @@
 import { ALL_SCOPE, type FeedScope, scopeFeedUrls, scopeTitle } from '../feeds/scopes.js';
 import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
+import { brandingOf, localized, organisationName, type SiteBranding } from '../site/site-config.js';
 import { langAttributes, textDirection } from './direction.js';
-import { stringsFor, type UiStrings, uiLang } from './strings.js';
+import { FAVICON_PATH } from './share-meta.js';
+import { inLanguage, stringsFor, type UiStrings, uiLang } from './strings.js';
+import { CRITICAL_STYLE, THEME_PATH } from './theme.js';
 
 /** What every page has around its main content. */
 export interface PageShell {
@@ -21,38 +24,24 @@ export interface PageShell {
   root: string;
   /** HTML of the page's `<main>` element's content, with exactly one `<h1>`. */
   main: string;
+  /**
+   * The same page in other languages (linked translations): `<link rel="alternate" hreflang>` in
+   * `<head>` and the header's language switch.
+   */
+  alternates?: readonly PageAlternate[];
+  /** Share and search metadata for `<head>` (src/pages/share-meta.ts), already escaped. */
+  head?: string;
+  /** `noindex`: search engines should drop the page (withdrawn releases, the 404 page). */
+  noindex?: boolean;
 }
 
-// Small, phone-first, no external resources; works in light and dark mode.
-const STYLE = `
-:root{color-scheme:light dark;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.55}
-body{margin:0 auto;max-width:44rem;padding:0 1rem 2rem;overflow-wrap:break-word}
-a{color:LinkText}
-img{max-width:100%;height:auto}
-.skip{position:absolute;left:-10000px;top:0}
-.skip:focus{left:1rem;top:1rem;padding:.5rem 1rem;background:Canvas;color:CanvasText;outline:2px solid}
-.site-header{padding:1rem 0;border-bottom:1px solid GrayText}
-.site-name{margin:0;font-weight:700}
-.site-footer{margin-top:3rem;padding-top:1rem;border-top:1px solid GrayText;font-size:.95rem}
-.kicker{margin:1.5rem 0 0;text-transform:uppercase;letter-spacing:.05em;font-size:.85rem}
-h1{line-height:1.2;margin:.25rem 0 .75rem}
-.meta{font-size:.95rem}
-.meta dt{display:inline;font-weight:600}
-.meta dd{display:inline;margin:0 1rem 0 .25rem}
-.summary{font-size:1.15rem}
-.releases{list-style:none;padding:0}
-.releases li{margin:0 0 1.5rem}
-.releases :is(h2,h3){margin:0;font-size:1.1rem}
-.releases p{margin:.25rem 0}
-fieldset{border:1px solid GrayText;margin:1rem 0;padding:.5rem 1rem}
-label.choice{display:block;padding:.2rem 0}
-input,select,button{font:inherit}
-input[type=email]{width:100%;max-width:24rem;box-sizing:border-box}
-button{padding:.5rem 1.25rem}
-.visually-hidden{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}
-`
-  .trim()
-  .replaceAll('\n', '');
+/** A version of the page in another language. */
+export interface PageAlternate {
+  /** BCP 47 language of that version. */
+  lang: string;
+  /** Absolute URL of that version. */
+  href: string;
+}
 
 const FEED_FORMATS = [
   { key: 'atom', type: 'application/atom+xml', label: 'Atom' },
@@ -61,14 +50,16 @@ const FEED_FORMATS = [
 ] as const;
 
 /**
- * A complete HTML5 document: head with charset, viewport, canonical link, feed autodiscovery and
- * inline style; a skip link, the site header, `main`, and a footer linking the site-wide feeds.
+ * A complete HTML5 document: head with charset, viewport, canonical link, language alternates,
+ * share metadata, feed autodiscovery and the inline theme; a skip link, the site header (logo,
+ * organisation name, language switch), `main`, and a footer with the contact line, the privacy
+ * and accessibility links and the site-wide feeds.
  * `main` must be free of XML-illegal characters (use `escapeText` and `xmlSafe`).
  * The site's own texts are in the page's language when we have them; when we do not, they are in
- * English and say so with their own `lang`. No JavaScript.
+ * English and say so with their own `lang`. No JavaScript, nothing loaded from elsewhere.
  */
 export function renderPage(shell: PageShell): string {
-  const { site, lang, root } = shell;
+  const { site, lang } = shell;
   const ui = stringsFor(lang);
   const chrome = langAttributes(uiLang(lang), lang);
   const dir = textDirection(lang) === 'rtl' ? ' dir="rtl"' : '';
@@ -76,22 +67,33 @@ export function renderPage(shell: PageShell): string {
     shell.description === undefined
       ? ''
       : `<meta name="description" content="${escapeText(shell.description)}">\n`;
+  const robots = shell.noindex === true ? '<meta name="robots" content="noindex">\n' : '';
+  const alternates = shell.alternates ?? [];
+  const hreflang =
+    alternates.length === 0
+      ? ''
+      : `${[{ lang, href: shell.canonical }, ...alternates]
+          .map(
+            (page) =>
+              `<link rel="alternate" hreflang="${escapeText(page.lang)}" href="${escapeText(page.href)}">`,
+          )
+          .join('\n')}\n`;
   return `<!doctype html>
 <html lang="${escapeText(lang)}"${dir}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeText(shell.title)}</title>
-${description}<link rel="canonical" href="${escapeText(shell.canonical)}">
-${shell.feeds.map((scope) => feedLinks(scope, site)).join('\n')}
-<style>${STYLE}</style>
+${description}${robots}<link rel="canonical" href="${escapeText(shell.canonical)}">
+${hreflang}${shell.head ?? ''}${shell.feeds.map((scope) => feedLinks(scope, site)).join('\n')}
+<link rel="icon" href="${shell.root}${FAVICON_PATH}" type="image/svg+xml">
+<link rel="stylesheet" href="${shell.root}${THEME_PATH}">
+<style>${CRITICAL_STYLE}</style>
 </head>
 <body>
 <a class="skip" href="#main"${chrome}>${escapeText(ui.skipToContent)}</a>
-<header class="site-header"${chrome}>
-<p class="site-name"><a href="${root}index.html">${escapeText(site.title)}</a></p>
-</header>
-<main id="main">
+${header(shell, chrome)}
+<main id="main" class="wrap">
 ${shell.main}
 </main>
 <footer class="site-footer"${chrome}>
@@ -102,11 +104,42 @@ ${footer(site, ui)}
 `;
 }
 
+function header(shell: PageShell, chrome: string): string {
+  const { site, lang, root } = shell;
+  const blocks = blocksFor(site);
+  const logo =
+    blocks.branding.logo === undefined
+      ? ''
+      : `<img class="logo" src="${escapeText(assetUrl(blocks.branding.logo, root))}" alt="">`;
+  const name = organisationName(site, uiLang(lang));
+  const alternates = shell.alternates ?? [];
+  const switcher =
+    alternates.length === 0
+      ? ''
+      : `\n<nav class="lang-switch" aria-label="${escapeText(stringsFor(lang).otherLanguages)}"><ul>${alternates
+          .map(
+            (page) =>
+              `<li><a href="${escapeText(page.href)}" hreflang="${escapeText(page.lang)}" lang="${escapeText(page.lang)}">${escapeText(inLanguage(page.lang))}</a></li>`,
+          )
+          .join('')}</ul></nav>`;
+  return `<header class="site-header"${chrome}>
+<div class="wrap">
+<p class="site-name"><a href="${root}index.html">${logo}<span>${escapeText(name)}</span></a></p>${switcher}
+</div>
+</header>`;
+}
+
+/** A configured asset (logo): an https URL as it is, a site path relative to the page. */
+export function assetUrl(path: string, root: string): string {
+  return path.startsWith('https://') ? path : `${root}${path}`;
+}
+
 // The same few scopes are announced, and the same footer shown, on thousands of pages: each block
 // is built once per site (a block depends on the site's URL and title, which are checked).
 interface SiteBlocks {
   siteUrl: string;
   title: string;
+  branding: SiteBranding;
   feedLinks: Map<string, string>;
   footers: Map<UiStrings, string>;
 }
@@ -114,8 +147,20 @@ const blocksBySite = new WeakMap<SiteConfig, SiteBlocks>();
 
 function blocksFor(site: SiteConfig): SiteBlocks {
   let blocks = blocksBySite.get(site);
-  if (blocks === undefined || blocks.siteUrl !== site.siteUrl || blocks.title !== site.title) {
-    blocks = { siteUrl: site.siteUrl, title: site.title, feedLinks: new Map(), footers: new Map() };
+  const branding = brandingOf(site);
+  if (
+    blocks === undefined ||
+    blocks.siteUrl !== site.siteUrl ||
+    blocks.title !== site.title ||
+    (site.branding !== undefined && blocks.branding !== site.branding)
+  ) {
+    blocks = {
+      siteUrl: site.siteUrl,
+      title: site.title,
+      branding,
+      feedLinks: new Map(),
+      footers: new Map(),
+    };
     blocksBySite.set(site, blocks);
   }
   return blocks;
@@ -144,10 +189,28 @@ function footer(site: SiteConfig, ui: UiStrings): string {
   const cache = blocksFor(site).footers;
   let html = cache.get(ui);
   if (html === undefined) {
-    html = `<p>${escapeText(ui.feeds)}: ${feedAnchors(ALL_SCOPE, site)}</p>`;
+    html = footerHtml(site, ui, blocksFor(site).branding);
     cache.set(ui, html);
   }
   return html;
+}
+
+function footerHtml(site: SiteConfig, ui: UiStrings, branding: SiteBranding): string {
+  const lang = ui.lang;
+  const text = (value: Parameters<typeof localized>[0]) => localized(value, lang, site.defaultLang);
+  const contact = text(branding.contact);
+  const links = [
+    [text(branding.privacyUrl), ui.privacy],
+    [text(branding.accessibilityUrl), ui.accessibility],
+  ].flatMap(([href, label]) =>
+    href === undefined
+      ? []
+      : [`<li><a href="${escapeText(href)}">${escapeText(label ?? '')}</a></li>`],
+  );
+  return `<div class="wrap">
+<p class="organisation"><strong>${escapeText(organisationName(site, lang))}</strong></p>
+${contact === undefined ? '' : `<p class="contact">${escapeText(contact)}</p>\n`}${links.length === 0 ? '' : `<ul class="footer-links">${links.join('')}</ul>\n`}<p class="feeds">${escapeText(ui.feeds)}: ${feedAnchors(ALL_SCOPE, site)}</p>
+</div>`;
 }
 
 /** Links to a scope's three feeds, for reading: `Atom · RSS · JSON Feed`. */

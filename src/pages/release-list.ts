@@ -1,8 +1,10 @@
 import type { Release } from '../release/types.js';
+import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { formatDateTime, machineDateTime } from './dates.js';
 import { langAttributes } from './direction.js';
+import { uiLang } from './strings.js';
 
 // A release's date appears on its page and in its archive list, usually in the same language.
 const timeElements = new Map<string, string>();
@@ -38,7 +40,7 @@ export function releaseList(
       release.summary === undefined ? '' : `\n<p${lang}>${escapeText(release.summary)}</p>`;
     return `<li><article>
 <h${level}${lang}><a href="${root}releases/${escapeText(release.slug)}.html">${escapeText(release.title)}</a></h${level}>
-<p class="meta">${timeElement(release.published, pageLang, site)} · ${escapeText(release.category)}</p>${summary}
+<p class="meta">${timeElement(release.published, pageLang, site)} · ${escapeText(categoryLabel(release.categorySlug, uiLang(pageLang), release.category, site.categories))}</p>${summary}
 </article></li>`;
   });
   return `<ol class="releases">\n${items.join('\n')}\n</ol>`;

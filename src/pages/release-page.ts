@@ -6,7 +6,9 @@ import { escapeText, xmlSafe } from '../site/fast-text.js';
 import { langAttributes } from './direction.js';
 import { renderPage } from './layout.js';
 import { timeElement } from './release-list.js';
+import { releaseShareMeta } from './share-meta.js';
 import { stringsFor, uiLang } from './strings.js';
+import { translationAlternates, translationLinks } from './translations.js';
 
 /** What a release page needs besides the release and the site. */
 export interface ReleasePageContext {
@@ -56,7 +58,7 @@ ${kicker}<h1>${escapeText(release.title)}</h1>
 ${facts.join('\n')}
 </dl>
 </header>
-${summary}${image}<div class="content">
+${translationLinks(release)}${summary}${image}<div class="content">
 ${xmlSafe(release.contentHtml)}
 </div>
 </article>
@@ -67,6 +69,12 @@ ${xmlSafe(release.contentHtml)}
     title: `${release.title} – ${site.title}`,
     ...(release.summary === undefined ? {} : { description: release.summary }),
     canonical: release.url,
+    head: releaseShareMeta(
+      release,
+      site,
+      (release.translations ?? []).map((translation) => translation.lang),
+    ),
+    alternates: translationAlternates(release),
     feeds: context.feeds,
     root: '../',
     main,

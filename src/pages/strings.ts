@@ -1,3 +1,5 @@
+import { languageName } from '../feeds/scopes.js';
+
 /** Languages the site's own texts (navigation, form, labels) are written in. */
 export const UI_LANGS = ['fi', 'sv', 'en'] as const;
 
@@ -6,6 +8,8 @@ export type UiLang = (typeof UI_LANGS)[number];
 
 /** The site's own texts in one language. */
 export interface UiStrings {
+  /** The language these texts are in. */
+  lang: UiLang;
   skipToContent: string;
   /** Heading of the latest-releases list, and the feeds' description. */
   latestReleases: string;
@@ -32,10 +36,29 @@ export interface UiStrings {
   weekly: string;
   honeypot: string;
   submit: string;
+  /** Label of the header's language switch. */
+  otherLanguages: string;
+  /** A link to this page in the language, written in that language: `På svenska`. */
+  inThisLanguage: string;
+  /** Lead-in of the visible translations line: `Tämä tiedote muilla kielillä`. */
+  translations: string;
+  privacy: string;
+  /** The subscribe form's link to the privacy notice. */
+  privacyNotice: string;
+  accessibility: string;
+  notFoundTitle: string;
+  notFoundText: string;
+  withdrawnTitle: string;
+  /** `Tiedote … poistettiin 3.5.2024.`: the title and the date, as HTML-safe parts. */
+  withdrawnText: (title: string, date: string) => string;
+  /** When the release was published, before its withdrawal. */
+  withdrawnPublished: string;
+  backToFrontPage: string;
 }
 
 const STRINGS: Record<UiLang, UiStrings> = {
   fi: {
+    lang: 'fi',
     skipToContent: 'Siirry sisältöön',
     latestReleases: 'Uusimmat tiedotteet',
     noReleases: 'Tiedotteita ei vielä ole.',
@@ -61,8 +84,22 @@ const STRINGS: Record<UiLang, UiStrings> = {
     weekly: 'Kerran viikossa',
     honeypot: 'Jätä tämä kenttä tyhjäksi',
     submit: 'Tilaa',
+    otherLanguages: 'Muilla kielillä',
+    inThisLanguage: 'Suomeksi',
+    translations: 'Tämä tiedote muilla kielillä',
+    privacy: 'Tietosuoja',
+    privacyNotice: 'Näin käsittelemme tietojasi (tietosuojaseloste)',
+    accessibility: 'Saavutettavuusseloste',
+    notFoundTitle: 'Sivua ei löytynyt',
+    notFoundText:
+      'Osoitteessa ei ole sivua. Tarkista osoite tai siirry etusivulle, jossa ovat uusimmat tiedotteet ja arkisto.',
+    withdrawnTitle: 'Tämä tiedote on poistettu',
+    withdrawnText: (title, date) => `Tiedote ”${title}” on poistettu ${date}.`,
+    withdrawnPublished: 'Julkaistu alun perin',
+    backToFrontPage: 'Siirry etusivulle',
   },
   sv: {
+    lang: 'sv',
     skipToContent: 'Hoppa till innehållet',
     latestReleases: 'Senaste pressmeddelanden',
     noReleases: 'Inga pressmeddelanden ännu.',
@@ -88,8 +125,22 @@ const STRINGS: Record<UiLang, UiStrings> = {
     weekly: 'En gång i veckan',
     honeypot: 'Lämna detta fält tomt',
     submit: 'Prenumerera',
+    otherLanguages: 'På andra språk',
+    inThisLanguage: 'På svenska',
+    translations: 'Det här pressmeddelandet på andra språk',
+    privacy: 'Dataskydd',
+    privacyNotice: 'Så behandlar vi dina uppgifter (dataskyddsbeskrivning)',
+    accessibility: 'Tillgänglighetsutlåtande',
+    notFoundTitle: 'Sidan hittades inte',
+    notFoundText:
+      'Det finns ingen sida på den här adressen. Kontrollera adressen eller gå till startsidan med de senaste pressmeddelandena och arkivet.',
+    withdrawnTitle: 'Det här pressmeddelandet har tagits bort',
+    withdrawnText: (title, date) => `Pressmeddelandet ”${title}” togs bort ${date}.`,
+    withdrawnPublished: 'Ursprungligen publicerat',
+    backToFrontPage: 'Gå till startsidan',
   },
   en: {
+    lang: 'en',
     skipToContent: 'Skip to content',
     latestReleases: 'Latest releases',
     noReleases: 'No releases yet.',
@@ -115,8 +166,31 @@ const STRINGS: Record<UiLang, UiStrings> = {
     weekly: 'Once a week',
     honeypot: 'Leave this field empty',
     submit: 'Subscribe',
+    otherLanguages: 'Other languages',
+    inThisLanguage: 'In English',
+    translations: 'This release in other languages',
+    privacy: 'Privacy',
+    privacyNotice: 'How we handle your data (privacy notice)',
+    accessibility: 'Accessibility statement',
+    notFoundTitle: 'Page not found',
+    notFoundText:
+      'There is no page at this address. Check the address, or go to the front page for the latest releases and the archive.',
+    withdrawnTitle: 'This release has been withdrawn',
+    withdrawnText: (title, date) => `The release “${title}” was withdrawn on ${date}.`,
+    withdrawnPublished: 'Originally published',
+    backToFrontPage: 'Go to the front page',
   },
 };
+
+/**
+ * A link text to a version in `lang`, written in that language: `Suomeksi`, `På svenska`,
+ * `In English`; other languages by their own name (`العربية`).
+ */
+export function inLanguage(lang: string): string {
+  return (UI_LANGS as readonly string[]).includes(lang)
+    ? STRINGS[lang as UiLang].inThisLanguage
+    : languageName(lang);
+}
 
 /** The UI language for content in `lang`: itself when we have texts for it, else English. */
 export function uiLang(lang: string): UiLang {

@@ -1,5 +1,8 @@
 import { type CategoryScope, languageName } from '../feeds/scopes.js';
+import { categoryLabel } from '../site/categories.js';
+import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
+import { brandingOf, localized } from '../site/site-config.js';
 import { UI_LANGS, type UiStrings, uiLang } from './strings.js';
 
 const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
@@ -13,7 +16,16 @@ export function subscribeForm(
   categories: readonly CategoryScope[],
   pageLang: string,
   ui: UiStrings,
+  site?: SiteConfig,
 ): string {
+  const privacyUrl =
+    site === undefined
+      ? undefined
+      : localized(brandingOf(site).privacyUrl, uiLang(pageLang), site.defaultLang);
+  const privacy =
+    privacyUrl === undefined
+      ? ''
+      : `<p class="privacy"><a href="${escapeText(privacyUrl)}">${escapeText(ui.privacyNotice)}</a></p>\n`;
   const selected = uiLang(pageLang);
   const langOptions = UI_LANGS.map(
     (lang) =>
@@ -28,7 +40,7 @@ export function subscribeForm(
 ${categories
   .map(
     (scope) =>
-      `<label class="choice"><input type="checkbox" name="categories" value="${escapeText(scope.categorySlug)}"> ${escapeText(scope.name)}</label>`,
+      `<label class="choice"><input type="checkbox" name="categories" value="${escapeText(scope.categorySlug)}"> ${escapeText(categoryLabel(scope.categorySlug, selected, scope.name, site?.categories))}</label>`,
   )
   .join('\n')}
 </fieldset>
@@ -50,6 +62,6 @@ ${frequencyRadios}
 <label for="subscribe-website">${escapeText(ui.honeypot)}</label>
 <input id="subscribe-website" name="website" type="text" tabindex="-1" autocomplete="off">
 </div>
-<p><button type="submit">${escapeText(ui.submit)}</button></p>
+${privacy}<p><button type="submit">${escapeText(ui.submit)}</button></p>
 </form>`;
 }

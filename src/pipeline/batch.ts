@@ -1,12 +1,20 @@
+import { applyDrafts } from '../drafts/apply.js';
+import { isDraftKey } from '../drafts/keys.js';
 import { jsonLogger, type Logger, type PipelineDeps, windowLimits } from './deps.js';
 import { type DeriveContext, type DerivedState, deriveBatch, publicReleaseOf } from './derive.js';
-import { keysOfBatch, type PipelineEvent } from './events.js';
+import { type KeyWork, keysOfBatch, type PipelineEvent } from './events.js';
 import { finishKey } from './finish.js';
+import { indexMedia, referencingKeys, syncMedia } from './media.js';
 import { type MonthDoc, monthKey } from './months.js';
 import { archiveNeighbourMonths, planOutputs, type WriteOutcome, writePlan } from './outputs.js';
-import { type RecordChange, type RecordStep, refreshRecord } from './record-step.js';
+import {
+  batchMediaLookup,
+  type RecordChange,
+  type RecordStep,
+  refreshRecord,
+} from './record-step.js';
 import { followRecord } from './reports.js';
-import { isReleaseKey } from './s3-event.js';
+import { isReleaseKey, RELEASES_PREFIX, sourcePathOf } from './s3-event.js';
 import { BatchDocuments } from './state-store.js';
 import { announceFeeds } from './websub.js';
 
@@ -46,17 +54,20 @@ export async function applyBatch(
   const now = deps.clock();
   const log = deps.log ?? jsonLogger;
   const docs = new BatchDocuments(deps.bucket);
-  for (const event of events) {
-    if (event.kind === 'object' && !isReleaseKey(event.key)) {
-      log('ignored key that is not a release file', { key: event.key });
-    }
-  }
+  // Drafts never touch the public site or its state: handled on their own (src/drafts/).
+  await applyDrafts(deps, events, log);
   const work = await keysOfBatch(events, docs, now);
+  const mediaPaths = await addMediaWork(events, docs, work, log);
   if (work.size === 0)
     return { keys: [], files: { written: [], deleted: [], unchanged: [] }, refilled: [] };
-  const ctx = { bucket: deps.bucket, site: deps.site, now };
-  const steps = await mapLimit([...work], 16, ([key, { sequencer }]) =>
-    refreshRecord(ctx, docs, key, sequencer),
+  const ctx = {
+    bucket: deps.bucket,
+    site: deps.site,
+    now,
+    mediaLookup: batchMediaLookup(deps.bucket),
+  };
+  const steps = await mapLimit([...work], 16, ([key, { sequencer, reattach }]) =>
+    refreshRecord(ctx, docs, key, sequencer, reattach === true),
   );
   for (const step of steps) {
     if (step.change.kind !== 'stale') continue;
@@ -72,7 +83,11 @@ export async function applyBatch(
     extra: work.get(step.key)?.placements,
   }));
   const derived = await deriveBatch(deriveContext(deps, now), docs, states);
+  for (const path of await indexMedia(docs, live)) mediaPaths.add(path);
   await docs.flush(isEmptyDocument);
+  const checked = live.flatMap((step) => step.media ?? []);
+  const media = await syncMedia(deps.bucket, deps.publicSite, docs, mediaPaths, checked, now);
+  if (media.written.length + media.deleted.length > 0) log('media synced', { ...media });
   const neighbourMonths = await Promise.all(
     archiveNeighbourMonths(derived).map(async (month) => docs.get<MonthDoc>(monthKey(month))),
   );
@@ -83,6 +98,45 @@ export async function applyBatch(
   await docs.flush();
   await announceFeeds(deps, files.written, log);
   return report(log, live, steps.length - live.length, files, derived, now);
+}
+
+/**
+ * Events for other files under `releases/` (pictures, attachments): each release that references
+ * the file (the media index, not a scan) is parsed and attached again in this batch. Returns the
+ * files' paths, whose public copies the batch brings in line; unreferenced files publish nothing.
+ */
+async function addMediaWork(
+  events: readonly PipelineEvent[],
+  docs: BatchDocuments,
+  work: Map<string, KeyWork>,
+  log: Logger,
+): Promise<Set<string>> {
+  const paths = new Set<string>();
+  for (const event of events) {
+    if (event.kind !== 'object' || isReleaseKey(event.key) || isDraftKey(event.key)) continue;
+    if (!event.key.startsWith(RELEASES_PREFIX) || isHidden(event.key)) {
+      log('ignored key that is not a release file', { key: event.key });
+      continue;
+    }
+    const sourcePath = sourcePathOf(event.key);
+    const keys = await referencingKeys(docs, sourcePath);
+    if (keys.length === 0) {
+      log('ignored key that is not a release file', {
+        key: event.key,
+        reason: 'no release references it',
+      });
+      continue;
+    }
+    paths.add(sourcePath);
+    for (const key of keys) {
+      work.set(key, { ...(work.get(key) ?? { placements: [] }), reattach: true });
+    }
+  }
+  return paths;
+}
+
+function isHidden(key: string): boolean {
+  return key.split('/').some((segment) => segment.startsWith('.'));
 }
 
 function planFor(

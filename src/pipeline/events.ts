@@ -20,6 +20,8 @@ export type PipelineEvent =
 export interface KeyWork {
   sequencer?: string;
   placements: Placement[];
+  /** A file the release references changed: parse and attach its media again. */
+  reattach?: true;
 }
 
 /**

@@ -54,8 +54,31 @@ export interface StaffOutcomeNotice {
   silent: boolean;
 }
 
+/**
+ * A draft (a file under `drafts/`) was rendered privately: staff get one mail with a link to the
+ * preview, signed by the mail consumer (which holds `TOKEN_SECRET`), valid until `expiresAt`.
+ */
+export interface DraftPreviewNotice {
+  type: 'draft-preview';
+  /** The staff address (`STAFF_EMAIL`). */
+  to: string;
+  /** The object key, `drafts/…`, as staff uploaded it. */
+  sourcePath: string;
+  /** Plain text. */
+  title: string;
+  /** SHA-256 (hex) of the draft's key: names `previews/<hash>.html`. */
+  hash: string;
+  /** ISO 8601: when the link stops working (7 days after the upload). */
+  expiresAt: string;
+  warnings: ReleaseWarning[];
+}
+
 /** What the publishing pipeline tells the rest of the system. */
-export type PipelineNotice = ReleasePublishedNotice | ReleaseRejectedNotice | StaffOutcomeNotice;
+export type PipelineNotice =
+  | ReleasePublishedNotice
+  | ReleaseRejectedNotice
+  | StaffOutcomeNotice
+  | DraftPreviewNotice;
 
 /**
  * Hands a notice to whoever acts on it. The publishing function never sends mail itself (least

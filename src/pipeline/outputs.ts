@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { headEtag } from '../adapters/head.js';
-import { archiveFeedFolder } from '../feeds/archive.js';
+import { ArchiveMonthFeeds, archiveFeedFolder } from '../feeds/archive.js';
 import {
   ALL_SCOPE,
   categoryScope,
@@ -8,11 +8,13 @@ import {
   type FeedScope,
   langScope,
 } from '../feeds/scopes.js';
+import { siteWideFiles } from '../pages/not-found-page.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { SiteConfig, SiteFile } from '../site/config.js';
 import {
   archiveFile,
   archivePagePath,
+  categoryFeedPaths,
   feedArchiveFiles,
   feedFiles,
   indexFile,
@@ -93,7 +95,11 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
   for (const window of inputs.windows) {
     const scope = feedScopeOf(window);
     if (scope.kind !== 'all' && isEmptyScope(window)) {
-      deletions.push(...Object.values(FEED_FILES).map((name) => scope.folder + name));
+      deletions.push(
+        ...(scope.kind === 'category'
+          ? categoryFeedPaths(scope, site)
+          : Object.values(FEED_FILES).map((name) => scope.folder + name)),
+      );
       continue;
     }
     const releases = window.entries.slice(0, site.feedLimit).map((entry) => entry.release);
@@ -106,6 +112,7 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
           scopesOfIndex(inputs.siteIndex),
           inputs.siteIndex.years,
         ),
+        ...siteWideFiles(site),
         ...sitemapFiles(inputs.siteIndex.months, site),
       );
     }
@@ -140,7 +147,8 @@ export function archiveNeighbourMonths(
 /**
  * Each touched scope's archive feed pages for the touched months (removed where the scope has no
  * release left in the month), and the pages next to them, whose links change when a month
- * appears or disappears (unchanged ones are skipped when written).
+ * appears or disappears (unchanged ones are skipped when written). Each month is rendered once
+ * for all its scopes ({@link ArchiveMonthFeeds}).
  */
 function planFeedArchive(inputs: OutputInputs, site: SiteConfig): OutputPlan {
   const files: SiteFile[] = [];
@@ -148,6 +156,7 @@ function planFeedArchive(inputs: OutputInputs, site: SiteConfig): OutputPlan {
   const docs = new Map(
     [...(inputs.neighbourMonths ?? []), ...inputs.months].map((doc) => [doc.month, doc]),
   );
+  const pagesByMonth = new Map<string, { scope: FeedScope; months: readonly string[] }[]>();
   for (const window of inputs.windows) {
     const scope = feedScopeOf(window);
     const months = inputs.siteIndex.scopeMonths?.[windowKey(window.scope)] ?? [];
@@ -157,11 +166,17 @@ function planFeedArchive(inputs: OutputInputs, site: SiteConfig): OutputPlan {
       for (const month of [doc.month, prev, next]) if (month !== undefined) pages.add(month);
     }
     for (const month of pages) {
-      const releases = (docs.get(month)?.entries ?? []).map((entry) =>
-        loadRelease({ ...entry.release, contentHtml: '' }),
-      );
+      pagesByMonth.set(month, [...(pagesByMonth.get(month) ?? []), { scope, months }]);
+    }
+  }
+  for (const [month, pages] of pagesByMonth) {
+    const releases = (docs.get(month)?.entries ?? []).map((entry) =>
+      loadRelease({ ...entry.release, contentHtml: '' }),
+    );
+    const feeds = new ArchiveMonthFeeds(month, releases, site);
+    for (const { scope, months } of pages) {
       if (months.includes(month)) {
-        files.push(...feedArchiveFiles(scope, month, releases, neighboursIn(months, month), site));
+        files.push(...feedArchiveFiles(feeds, scope, neighboursIn(months, month)));
       } else {
         const folder = archiveFeedFolder(scope, month);
         deletions.push(...Object.values(FEED_FILES).map((name) => folder + name));

@@ -1,6 +1,6 @@
 import { inScope } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
-import type { ObjectStore } from '../shared/ports.js';
+import type { ObjectStore, ObjectSummary } from '../shared/ports.js';
 import { buildSite } from '../site/build.js';
 import { applyBatch, deriveContext } from './batch.js';
 import { jsonLogger, type PipelineDeps } from './deps.js';
@@ -8,6 +8,7 @@ import type { DeriveContext } from './derive.js';
 import { type EmbargoDoc, isPublicAt } from './embargo.js';
 import { type MonthDoc, monthIn, toArchiveRelease } from './months.js';
 import { md5Etag, type WriteOutcome } from './outputs.js';
+import { findMediaDrift, repairMediaIndex, repairPublicMedia } from './reconcile-media.js';
 import { type Placement, parseFingerprint, type ReleaseRecord } from './records.js';
 import { REPORTS_PREFIX, reportKey } from './reports.js';
 import { isReleaseKey, RELEASES_PREFIX } from './s3-event.js';
@@ -40,7 +41,9 @@ export interface ReconcileReport {
   orphanClaims: string[];
   /** Rejection reports whose rejection is over (the file was fixed or deleted), removed. */
   staleReports: string[];
-  /** Public files rewritten or removed because they differed from a full build. */
+  /** Media index documents (`state/media/`) rewritten or removed to match the records. */
+  mediaIndexRepaired: string[];
+  /** Public files (media included) rewritten or removed because they differed from a full build. */
   publicFiles: Omit<WriteOutcome, 'unchanged'>;
 }
 
@@ -50,7 +53,17 @@ export class ReconcileError extends AggregateError {
 }
 
 /** Public paths a full build owns; anything else in the public bucket is left alone. */
-const OWNED_PUBLIC = ['feeds/', 'releases/', 'archive/', 'sitemaps/', 'index.html', 'sitemap.xml'];
+const OWNED_PUBLIC = [
+  'feeds/',
+  'releases/',
+  'archive/',
+  'sitemaps/',
+  'index.html',
+  'sitemap.xml',
+  '404.html',
+  'theme.css',
+  'favicon.svg',
+];
 const READ_CONCURRENCY = 16;
 
 type Records = Map<string, Versioned<ReleaseRecord>>;
@@ -70,14 +83,20 @@ type Resync = Map<string, { reason: string; placements: Placement[] }>;
 export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
   const now = deps.clock();
   const sources = new Map<string, string>();
+  const media = new Map<string, ObjectSummary>();
   for await (const summary of deps.bucket.list(RELEASES_PREFIX)) {
     if (isReleaseKey(summary.key)) sources.set(summary.key, summary.etag);
+    else media.set(summary.key, summary);
   }
   const reports = new Set<string>();
   for await (const summary of deps.bucket.list(REPORTS_PREFIX)) reports.add(summary.key);
   const before = await readRecords(deps.bucket);
+  const mediaIndexRepaired = await repairMediaIndex(deps.bucket, before);
   const resync = findDrift(deps, sources, before, reports, now);
   await findStrays(deps, before, now, resync);
+  for (const key of findMediaDrift(before, media)) {
+    resync.set(key, { reason: 'media file changed', placements: [] });
+  }
   let failure: unknown;
   if (resync.size > 0) {
     const events = [...resync].map(([key, { placements }]) => ({
@@ -103,7 +122,11 @@ export async function reconcile(deps: PipelineDeps): Promise<ReconcileReport> {
     siteIndexRebuilt: repaired.siteIndex,
     staleReports: await removeStaleReports(deps, reports, records),
     orphanClaims: await removeOrphanClaims(deps, records),
-    publicFiles: await repairPublic(deps, now, records),
+    mediaIndexRepaired,
+    publicFiles: mergeOutcomes(
+      await repairPublic(deps, now, records),
+      await repairPublicMedia(deps.bucket, deps.publicSite, records, media, now),
+    ),
   };
   await announceFeeds(deps, report.publicFiles.written, deps.log ?? jsonLogger);
   logReport(deps, report);
@@ -351,6 +374,13 @@ async function repairPublic(
     deleted.push(path);
   });
   return { written: written.sort(), deleted: deleted.sort() };
+}
+
+function mergeOutcomes(
+  a: Omit<WriteOutcome, 'unchanged'>,
+  b: Omit<WriteOutcome, 'unchanged'>,
+): Omit<WriteOutcome, 'unchanged'> {
+  return { written: [...a.written, ...b.written], deleted: [...a.deleted, ...b.deleted] };
 }
 
 /**

@@ -1,3 +1,6 @@
+import type { MediaFile, MediaLookup, MediaSource } from '../media/resolve.js';
+import { objectStoreMediaLookup } from '../media/store-lookup.js';
+import { attachMedia } from '../release/attach-media.js';
 import { isArchiveImport } from '../release/newness.js';
 import { parseRelease } from '../release/parse.js';
 import type { ReleaseProblem, ReleaseWarning } from '../release/types.js';
@@ -13,7 +16,7 @@ import {
   type ReleaseRecord,
   uniquePlacements,
 } from './records.js';
-import { compareSequencers, sourcePathOf } from './s3-event.js';
+import { compareSequencers, RELEASES_PREFIX, sourcePathOf } from './s3-event.js';
 import { claimSlug, withSlug } from './slugs.js';
 import { recordKey } from './state-keys.js';
 import type { BatchDocuments } from './state-store.js';
@@ -41,6 +44,10 @@ export interface RecordStep {
   record: ReleaseRecord | undefined;
   /** Whether the record had a rejected version before this step (its report may exist). */
   wasRejected: boolean;
+  /** The record as the batch found it (its media references are the ones to re-index). */
+  before: ReleaseRecord | undefined;
+  /** The media files of a version accepted in this step, checked and ready to publish. */
+  media?: MediaFile[];
 }
 
 /** What the record step needs. */
@@ -50,6 +57,36 @@ export interface RecordContext {
   site: SiteConfig;
   /** When this batch runs (stamped on rejections and first publications). */
   now: Date;
+  /** Finds files beside the releases; one per batch, so a file many releases share is read once. */
+  mediaLookup?: MediaLookup;
+}
+
+/**
+ * A media lookup in `bucket` under `releases/` that remembers what it found for the batch: a
+ * logo shared by 25 releases costs one listing and one read, not 25 of each.
+ */
+export function batchMediaLookup(bucket: ObjectStore): MediaLookup {
+  const lookup = objectStoreMediaLookup(bucket, RELEASES_PREFIX);
+  const found = new Map<string, Promise<MediaSource | undefined>>();
+  return (sourcePath) => {
+    let source = found.get(sourcePath);
+    if (source === undefined) {
+      source = Promise.resolve(lookup(sourcePath)).then((hit) => hit && readOnce(hit));
+      found.set(sourcePath, source);
+    }
+    return source;
+  };
+}
+
+function readOnce(source: MediaSource): MediaSource {
+  let body: Promise<Uint8Array | undefined> | undefined;
+  return {
+    size: source.size,
+    read: () => {
+      body ??= Promise.resolve(source.read());
+      return body;
+    },
+  };
 }
 
 /**
@@ -63,13 +100,16 @@ export async function refreshRecord(
   docs: BatchDocuments,
   key: string,
   sequencer: string | undefined,
+  reattach = false,
 ): Promise<RecordStep> {
   const current = await docs.get<ReleaseRecord>(recordKey(key));
-  const step = (change: RecordChange, record = current): RecordStep => ({
+  const step = (change: RecordChange, record = current, media?: MediaFile[]): RecordStep => ({
     key,
     change,
     record,
     wasRejected: current?.rejected !== undefined,
+    before: current,
+    ...(media === undefined ? {} : { media }),
   });
   const known = current?.sequencer;
   if (sequencer !== undefined && known !== undefined && compareSequencers(sequencer, known) < 0) {
@@ -83,10 +123,10 @@ export async function refreshRecord(
     ...(current ?? newRecord(key)),
     ...(highest === undefined ? {} : { sequencer: highest }),
   };
-  const next = await nextRecord(ctx, base, current, await ctx.bucket.get(key));
+  const next = await nextRecord(ctx, base, current, await ctx.bucket.get(key), reattach);
   const record = next.record ?? (current !== undefined && highest !== known ? base : current);
   if (record !== current && record !== undefined) docs.set(recordKey(key), record);
-  return step(next.change, record);
+  return step(next.change, record, next.media);
 }
 
 /** The record's next value (`undefined`: keep it as it is) and what changed. */
@@ -95,14 +135,17 @@ async function nextRecord(
   base: ReleaseRecord,
   current: ReleaseRecord | undefined,
   source: StoredObject | undefined,
-): Promise<{ change: RecordChange; record?: ReleaseRecord }> {
+  reattach: boolean,
+): Promise<{ change: RecordChange; record?: ReleaseRecord; media?: MediaFile[] }> {
   if (source === undefined) {
     if (current === undefined) return { change: { kind: 'absent' } };
     if (current.sourceEtag === undefined && !current.release)
       return { change: { kind: 'unchanged' } };
     return { change: { kind: 'deleted' }, record: deletedRecord(ctx, base, current) };
   }
-  if (current?.sourceEtag === source.etag && current.parsedWith === parseFingerprint(ctx.site)) {
+  const same =
+    current?.sourceEtag === source.etag && current.parsedWith === parseFingerprint(ctx.site);
+  if (same && !reattach) {
     // An embargoed release whose time has come: the same source, now public.
     const release = base.release;
     if (release && !release.firstPublishedAt && isPublicAt(release, ctx.now)) {
@@ -124,8 +167,20 @@ async function nextRecord(
       },
     };
   }
-  const record = await acceptedRecord(ctx, base, source.etag, parsed.release, parsed.warnings);
-  return { change: { kind: 'accepted', first: base.release === undefined }, record };
+  // Attached afresh every time: a file that arrived since (or went) changes what the page shows.
+  const lookup = ctx.mediaLookup ?? objectStoreMediaLookup(ctx.bucket, RELEASES_PREFIX);
+  const attached = await attachMedia(parsed.release, lookup);
+  const warnings = [...parsed.warnings, ...attached.warnings];
+  const record = await acceptedRecord(ctx, base, source.etag, attached.release, warnings);
+  if (same && JSON.stringify(record.release) === JSON.stringify(current?.release)) {
+    // A file it references changed, but not what the release shows: nothing to tell staff.
+    return { change: { kind: 'unchanged' }, media: attached.files };
+  }
+  return {
+    change: { kind: 'accepted', first: base.release === undefined },
+    record,
+    media: attached.files,
+  };
 }
 
 function deletedRecord(

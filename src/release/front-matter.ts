@@ -16,6 +16,8 @@ export interface FrontMatterFields {
   /** Plain-text description of `image`. */
   image_alt?: string;
   slug?: string;
+  /** The same value in each language version of one release links them as translations. */
+  translation_key?: string;
 }
 
 export interface FrontMatter {
@@ -43,6 +45,7 @@ const TEXT_FIELDS = [
   'image',
   'image_alt',
   'slug',
+  'translation_key',
 ] as const;
 const DATE_FIELDS = ['date', 'updated'] as const;
 /** Every front-matter field this system reads (docs/release-format.md). */

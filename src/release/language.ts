@@ -49,3 +49,24 @@ export function defaultCategory(lang: string): string {
 export function languageOfType(type: string): string | undefined {
   return TYPE_LANGUAGE[slugify(type)];
 }
+
+/** Language names staff write instead of a code, in Finnish, Swedish and English. */
+const LANGUAGE_NAMES: Record<string, string> = {
+  suomi: 'fi',
+  suomeksi: 'fi',
+  finska: 'fi',
+  finnish: 'fi',
+  ruotsi: 'sv',
+  ruotsiksi: 'sv',
+  svenska: 'sv',
+  swedish: 'sv',
+  englanti: 'en',
+  englanniksi: 'en',
+  engelska: 'en',
+  english: 'en',
+};
+
+/** The code of a language written by name (`suomi` → `fi`, `svenska` → `sv`), if known. */
+export function languageFromName(name: string): string | undefined {
+  return LANGUAGE_NAMES[name.trim().toLowerCase()];
+}

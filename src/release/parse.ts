@@ -1,12 +1,13 @@
 import { shortHash, slugify, stripXmlIllegal } from '../shared/text.js';
+import { categoryLabel, findCategory } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { parseReleaseDate } from './dates.js';
 import { decodeRelease } from './decode.js';
-import { unknownKeysHint } from './field-names.js';
+import { meantField, unknownFieldWarnings, unknownKeysHint } from './field-names.js';
 import { ReleaseFormatError } from './format-error.js';
 import { type FrontMatter, type FrontMatterFields, splitFrontMatter } from './front-matter.js';
 import { releaseIdentity } from './identity.js';
-import { defaultCategory, languageOfType, primaryLanguage } from './language.js';
+import { defaultCategory, languageFromName, languageOfType, primaryLanguage } from './language.js';
 import { readLead } from './legacy-export.js';
 import { parseMarkdown } from './markdown.js';
 import { MediaReferences } from './media-references.js';
@@ -16,7 +17,10 @@ import type { ParseResult, Release, ReleaseProblem, ReleaseWarning } from './typ
 import { resolveImageUrl } from './urls.js';
 
 /** What the parser needs to know about the site. */
-export type ParseOptions = Pick<SiteConfig, 'siteUrl' | 'defaultLang' | 'timeZone' | 'idAuthority'>;
+export type ParseOptions = Pick<
+  SiteConfig,
+  'siteUrl' | 'defaultLang' | 'timeZone' | 'idAuthority' | 'categories'
+>;
 
 export const MAX_TITLE_LENGTH = 300;
 export const MAX_SUMMARY_LENGTH = 500;
@@ -34,7 +38,8 @@ export const MAX_TAG_LENGTH = 100;
  */
 export function parseRelease(path: string, bytes: Uint8Array, options: ParseOptions): ParseResult {
   try {
-    return { ok: true, ...buildRelease(path, bytes, options) };
+    const warnings: ReleaseWarning[] = [];
+    return { ok: true, release: buildRelease(path, bytes, options, warnings), warnings };
   } catch (error) {
     return { ok: false, problem: toProblem(path, error) };
   }
@@ -44,12 +49,14 @@ function buildRelease(
   path: string,
   bytes: Uint8Array,
   options: ParseOptions,
-): { release: Release; warnings: ReleaseWarning[] } {
+  warnings: ReleaseWarning[],
+): Release {
   assertSiteUrl(options.siteUrl);
   assertReadablePath(path);
   const text = decodeRelease(bytes);
   const { frontMatter, body, bodyLineOffset } = splitFrontMatter(text);
   const fields = frontMatter?.fields ?? {};
+  warnings.push(...unknownFieldWarnings(path, frontMatter));
   // Where a field is, looked up only when there is a problem to report.
   const at = (field: keyof FrontMatterFields) => () => location(frontMatter, field);
 
@@ -70,11 +77,15 @@ function buildRelease(
   const title = checkTitle(frontMatterTitle ?? lead.headingTitle, frontMatter);
   const type = plainField(fields.type) ?? lead.type;
   const lang =
-    readLang(fields.lang, at('lang')) ??
+    readLang(fields.lang, at('lang'), (message) =>
+      warnings.push({ path, ...location(frontMatter, 'lang'), message }),
+    ) ??
     (type === undefined ? undefined : languageOfType(type)) ??
     primaryLanguage(options.defaultLang) ??
     options.defaultLang.trim().toLowerCase();
   const category = type ?? defaultCategory(lang);
+  // Tiedote, Pressmeddelande and Press release are one category, labelled in the release's language.
+  const known = findCategory(category, options.categories);
   const published = readPublished(fields, lead.date, options.timeZone, frontMatter);
   const updated = readDate(fields.updated, 'updated', options.timeZone, frontMatter);
   const author = readAuthor(fields.author, at('author'));
@@ -89,8 +100,9 @@ function buildRelease(
     sourcePath: identity.sourcePath,
     slug: identity.slug,
     title,
-    category,
-    categorySlug: slugify(category) || `type-${shortHash(category)}`,
+    category:
+      known === undefined ? category : categoryLabel(known.key, lang, category, options.categories),
+    categorySlug: known?.key ?? (slugify(category) || `type-${shortHash(category)}`),
     lang,
     published,
     tags,
@@ -105,11 +117,15 @@ function buildRelease(
   if (summary !== undefined && frontMatterSummary === undefined) release.summaryInBody = true;
   if (lead.kicker !== undefined) release.kicker = lead.kicker;
   if (image !== undefined) release.image = image;
+  const translationKey = plainField(fields.translation_key);
+  if (translationKey !== undefined && translationKey !== '')
+    release.translationKey = translationKey;
   const imageAlt = plainField(fields.image_alt);
   if (image !== undefined && imageAlt !== undefined) release.imageAlt = imageAlt;
   const references = media.list();
   if (references.length > 0) release.media = references;
-  return { release, warnings: media.warnings };
+  warnings.push(...media.warnings);
+  return release;
 }
 
 function checkTitle(title: string | undefined, frontMatter: FrontMatter | undefined): string {
@@ -175,10 +191,21 @@ function plainField(value: string | undefined): string | undefined {
   return text === '' ? undefined : text;
 }
 
-function readLang(value: string | undefined, where: () => Where): string | undefined {
+function readLang(
+  value: string | undefined,
+  where: () => Where,
+  warn: (message: string) => void,
+): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const lang = primaryLanguage(value);
   if (lang === undefined) {
+    const named = languageFromName(value);
+    if (named !== undefined) {
+      warn(
+        `\`lang: ${value.trim()}\` was read as \`${named}\`; write the language code \`lang: ${named}\`.`,
+      );
+      return named;
+    }
     throw new ReleaseFormatError(
       `\`lang\` must be a language code such as fi, sv or en (optionally with a region, e.g. sv-FI), not \`${value.trim().slice(0, 40)}\`.`,
       where(),
@@ -266,12 +293,13 @@ function readImage(
 /** Where a field's problem is: the field, and the line of its key when the front matter has it. */
 type Where = { line?: number; field: string };
 
-/** Where a missing field belongs: the first key this system ignores, if any (`otsikko:`). */
+/** Where a missing field belongs: the ignored key that probably means it (`otsikko:`), or the first. */
 function missingFieldLocation(
   frontMatter: FrontMatter | undefined,
   field: keyof FrontMatterFields,
 ): Where {
-  const unknown = frontMatter?.unknownKeys[0];
+  const keys = frontMatter?.unknownKeys ?? [];
+  const unknown = keys.find((key) => meantField(key) === field) ?? keys[0];
   const line = unknown === undefined ? undefined : frontMatter?.lineOf(unknown);
   return line === undefined ? location(frontMatter, field) : { line, field };
 }

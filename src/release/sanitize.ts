@@ -4,6 +4,7 @@ import { ReleaseFormatError } from './format-error.js';
 import { classifyRawHtml } from './html-names.js';
 import { MAX_NESTING, renderMarkdown } from './markdown.js';
 import type { MediaReferences } from './media-references.js';
+import { asSanitizerWrites, splitRawHtml } from './raw-html-segments.js';
 import loader from './sanitize-html-loader.cjs';
 import { markSceneBreaks } from './scene-breaks.js';
 import { ALLOWED_SCHEMES, resolveImageUrl, resolveUrl } from './urls.js';
@@ -131,8 +132,38 @@ export function renderReleaseHtml(
   const context: UrlContext = { base: new URL(pageUrl), media };
   const body = markSceneBreaks(tokens);
   const rawHtml = cleanTokens(body, context, undefined);
+  if (!rawHtml) return withoutLostCharacters(renderMarkdown(body));
+  // Only the runs of blocks with raw HTML go through the sanitizer (most of a body is Markdown):
+  // the same result as sanitizing the whole body, which a property test checks. Raw HTML too
+  // untidy to split is sanitized with the whole body, as one run.
+  const segments = splitRawHtml(body, renderMarkdown) ?? [
+    { html: renderMarkdown(body), raw: true },
+  ];
+  return segments
+    .map((segment) =>
+      segment.raw
+        ? sanitizeRawRun(segment.html, pageUrl, media)
+        : withoutLostCharacters(asSanitizerWrites(segment.html)),
+    )
+    .join('');
+}
+
+/**
+ * {@link renderReleaseHtml} the plain way: the whole rendered body through the sanitizer when it
+ * has raw HTML. Slower; the reference the targeted way is checked against in tests.
+ */
+export function renderReleaseHtmlWholeBody(
+  tokens: Token[],
+  pageUrl: string,
+  media?: MediaReferences,
+): string {
+  const body = markSceneBreaks(tokens);
+  const rawHtml = cleanTokens(body, { base: new URL(pageUrl), media }, undefined);
   const html = renderMarkdown(body);
-  if (!rawHtml) return finishHtml(html);
+  return rawHtml ? sanitizeRawRun(html, pageUrl, media) : finishHtml(html);
+}
+
+function sanitizeRawRun(html: string, pageUrl: string, media: MediaReferences | undefined): string {
   if (htmlDepth(html) > MAX_HTML_DEPTH) {
     throw new ReleaseFormatError(
       `The HTML in this release is nested too deeply (more than ${MAX_HTML_DEPTH} elements inside each other). Simplify it, or write it in Markdown.`,
@@ -140,6 +171,17 @@ export function renderReleaseHtml(
   }
   return sanitizeReleaseHtml(html, pageUrl, media);
 }
+
+/**
+ * markdown-it's HTML from decoded release text (already free of XML-illegal characters, see
+ * decodeRelease) gains only what entities decode to: U+FFFD (for `&#0;` and the like) or a form
+ * feed (`&#12;`, which markdown-it lets through). One look for those two is enough.
+ */
+function withoutLostCharacters(html: string): string {
+  return ENTITY_DEBRIS.test(html) ? finishHtml(html) : html;
+}
+
+const ENTITY_DEBRIS = /[\f\uFFFD]/;
 
 /** How deeply elements nest, counting tags that can hold others (a cheap estimate, on the deep side). */
 function htmlDepth(html: string): number {

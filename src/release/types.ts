@@ -46,6 +46,21 @@ export interface Release {
   contentHtml: string;
   /** Absolute URL of the release's public page. */
   url: string;
+  /** `translation_key:` from front matter: releases sharing it are one release in several languages. */
+  translationKey?: string;
+  /**
+   * The other language versions (same {@link translationKey}), newest first per language: a
+   * whole-set property like the slug, filled in by the site plan (`linkTranslations`), never stored.
+   */
+  translations?: readonly ReleaseTranslation[];
+}
+
+/** A language version of a release, as its translations link to it. */
+export interface ReleaseTranslation {
+  lang: string;
+  url: string;
+  /** Plain text. */
+  title: string;
 }
 
 /** Why a file is not a release: always names the file, and the line or field when known. */
@@ -80,6 +95,12 @@ export type ParseResult =
 export function formatProblem(problem: ReleaseProblem): string {
   const where = problem.line === undefined ? problem.path : `${problem.path}:${problem.line}`;
   return `${where}: ${problem.message}`;
+}
+
+/** Formats a warning the same way, marked as one: `PATH:LINE: warning: reason`. */
+export function formatWarning(warning: ReleaseWarning): string {
+  const where = warning.line === undefined ? warning.path : `${warning.path}:${warning.line}`;
+  return `${where}: warning: ${warning.message}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isIdAuthority } from '../release/identity.js';
 import { parseDuration } from '../release/newness.js';
 import { DEFAULT_SITE, type SiteConfig } from '../site/config.js';
+import { readBranding } from '../site/site-config.js';
 
 /** The environment is missing a variable or holds an unusable value; names every culprit. */
 export class ConfigError extends Error {
@@ -145,15 +146,18 @@ export interface PipelineConfig {
 
 /** Reads the site settings: `SITE_URL` is required, the rest default as in {@link DEFAULT_SITE}. */
 export function readSiteConfig(reader: EnvReader): SiteConfig {
+  const title = reader.withDefault('SITE_TITLE', DEFAULT_SITE.title);
+  const defaultLang = reader.withDefault('DEFAULT_LANG', DEFAULT_SITE.defaultLang);
   return {
     siteUrl: reader.url('SITE_URL', true),
-    title: reader.withDefault('SITE_TITLE', DEFAULT_SITE.title),
-    defaultLang: reader.withDefault('DEFAULT_LANG', DEFAULT_SITE.defaultLang),
+    title,
+    defaultLang,
     timeZone: reader.timeZone('TIME_ZONE', DEFAULT_SITE.timeZone),
     feedLimit: reader.integer('FEED_LIMIT', DEFAULT_SITE.feedLimit, 1, 1000),
     ...idAuthorityOf(reader),
     ...websubHubOf(reader),
     ...notifyMaxAgeOf(reader),
+    branding: readBranding(reader, title, defaultLang),
   };
 }
 

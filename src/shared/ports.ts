@@ -23,6 +23,8 @@ export interface ObjectSummary {
 export interface PutOptions {
   contentType?: string;
   cacheControl?: string;
+  /** `Content-Disposition` served with the object (documents: `attachment; filename=…`). */
+  contentDisposition?: string;
   /** Write only if the current object has this ETag (optimistic concurrency). */
   ifMatch?: string;
   /** `'*'`: write only if no object exists under the key. */

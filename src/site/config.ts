@@ -1,3 +1,6 @@
+import type { CategoryDefinition } from './categories.js';
+import type { SiteBranding } from './site-config.js';
+
 /** What every build needs to know about the site it builds. */
 export interface SiteConfig {
   /** Public base URL without a trailing slash, e.g. `https://tiedotteet.example.fi`. */
@@ -25,6 +28,16 @@ export interface SiteConfig {
    * archive import) is published but never mailed. Default 48 h (`DEFAULT_NOTIFY_MAX_AGE_MS`).
    */
   notifyMaxAgeMs?: number;
+  /**
+   * Name per language, logo, colour, contact line, privacy and accessibility links (env and
+   * `site.json`, src/site/site-config.ts); when absent, `title` and the default theme.
+   */
+  branding?: SiteBranding;
+  /**
+   * The category catalogue (key, label per language, aliases): `DEFAULT_CATEGORIES` with
+   * `site.json`'s `categories` laid over it (src/site/categories.ts). Absent: the default one.
+   */
+  categories?: readonly CategoryDefinition[];
 }
 
 /** A file of the public site, ready to write to disk or to the public bucket. */
@@ -37,7 +50,7 @@ export interface SiteFile {
 }
 
 export const DEFAULT_SITE: Omit<SiteConfig, 'siteUrl'> = {
-  title: 'Newsroom',
+  title: 'Kaupunki',
   defaultLang: 'fi',
   timeZone: 'Europe/Helsinki',
   feedLimit: 50,

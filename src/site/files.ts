@@ -1,11 +1,11 @@
 import {
+  type ArchiveMonthFeeds,
   type ArchiveNeighbours,
   archiveFeedFolder,
   linkToArchive,
-  renderArchiveFeeds,
 } from '../feeds/archive.js';
 import { type RenderedFeeds, renderFeeds } from '../feeds/render.js';
-import { categoryScope, FEED_FILES, type FeedScope, inScope } from '../feeds/scopes.js';
+import { FEED_FILES, type FeedScope, inScope } from '../feeds/scopes.js';
 import {
   type ArchiveMonth,
   localMonth,
@@ -15,6 +15,7 @@ import {
 import { renderIndexPage } from '../pages/index-page.js';
 import { renderReleasePage } from '../pages/release-page.js';
 import { lastChanged, type Release } from '../release/types.js';
+import { legacyCategoryFeeds } from './categories.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import { newestFirst } from './order.js';
 import { renderSitemapIndex, renderUrlSet } from './sitemap.js';
@@ -59,37 +60,56 @@ export function feedFiles(
   const newest = latest[0];
   const newestMonth =
     newest === undefined ? undefined : localMonth(newest.published, site.timeZone);
-  const feeds = linkToArchive(scope, renderFeeds(scope, latest, site), newestMonth, site);
-  return feedTrio(scope.folder, feeds, CACHE_CONTROL.feed);
+  // Every copy links to the one archive, in the category's own folder.
+  const render = (copy: FeedScope): SiteFile[] => {
+    const feeds = renderFeeds(copy, latest, site);
+    return feedTrio(
+      copy.folder,
+      linkToArchive(scope, feeds, newestMonth, site),
+      CACHE_CONTROL.feed,
+    );
+  };
+  const files = render(scope);
+  if (scope.kind !== 'category') return files;
+  // Readers subscribed to a label's old feed (feeds/category/pressmeddelande/) keep getting the
+  // category, as a redirect would give them; each copy names its own address as `self`.
+  for (const legacy of legacyCategoryFeeds(scope.categorySlug, site.categories)) {
+    files.push(...render({ ...scope, folder: legacyFeedFolder(legacy.slug) }));
+  }
+  return files;
+}
+
+/** The folder of a category label's old feed: `feeds/category/<slug>/`. */
+export function legacyFeedFolder(slug: string): string {
+  return `feeds/category/${slug}/`;
+}
+
+/** Every feed file of category scope `scope`, its old label folders' included (for deletion). */
+export function categoryFeedPaths(
+  scope: { categorySlug: string; folder: string },
+  site: SiteConfig,
+): string[] {
+  const folders = [
+    scope.folder,
+    ...legacyCategoryFeeds(scope.categorySlug, site.categories).map((legacy) =>
+      legacyFeedFolder(legacy.slug),
+    ),
+  ];
+  return folders.flatMap((folder) => Object.values(FEED_FILES).map((name) => folder + name));
 }
 
 /**
- * The RFC 5005 archive page of `scope` for `month` (`<scope folder>archive/<YYYY-MM>/`): Atom,
- * RSS and JSON. Depends only on the month's releases in the scope (others in `releases` are
- * ignored, bodies are left out) and on the scope's neighbouring months that have releases.
+ * The RFC 5005 archive page of `scope` for the month `feeds` holds
+ * (`<scope folder>archive/<YYYY-MM>/`): Atom, RSS and JSON. Depends only on the month's releases
+ * in the scope (without their bodies) and on the scope's neighbouring months that have releases.
  */
 export function feedArchiveFiles(
+  feeds: ArchiveMonthFeeds,
   scope: FeedScope,
-  month: ArchiveMonth,
-  releases: readonly Release[],
   neighbours: ArchiveNeighbours,
-  site: SiteConfig,
 ): SiteFile[] {
-  const ofMonth = releases.filter(
-    (release) => inScope(scope, release) && localMonth(release.published, site.timeZone) === month,
-  );
-  const feeds = renderArchiveFeeds(monthScope(scope, ofMonth), month, ofMonth, neighbours, site);
-  return feedTrio(archiveFeedFolder(scope, month), feeds, CACHE_CONTROL.feed);
-}
-
-/**
- * A category's archive page is titled by the name of the month's newest release in it, not the
- * category's newest overall: renaming a category must not rewrite every month of its archive.
- */
-function monthScope(scope: FeedScope, ofMonth: readonly Release[]): FeedScope {
-  const newest = newestFirst(ofMonth)[0];
-  if (scope.kind !== 'category' || newest === undefined) return scope;
-  return categoryScope(scope.categorySlug, newest.category);
+  const folder = archiveFeedFolder(scope, feeds.month);
+  return feedTrio(folder, feeds.render(scope, neighbours), CACHE_CONTROL.feed);
 }
 
 /** The months of `months` (newest first) around `month`: the older one and the newer one. */

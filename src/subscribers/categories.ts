@@ -1,6 +1,7 @@
 import type { SiteIndexDoc } from '../pipeline/site-index.js';
 import { SITE_INDEX_KEY } from '../pipeline/state-keys.js';
 import type { ObjectStore } from '../shared/ports.js';
+import { categoryLabels } from '../site/categories.js';
 import type { CategoryOption } from './http/pages.js';
 
 /**
@@ -21,6 +22,8 @@ export async function readCategoryCatalog(store: ObjectStore): Promise<CategoryO
   if (!Array.isArray(list)) return [];
   return list.flatMap((entry): CategoryOption[] => {
     const { slug, name } = (entry ?? {}) as unknown as Record<string, unknown>;
-    return typeof slug === 'string' && typeof name === 'string' ? [{ slug, name, names: {} }] : [];
+    return typeof slug === 'string' && typeof name === 'string'
+      ? [{ slug, name, names: categoryLabels(slug) }]
+      : [];
   });
 }

@@ -138,6 +138,19 @@ describe('newsroom build', () => {
     expect(json.items).toHaveLength(1);
   });
 
+  it('prints warnings on stderr without rejecting the release', async () => {
+    await writeFile(
+      join(releases, 'tags.md'),
+      release('Tagit', '2021-04-01T09:00:00+03:00', 'tgas: [uinti]\n'),
+    );
+    const run = await build(out, '2026-01-01T00:00:00Z');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      `${join(releases, 'tags.md')}:5: warning: \`tgas\` is not a field this system reads, so it was ignored. Did you mean \`tags\`? Write \`tags:\`.\n`,
+    );
+    expect(run.stdout).toContain('Built 1 release(s)');
+  });
+
   it('keeps a release dated after --now out of every output (embargo)', async () => {
     await writeFile(join(releases, 'now.md'), release('Julkinen', '2025-12-31T12:00:00+02:00'));
     await writeFile(
@@ -254,8 +267,9 @@ describe('npm run newsroom (the bundled CLI)', () => {
     ]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^newsroom: (EEXIST|ENOTDIR)/);
-    expect(run.stderr).toContain(blocked);
+    expect(run.stderr).toBe(
+      `newsroom: "${blocked}" is a file, not a folder: --out takes a folder to write into\n`,
+    );
   });
 
   it('exits 2 when NEWSROOM_BUILD_THREADS is not a thread count', async () => {
@@ -280,6 +294,34 @@ describe('newsroom validate', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe(`${good}: ok`);
     expect(lines[1]).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: .+`));
+  });
+
+  it('prints warnings as PATH:LINE: warning: reason and still exits 0 for a file with only warnings', async () => {
+    const warned = join(releases, 'warned.md');
+    await writeFile(
+      warned,
+      '---\ntitle: Uimahalli\ndate: 2025-02-03 10:00\nsumary: Lyhyesti\nlang: suomi\n---\n\nTeksti.\n',
+    );
+
+    const run = await cli(['validate', warned]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      `${warned}:4: warning: \`sumary\` is not a field this system reads, so it was ignored. Did you mean \`summary\`? Write \`summary:\`.`,
+      `${warned}:5: warning: \`lang: suomi\` was read as \`fi\`; write the language code \`lang: fi\`.`,
+      `${warned}: ok (2 warnings)`,
+    ]);
+  });
+
+  it('rejects a missing title written under a Finnish field name, with the field to write', async () => {
+    const bad = join(releases, 'otsikko.md');
+    await writeFile(bad, '---\ndate: 2025-02-03\notsikko: Uimahalli\n---\n\nTeksti.\n');
+    const run = await cli(['validate', bad]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: Expected \`title\``),
+    );
+    expect(run.stdout).toContain('`otsikko` (write `title`)');
   });
 
   it('exits 0 when every file is valid and 2 without files', async () => {

@@ -62,11 +62,12 @@ describe('newsroom digest', () => {
     expect((await readdir(out)).sort()).toEqual(['digest.eml', 'digest.html', 'digest.txt']);
     const html = await readFile(join(out, 'digest.html'), 'utf8');
     const text = await readFile(join(out, 'digest.txt'), 'utf8');
-    for (const title of ['Heti alussa', 'Blogin kirjoitus', 'Simhallen öppnar']) {
+    for (const title of ['Heti alussa', 'Blogin kirjoitus']) {
       expect(html).toContain(title);
       expect(text).toContain(title);
     }
-    for (const title of ['Liian aikaisin', 'Liian myöhään']) {
+    // A Finnish subscriber gets the Finnish releases only, as the roster selects them.
+    for (const title of ['Liian aikaisin', 'Liian myöhään', 'Simhallen öppnar']) {
       expect(html).not.toContain(title);
       expect(text).not.toContain(title);
     }
@@ -78,7 +79,8 @@ describe('newsroom digest', () => {
     expect(mail.subject).toBe('Esimerkkilä: päivän tiedotteet 28.11.2026');
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('subscriber@example.org');
     expect(mail.text).toContain('Heti alussa');
-    expect(mail.html).toContain('Simhallen öppnar');
+    expect(mail.html).toContain('Blogin kirjoitus');
+    expect(run.stdout).toContain('a subscriber in fi gets: 2 of the 3 release(s)');
     expect(mail.headerLines.map((line) => line.key)).toEqual(
       expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post', 'list-id']),
     );
@@ -89,7 +91,19 @@ describe('newsroom digest', () => {
     expect(run.code).toBe(0);
     const mail = await simpleParser(await readFile(join(out, 'digest.eml')));
     expect(mail.subject).toBe('Esimerkkilä: veckans pressmeddelanden 28.11.2026');
-    expect(await readFile(join(out, 'digest.html'), 'utf8')).toMatch(/<html[^>]* lang="sv"/);
+    const html = await readFile(join(out, 'digest.html'), 'utf8');
+    expect(html).toMatch(/<html[^>]* lang="sv"/);
+    // Exactly what a Swedish subscriber gets: the one Swedish release, none of the Finnish ones.
+    expect(mail.text).toContain('Simhallen öppnar');
+    for (const title of ['Heti alussa', 'Blogin kirjoitus']) expect(html).not.toContain(title);
+    expect(run.stdout).toContain('a subscriber in sv gets: 1 of the 3 release(s)');
+  });
+
+  it('says so and writes nothing when no release of the window is in the language asked for', async () => {
+    const run = await previewDigest(['--lang', 'en']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('None of the 3 release(s) published in');
+    await expect(readdir(out)).rejects.toThrow();
   });
 
   it('says so and writes nothing when nothing was published in the window', async () => {

@@ -11,25 +11,29 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-async function etags(store: ObjectStore): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const summary of store.list('feeds/')) out.set(summary.key, summary.etag);
-  return out;
+/** Records every PUT and DELETE of an archive feed file that goes through `store`. */
+function archiveWrites(store: ObjectStore): { puts: string[]; deletes: string[] } {
+  const seen = { puts: [] as string[], deletes: [] as string[] };
+  const put = store.put.bind(store);
+  const remove = store.delete.bind(store);
+  store.put = (key, body, options) => {
+    if (key.includes('/archive/')) seen.puts.push(key);
+    return put(key, body, options);
+  };
+  store.delete = (key) => {
+    if (key.includes('/archive/')) seen.deletes.push(key);
+    return remove(key);
+  };
+  return seen;
 }
 
-/** The archive feed pages (folders) written, rewritten or removed between two snapshots. */
-function changedArchivePages(before: Map<string, string>, after: Map<string, string>): string[] {
-  const paths = new Set([...before.keys(), ...after.keys()]);
-  const pages = new Set<string>();
-  for (const path of paths) {
-    if (!path.includes('/archive/') || before.get(path) === after.get(path)) continue;
-    pages.add(path.slice(0, path.lastIndexOf('/') + 1));
-  }
-  return [...pages].sort();
+/** The archive pages (folders) among `paths`, each once, sorted. */
+function pages(paths: readonly string[]): string[] {
+  return [...new Set(paths.map((path) => path.slice(0, path.lastIndexOf('/') + 1)))].sort();
 }
 
 describe('archived feeds in the pipeline', () => {
-  it('an edit rewrites its month only; a new or emptied month also relinks its neighbours', async () => {
+  it('an upload rewrites one archive page per scope; a new or emptied month relinks its neighbours', async () => {
     const t = await testPipeline(s3);
     await t.upload('releases/a.md', releaseText('Tammikuu', '2025-01-10 09:00'));
     await t.upload('releases/b.md', releaseText('Maaliskuu', '2025-03-10 09:00'));
@@ -43,21 +47,33 @@ describe('archived feeds in the pipeline', () => {
     );
     await expectMatchesFullBuild(t);
 
-    let before = await etags(t.publicSite);
+    // An edit: its month's page in each of its three scopes, each format written once.
+    let writes = archiveWrites(t.publicSite);
     await t.upload('releases/b.md', releaseText('Maaliskuu, korjattu', '2025-03-10 09:00'));
-    let after = await etags(t.publicSite);
-    expect(changedArchivePages(before, after)).toEqual([
+    expect(pages(writes.puts)).toEqual([
       'feeds/archive/2025-03/',
       'feeds/category/tiedote/archive/2025-03/',
       'feeds/lang/fi/archive/2025-03/',
     ]);
+    expect(writes.puts).toHaveLength(3 * 3);
+    expect(writes.deletes).toEqual([]);
     await expectMatchesFullBuild(t);
 
-    // A backdated import opens February: its pages appear, January's and March's are relinked.
-    before = after;
+    // A backdated import into a month that has releases: that month's pages only.
+    writes = archiveWrites(t.publicSite);
+    await t.upload('releases/a2.md', releaseText('Tammikuu 2', '2025-01-20 09:00'));
+    expect(pages(writes.puts)).toEqual([
+      'feeds/archive/2025-01/',
+      'feeds/category/tiedote/archive/2025-01/',
+      'feeds/lang/fi/archive/2025-01/',
+    ]);
+    expect(writes.puts).toHaveLength(3 * 3);
+    await expectMatchesFullBuild(t);
+
+    // A backdated import that opens February: its pages, and January's and March's relinked.
+    writes = archiveWrites(t.publicSite);
     await t.upload('releases/e.md', releaseText('Helmikuu', '2025-02-10 09:00'));
-    after = await etags(t.publicSite);
-    expect(changedArchivePages(before, after)).toEqual([
+    expect(pages(writes.puts)).toEqual([
       'feeds/archive/2025-01/',
       'feeds/archive/2025-02/',
       'feeds/archive/2025-03/',
@@ -68,14 +84,30 @@ describe('archived feeds in the pipeline', () => {
       'feeds/lang/fi/archive/2025-02/',
       'feeds/lang/fi/archive/2025-03/',
     ]);
+    // JSON Feed pages link only to the older month (next_url): January's stay as they were.
+    expect(writes.puts.filter((path) => path.endsWith('feed.json'))).toHaveLength(6);
+    expect(writes.puts.filter((path) => path.includes('2025-01/feed.json'))).toEqual([]);
+    expect(writes.puts).toHaveLength(3 * 3 + 3 * 3 + 3 * 2);
     await expectMatchesFullBuild(t);
 
     // Withdrawing it closes February again: its pages go, the neighbours link to each other.
-    before = after;
+    writes = archiveWrites(t.publicSite);
     await t.remove('releases/e.md');
-    after = await etags(t.publicSite);
-    expect(changedArchivePages(before, after)).toHaveLength(9);
-    expect([...after.keys()].filter((path) => path.includes('/archive/2025-02/'))).toEqual([]);
+    expect(pages(writes.deletes)).toEqual([
+      'feeds/archive/2025-02/',
+      'feeds/category/tiedote/archive/2025-02/',
+      'feeds/lang/fi/archive/2025-02/',
+    ]);
+    expect(writes.deletes).toHaveLength(3 * 3);
+    expect(pages(writes.puts)).toEqual([
+      'feeds/archive/2025-01/',
+      'feeds/archive/2025-03/',
+      'feeds/category/tiedote/archive/2025-01/',
+      'feeds/category/tiedote/archive/2025-03/',
+      'feeds/lang/fi/archive/2025-01/',
+      'feeds/lang/fi/archive/2025-03/',
+    ]);
+    expect(writes.puts).toHaveLength(3 * 3 + 3 * 2);
     await expectMatchesFullBuild(t);
   });
 });

@@ -9,8 +9,12 @@ import {
 import { localMonth } from '../../src/pages/archive-page.js';
 import type { Release } from '../../src/release/types.js';
 import { buildSite } from '../../src/site/build.js';
-import type { SiteFile } from '../../src/site/config.js';
-import { jsonFeedProblems, parseFeed, xmllintErrors } from '../support/feed-check.js';
+import {
+  jsonFeedProblems,
+  type ParsedFeed,
+  parseFeeds,
+  xmllintErrorsMany,
+} from '../support/feed-check.js';
 import { awkwardReleases, makeRelease, realisticReleases, TEST_SITE } from '../support/releases.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -36,100 +40,144 @@ function spreadReleases(): Release[] {
   });
 }
 
-const releases = [...spreadReleases(), ...realisticReleases(), ...awkwardReleases()];
-const files = new Map(buildSite(releases, TEST_SITE, NOW).files.map((f) => [f.path, f]));
+// One embargoed release: it must be in no archive page.
+const embargoed = makeRelease({ sourcePath: 'tuleva.md', published: new Date('2026-03-01') });
+const releases = [...spreadReleases(), ...realisticReleases(), ...awkwardReleases(), embargoed];
+const files = new Map(buildSite(releases, TEST_SITE, NOW).files.map((f) => [f.path, f.body]));
 const live = releases.filter((release) => release.published <= NOW);
+const SCOPES: FeedScope[] = [ALL_SCOPE, categoryScope('kuulutus', 'Kuulutus'), langScope('sv')];
 
-function body(url: string): string {
-  const path = url.slice(`${TEST_SITE.siteUrl}/`.length);
-  const file = files.get(path) as SiteFile | undefined;
-  if (file === undefined) throw new Error(`no file at ${path}`);
-  return file.body;
+// Every Atom and RSS file of the site, read by feedparser in one process.
+const xmlPaths = [...files.keys()].filter((path) => /(atom|rss)\.xml$/.test(path));
+const parsed = new Map<string, ParsedFeed>(
+  parseFeeds(xmlPaths.map((path) => files.get(path) ?? '')).map((feed, i) => [
+    xmlPaths[i] as string,
+    feed,
+  ]),
+);
+
+function pathOf(url: string): string {
+  expect(url.startsWith(`${TEST_SITE.siteUrl}/`), url).toBe(true);
+  return url.slice(`${TEST_SITE.siteUrl}/`.length);
 }
 
-function linkOf(parsed: ReturnType<typeof parseFeed>, rel: string): string | undefined {
-  return parsed.feed.links.find((link) => link.rel === rel)?.href ?? undefined;
+function linkOf(feed: ParsedFeed | undefined, rel: string): string | undefined {
+  return feed?.feed.links.find((link) => link.rel === rel)?.href ?? undefined;
 }
 
-/** Every entry id met following prev-archive from the scope's subscription feed, with the pages. */
-function walk(scope: FeedScope, format: 'atom.xml' | 'rss.xml'): { ids: string[]; pages: number } {
-  const ids: string[] = [];
-  let url: string | undefined = `${TEST_SITE.siteUrl}/${scope.folder}${format}`;
-  let pages = 0;
-  let subscription = true;
+/** The archive pages met following prev-archive from the scope's subscription feed, in order. */
+function walk(scope: FeedScope, format: 'atom.xml' | 'rss.xml'): string[] {
+  const pages: string[] = [];
+  let url = linkOf(parsed.get(`${scope.folder}${format}`), 'prev-archive');
   while (url !== undefined) {
-    const xml = body(url);
-    expect(xmllintErrors(xml)).toBe('');
-    const parsed = parseFeed(xml);
-    expect(parsed.bozo).toBe(false);
-    if (subscription) subscription = false;
-    else {
-      pages += 1;
-      expect(xml).toContain('<fh:archive');
-      ids.push(...parsed.entries.map((entry) => entry.id ?? ''));
-    }
-    url = linkOf(parsed, 'prev-archive');
+    const path = pathOf(url);
+    expect(pages, 'a loop in the archive chain').not.toContain(path);
+    pages.push(path);
+    url = linkOf(parsed.get(path), 'prev-archive');
   }
-  return { ids, pages };
+  return pages;
+}
+
+function monthsOf(scope: FeedScope): Set<string> {
+  return new Set(
+    live
+      .filter((release) => inScope(scope, release))
+      .map((release) => localMonth(release.published, TEST_SITE.timeZone)),
+  );
 }
 
 describe('RFC 5005 archived feeds', () => {
-  const scopes: FeedScope[] = [ALL_SCOPE, categoryScope('kuulutus', 'Kuulutus'), langScope('sv')];
-  for (const scope of scopes) {
+  for (const scope of SCOPES) {
     for (const format of ['atom.xml', 'rss.xml'] as const) {
       it(`following prev-archive from ${scope.folder}${format} reaches every release once`, () => {
         const expected = live.filter((release) => inScope(scope, release)).map((r) => r.id);
-        const months = new Set(
-          live
-            .filter((release) => inScope(scope, release))
-            .map((release) => localMonth(release.published, TEST_SITE.timeZone)),
-        );
-        const { ids, pages } = walk(scope, format);
-        expect(ids.length).toBe(expected.length);
+        const pages = walk(scope, format);
+        const ids: string[] = [];
+        for (const path of pages) {
+          const page = parsed.get(path);
+          expect(page?.bozo, path).toBe(false);
+          expect(files.get(path)).toContain('<fh:archive');
+          ids.push(...(page?.entries ?? []).map((entry) => entry.id ?? ''));
+        }
         expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.length).toBe(expected.length);
         expect([...ids].sort()).toEqual([...expected].sort());
-        expect(pages).toBe(months.size);
-        expect(pages).toBeGreaterThan(10);
+        // One page per month with releases in the scope, newest first, every one reached.
+        expect(pages.map((path) => /archive\/([0-9-]+)\//.exec(path)?.[1])).toEqual(
+          [...monthsOf(scope)].sort().reverse(),
+        );
+        expect(pages.length).toBeGreaterThan(10);
       });
     }
+
+    it(`JSON Feed next_url from ${scope.folder}feed.json pages over the same months`, () => {
+      const ids: string[] = [];
+      const first = JSON.parse(files.get(`${scope.folder}feed.json`) ?? '') as {
+        next_url?: string;
+      };
+      let url = first.next_url;
+      let pages = 0;
+      while (url !== undefined) {
+        const text = files.get(pathOf(url)) ?? '';
+        expect(jsonFeedProblems(text)).toEqual([]);
+        const page = JSON.parse(text) as { next_url?: string; items: { id: string }[] };
+        ids.push(...page.items.map((item) => item.id));
+        pages += 1;
+        url = page.next_url;
+      }
+      const expected = live.filter((release) => inScope(scope, release)).map((r) => r.id);
+      expect(ids.length).toBe(expected.length);
+      expect([...ids].sort()).toEqual([...expected].sort());
+      expect(pages).toBe(monthsOf(scope).size);
+    });
   }
 
-  it('JSON Feed next_url pages over the same months, with the subscription feed ids first', () => {
-    const ids: string[] = [];
-    let url: string | undefined = `${TEST_SITE.siteUrl}/feeds/feed.json`;
-    const first = JSON.parse(body(url)) as { next_url?: string };
-    url = first.next_url;
-    let pages = 0;
-    while (url !== undefined) {
-      const text = body(url);
-      expect(jsonFeedProblems(text)).toEqual([]);
-      const page = JSON.parse(text) as { next_url?: string; items: { id: string }[] };
-      ids.push(...page.items.map((item) => item.id));
-      pages += 1;
-      url = page.next_url;
-    }
-    expect([...ids].sort()).toEqual(live.map((release) => release.id).sort());
-    expect(pages).toBe(new Set(live.map((r) => localMonth(r.published, TEST_SITE.timeZone))).size);
+  it('every archive page is well-formed XML that feedparser reads without complaint', () => {
+    const archivePaths = xmlPaths.filter((path) => path.includes('/archive/'));
+    expect(archivePaths.length).toBeGreaterThan(100);
+    expect(xmllintErrorsMany(archivePaths.map((path) => files.get(path) ?? ''))).toBe('');
+    for (const path of archivePaths) expect(parsed.get(path)?.bozo, path).toBe(false);
   });
 
   it('archive pages link back to the subscription feed and forward to the newer month', () => {
-    const paths = [...files.keys()].filter((path) =>
-      /^feeds\/archive\/[0-9-]+\/atom\.xml$/.test(path),
-    );
-    const newestFirst = paths.sort().reverse();
-    const [newest, older] = newestFirst;
-    const parsed = parseFeed(files.get(older as string)?.body ?? '');
-    expect(linkOf(parsed, 'current')).toBe(`${TEST_SITE.siteUrl}/feeds/atom.xml`);
-    expect(linkOf(parsed, 'next-archive')).toBe(`${TEST_SITE.siteUrl}/${newest}`);
-    expect(
-      linkOf(parseFeed(files.get(newest as string)?.body ?? ''), 'next-archive'),
-    ).toBeUndefined();
+    const paths = [...files.keys()]
+      .filter((path) => /^feeds\/archive\/[0-9-]+\/atom\.xml$/.test(path))
+      .sort()
+      .reverse();
+    const [newest, older] = paths;
+    const page = parsed.get(older as string);
+    expect(linkOf(page, 'current')).toBe(`${TEST_SITE.siteUrl}/feeds/atom.xml`);
+    expect(linkOf(page, 'next-archive')).toBe(`${TEST_SITE.siteUrl}/${newest}`);
+    expect(linkOf(parsed.get(newest as string), 'next-archive')).toBeUndefined();
+    expect(linkOf(parsed.get(paths.at(-1) as string), 'prev-archive')).toBeUndefined();
+    expect(linkOf(page, 'self')).toBe(`${TEST_SITE.siteUrl}/${older}`);
+    expect(page?.feed.subtitle).toMatch(/^Arkisto: /);
   });
 
-  it('archive entries carry the same ids as the subscription feed', () => {
-    const subscription = parseFeed(body(`${TEST_SITE.siteUrl}/feeds/atom.xml`));
-    const first = subscription.entries[0];
-    const page = parseFeed(body(linkOf(subscription, 'prev-archive') as string));
-    expect(page.entries.map((entry) => entry.id)).toContain(first?.id);
+  it('archive entries are the subscription entries without their bodies: same ids and facts', () => {
+    for (const scope of SCOPES) {
+      for (const format of ['atom.xml', 'rss.xml'] as const) {
+        const archived = new Map(
+          walk(scope, format).flatMap((path) =>
+            (parsed.get(path)?.entries ?? []).map((entry) => [entry.id, entry] as const),
+          ),
+        );
+        const subscription = parsed.get(`${scope.folder}${format}`)?.entries ?? [];
+        expect(subscription.length).toBeGreaterThan(10);
+        for (const entry of subscription) {
+          const { content: _content, summary: _s, summaryType: _t, ...facts } = entry;
+          const {
+            content,
+            summary: _s2,
+            summaryType: _t2,
+            ...kept
+          } = archived.get(entry.id) ?? {
+            content: [],
+          };
+          expect(kept, `${scope.folder}${format} ${entry.id}`).toEqual(facts);
+          expect(content).toEqual([]);
+        }
+      }
+    }
   });
 });

@@ -20,7 +20,6 @@ describe('feedScopes', () => {
       'feeds/',
       'feeds/category/news/',
       'feeds/category/paatos/',
-      'feeds/category/pressmeddelande/',
       'feeds/category/tiedote/',
       'feeds/lang/ar/',
       'feeds/lang/en/',

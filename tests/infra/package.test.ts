@@ -123,6 +123,8 @@ describe('functions', () => {
       'WEBSUB_HUB',
       'MAIL_FROM',
       'STAFF_EMAIL',
+      'STAFF_LANG',
+      'STAFF_NOTIFY',
       'TOKEN_SECRET',
       'SES_SEND_RATE',
       'IMMEDIATE_QUEUE_URL',
@@ -200,7 +202,13 @@ describe('buckets', () => {
       Statement: Array<Record<string, unknown>>;
     };
     const allows = policy.Statement.filter((statement) => statement.Effect === 'Allow');
-    expect(allows).toHaveLength(1);
+    // GetObject on the objects, and ListBucket so a missing key is a 404 for the site's 404 page.
+    expect(allows).toHaveLength(2);
+    expect(allows[1]).toMatchObject({
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:ListBucket',
+      Resource: { 'Fn::GetAtt': ['PublicBucket', 'Arn'] },
+    });
     expect(allows[0]).toMatchObject({
       Principal: { Service: 'cloudfront.amazonaws.com' },
       Action: 's3:GetObject',
@@ -246,7 +254,7 @@ describe('buckets', () => {
     expect(csp).toContain("form-action 'self'");
   });
 
-  it('sends object events under releases/ through EventBridge onto the publishing FIFO queue', () => {
+  it('sends object events under releases/ and drafts/ through EventBridge onto the publishing FIFO queue', () => {
     expect(properties('ReleasesBucket').NotificationConfiguration).toEqual({
       EventBridgeConfiguration: { EventBridgeEnabled: true },
     });
@@ -257,7 +265,7 @@ describe('buckets', () => {
         'detail-type': ['Object Created', 'Object Deleted'],
         detail: {
           bucket: { name: [{ 'Fn::Sub': RELEASES_BUCKET_NAME }] },
-          object: { key: [{ prefix: 'releases/' }] },
+          object: { key: [{ prefix: 'releases/' }, { prefix: 'drafts/' }] },
         },
       },
       Targets: [
@@ -401,6 +409,23 @@ describe('least privilege', () => {
         expect(text).not.toMatch(/(releases|state|reports|digests)\//);
       }
     }
+  });
+
+  it('keeps drafts private: the publisher reads drafts/ and writes previews/, the API only reads previews/', () => {
+    const granted = (key: FunctionKey, action: string, prefix: string) =>
+      roleStatements(template, roleId(key)).some(
+        (statement) =>
+          actionsOf(statement).includes(action) &&
+          resourceTexts(statement).some((text) => text.includes(`/${prefix}/*`)),
+      );
+    expect(granted('publishRelease', 's3:GetObject', 'drafts')).toBe(true);
+    expect(granted('publishRelease', 's3:PutObject', 'previews')).toBe(true);
+    expect(granted('subscriptionsApi', 's3:GetObject', 'previews')).toBe(true);
+    expect(granted('subscriptionsApi', 's3:PutObject', 'previews')).toBe(false);
+    expect(granted('subscriptionsApi', 's3:GetObject', 'drafts')).toBe(false);
+    const staff = JSON.stringify(properties('StaffUploadPolicy'));
+    expect(staff).toContain('/drafts/*');
+    expect(staff).not.toContain('/previews/*');
   });
 
   it('addresses the releases bucket by the same name everywhere', () => {

@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../src/local/stack.js';
+import type { LocalStack } from '../../src/local/stack.js';
 import { recordKey } from '../../src/pipeline/state-keys.js';
 import { expectMatchesFullBuild, releaseText } from '../pipeline/harness.js';
+import { startFolderStack } from '../support/folder-stack.js';
 import { mulberry32 } from '../support/random.js';
 
 /**
@@ -13,26 +11,18 @@ import { mulberry32 } from '../support/random.js';
  * build of the objects left, with no failed batch and nothing deleted coming back.
  */
 
-let dir: string;
 let stack: LocalStack;
+let stop: (() => Promise<void>) | undefined;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'newsroom-burst-'));
-  stack = await startLocalStack({
-    s3Port: 0,
-    sesPort: 0,
-    webPort: 0,
-    releasesDir: dir,
-    once: true,
-    staffEmail: 'viestinta@example.fi',
-    log: (line) => lines.push(line),
-  });
+  ({ stack, stop } = await startFolderStack('newsroom-burst-', 'viestinta@example.fi', (line) =>
+    lines.push(line),
+  ));
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await stop?.();
 });
 
 /** Runs `work` over `items`, `limit` at a time. */

@@ -79,7 +79,11 @@ describe('the local stack', () => {
     const page = await fetch(`${stack.urls.site}releases/kevat-2025-c-ja-oljy.html`);
     expect(page.status).toBe(200);
     expect(page.headers.get('cache-control')).toBe('public, max-age=3600');
-    expect((await fetch(`${stack.urls.site}ei-ole.html`)).status).toBe(404);
+    const missing = await fetch(`${stack.urls.site}releases/ei/ole.html`);
+    expect(missing.status).toBe(404);
+    // The site's own 404 page, as CloudFront's custom error response serves it.
+    expect(missing.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await missing.text()).toContain('<h1>Sivua ei löytynyt</h1>');
     expect((await fetch(stack.urls.site, { method: 'POST' })).status).toBe(405);
   });
 
@@ -90,9 +94,10 @@ describe('the local stack', () => {
     const store = (await (await fetch(`${stack.urls.ses}/store`)).json()) as {
       emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[];
     };
-    const mail = store.emails.find((email) => email.subject.includes('releases/rikki.md'));
+    const mail = store.emails.find((email) => email.subject.includes('rikki.md'));
     expect(mail?.destination.to).toEqual(['viestinta@example.fi']);
-    expect(mail?.body.text).toContain('was not published');
+    expect(mail?.subject).toBe('Tiedotetta ei julkaistu: rikki.md');
+    expect(lines.some((line) => line.startsWith('rejected: rikki.md: Expected `date`'))).toBe(true);
     expect((await fetch(stack.urls.mailViewer)).status).toBe(200);
   });
 

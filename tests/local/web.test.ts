@@ -65,6 +65,15 @@ describe('the local web server serves the public bucket and nothing else', () =>
     expect(response.body).not.toContain(SECRET);
   });
 
+  it.each(['//', '//x', '///api/subscribe', '//%zz'])(
+    'answers %s with a 4xx, never a 500',
+    async (path) => {
+      const { status } = await rawGet(path);
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(500);
+    },
+  );
+
   it('names no key outside the bucket for any of those paths', () => {
     for (const path of escapes(() => 'other-bucket'))
       expect(publicKeyOf(path), path).toBeUndefined();

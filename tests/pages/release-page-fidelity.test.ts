@@ -14,8 +14,11 @@ describe('a release page shows what staff wrote, once', () => {
 
   it('has the lead paragraph once, in the body, when it stands in for the summary', () => {
     expect(errors).toEqual([]);
-    // Once in the article, once in the page's meta description (which is not shown).
-    expect(html.match(/Johtaja kertoo, miten kaikki muuttui\./g)).toHaveLength(2);
+    // Once in the article; the other copies are the head's share and search descriptions (meta
+    // description, og:description, twitter:description, JSON-LD), which no reader is shown.
+    const [head, body] = html.split('</head>');
+    expect(body?.match(/Johtaja kertoo, miten kaikki muuttui\./g)).toHaveLength(1);
+    expect(head?.match(/Johtaja kertoo, miten kaikki muuttui\./g)).toHaveLength(4);
     expect(byTag(root, 'meta', { name: 'description' })).toHaveLength(1);
     const article = only(byTag(root, 'article'), 'article');
     expect(article.text.match(/Johtaja kertoo/g)).toHaveLength(1);

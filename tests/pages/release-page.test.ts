@@ -18,7 +18,10 @@ describe('release page', () => {
     expect(byTag(root, 'meta', { name: 'viewport' })[0]?.attrs.content).toBe(
       'width=device-width, initial-scale=1',
     );
-    expect(byTag(root, 'script')).toEqual([]);
+    // No script: the one script element is JSON-LD data, which browsers never run.
+    expect(byTag(root, 'script').map((script) => script.attrs.type)).toEqual([
+      'application/ld+json',
+    ]);
   });
 
   it('has one h1 with the escaped title, the kicker above it, and landmarks', () => {
@@ -124,7 +127,10 @@ describe('escaping', () => {
     const html = renderReleasePage(release, TEST_SITE);
     const { errors, root } = parseHtml(html);
     expect(errors).toEqual([]);
-    expect(byTag(root, 'script')).toEqual([]);
+    // No script: the one script element is JSON-LD data, which browsers never run.
+    expect(byTag(root, 'script').map((script) => script.attrs.type)).toEqual([
+      'application/ld+json',
+    ]);
     expect(byTag(root, 'i')).toEqual([]);
     expect(byTag(root, 'b')).toEqual([]);
     expect(byTag(root, 'u')).toEqual([]);

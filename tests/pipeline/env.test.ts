@@ -12,10 +12,14 @@ describe('readPipelineConfig', () => {
     expect(readPipelineConfig(complete)).toEqual({
       site: {
         siteUrl: 'https://tiedotteet.example.fi',
-        title: 'Newsroom',
+        title: 'Kaupunki',
         defaultLang: 'fi',
         timeZone: 'Europe/Helsinki',
         feedLimit: 50,
+        branding: {
+          name: { fi: 'Kaupunki', sv: 'Staden', en: 'The City' },
+          primaryColor: '#00426e',
+        },
       },
       storage: {
         releasesBucket: 'newsroom-releases',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { FileSystemObjectStore } from '../../src/adapters/fs-object-store.js';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
+import { objectStoreMediaLookup } from '../../src/media/store-lookup.js';
 import type { PipelineDeps } from '../../src/pipeline/deps.js';
 import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
 import type { Notifier, PipelineNotice } from '../../src/pipeline/notifier.js';
@@ -18,10 +19,11 @@ import { withSlug } from '../../src/pipeline/slugs.js';
 import { recordKey } from '../../src/pipeline/state-keys.js';
 import { readDocument } from '../../src/pipeline/state-store.js';
 import { loadRelease } from '../../src/pipeline/stored-release.js';
+import { attachMedia } from '../../src/release/attach-media.js';
 import { parseRelease } from '../../src/release/parse.js';
 import type { Release } from '../../src/release/types.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
-import { buildSite } from '../../src/site/build.js';
+import { buildSite, liveMedia, publishedBy } from '../../src/site/build.js';
 import type { SiteConfig } from '../../src/site/config.js';
 import { freshBucket, type LocalS3 } from '../support/s3.js';
 import { RacyStore } from './racy-store.js';
@@ -170,9 +172,9 @@ export async function expectMatchesFullBuild(
     const source = await t.bucket.get(summary.key);
     const parsed = parseRelease(sourcePathOf(summary.key), source?.body ?? new Uint8Array(), site);
     if (parsed.ok) {
-      releases.push(
-        record?.slug ? withSlug(parsed.release, record.slug, site.siteUrl) : parsed.release,
-      );
+      const lookup = objectStoreMediaLookup(t.bucket, RELEASES_PREFIX);
+      const { release } = await attachMedia(parsed.release, lookup);
+      releases.push(record?.slug ? withSlug(release, record.slug, site.siteUrl) : release);
     } else if (record?.release) {
       releases.push(loadRelease(record.release));
     }
@@ -182,6 +184,10 @@ export async function expectMatchesFullBuild(
     const built = new FileSystemObjectStore(folder);
     for (const file of buildSite(releases, site, now).files) {
       await built.put(file.path, file.body, { contentType: file.contentType });
+    }
+    for (const { publicPath, sourcePath } of liveMedia(publishedBy(releases, now))) {
+      const source = await t.bucket.get(RELEASES_PREFIX + sourcePath);
+      if (source) await built.put(publicPath, source.body);
     }
     const expected = await snapshot(built);
     const actual = await snapshot(t.publicSite);

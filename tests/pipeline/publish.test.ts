@@ -53,12 +53,21 @@ describe('publishing an upload', () => {
 
     const files = [...(await snapshot(t.publicSite)).keys()].sort();
     expect(files).toEqual([
+      '404.html',
       'archive/2025.html',
       'archive/2025/09.html',
+      'favicon.svg',
       'feeds/archive/2025-09/atom.xml',
       'feeds/archive/2025-09/feed.json',
       'feeds/archive/2025-09/rss.xml',
       'feeds/atom.xml',
+      // A Tiedote's old label folders (Pressmeddelande, Press release) keep their feeds.
+      'feeds/category/press-release/atom.xml',
+      'feeds/category/press-release/feed.json',
+      'feeds/category/press-release/rss.xml',
+      'feeds/category/pressmeddelande/atom.xml',
+      'feeds/category/pressmeddelande/feed.json',
+      'feeds/category/pressmeddelande/rss.xml',
       'feeds/category/tiedote/archive/2025-09/atom.xml',
       'feeds/category/tiedote/archive/2025-09/feed.json',
       'feeds/category/tiedote/archive/2025-09/rss.xml',
@@ -78,6 +87,7 @@ describe('publishing an upload', () => {
       'sitemap.xml',
       'sitemaps/2025-09.xml',
       'sitemaps/pages.xml',
+      'theme.css',
     ]);
     const bucket = bucketOf(t.publicSite);
     expect(await headersOf(bucket, 'feeds/atom.xml')).toMatchObject({

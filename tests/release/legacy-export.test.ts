@@ -45,7 +45,7 @@ describe('parseRelease with the front-matter-less legacy export', () => {
       kicker: 'Ny tid för biblioteket.',
       title: 'Biblioteket i Exempelby öppnar på söndagar',
       category: 'Pressmeddelande',
-      categorySlug: 'pressmeddelande',
+      categorySlug: 'tiedote',
       lang: 'sv',
       summary: 'Från och med februari är huvudbiblioteket öppet också på söndagar.',
     });

@@ -72,7 +72,8 @@ export function withFrontMatter(fields: string, body = 'Teksti.'): string {
  * a comment, a declaration or a processing instruction. (`<kvp>` and `a<b` are text.)
  */
 export function hasMarkup(text: string): boolean {
-  if (/<!|<\?/.test(text)) return true;
+  // A comment, CDATA, doctype or processing instruction; a bare `<!` or `<?` is only text.
+  if (/<!--|<!\[CDATA\[|<![a-z][^<>]*>|<\?[^<>]*>/i.test(text)) return true;
   return [...text.matchAll(/<\/?([a-z][a-z0-9-]*)(?=[\s/>])[^<>]*>/gi)].some(([, name]) =>
     isHtmlElementName(name ?? ''),
   );

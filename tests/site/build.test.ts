@@ -118,12 +118,15 @@ describe('buildSite', () => {
   it('builds a valid empty site from no releases', () => {
     const empty = buildSite([], TEST_SITE, NOW).files;
     expect(empty.map((file) => file.path)).toEqual([
+      '404.html',
+      'favicon.svg',
       'feeds/atom.xml',
       'feeds/feed.json',
       'feeds/rss.xml',
       'index.html',
       'sitemap.xml',
       'sitemaps/pages.xml',
+      'theme.css',
     ]);
     expect(parseFeed(byPath(empty).get('feeds/atom.xml')?.body ?? '').bozo).toBe(false);
   });

@@ -33,8 +33,13 @@ it('offers the categories the publishing pipeline indexed, in its order', async 
     }),
   );
   expect(await readCategoryCatalog(store)).toEqual([
-    { slug: 'blogi', name: 'Blogi', names: {} },
-    { slug: 'tiedote', name: 'Tiedote', names: {} },
+    // Catalogue categories carry their label in every language for the preferences page.
+    { slug: 'blogi', name: 'Blogi', names: { fi: 'Blogi', sv: 'Blogg', en: 'Blog' } },
+    {
+      slug: 'tiedote',
+      name: 'Tiedote',
+      names: { fi: 'Tiedote', sv: 'Pressmeddelande', en: 'Press release' },
+    },
   ]);
 });
 

@@ -81,8 +81,9 @@ export function realisticReleases(site: SiteConfig = TEST_SITE): Release[] {
       {
         sourcePath: 'pressmeddelanden/simhallen.md',
         title: 'Simhallen öppnar på måndag',
+        // As the parser reads it: the category Tiedote, labelled in Swedish.
         category: 'Pressmeddelande',
-        categorySlug: 'pressmeddelande',
+        categorySlug: 'tiedote',
         lang: 'sv',
         summary: 'Simhallen i Östra centrum öppnar på måndag.',
         author: 'Idrottstjänster',

@@ -1,3 +1,4 @@
+import { type PreviewServing, servePreview } from '../../drafts/serve.js';
 import { uiStrings } from '../../mail/strings.js';
 import { parseAddress } from '../address.js';
 import { describeError } from '../log.js';
@@ -51,6 +52,8 @@ export interface SubscriptionsApiDeps extends SubscriptionDeps {
    * not tell a new, a throttled and a suppressed address apart.
    */
   subscribeAnswerMs?: number;
+  /** Draft previews for staff (`/api/preview?token=…`); without it that route answers 404. */
+  previews?: PreviewServing;
 }
 
 /** Frequency of a sign-up that does not name one. */
@@ -74,7 +77,14 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/confirm': { GET: confirm },
   '/api/unsubscribe': { GET: askUnsubscribe, POST: unsubscribe },
   '/api/preferences': { GET: showPreferences, POST: changePreferences },
+  '/api/preview': { GET: showPreview },
 };
+
+async function showPreview(request: ApiRequest, context: Context): Promise<ApiResponse> {
+  const previews = context.deps.previews;
+  if (previews === undefined) throw new HttpProblem(404, 'not-found');
+  return servePreview(previews, request.query.get('token') ?? '', context.lang);
+}
 
 /**
  * The subscriptions HTTP API (`/api/subscribe`, `/api/confirm`, `/api/unsubscribe`,

@@ -33,7 +33,12 @@ const HTML_HEADERS = {
 
 const STYLE = `
 :root { color-scheme: light dark; font-family: system-ui, sans-serif; line-height: 1.5; }
-body { margin: 0; padding: 1rem; }
+body { margin: 0; padding: 1rem; color: #0b0c0c; background-color: #fff; }
+a { color: #1a4f8b; }
+@media (prefers-color-scheme: dark) {
+  body { color: #f0f0f0; background-color: #121417; }
+  a { color: #9cc7ff; }
+}
 main { max-width: 36rem; margin: 2rem auto; }
 fieldset { border: 1px solid currentColor; border-radius: .25rem; margin: 0 0 1rem; }
 label { display: block; margin: .25rem 0; }

@@ -1,0 +1,276 @@
+import type { EnvReader } from '../shared/env.js';
+import type { ObjectStore } from '../shared/ports.js';
+import { mergeCategories } from './categories.js';
+import type { SiteConfig } from './config.js';
+
+/**
+ * A text per language (`{ "fi": "…", "sv": "…" }`), or one text for every language. Readers see the
+ * text in their language, else in the site's default language, else the first one given.
+ */
+export type LocalizedText = Readonly<Record<string, string>>;
+
+/** A site's own look and identity: what a city sets without touching code (docs/branding.md). */
+export interface SiteBranding {
+  /** The organisation's name per language, e.g. `{ fi: 'Esimerkkilän kaupunki', sv: 'Exempelby stad' }`. */
+  name: LocalizedText;
+  /**
+   * The logo shown beside the name: a path on the public site (`media/logo.svg`) or an https
+   * URL. Decorative (the name is written beside it), so it carries no alt text.
+   */
+  logo?: string;
+  /** The header's colour, `#rrggbb`; link colours are derived from it when it contrasts enough. */
+  primaryColor: string;
+  /** A line in the footer: switchboard, address, press contact. */
+  contact?: LocalizedText;
+  /** The privacy notice (tietosuojaseloste), linked from the footer and the subscribe form. */
+  privacyUrl?: LocalizedText;
+  /** The accessibility statement (saavutettavuusseloste), linked from the footer. */
+  accessibilityUrl?: LocalizedText;
+}
+
+/** A neutral public-sector blue, with 8.6:1 contrast against white. */
+export const DEFAULT_PRIMARY_COLOR = '#00426e';
+
+/**
+ * The organisation name when none is configured: neutral, in the three languages of the UI
+ * (`SITE_TITLE`'s default is the Finnish one).
+ */
+export const DEFAULT_ORGANISATION_NAME = {
+  fi: 'Kaupunki',
+  sv: 'Staden',
+  en: 'The City',
+} as const satisfies LocalizedText;
+
+/** The branding of `site`: its configured one, else the defaults under the site's title. */
+export function brandingOf(site: SiteConfig): SiteBranding {
+  return (
+    site.branding ?? {
+      name:
+        site.title === DEFAULT_ORGANISATION_NAME.fi
+          ? DEFAULT_ORGANISATION_NAME
+          : { [site.defaultLang]: site.title },
+      primaryColor: DEFAULT_PRIMARY_COLOR,
+    }
+  );
+}
+
+/** The organisation's name for readers of `lang`. */
+export function organisationName(site: SiteConfig, lang: string): string {
+  return localized(brandingOf(site).name, lang, site.defaultLang) ?? site.title;
+}
+
+/** `site.json` or the environment holds a value the site cannot use; names the field. */
+export class SiteSettingsError extends Error {
+  override readonly name = 'SiteSettingsError';
+}
+
+/**
+ * The text of `text` for a reader of `lang`: that language's, else `fallbackLang`'s, else the first.
+ * `undefined` only when `text` is absent or empty.
+ */
+export function localized(
+  text: LocalizedText | undefined,
+  lang: string,
+  fallbackLang: string,
+): string | undefined {
+  if (text === undefined) return undefined;
+  return text[lang] ?? text[fallbackLang] ?? Object.values(text)[0];
+}
+
+const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+const LANG = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
+
+/**
+ * Reads the branding variables: `SITE_NAME_FI`, `SITE_NAME_SV`, `SITE_NAME_EN` (default: `title`
+ * in the default language), `SITE_LOGO`, `SITE_COLOR`, `SITE_CONTACT`, `PRIVACY_URL`,
+ * `ACCESSIBILITY_URL`. Problems are recorded on `reader`, like every other variable.
+ */
+export function readBranding(reader: EnvReader, title: string, defaultLang: string): SiteBranding {
+  const name: Record<string, string> = {};
+  for (const lang of ['fi', 'sv', 'en']) {
+    const value = reader.optional(`SITE_NAME_${lang.toUpperCase()}`);
+    if (value !== undefined) name[lang] = value;
+  }
+  if (name[defaultLang] === undefined) {
+    if (title === DEFAULT_ORGANISATION_NAME.fi)
+      Object.assign(name, DEFAULT_ORGANISATION_NAME, name);
+    else name[defaultLang] = title;
+  }
+  const color = reader.withDefault('SITE_COLOR', DEFAULT_PRIMARY_COLOR);
+  if (!COLOR.test(color)) {
+    reader.reject('SITE_COLOR', `SITE_COLOR must be a colour such as #00426e, got "${color}"`);
+  }
+  const logo = reader.optional('SITE_LOGO');
+  if (logo !== undefined && !isSitePathOrHttps(logo)) {
+    reader.reject(
+      'SITE_LOGO',
+      `SITE_LOGO must be a path such as media/logo.svg or an https URL, got "${logo}"`,
+    );
+  }
+  const single = (variable: string) => {
+    const value = reader.optional(variable);
+    return value === undefined ? {} : { [defaultLang]: value };
+  };
+  const urls = (variable: string) => {
+    const value = reader.optional(variable);
+    if (value !== undefined && !isHttpUrl(value)) {
+      reader.reject(variable, `${variable} must be an http(s) URL, got "${value}"`);
+    }
+    return single(variable);
+  };
+  return compact({
+    name,
+    primaryColor: expandColor(color),
+    logo,
+    contact: nonEmpty(single('SITE_CONTACT')),
+    privacyUrl: nonEmpty(urls('PRIVACY_URL')),
+    accessibilityUrl: nonEmpty(urls('ACCESSIBILITY_URL')),
+  });
+}
+
+/**
+ * `site` with `site.json` (in the releases bucket, or the CLI's `--site-config FILE`) laid over
+ * it: each branding field it sets replaces the environment's, and its `categories` extend the
+ * catalogue (src/site/categories.ts). Unknown fields are errors, so a typo is not ignored.
+ * @throws {SiteSettingsError} naming the field at fault.
+ */
+export function applySiteJson(site: SiteConfig, text: string, source = SITE_JSON_NAME): SiteConfig {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new SiteSettingsError(`${source} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new SiteSettingsError(`${source} must hold a JSON object`);
+  }
+  const fields = data as Record<string, unknown>;
+  const known = [...BRANDING_FIELDS, 'categories'];
+  const unknown = Object.keys(fields).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new SiteSettingsError(
+      `${source}: unknown field ${unknown.map((key) => `"${key}"`).join(', ')} (known: ${known.join(', ')})`,
+    );
+  }
+  const result: SiteConfig = {
+    ...site,
+    branding: brandingFromJson(brandingOf(site), fields, source),
+  };
+  if (fields.categories !== undefined) {
+    const categories = mergeCategories(fields.categories, site.categories);
+    if (typeof categories === 'string') throw new SiteSettingsError(`${source}: ${categories}`);
+    result.categories = categories;
+  }
+  return result;
+}
+
+function brandingFromJson(
+  base: SiteBranding,
+  fields: Record<string, unknown>,
+  source: string,
+): SiteBranding {
+  const at = (field: string) => `${source}: "${field}"`;
+  const result: SiteBranding = { ...base };
+  if (fields.name !== undefined)
+    result.name = { ...base.name, ...localizedField(fields.name, at('name')) };
+  if (fields.primaryColor !== undefined) {
+    const color = fields.primaryColor;
+    if (typeof color !== 'string' || !COLOR.test(color)) {
+      throw new SiteSettingsError(`${at('primaryColor')} must be a colour such as "#00426e"`);
+    }
+    result.primaryColor = expandColor(color);
+  }
+  if (fields.logo !== undefined) {
+    if (typeof fields.logo !== 'string' || !isSitePathOrHttps(fields.logo)) {
+      throw new SiteSettingsError(
+        `${at('logo')} must be a path such as "media/logo.svg" or an https URL`,
+      );
+    }
+    result.logo = fields.logo;
+  }
+  if (fields.contact !== undefined) result.contact = localizedField(fields.contact, at('contact'));
+  for (const field of ['privacyUrl', 'accessibilityUrl'] as const) {
+    if (fields[field] === undefined) continue;
+    const text = localizedField(fields[field], at(field));
+    const bad = Object.values(text).find((url) => !isHttpUrl(url));
+    if (bad !== undefined)
+      throw new SiteSettingsError(`${at(field)} must be http(s) URLs, got "${bad}"`);
+    result[field] = text;
+  }
+  return result;
+}
+
+/** The branding file's name, beside the releases: `releases/site.json` in the bucket. */
+export const SITE_JSON_NAME = 'site.json';
+
+/** Key of {@link SITE_JSON_NAME} in the releases bucket (the CLI reads it from `--releases DIR`). */
+export const SITE_JSON_KEY = `releases/${SITE_JSON_NAME}`;
+
+/**
+ * `site` with `site.json` from the releases store applied; unchanged when there is none.
+ * @throws {SiteSettingsError} when the file is there but unusable: a build must not silently
+ * fall back to another look.
+ */
+export async function withSiteJson(site: SiteConfig, store: ObjectStore): Promise<SiteConfig> {
+  const object = await store.get(SITE_JSON_KEY);
+  if (object === undefined) return site;
+  return applySiteJson(site, Buffer.from(object.body).toString('utf8'), SITE_JSON_KEY);
+}
+
+const BRANDING_FIELDS = [
+  'name',
+  'logo',
+  'primaryColor',
+  'contact',
+  'privacyUrl',
+  'accessibilityUrl',
+];
+
+function localizedField(value: unknown, where: string): LocalizedText {
+  if (typeof value === 'string' && value.trim() !== '') return { und: value.trim() };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SiteSettingsError(`${where} must be a text or an object of texts by language`);
+  }
+  const text: Record<string, string> = {};
+  for (const [lang, item] of Object.entries(value)) {
+    if (!LANG.test(lang)) throw new SiteSettingsError(`${where}: "${lang}" is not a language code`);
+    if (typeof item !== 'string' || item.trim() === '') {
+      throw new SiteSettingsError(`${where}: the "${lang}" text must be a non-empty string`);
+    }
+    text[lang] = item.trim();
+  }
+  if (Object.keys(text).length === 0) throw new SiteSettingsError(`${where} is empty`);
+  return text;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+function isSitePathOrHttps(value: string): boolean {
+  if (value.startsWith('https://')) return isHttpUrl(value);
+  return /^[\w-][\w./-]*$/.test(value) && !value.split('/').includes('..');
+}
+
+/** `#abc` → `#aabbcc`, lower case. */
+function expandColor(color: string): string {
+  const hex = color.slice(1).toLowerCase();
+  return hex.length === 3 ? `#${[...hex].map((digit) => digit + digit).join('')}` : `#${hex}`;
+}
+
+function nonEmpty(text: Record<string, string>): LocalizedText | undefined {
+  return Object.keys(text).length === 0 ? undefined : text;
+}
+
+function compact(
+  branding: { [K in keyof SiteBranding]: SiteBranding[K] | undefined },
+): SiteBranding {
+  return Object.fromEntries(
+    Object.entries(branding).filter(([, value]) => value !== undefined),
+  ) as unknown as SiteBranding;
+}
