@@ -36,9 +36,18 @@ export interface HistoryLink {
   href: string;
 }
 
-/** Folder of a scope's archive page for `month`: `<scope folder>archive/<YYYY-MM>/`. */
-export function archiveFeedFolder(scope: FeedScope, month: ArchiveMonth): string {
-  return `${scope.folder}archive/${month}/`;
+/**
+ * Paths of the three renderings of a scope's archive page for `month`, side by side in the
+ * scope's `archive/` folder: `<scope folder>archive/<YYYY-MM>.atom.xml`, `….rss.xml`,
+ * `….feed.json`. One folder per scope, not per month: a folder costs the file system about as
+ * much as the three files in it.
+ */
+export function archiveFeedPaths(
+  scope: FeedScope,
+  month: ArchiveMonth,
+): { atom: string; rss: string; json: string } {
+  const base = `${scope.folder}archive/${month}.`;
+  return { atom: base + FEED_FILES.atom, rss: base + FEED_FILES.rss, json: base + FEED_FILES.json };
 }
 
 /** Absolute URLs of the three renderings of a scope's archive page for `month`. */
@@ -47,8 +56,9 @@ export function archiveFeedUrls(
   month: ArchiveMonth,
   site: SiteConfig,
 ): { atom: string; rss: string; json: string } {
-  const base = `${site.siteUrl}/${archiveFeedFolder(scope, month)}`;
-  return { atom: base + FEED_FILES.atom, rss: base + FEED_FILES.rss, json: base + FEED_FILES.json };
+  const paths = archiveFeedPaths(scope, month);
+  const base = `${site.siteUrl}/`;
+  return { atom: base + paths.atom, rss: base + paths.rss, json: base + paths.json };
 }
 
 /**

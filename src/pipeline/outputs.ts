@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { headEtag } from '../adapters/head.js';
-import { ArchiveMonthFeeds, archiveFeedFolder } from '../feeds/archive.js';
+import { ArchiveMonthFeeds, archiveFeedPaths } from '../feeds/archive.js';
 import {
   ALL_SCOPE,
   categoryScope,
@@ -178,8 +178,7 @@ function planFeedArchive(inputs: OutputInputs, site: SiteConfig): OutputPlan {
       if (months.includes(month)) {
         files.push(...feedArchiveFiles(feeds, scope, neighboursIn(months, month)));
       } else {
-        const folder = archiveFeedFolder(scope, month);
-        deletions.push(...Object.values(FEED_FILES).map((name) => folder + name));
+        deletions.push(...Object.values(archiveFeedPaths(scope, month)));
       }
     }
   }

@@ -9,7 +9,7 @@
  * - `feeds/…/{atom.xml,rss.xml,feed.json}` of a scope: the scope's newest `site.feedLimit`
  *   releases ({@link feedFiles}); a category scope's name is its newest release's `category`.
  *   Feeds exist for `all` always, and for a category or language only while it has releases.
- * - `feeds/…/archive/<YYYY-MM>/{atom.xml,rss.xml,feed.json}` of a scope (RFC 5005 archive
+ * - `feeds/…/archive/<YYYY-MM>.{atom.xml,rss.xml,feed.json}` of a scope (RFC 5005 archive
  *   pages): the scope's releases of that month without their bodies, kickers and translation
  *   links, and the scope's months that have releases, for the prev-/next-archive links
  *   ({@link feedArchiveFiles}). A scope's subscription feeds link to the archive page of the

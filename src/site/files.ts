@@ -1,7 +1,7 @@
 import {
   type ArchiveMonthFeeds,
   type ArchiveNeighbours,
-  archiveFeedFolder,
+  archiveFeedPaths,
   linkToArchive,
 } from '../feeds/archive.js';
 import { type RenderedFeeds, renderFeeds } from '../feeds/render.js';
@@ -63,11 +63,12 @@ export function feedFiles(
   // Every copy links to the one archive, in the category's own folder.
   const render = (copy: FeedScope): SiteFile[] => {
     const feeds = renderFeeds(copy, latest, site);
-    return feedTrio(
-      copy.folder,
-      linkToArchive(scope, feeds, newestMonth, site),
-      CACHE_CONTROL.feed,
-    );
+    const paths = {
+      atom: copy.folder + FEED_FILES.atom,
+      rss: copy.folder + FEED_FILES.rss,
+      json: copy.folder + FEED_FILES.json,
+    };
+    return feedTrio(paths, linkToArchive(scope, feeds, newestMonth, site));
   };
   const files = render(scope);
   if (scope.kind !== 'category') return files;
@@ -100,16 +101,16 @@ export function categoryFeedPaths(
 
 /**
  * The RFC 5005 archive page of `scope` for the month `feeds` holds
- * (`<scope folder>archive/<YYYY-MM>/`): Atom, RSS and JSON. Depends only on the month's releases
- * in the scope (without their bodies) and on the scope's neighbouring months that have releases.
+ * (`<scope folder>archive/<YYYY-MM>.{atom.xml,rss.xml,feed.json}`). Depends only on the month's
+ * releases in the scope (without their bodies) and on the scope's neighbouring months that have
+ * releases.
  */
 export function feedArchiveFiles(
   feeds: ArchiveMonthFeeds,
   scope: FeedScope,
   neighbours: ArchiveNeighbours,
 ): SiteFile[] {
-  const folder = archiveFeedFolder(scope, feeds.month);
-  return feedTrio(folder, feeds.render(scope, neighbours), CACHE_CONTROL.feed);
+  return feedTrio(archiveFeedPaths(scope, feeds.month), feeds.render(scope, neighbours));
 }
 
 /** The months of `months` (newest first) around `month`: the older one and the newer one. */
@@ -124,17 +125,20 @@ export function neighboursIn(
   return { ...(prev === undefined ? {} : { prev }), ...(next === undefined ? {} : { next }) };
 }
 
-function feedTrio(folder: string, feeds: RenderedFeeds, cacheControl: string): SiteFile[] {
-  const file = (name: string, body: string, contentType: string): SiteFile => ({
-    path: folder + name,
+function feedTrio(
+  paths: { atom: string; rss: string; json: string },
+  feeds: RenderedFeeds,
+): SiteFile[] {
+  const file = (path: string, body: string, contentType: string): SiteFile => ({
+    path,
     body,
     contentType,
-    cacheControl,
+    cacheControl: CACHE_CONTROL.feed,
   });
   return [
-    file(FEED_FILES.atom, feeds.atom, CONTENT_TYPES.atom),
-    file(FEED_FILES.rss, feeds.rss, CONTENT_TYPES.rss),
-    file(FEED_FILES.json, feeds.json, CONTENT_TYPES.json),
+    file(paths.atom, feeds.atom, CONTENT_TYPES.atom),
+    file(paths.rss, feeds.rss, CONTENT_TYPES.rss),
+    file(paths.json, feeds.json, CONTENT_TYPES.json),
   ];
 }
 

@@ -27,9 +27,11 @@ function archiveWrites(store: ObjectStore): { puts: string[]; deletes: string[] 
   return seen;
 }
 
-/** The archive pages (folders) among `paths`, each once, sorted. */
+/** The archive pages (paths without the format) among `paths`, each once, sorted. */
 function pages(paths: readonly string[]): string[] {
-  return [...new Set(paths.map((path) => path.slice(0, path.lastIndexOf('/') + 1)))].sort();
+  return [
+    ...new Set(paths.map((path) => path.replace(/\.(atom\.xml|rss\.xml|feed\.json)$/, ''))),
+  ].sort();
 }
 
 describe('archived feeds in the pipeline', () => {
@@ -51,9 +53,9 @@ describe('archived feeds in the pipeline', () => {
     let writes = archiveWrites(t.publicSite);
     await t.upload('releases/b.md', releaseText('Maaliskuu, korjattu', '2025-03-10 09:00'));
     expect(pages(writes.puts)).toEqual([
-      'feeds/archive/2025-03/',
-      'feeds/category/tiedote/archive/2025-03/',
-      'feeds/lang/fi/archive/2025-03/',
+      'feeds/archive/2025-03',
+      'feeds/category/tiedote/archive/2025-03',
+      'feeds/lang/fi/archive/2025-03',
     ]);
     expect(writes.puts).toHaveLength(3 * 3);
     expect(writes.deletes).toEqual([]);
@@ -63,9 +65,9 @@ describe('archived feeds in the pipeline', () => {
     writes = archiveWrites(t.publicSite);
     await t.upload('releases/a2.md', releaseText('Tammikuu 2', '2025-01-20 09:00'));
     expect(pages(writes.puts)).toEqual([
-      'feeds/archive/2025-01/',
-      'feeds/category/tiedote/archive/2025-01/',
-      'feeds/lang/fi/archive/2025-01/',
+      'feeds/archive/2025-01',
+      'feeds/category/tiedote/archive/2025-01',
+      'feeds/lang/fi/archive/2025-01',
     ]);
     expect(writes.puts).toHaveLength(3 * 3);
     await expectMatchesFullBuild(t);
@@ -74,19 +76,19 @@ describe('archived feeds in the pipeline', () => {
     writes = archiveWrites(t.publicSite);
     await t.upload('releases/e.md', releaseText('Helmikuu', '2025-02-10 09:00'));
     expect(pages(writes.puts)).toEqual([
-      'feeds/archive/2025-01/',
-      'feeds/archive/2025-02/',
-      'feeds/archive/2025-03/',
-      'feeds/category/tiedote/archive/2025-01/',
-      'feeds/category/tiedote/archive/2025-02/',
-      'feeds/category/tiedote/archive/2025-03/',
-      'feeds/lang/fi/archive/2025-01/',
-      'feeds/lang/fi/archive/2025-02/',
-      'feeds/lang/fi/archive/2025-03/',
+      'feeds/archive/2025-01',
+      'feeds/archive/2025-02',
+      'feeds/archive/2025-03',
+      'feeds/category/tiedote/archive/2025-01',
+      'feeds/category/tiedote/archive/2025-02',
+      'feeds/category/tiedote/archive/2025-03',
+      'feeds/lang/fi/archive/2025-01',
+      'feeds/lang/fi/archive/2025-02',
+      'feeds/lang/fi/archive/2025-03',
     ]);
     // JSON Feed pages link only to the older month (next_url): January's stay as they were.
     expect(writes.puts.filter((path) => path.endsWith('feed.json'))).toHaveLength(6);
-    expect(writes.puts.filter((path) => path.includes('2025-01/feed.json'))).toEqual([]);
+    expect(writes.puts.filter((path) => path.includes('2025-01.feed.json'))).toEqual([]);
     expect(writes.puts).toHaveLength(3 * 3 + 3 * 3 + 3 * 2);
     await expectMatchesFullBuild(t);
 
@@ -94,18 +96,18 @@ describe('archived feeds in the pipeline', () => {
     writes = archiveWrites(t.publicSite);
     await t.remove('releases/e.md');
     expect(pages(writes.deletes)).toEqual([
-      'feeds/archive/2025-02/',
-      'feeds/category/tiedote/archive/2025-02/',
-      'feeds/lang/fi/archive/2025-02/',
+      'feeds/archive/2025-02',
+      'feeds/category/tiedote/archive/2025-02',
+      'feeds/lang/fi/archive/2025-02',
     ]);
     expect(writes.deletes).toHaveLength(3 * 3);
     expect(pages(writes.puts)).toEqual([
-      'feeds/archive/2025-01/',
-      'feeds/archive/2025-03/',
-      'feeds/category/tiedote/archive/2025-01/',
-      'feeds/category/tiedote/archive/2025-03/',
-      'feeds/lang/fi/archive/2025-01/',
-      'feeds/lang/fi/archive/2025-03/',
+      'feeds/archive/2025-01',
+      'feeds/archive/2025-03',
+      'feeds/category/tiedote/archive/2025-01',
+      'feeds/category/tiedote/archive/2025-03',
+      'feeds/lang/fi/archive/2025-01',
+      'feeds/lang/fi/archive/2025-03',
     ]);
     expect(writes.puts).toHaveLength(3 * 3 + 3 * 2);
     await expectMatchesFullBuild(t);

@@ -103,7 +103,7 @@ describe('RFC 5005 archived feeds', () => {
         expect(ids.length).toBe(expected.length);
         expect([...ids].sort()).toEqual([...expected].sort());
         // One page per month with releases in the scope, newest first, every one reached.
-        expect(pages.map((path) => /archive\/([0-9-]+)\//.exec(path)?.[1])).toEqual(
+        expect(pages.map((path) => /archive\/([0-9-]+)\./.exec(path)?.[1])).toEqual(
           [...monthsOf(scope)].sort().reverse(),
         );
         expect(pages.length).toBeGreaterThan(10);
@@ -141,7 +141,7 @@ describe('RFC 5005 archived feeds', () => {
 
   it('archive pages link back to the subscription feed and forward to the newer month', () => {
     const paths = [...files.keys()]
-      .filter((path) => /^feeds\/archive\/[0-9-]+\/atom\.xml$/.test(path))
+      .filter((path) => /^feeds\/archive\/[0-9-]+\.atom\.xml$/.test(path))
       .sort()
       .reverse();
     const [newest, older] = paths;

@@ -59,8 +59,8 @@ describe('reconcile', () => {
     const t = await testPipeline(s3);
     await t.upload('releases/a.md', releaseText('A', '2025-01-01 10:00'));
     await t.upload('releases/b.md', releaseText('B', '2025-02-01 10:00', { lang: 'sv' }));
-    const lost = 'feeds/archive/2025-01/atom.xml';
-    const damaged = 'feeds/lang/sv/archive/2025-02/rss.xml';
+    const lost = 'feeds/archive/2025-01.atom.xml';
+    const damaged = 'feeds/lang/sv/archive/2025-02.rss.xml';
     const before = await snapshot(t.publicSite, 'feeds/');
     await t.publicSite.delete(lost);
     await t.publicSite.put(damaged, '<rss version="2.0">');

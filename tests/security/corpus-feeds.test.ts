@@ -89,7 +89,9 @@ function htmlTree(html: string): HtmlElement {
 /** Parses many documents for {@link htmlTree} with one html5lib process instead of one each. */
 function parseHtmlInOneGo(htmls: readonly string[]): void {
   const todo = [...new Set(htmls)].filter((html) => !parsedHtml.has(html));
-  parseHtmlMany(todo).forEach((parsed, i) => parsedHtml.set(todo[i] as string, parsed.root));
+  for (const [i, parsed] of parseHtmlMany(todo).entries()) {
+    parsedHtml.set(todo[i] as string, parsed.root);
+  }
 }
 
 /** What in an HTML document (or fragment) could run script. */

@@ -165,7 +165,7 @@ describe('one category across languages', () => {
     expect(subscriptionFeeds).toHaveLength(9);
     // The old feeds lead to the one archive of the category, in its own folder.
     const archive = old.feed.links.find((link) => link.rel === 'prev-archive')?.href ?? '';
-    expect(archive.slice(base.length)).toMatch(/^tiedote\/archive\/\d{4}-\d{2}\/atom\.xml$/);
+    expect(archive.slice(base.length)).toMatch(/^tiedote\/archive\/\d{4}-\d{2}\.atom\.xml$/);
     expect(archive.startsWith(base)).toBe(true);
   });
 
