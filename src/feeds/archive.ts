@@ -4,7 +4,7 @@ import type { Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
 import { xmlSafe } from '../site/fast-text.js';
 import { newestFirst } from '../site/order.js';
-import { ArchiveEntry, textNode, urlAttribute } from './archive-entry.js';
+import { ArchiveEntry, normalUrl, textNode, urlAttribute } from './archive-entry.js';
 import { type FeedEntry, latestUpdate } from './entry.js';
 import { FeedOutputError } from './errors.js';
 import type { FeedHead } from './head.js';
@@ -220,7 +220,7 @@ function rssPage(head: FeedHead, links: readonly HistoryLink[], items: string[])
     '<fh:archive/>',
     ...links.map((link) => `<atom:link rel="${link.rel}" href="${escapeXml(link.href)}"/>`),
     `<title>${escapeRssText(head.title)}</title>`,
-    `<link>${textNode(new URL(head.homeUrl).toString())}</link>`,
+    `<link>${textNode(normalUrl(head.homeUrl))}</link>`,
     `<description>${escapeRssText(head.description)}</description>`,
     `<lastBuildDate>${head.updated.toUTCString()}</lastBuildDate>`,
     '<docs>https://validator.w3.org/feed/docs/rss2.html</docs>',
