@@ -70,7 +70,7 @@ export function renderAtom(head: FeedHead, entries: readonly FeedEntry[]): strin
 }
 
 /** The start tag of an entry and the children we write ourselves, one per line. */
-function entryHead(entry: FeedEntry, feedLang: string, indent: string): string {
+export function entryHead(entry: FeedEntry, feedLang: string, indent: string): string {
   const lang = entry.lang === feedLang ? '' : ` xml:lang="${escapeXml(entry.lang)}"`;
   const children = [`<title type="text">${escapeXml(entry.title)}</title>`];
   for (const term of entry.terms) {

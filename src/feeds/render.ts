@@ -59,7 +59,7 @@ export function feedLang(scope: FeedScope, releases: readonly Release[], site: S
 }
 
 /** The configured logo as an absolute URL (a site path is resolved against `siteUrl`). */
-function logoOf(site: SiteConfig): { logo?: string } {
+export function logoOf(site: SiteConfig): { logo?: string } {
   const logo = brandingOf(site).logo;
   if (logo === undefined) return {};
   return { logo: xmlSafe(logo.startsWith('https://') ? logo : `${site.siteUrl}/${logo}`) };

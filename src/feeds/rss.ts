@@ -6,7 +6,7 @@ import type { FeedHead } from './head.js';
 import { cdataSafeHtml, escapeRssText, escapeXml, PLACEHOLDER, placeholder } from './xml.js';
 
 // Every namespace any of our items may use, declared whether or not `feed` thought it needed it.
-const RSS_ROOT =
+export const RSS_ROOT =
   '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"' +
   ' xmlns:content="http://purl.org/rss/1.0/modules/content/"' +
   ' xmlns:dc="http://purl.org/dc/elements/1.1/"' +
@@ -98,7 +98,7 @@ function itemText(entry: FeedEntry): { description?: string; content?: string } 
 }
 
 /** The start tag of an item and the children we write ourselves, one per line. */
-function itemHead(entry: FeedEntry, channelLang: string, indent: string): string {
+export function itemHead(entry: FeedEntry, channelLang: string, indent: string): string {
   const children = [`<title>${escapeRssText(entry.title)}</title>`];
   for (const term of entry.terms) {
     children.push(`<category>${escapeRssText(term)}</category>`);

@@ -20,12 +20,20 @@ export function localMonth(date: Date, timeZone: string): ArchiveMonth {
 /** "tammikuu 2025", "januari 2025", "January 2025": the month's name in `lang`. */
 export function monthName(month: ArchiveMonth, lang: string): string {
   const [year, mm] = month.split('-').map(Number) as [number, number];
-  const name = new Intl.DateTimeFormat(uiLang(lang), {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(year, mm - 1, 15)));
+  const name = monthFormat(uiLang(lang)).format(new Date(Date.UTC(year, mm - 1, 15)));
   return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+// Making a formatter costs far more than using one, and every archive feed page names its month.
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
+function monthFormat(lang: string): Intl.DateTimeFormat {
+  let format = monthFormats.get(lang);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(lang, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    monthFormats.set(lang, format);
+  }
+  return format;
 }
 
 /**

@@ -5,7 +5,14 @@ import { type DeriveContext, type DerivedState, deriveBatch, publicReleaseOf } f
 import { type KeyWork, keysOfBatch, type PipelineEvent } from './events.js';
 import { finishKey } from './finish.js';
 import { indexMedia, referencingKeys, syncMedia } from './media.js';
-import { type PageInput, planOutputs, type WriteOutcome, writePlan } from './outputs.js';
+import { type MonthDoc, monthKey } from './months.js';
+import {
+  archiveNeighbourMonths,
+  type PageInput,
+  planOutputs,
+  type WriteOutcome,
+  writePlan,
+} from './outputs.js';
 import {
   batchMediaLookup,
   type RecordChange,
@@ -92,7 +99,11 @@ export async function applyBatch(
   const checked = live.flatMap((step) => step.media ?? []);
   const media = await syncMedia(deps.bucket, deps.publicSite, docs, mediaPaths, checked, now);
   if (media.written.length + media.deleted.length > 0) log('media synced', { ...media });
-  const files = await writePlan(deps.publicSite, await planFor(deps, docs, derived));
+  const neighbourMonths = await Promise.all(
+    archiveNeighbourMonths(derived).map(async (month) => docs.get<MonthDoc>(monthKey(month))),
+  );
+  const plan = await planFor(deps, docs, { ...derived, neighbourMonths });
+  const files = await writePlan(deps.publicSite, plan);
 
   await mapLimit(live, 16, (step) => finishKey(deps, docs, step, now));
   await docs.flush();
@@ -146,7 +157,11 @@ function isHidden(key: string): boolean {
  * The public files the batch changes. A page address without a public release keeps the withdrawn
  * page of the release last deleted from it, if any (`state/withdrawn/`), else is removed.
  */
-async function planFor(deps: PipelineDeps, docs: BatchDocuments, derived: DerivedState) {
+async function planFor(
+  deps: PipelineDeps,
+  docs: BatchDocuments,
+  derived: DerivedState & { neighbourMonths: readonly (MonthDoc | undefined)[] },
+) {
   const pages: PageInput[] = [];
   for (const { record, publicRelease } of derived.releases) {
     const slug = record?.slug;
@@ -155,7 +170,13 @@ async function planFor(deps: PipelineDeps, docs: BatchDocuments, derived: Derive
     else pages.push({ slug, withdrawn: await docs.get<WithdrawnDoc>(withdrawnKey(slug)) });
   }
   return planOutputs(
-    { pages, windows: derived.windows, months: derived.months, siteIndex: derived.siteIndex },
+    {
+      pages,
+      windows: derived.windows,
+      months: derived.months,
+      siteIndex: derived.siteIndex,
+      neighbourMonths: derived.neighbourMonths.filter((doc) => doc !== undefined),
+    },
     deps.site,
   );
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { headEtag } from '../adapters/head.js';
+import { ArchiveMonthFeeds, archiveFeedPaths } from '../feeds/archive.js';
 import {
   ALL_SCOPE,
   categoryScope,
@@ -15,12 +16,14 @@ import {
   archiveFile,
   archivePagePath,
   categoryFeedPaths,
+  feedArchiveFiles,
   feedFiles,
   indexFile,
   monthArchiveFile,
   monthArchivePath,
   monthSitemapFile,
   monthSitemapPath,
+  neighboursIn,
   releasePageFile,
   sitemapFiles,
 } from '../site/files.js';
@@ -28,7 +31,7 @@ import { releasePagePath } from '../site/slugs.js';
 import type { MonthDoc } from './months.js';
 import type { SiteIndexDoc } from './site-index.js';
 import { loadRelease, type StoredRelease } from './stored-release.js';
-import { isEmptyScope, type ScopeRef, type WindowDoc } from './windows.js';
+import { isEmptyScope, type ScopeRef, type WindowDoc, windowKey } from './windows.js';
 import { loadWithdrawal, type StoredWithdrawal } from './withdrawn.js';
 
 /** Public files to (re)write and to remove. */
@@ -54,6 +57,11 @@ export interface OutputInputs {
   windows: readonly WindowDoc[];
   months: readonly MonthDoc[];
   siteIndex: SiteIndexDoc;
+  /**
+   * The month documents of the archive pages next to the touched ones in each touched scope
+   * ({@link archiveNeighbourMonths}), whose prev-/next-archive links may have changed.
+   */
+  neighbourMonths?: readonly MonthDoc[];
 }
 
 /** The feed scope (with its display name) a window renders as. */
@@ -124,8 +132,70 @@ export function planOutputs(inputs: OutputInputs, site: SiteConfig): OutputPlan 
     }
   }
   const archive = planArchive(inputs.months, inputs.siteIndex, site);
-  files.push(...archive.files);
-  deletions.push(...archive.deletions);
+  const feedArchive = planFeedArchive(inputs, site);
+  files.push(...archive.files, ...feedArchive.files);
+  deletions.push(...archive.deletions, ...feedArchive.deletions);
+  return { files, deletions };
+}
+
+/**
+ * The months whose RFC 5005 archive pages neighbour a touched month in a touched scope: their
+ * documents must be read for {@link OutputInputs.neighbourMonths} (at most two per scope and month).
+ */
+export function archiveNeighbourMonths(
+  inputs: Pick<OutputInputs, 'windows' | 'months' | 'siteIndex'>,
+): string[] {
+  const touched = new Set(inputs.months.map((doc) => doc.month));
+  const wanted = new Set<string>();
+  for (const window of inputs.windows) {
+    const months = inputs.siteIndex.scopeMonths?.[windowKey(window.scope)] ?? [];
+    for (const month of touched) {
+      const { prev, next } = neighboursIn(months, month);
+      for (const other of [prev, next])
+        if (other !== undefined && !touched.has(other)) wanted.add(other);
+    }
+  }
+  return [...wanted].sort();
+}
+
+/**
+ * Each touched scope's archive feed pages for the touched months (removed where the scope has no
+ * release left in the month), and the pages next to them, whose links change when a month
+ * appears or disappears (unchanged ones are skipped when written). Each month is rendered once
+ * for all its scopes ({@link ArchiveMonthFeeds}).
+ */
+function planFeedArchive(inputs: OutputInputs, site: SiteConfig): OutputPlan {
+  const files: SiteFile[] = [];
+  const deletions: string[] = [];
+  const docs = new Map(
+    [...(inputs.neighbourMonths ?? []), ...inputs.months].map((doc) => [doc.month, doc]),
+  );
+  const pagesByMonth = new Map<string, { scope: FeedScope; months: readonly string[] }[]>();
+  for (const window of inputs.windows) {
+    const scope = feedScopeOf(window);
+    const months = inputs.siteIndex.scopeMonths?.[windowKey(window.scope)] ?? [];
+    const pages = new Set<string>();
+    for (const doc of inputs.months) {
+      const { prev, next } = neighboursIn(months, doc.month);
+      for (const month of [doc.month, prev, next]) if (month !== undefined) pages.add(month);
+    }
+    for (const month of pages) {
+      pagesByMonth.set(month, [...(pagesByMonth.get(month) ?? []), { scope, months }]);
+    }
+  }
+  for (const [month, pages] of pagesByMonth) {
+    const releases = (docs.get(month)?.entries ?? []).map((entry) =>
+      loadRelease({ ...entry.release, contentHtml: '' }),
+    );
+    const feeds = new ArchiveMonthFeeds(month, releases, site);
+    for (const { scope, months } of pages) {
+      if (months.includes(month)) {
+        files.push(...feedArchiveFiles(feeds, scope, neighboursIn(months, month)));
+      } else {
+        deletions.push(...Object.values(archiveFeedPaths(scope, month)));
+      }
+    }
+  }
   return { files, deletions };
 }
 
@@ -171,8 +241,7 @@ export interface WriteOutcome {
 /**
  * Writes the plan to the public bucket, skipping every file whose content is already there (its
  * ETag, an MD5 for single-part uploads, equals the body's MD5), so unchanged files keep their ETag
- * and readers' conditional GETs keep answering 304. Current ETags come from a listing of `feeds/`
- * and a HEAD per other file.
+ * and readers' conditional GETs keep answering 304. Current ETags come from a HEAD per file.
  */
 export async function writePlan(store: ObjectStore, plan: OutputPlan): Promise<WriteOutcome> {
   const paths = [...plan.files.map((file) => file.path), ...plan.deletions];
@@ -206,38 +275,20 @@ export function md5Etag(body: string | Uint8Array): string {
 }
 
 /**
- * Folders of a few dozen files whatever the archive's size: one listing beats a HEAD per file.
- * `archive/` and `sitemaps/` grow by a file a month, so their files get a HEAD each.
- */
-const LISTED_FOLDERS = ['feeds/'];
-
-/**
- * ETags of the objects at `paths` that exist: one listing for each of {@link LISTED_FOLDERS}
- * concerned, a HEAD (or a one-key listing) for the others.
+ * ETags of the objects at `paths` that exist, by a HEAD each. No folder is listed: `feeds/` holds
+ * every scope's archive pages, `archive/` and `sitemaps/` grow by a file a month, so a listing
+ * would grow with the archive while the paths a batch touches do not.
  */
 async function currentEtags(
   store: ObjectStore,
   paths: readonly string[],
 ): Promise<Map<string, string>> {
-  const wanted = new Set(paths);
-  const folders = new Set<string>();
-  const singles: string[] = [];
-  for (const path of wanted) {
-    const folder = LISTED_FOLDERS.find((prefix) => path.startsWith(prefix));
-    if (folder === undefined) singles.push(path);
-    else folders.add(folder);
-  }
   const etags = new Map<string, string>();
-  await Promise.all([
-    ...[...folders].map(async (prefix) => {
-      for await (const summary of store.list(prefix)) {
-        if (wanted.has(summary.key)) etags.set(summary.key, summary.etag);
-      }
-    }),
-    ...singles.map(async (path) => {
+  await Promise.all(
+    [...new Set(paths)].map(async (path) => {
       const etag = await headEtag(store, path);
       if (etag !== undefined) etags.set(path, etag);
     }),
-  ]);
+  );
   return etags;
 }

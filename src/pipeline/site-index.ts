@@ -1,5 +1,5 @@
 import type { MonthDoc } from './months.js';
-import type { WindowDoc } from './windows.js';
+import { scopesOf, type WindowDoc, windowKey } from './windows.js';
 
 /** A category that has public releases, with the display name of its newest release. */
 export interface IndexedCategory {
@@ -18,11 +18,17 @@ export interface SiteIndexDoc {
   years: number[];
   /** `YYYY-MM` with public releases, newest first. */
   months: string[];
+  /**
+   * Per scope (its window key), the months with public releases in it, newest first: the RFC 5005
+   * archive pages' prev-/next-archive links. Absent in documents written before archived feeds
+   * (reconcile rebuilds it).
+   */
+  scopeMonths?: Record<string, string[]>;
 }
 
 /** A site with nothing published yet. */
 export function emptySiteIndex(): SiteIndexDoc {
-  return { version: 1, categories: [], langs: [], years: [], months: [] };
+  return { version: 1, categories: [], langs: [], years: [], months: [], scopeMonths: {} };
 }
 
 /** The index after learning the current state of some windows and months. */
@@ -49,6 +55,7 @@ export function indexWith(
     else monthSet.add(month.month);
   }
   const sortedMonths = [...monthSet].sort().reverse();
+  const scopeMonths = scopeMonthsWith(doc.scopeMonths ?? {}, months);
   return {
     version: 1,
     categories: [...categories]
@@ -57,5 +64,31 @@ export function indexWith(
     langs: [...langs].sort(),
     years: [...new Set(sortedMonths.map((month) => Number(month.slice(0, 4))))],
     months: sortedMonths,
+    scopeMonths,
   };
+}
+
+/** Per scope, the months with releases after learning the current state of some months. */
+function scopeMonthsWith(
+  before: Readonly<Record<string, string[]>>,
+  months: readonly MonthDoc[],
+): Record<string, string[]> {
+  const sets = new Map(Object.entries(before).map(([key, list]) => [key, new Set(list)]));
+  for (const month of months) {
+    for (const set of sets.values()) set.delete(month.month);
+    for (const entry of month.entries) {
+      for (const scope of scopesOf(entry.release)) {
+        const key = windowKey(scope);
+        const set = sets.get(key) ?? new Set<string>();
+        set.add(month.month);
+        sets.set(key, set);
+      }
+    }
+  }
+  const result: Record<string, string[]> = {};
+  for (const key of [...sets.keys()].sort()) {
+    const list = [...(sets.get(key) ?? [])].sort().reverse();
+    if (list.length > 0) result[key] = list;
+  }
+  return result;
 }

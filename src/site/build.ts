@@ -9,6 +9,11 @@
  * - `feeds/…/{atom.xml,rss.xml,feed.json}` of a scope: the scope's newest `site.feedLimit`
  *   releases ({@link feedFiles}); a category scope's name is its newest release's `category`.
  *   Feeds exist for `all` always, and for a category or language only while it has releases.
+ * - `feeds/…/archive/<YYYY-MM>.{atom.xml,rss.xml,feed.json}` of a scope (RFC 5005 archive
+ *   pages): the scope's releases of that month without their bodies, kickers and translation
+ *   links, and the scope's months that have releases, for the prev-/next-archive links
+ *   ({@link feedArchiveFiles}). A scope's subscription feeds link to the archive page of the
+ *   month of their newest release.
  * - `releases/<slug>.html`: that one release, with its slug resolved ({@link releasePageFile}).
  * - `index.html`: the newest `INDEX_LIMIT` (50) releases overall, plus the scopes (category slugs
  *   with their names, languages) and the years that have releases ({@link indexFile}).
@@ -31,19 +36,22 @@
  * included ({@link resolveSlugCollisions}), and then releases published after `now` are dropped
  * ({@link publishedBy}). Order everywhere is {@link newestFirst}. Nothing reads the clock.
  */
-import { type FeedScope, feedScopes } from '../feeds/scopes.js';
+import { ArchiveMonthFeeds } from '../feeds/archive.js';
+import { type FeedScope, feedScopes, inScope } from '../feeds/scopes.js';
 import { publishedMedia } from '../media/published.js';
-import { localMonth } from '../pages/archive-page.js';
+import { type ArchiveMonth, localMonth } from '../pages/archive-page.js';
 import { siteWideFiles } from '../pages/not-found-page.js';
 import { type WithdrawnRelease, withdrawnPageFile } from '../pages/withdrawn-page.js';
 import type { Release } from '../release/types.js';
 import type { SiteConfig, SiteFile } from './config.js';
 import {
   archiveFile,
+  feedArchiveFiles,
   feedFiles,
   indexFile,
   monthArchiveFile,
   monthSitemapFile,
+  neighboursIn,
   releaseMonths,
   releasePageFile,
   sitemapFiles,
@@ -101,7 +109,7 @@ export function buildSite(
   withdrawals: readonly Withdrawal[] = [],
 ): SiteBuild {
   const plan = planSite(releases, site, now);
-  const files = listingFiles(plan, site);
+  const files = [...listingFiles(plan, site)];
   for (const release of plan.live) {
     files.push(releasePageFile(release, site));
   }
@@ -123,27 +131,49 @@ export function planSite(releases: readonly Release[], site: SiteConfig, now: Da
   return { live, scopes: feedScopes(live), years: yearsOf(months), months };
 }
 
-/** Every file of the plan except the release pages: the feeds, the front page and the archive. */
-export function listingFiles(
+/**
+ * Every file of the plan except the release pages: the feeds, the front page and the archive.
+ * Yielded one at a time, so a build can write each before the next is rendered: the archive
+ * feed pages hold every release once per scope, too much to keep in memory at 50,000 releases.
+ * They are rendered a month at a time, each release's entry once for all its scopes.
+ */
+export function* listingFiles(
   { live, scopes, years, months }: SitePlan,
   site: SiteConfig,
-): SiteFile[] {
-  const files: SiteFile[] = [];
-  for (const scope of scopes) {
-    files.push(...feedFiles(scope, live, site));
-  }
-  files.push(
-    indexFile(live, site, scopes, years),
-    ...siteWideFiles(site),
-    ...sitemapFiles(months, site),
-  );
-  for (const year of years) files.push(archiveFile(year, months, site));
+): Generator<SiteFile> {
+  for (const scope of scopes) yield* feedFiles(scope, live, site);
+  yield indexFile(live, site, scopes, years);
+  yield* siteWideFiles(site);
+  yield* sitemapFiles(months, site);
+  for (const year of years) yield archiveFile(year, months, site);
   const byMonth = groupBy(live, (release) => localMonth(release.published, site.timeZone));
+  const scopeMonths = monthsPerScope(scopes, months, byMonth);
   for (const month of months) {
     const ofMonth = byMonth.get(month) ?? [];
-    files.push(monthArchiveFile(month, ofMonth, site), monthSitemapFile(month, ofMonth, site));
+    yield monthArchiveFile(month, ofMonth, site);
+    yield monthSitemapFile(month, ofMonth, site);
+    const feeds = new ArchiveMonthFeeds(month, ofMonth, site);
+    for (const scope of scopes) {
+      const its = scopeMonths.get(scope) ?? [];
+      if (its.includes(month)) yield* feedArchiveFiles(feeds, scope, neighboursIn(its, month));
+    }
   }
-  return files;
+}
+
+/** Per scope, the months (newest first, like `months`) in which it has releases. */
+function monthsPerScope(
+  scopes: readonly FeedScope[],
+  months: readonly ArchiveMonth[],
+  byMonth: ReadonlyMap<ArchiveMonth, readonly Release[]>,
+): Map<FeedScope, ArchiveMonth[]> {
+  const result = new Map<FeedScope, ArchiveMonth[]>(scopes.map((scope) => [scope, []]));
+  for (const month of months) {
+    const ofMonth = byMonth.get(month) ?? [];
+    for (const scope of scopes) {
+      if (ofMonth.some((release) => inScope(scope, release))) result.get(scope)?.push(month);
+    }
+  }
+  return result;
 }
 
 /**

@@ -1,4 +1,10 @@
-import { renderFeeds } from '../feeds/render.js';
+import {
+  type ArchiveMonthFeeds,
+  type ArchiveNeighbours,
+  archiveFeedPaths,
+  linkToArchive,
+} from '../feeds/archive.js';
+import { type RenderedFeeds, renderFeeds } from '../feeds/render.js';
 import { FEED_FILES, type FeedScope, inScope } from '../feeds/scopes.js';
 import {
   type ArchiveMonth,
@@ -51,14 +57,25 @@ export function feedFiles(
     releases.filter((release) => inScope(scope, release)),
     site.feedLimit,
   );
-  const files = scopeFeedFiles(scope, latest, site);
+  const newest = latest[0];
+  const newestMonth =
+    newest === undefined ? undefined : localMonth(newest.published, site.timeZone);
+  // Every copy links to the one archive, in the category's own folder.
+  const render = (copy: FeedScope): SiteFile[] => {
+    const feeds = renderFeeds(copy, latest, site);
+    const paths = {
+      atom: copy.folder + FEED_FILES.atom,
+      rss: copy.folder + FEED_FILES.rss,
+      json: copy.folder + FEED_FILES.json,
+    };
+    return feedTrio(paths, linkToArchive(scope, feeds, newestMonth, site));
+  };
+  const files = render(scope);
   if (scope.kind !== 'category') return files;
   // Readers subscribed to a label's old feed (feeds/category/pressmeddelande/) keep getting the
   // category, as a redirect would give them; each copy names its own address as `self`.
   for (const legacy of legacyCategoryFeeds(scope.categorySlug, site.categories)) {
-    files.push(
-      ...scopeFeedFiles({ ...scope, folder: legacyFeedFolder(legacy.slug) }, latest, site),
-    );
+    files.push(...render({ ...scope, folder: legacyFeedFolder(legacy.slug) }));
   }
   return files;
 }
@@ -82,23 +99,46 @@ export function categoryFeedPaths(
   return folders.flatMap((folder) => Object.values(FEED_FILES).map((name) => folder + name));
 }
 
-/** The three feed files of `scope` for its `latest` releases, newest first. */
-function scopeFeedFiles(
+/**
+ * The RFC 5005 archive page of `scope` for the month `feeds` holds
+ * (`<scope folder>archive/<YYYY-MM>.{atom.xml,rss.xml,feed.json}`). Depends only on the month's
+ * releases in the scope (without their bodies) and on the scope's neighbouring months that have
+ * releases.
+ */
+export function feedArchiveFiles(
+  feeds: ArchiveMonthFeeds,
   scope: FeedScope,
-  latest: readonly Release[],
-  site: SiteConfig,
+  neighbours: ArchiveNeighbours,
 ): SiteFile[] {
-  const feeds = renderFeeds(scope, latest, site);
-  const file = (name: string, body: string, contentType: string): SiteFile => ({
-    path: scope.folder + name,
+  return feedTrio(archiveFeedPaths(scope, feeds.month), feeds.render(scope, neighbours));
+}
+
+/** The months of `months` (newest first) around `month`: the older one and the newer one. */
+export function neighboursIn(
+  months: readonly ArchiveMonth[],
+  month: ArchiveMonth,
+): ArchiveNeighbours {
+  const at = months.indexOf(month);
+  const prev = at === -1 ? months.find((other) => other < month) : months[at + 1];
+  const newer = months.filter((other) => other > month);
+  const next = newer[newer.length - 1];
+  return { ...(prev === undefined ? {} : { prev }), ...(next === undefined ? {} : { next }) };
+}
+
+function feedTrio(
+  paths: { atom: string; rss: string; json: string },
+  feeds: RenderedFeeds,
+): SiteFile[] {
+  const file = (path: string, body: string, contentType: string): SiteFile => ({
+    path,
     body,
     contentType,
     cacheControl: CACHE_CONTROL.feed,
   });
   return [
-    file(FEED_FILES.atom, feeds.atom, CONTENT_TYPES.atom),
-    file(FEED_FILES.rss, feeds.rss, CONTENT_TYPES.rss),
-    file(FEED_FILES.json, feeds.json, CONTENT_TYPES.json),
+    file(paths.atom, feeds.atom, CONTENT_TYPES.atom),
+    file(paths.rss, feeds.rss, CONTENT_TYPES.rss),
+    file(paths.json, feeds.json, CONTENT_TYPES.json),
   ];
 }
 

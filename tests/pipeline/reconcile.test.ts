@@ -49,6 +49,23 @@ describe('reconcile', () => {
     });
   });
 
+  it('writes back an archive feed page that was deleted or damaged, and nothing else', async () => {
+    const t = await testPipeline();
+    await t.upload('releases/a.md', releaseText('A', '2025-01-01 10:00'));
+    await t.upload('releases/b.md', releaseText('B', '2025-02-01 10:00', { lang: 'sv' }));
+    const lost = 'feeds/archive/2025-01.atom.xml';
+    const damaged = 'feeds/lang/sv/archive/2025-02.rss.xml';
+    const before = await snapshot(t.publicSite, 'feeds/');
+    await t.publicSite.delete(lost);
+    await t.publicSite.put(damaged, '<rss version="2.0">');
+
+    const report = await reconcile(t.deps);
+    expect(report.resynced).toEqual([]);
+    expect(report.publicFiles).toEqual({ written: [damaged, lost].sort(), deleted: [] });
+    expect(await snapshot(t.publicSite, 'feeds/')).toEqual(before);
+    await expectMatchesFullBuild(t);
+  });
+
   it('rebuilds a window and a site index that drifted, so later changes stay right', async () => {
     const t = await testPipeline({
       site: { ...(await import('./harness.js')).SITE, feedLimit: 2 },
@@ -79,6 +96,18 @@ describe('reconcile', () => {
       langs: ['fi'],
       years: [2025],
       months: ['2025-06', '2025-05', '2025-04', '2025-03', '2025-02', '2025-01'],
+      scopeMonths: Object.fromEntries(
+        [
+          { kind: 'all' } as const,
+          { kind: 'category', categorySlug: 'blogi' } as const,
+          { kind: 'lang', lang: 'fi' } as const,
+        ]
+          .map((scope) => [
+            windowKey(scope),
+            ['2025-06', '2025-05', '2025-04', '2025-03', '2025-02', '2025-01'],
+          ])
+          .sort(),
+      ),
     });
     await expectMatchesFullBuild(t);
     for (let i = 5; i >= 2; i -= 1) await t.remove(`releases/t-${i}.md`);

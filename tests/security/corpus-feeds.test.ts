@@ -94,7 +94,6 @@ function htmlTree(html: string): HtmlElement {
   return root;
 }
 
-/** What in an HTML document (or fragment) could run script. */
 /**
  * The page without its JSON-LD block (data for search engines, never run), after checking that
  * the block is one JSON value with no `<` in it, so it cannot close itself early.
@@ -106,6 +105,7 @@ function withoutJsonLd(html: string): string {
   });
 }
 
+/** What in an HTML document (or fragment) could run script. */
 function scriptVectors(html: string): string[] {
   const found: string[] = [];
   if (/<script/i.test(html)) found.push('<script');

@@ -159,7 +159,14 @@ describe('one category across languages', () => {
       3,
     );
     expect(jsonFeedProblems(files.get('feeds/category/press-release/feed.json') ?? '')).toEqual([]);
-    expect([...files.keys()].filter((path) => path.startsWith('feeds/category/'))).toHaveLength(9);
+    const subscriptionFeeds = [...files.keys()].filter(
+      (path) => path.startsWith('feeds/category/') && !path.includes('/archive/'),
+    );
+    expect(subscriptionFeeds).toHaveLength(9);
+    // The old feeds lead to the one archive of the category, in its own folder.
+    const archive = old.feed.links.find((link) => link.rel === 'prev-archive')?.href ?? '';
+    expect(archive.slice(base.length)).toMatch(/^tiedote\/archive\/\d{4}-\d{2}\.atom\.xml$/);
+    expect(archive.startsWith(base)).toBe(true);
   });
 
   it('offers one topic on the front page, labelled in the page language', () => {
