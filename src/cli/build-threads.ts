@@ -6,7 +6,8 @@ import type { ParseResult, Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
 import { releasePageFile } from '../site/files.js';
 import type { ReleaseFileRef, SiteWriter } from './files.js';
-import { type ParsedBatch, type ParseShare, parseClaimed, parseInProcess } from './parse-files.js';
+import type { ParseCache } from './parse-cache.js';
+import { type ParsedBatch, type ParseShare, parseClaimed } from './parse-files.js';
 
 /** Below this many files a worker's start-up costs more than it saves. */
 export const PARALLEL_THRESHOLD = 200;
@@ -54,6 +55,9 @@ export type FromWorker =
  * and a page never misses what only the whole set decides.
  */
 export class BuildThreads {
+  /** How many results the last {@link parse} took from the cache instead of parsing. */
+  fromCache = 0;
+
   private constructor(
     private readonly workers: readonly BuildWorker[],
     private readonly parseHere: boolean,
@@ -70,19 +74,34 @@ export class BuildThreads {
     return new BuildThreads(workers, parseHere || workers.length === 0);
   }
 
-  /** Reads and parses `refs`, in input order. Fails with the first reading error of any thread. */
-  async parse(refs: readonly ReleaseFileRef[], options: ParseOptions): Promise<ParseResult[]> {
-    if (this.workers.length === 0) return parseInProcess(refs, options);
-    const share: ParseShare = { refs, options, next: new Int32Array(new SharedArrayBuffer(4)) };
+  /**
+   * Reads and parses `refs`, in input order. Fails with the first reading error of any thread.
+   * With `cache`, a file whose result the cache holds is not parsed again, and every result goes
+   * into the cache's next pack.
+   */
+  async parse(
+    refs: readonly ReleaseFileRef[],
+    options: ParseOptions,
+    cache?: ParseCache,
+  ): Promise<ParseResult[]> {
+    const share: ParseShare = {
+      refs,
+      options,
+      next: new Int32Array(new SharedArrayBuffer(4)),
+      ...(cache ? { cache: { lookup: cache.lookup } } : {}),
+    };
     const results: (ParseResult | undefined)[] = new Array(refs.length);
-    const place = ({ start, results: batch }: ParsedBatch) => {
+    this.fromCache = 0;
+    const place = ({ start, results: batch, records, cached }: ParsedBatch) => {
       for (const [offset, result] of batch.entries()) results[start + offset] = result;
+      cache?.add(records);
+      this.fromCache += cached;
     };
     const working = Promise.all(this.workers.map((worker) => worker.parse(share, place)));
     // A worker that fails while this thread parses is reported below, not as an unhandled rejection.
     working.catch(() => undefined);
     // Yielding between batches takes in the workers' batches while parsing goes on.
-    if (this.parseHere) await parseClaimed(share, place, true);
+    if (this.parseHere) await parseClaimed(share, place, this.workers.length > 0);
     await working;
     return results.map((result, index) => {
       if (!result) throw new Error(`no thread parsed ${refs[index]?.displayPath}`);
