@@ -31,7 +31,7 @@ import type { ParseResult } from '../release/types.js';
  * the new one, never half of one; a pack or a result that cannot be read is a miss. Writing the
  * pack never holds more than one result in memory.
  */
-export const MAGIC = 'NRPCACHE';
+const MAGIC = 'NRPCACHE';
 const TRAILER = 16;
 
 /** Where a result is in the pack: byte offset and length. */
