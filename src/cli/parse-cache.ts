@@ -37,9 +37,13 @@ const TRAILER = 16;
 /** Where a result is in the pack: byte offset and length. */
 export type CacheSpan = readonly [offset: number, length: number];
 
-/** What the parsing threads need to look results up: the pack and its index. */
+/**
+ * What the parsing threads need to look results up: the old pack, open (a descriptor is the
+ * process's, so every thread reads the very file the index came from, even if another build
+ * renames a new pack over its name meanwhile), and its index.
+ */
 export interface CacheLookup {
-  pack: string;
+  fd: number;
   index: ReadonlyMap<string, CacheSpan>;
 }
 
@@ -59,13 +63,8 @@ export function cacheRecord(key: string, result: ParseResult): CacheRecord {
   return { key, bytes: serialize(result) };
 }
 
-/**
- * Reads results from a pack on a parsing thread (each thread opens the pack itself). A result
- * that cannot be read is a miss, never an error.
- */
+/** Reads results from the old pack on a parsing thread. A result that cannot be read is a miss. */
 export class CacheReader {
-  private fd: number | undefined;
-
   constructor(private readonly lookup: CacheLookup) {}
 
   /** The cached result for `key`, or `undefined` on a miss. */
@@ -73,18 +72,12 @@ export class CacheReader {
     const span = this.lookup.index.get(key);
     if (span === undefined) return undefined;
     try {
-      this.fd ??= openSync(this.lookup.pack, 'r');
       const bytes = new Uint8Array(span[1]);
-      if (readSync(this.fd, bytes, 0, span[1], span[0]) !== span[1]) return undefined;
+      if (readSync(this.lookup.fd, bytes, 0, span[1], span[0]) !== span[1]) return undefined;
       return deserialize(bytes) as ParseResult;
     } catch {
       return undefined;
     }
-  }
-
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
   }
 }
 
@@ -101,6 +94,7 @@ export class ParseCache {
   private fd: number | undefined;
   private offset = 0;
   private broken = false;
+  private oldClosed = false;
   /** Where the new pack is written: beside the old one, named after this process. */
   private readonly stagingPath: string;
 
@@ -119,8 +113,7 @@ export class ParseCache {
       await mkdir(folder, { recursive: true });
       removeLeftOvers(folder, (name) => isAbandoned(name));
       const pack = join(folder, `parse-${parserIdentity(options)}.pack`);
-      const index = readIndex(pack);
-      return new ParseCache(folder, pack, index && { pack, index });
+      return new ParseCache(folder, pack, openPack(pack));
     } catch {
       return undefined;
     }
@@ -147,9 +140,12 @@ export class ParseCache {
   commit(): void {
     if (this.broken) return;
     const old = this.lookup?.index;
-    if (this.fd === undefined && old !== undefined && this.kept.size === old.size) return;
+    if (this.fd === undefined && old !== undefined && this.kept.size === old.size) {
+      this.closeOld();
+      return;
+    }
     try {
-      if (old !== undefined && this.lookup !== undefined) this.copyKept(this.lookup.pack, old);
+      if (old !== undefined && this.lookup !== undefined) this.copyKept(this.lookup.fd, old);
       const fd = this.staging();
       const index = serialize(
         [...this.index].map(([key, [offset, length]]) => [key, offset, length]),
@@ -161,6 +157,7 @@ export class ParseCache {
       writeSync(fd, trailer);
       closeSync(fd);
       this.fd = undefined;
+      this.closeOld();
       renameSync(this.stagingPath, this.pack);
       removeLeftOvers(this.folder, (name) => name !== basename(this.pack) && isPack(name));
     } catch {
@@ -171,6 +168,7 @@ export class ParseCache {
   /** Drops the new pack (a failed build, or a write that failed); the old one stays. */
   discard(): void {
     this.broken = true;
+    this.closeOld();
     if (this.fd !== undefined) {
       try {
         closeSync(this.fd);
@@ -192,19 +190,23 @@ export class ParseCache {
     this.offset += bytes.byteLength;
   }
 
-  private copyKept(pack: string, old: ReadonlyMap<string, CacheSpan>): void {
-    const fd = openSync(pack, 'r');
-    try {
-      for (const key of this.kept) {
-        const span = old.get(key);
-        if (span === undefined || this.index.has(key)) continue;
-        const bytes = new Uint8Array(span[1]);
-        readSync(fd, bytes, 0, span[1], span[0]);
-        this.append(key, bytes);
-      }
-    } finally {
-      closeSync(fd);
+  private copyKept(fd: number, old: ReadonlyMap<string, CacheSpan>): void {
+    for (const key of this.kept) {
+      const span = old.get(key);
+      if (span === undefined || this.index.has(key)) continue;
+      const bytes = new Uint8Array(span[1]);
+      readSync(fd, bytes, 0, span[1], span[0]);
+      this.append(key, bytes);
     }
+  }
+
+  /** Closes the old pack once no thread reads it any more (after parsing). */
+  private closeOld(): void {
+    if (this.lookup === undefined || this.oldClosed) return;
+    this.oldClosed = true;
+    try {
+      closeSync(this.lookup.fd);
+    } catch {}
   }
 }
 
@@ -230,14 +232,21 @@ function removeLeftOvers(folder: string, isLeftOver: (name: string) => boolean):
   }
 }
 
-/** The index of the pack at `path`, or `undefined` when there is none or it is unreadable. */
-function readIndex(path: string): Map<string, CacheSpan> | undefined {
+/** The pack at `path`, open, with its index; `undefined` when there is none or it is unreadable. */
+function openPack(path: string): CacheLookup | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch {
     return undefined;
   }
+  const index = readIndex(fd);
+  if (index === undefined) closeSync(fd);
+  return index && { fd, index };
+}
+
+/** The index of the open pack `fd`, or `undefined` when it is unreadable. */
+function readIndex(fd: number): Map<string, CacheSpan> | undefined {
   try {
     const size = fstatSync(fd).size;
     if (size < TRAILER) return undefined;
@@ -257,8 +266,6 @@ function readIndex(path: string): Map<string, CacheSpan> | undefined {
     return index;
   } catch {
     return undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 

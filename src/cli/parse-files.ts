@@ -65,30 +65,20 @@ export async function parseClaimed(
   const { refs, options, next, cache } = share;
   const media = new MediaFolders();
   const reader = cache?.lookup && new CacheReader(cache.lookup);
-  try {
-    for (;;) {
-      const start = Atomics.add(next, 0, CLAIM_BATCH);
-      if (start >= refs.length) return;
-      const end = Math.min(start + CLAIM_BATCH, refs.length);
-      const batch: ParsedBatch = { start, results: [], records: [], cached: 0 };
-      for (let index = start; index < end; index++) {
-        const ref = refs[index] as ReleaseFileRef;
-        const { result, record, cached } = parseOrRecall(
-          ref,
-          readBytes(ref),
-          options,
-          cache,
-          reader,
-        );
-        if (record) batch.records.push(record);
-        if (cached) batch.cached += 1;
-        batch.results.push(await withMedia(ref, result, media));
-      }
-      deliver(batch);
-      if (yieldBetween) await new Promise((resolve) => setImmediate(resolve));
+  for (;;) {
+    const start = Atomics.add(next, 0, CLAIM_BATCH);
+    if (start >= refs.length) return;
+    const end = Math.min(start + CLAIM_BATCH, refs.length);
+    const batch: ParsedBatch = { start, results: [], records: [], cached: 0 };
+    for (let index = start; index < end; index++) {
+      const ref = refs[index] as ReleaseFileRef;
+      const { result, record, cached } = parseOrRecall(ref, readBytes(ref), options, cache, reader);
+      if (record) batch.records.push(record);
+      if (cached) batch.cached += 1;
+      batch.results.push(await withMedia(ref, result, media));
     }
-  } finally {
-    reader?.close();
+    deliver(batch);
+    if (yieldBetween) await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

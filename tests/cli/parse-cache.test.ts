@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRelease } from '../../bench/generate.js';
 import { type BuildOutcome, runBuild } from '../../src/cli/build.js';
-import { codeFiles, parserIdentity } from '../../src/cli/parse-cache.js';
+import {
+  CacheReader,
+  cacheRecord,
+  codeFiles,
+  ParseCache,
+  parserIdentity,
+} from '../../src/cli/parse-cache.js';
+import type { ParseResult } from '../../src/release/types.js';
 import { ROOT } from '../support/cli.js';
 
 const SITE = 'https://tiedotteet.example.fi';
@@ -168,4 +175,29 @@ describe('the parse cache', () => {
     // The next build clears the killed build's unfinished pack away.
     expect(await readdir(cache)).toEqual([pack]);
   }, 120_000);
+
+  it('reads the pack it looked up even when another build puts a new one in its place', async () => {
+    const folder = join(work, 'cache-concurrent');
+    const options = { siteUrl: SITE, defaultLang: 'fi', timeZone: 'Europe/Helsinki' };
+    const result = (message: string): ParseResult => ({
+      ok: false,
+      problem: { path: 'a.md', message },
+    });
+    const first = await ParseCache.open(folder, options);
+    first?.add([cacheRecord('a', result('first'))]);
+    first?.commit();
+    const reading = await ParseCache.open(folder, options);
+    expect(reading?.lookup?.index.has('a')).toBe(true);
+    // Another build of other files finishes meanwhile: its pack has another result where 'a' was.
+    const other = await ParseCache.open(folder, options);
+    other?.add([cacheRecord('b', result('other')), cacheRecord('a', result('changed'))]);
+    other?.commit();
+    const lookup = reading?.lookup;
+    if (lookup === undefined) throw new Error('no lookup');
+    expect(new CacheReader(lookup).get('a')).toEqual(result('first'));
+    reading?.discard();
+    const after = await ParseCache.open(folder, options);
+    expect(after?.lookup && new CacheReader(after.lookup).get('a')).toEqual(result('changed'));
+    after?.discard();
+  });
 });
