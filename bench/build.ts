@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +13,13 @@ export interface BuildBench {
   releases: number;
   markdownMb: number;
   runs: number;
-  /** The CLI build as shipped: every core. */
+  /** The CLI build as shipped: every core, an empty parse cache (a first build). */
   threaded: BuildRun;
+  /**
+   * The same build again with the parse cache of an earlier build of the same files (every file
+   * unchanged), into a fresh output folder.
+   */
+  warm: BuildRun;
   /** The naive way, for comparison: the same build on one thread. */
   oneThread: BuildRun;
   /**
@@ -28,7 +34,14 @@ export interface BuildBench {
   ioFloor: IoFloorRun;
   /** CPU time per release of each step, run one after another on one thread (median). */
   phases: BuildPhases;
-  hugo?: { version: string; ms: number; releasesPerSecond: number; peakRssMb: number };
+  hugo?: {
+    version: string;
+    ms: number;
+    releasesPerSecond: number;
+    peakRssMb: number;
+    userMs: number;
+    systemMs: number;
+  };
 }
 
 /** Medians of one way of building. */
@@ -80,29 +93,39 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
     const releasesDir = join(work, 'releases');
     const bytes = await generateArchive(releasesDir, count);
     const threaded: ChildSample[] = [];
+    const warm: ChildSample[] = [];
     const oneThread: ChildSample[] = [];
     const inMemory: ChildSample[] = [];
     const memory = await memoryFolder();
     await prepareCli(releasesDir);
     const hugoSite = await prepareHugo(work, releasesDir);
-    const hugoSamples: { ms: number; rss: number }[] = [];
-    // A finished build whose files the floor writes again (untimed, before the rounds).
+    const hugoSamples: HugoSample[] = [];
+    // A finished build whose files the floor writes again (untimed, before the rounds); its parse
+    // cache is the one the warm builds use.
     const reference = join(work, 'floor-reference');
-    await runCli(releasesDir, reference);
+    const warmCache = join(work, 'cache-warm');
+    await runCli(releasesDir, reference, { cache: warmCache });
+    // Every cold build starts with an empty cache of its own, so it pays for writing one.
+    const cold = () => ({ cache: join(work, `cache-${randomUUID()}`) });
     const floor: IoFloorSample[] = [];
     for (let i = 0; i < runs; i += 1) {
       // Every builder takes a turn in every round, each round starting with the next one, so that
       // all meet the machine at the same speed and the file system in the same state (see above).
       const turns: (() => Promise<void>)[] = [
         async () => {
-          threaded.push(await runCli(releasesDir, join(work, `out-${i}`)));
+          threaded.push(await runCli(releasesDir, join(work, `out-${i}`), cold()));
         },
         async () => {
-          oneThread.push(await runCli(releasesDir, join(work, `one-${i}`), 1));
+          warm.push(await runCli(releasesDir, join(work, `warm-${i}`), { cache: warmCache }));
+        },
+        async () => {
+          oneThread.push(
+            await runCli(releasesDir, join(work, `one-${i}`), { ...cold(), threads: 1 }),
+          );
         },
         async () => {
           if (!memory) return;
-          inMemory.push(await runCli(releasesDir, join(memory, 'out')));
+          inMemory.push(await runCli(releasesDir, join(memory, 'out'), cold()));
           await rm(join(memory, 'out'), { recursive: true, force: true });
         },
         async () => {
@@ -117,7 +140,7 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
       }
     }
     if (memory) await rm(memory, { recursive: true, force: true });
-    for (const sample of [...threaded, ...oneThread, ...inMemory]) {
+    for (const sample of [...threaded, ...warm, ...oneThread, ...inMemory]) {
       if (sample.accepted !== count)
         throw new Error(`only ${sample.accepted} of ${count} accepted`);
     }
@@ -127,6 +150,8 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
       ms: hugoMs,
       releasesPerSecond: (count / hugoMs) * 1000,
       peakRssMb: median(hugoSamples.map((sample) => sample.rss)),
+      userMs: median(hugoSamples.map((sample) => sample.userMs)),
+      systemMs: median(hugoSamples.map((sample) => sample.systemMs)),
     };
     const phases: BuildPhases[] = [];
     for (let i = 0; i < runs; i += 1) {
@@ -145,6 +170,7 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
       markdownMb: bytes / 1e6,
       runs,
       threaded: summarize(threaded, count),
+      warm: summarize(warm, count),
       oneThread: summarize(oneThread, count),
       ...(inMemory.length > 0 ? { inMemory: summarize(inMemory, count) } : {}),
       ioFloor: {
@@ -202,9 +228,13 @@ async function prepareCli(releasesDir: string): Promise<void> {
 /**
  * Runs `npm run newsroom -- build` as users do (the launcher and its bundle, without npm's own
  * start-up) in a fresh process under GNU time, like Hugo: wall time, peak RSS and CPU of the whole
- * process. `threads` sets NEWSROOM_BUILD_THREADS.
+ * process. `threads` sets NEWSROOM_BUILD_THREADS, `cache` NEWSROOM_BUILD_CACHE.
  */
-async function runCli(releasesDir: string, out: string, threads?: number): Promise<ChildSample> {
+async function runCli(
+  releasesDir: string,
+  out: string,
+  { threads, cache }: { threads?: number; cache: string },
+): Promise<ChildSample> {
   const { stdout, stderr } = await run(
     '/usr/bin/time',
     [
@@ -224,7 +254,11 @@ async function runCli(releasesDir: string, out: string, threads?: number): Promi
     ],
     {
       maxBuffer: 1 << 24,
-      env: { ...process.env, NEWSROOM_BUILD_THREADS: threads === undefined ? '' : String(threads) },
+      env: {
+        ...process.env,
+        NEWSROOM_BUILD_THREADS: threads === undefined ? '' : String(threads),
+        NEWSROOM_BUILD_CACHE: cache,
+      },
     },
   );
   const timing = stderr.split('\n').find((line) => line.startsWith('newsroom-time '));
@@ -330,15 +364,27 @@ export function hugoConfig(years: readonly string[]): string {
   ].join('\n');
 }
 
+interface HugoSample {
+  ms: number;
+  rss: number;
+  userMs: number;
+  systemMs: number;
+}
+
 /** One Hugo build of `site` into `out`, under GNU time. */
-async function runHugo(site: string, out: string): Promise<{ ms: number; rss: number }> {
+async function runHugo(site: string, out: string): Promise<HugoSample> {
   const { stderr } = await run(
     '/usr/bin/time',
-    ['-f', '%e %M', 'hugo', '--quiet', '-s', site, '-d', out],
+    ['-f', '%e %M %U %S', 'hugo', '--quiet', '-s', site, '-d', out],
     {
       maxBuffer: 1 << 24,
     },
   ).catch((error: { stderr: string }) => ({ stderr: error.stderr }));
-  const [seconds, kb] = stderr.trim().split('\n').at(-1)?.split(' ') ?? [];
-  return { ms: Number(seconds) * 1000, rss: Number(kb) / 1024 };
+  const [seconds, kb, user, system] = stderr.trim().split('\n').at(-1)?.split(' ') ?? [];
+  return {
+    ms: Number(seconds) * 1000,
+    rss: Number(kb) / 1024,
+    userMs: Number(user) * 1000,
+    systemMs: Number(system) * 1000,
+  };
 }

@@ -1,15 +1,25 @@
 import { availableParallelism } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { ParseOptions } from '../release/parse.js';
 import type { ParseResult, Release } from '../release/types.js';
 import type { SiteConfig } from '../site/config.js';
 import { releasePageFile } from '../site/files.js';
 import type { ReleaseFileRef, SiteWriter } from './files.js';
-import { type ParsedBatch, type ParseShare, parseClaimed, parseInProcess } from './parse-files.js';
-import { type PageJob, type PageShare, writeClaimedPages } from './release-pages.js';
+import type { ParseCache } from './parse-cache.js';
+import { type ParsedBatch, type ParseShare, parseClaimed } from './parse-files.js';
 
 /** Below this many files a worker's start-up costs more than it saves. */
 export const PARALLEL_THRESHOLD = 200;
+
+/** Release pages handed out at a time: enough to keep a worker busy between two messages. */
+export const PAGE_BATCH = 32;
+
+/**
+ * Page batches a worker asks for ahead of the one it is writing, so that it never waits for this
+ * thread between batches, while no more than a few batches of releases are ever copied at once.
+ */
+export const PAGES_AHEAD = 2;
 
 /** How {@link BuildThreads} shares the work. */
 export interface ThreadOptions {
@@ -20,33 +30,33 @@ export interface ThreadOptions {
 }
 
 /** Messages to a build worker (src/cli/build-worker.ts). */
-export type ToWorker = { type: 'parse'; share: ParseShare } | ({ type: 'pages' } & PageShare);
+export type ToWorker =
+  | { type: 'parse'; share: ParseShare }
+  | { type: 'pages'; outDir: string; site: SiteConfig }
+  | { type: 'page-batch'; releases: Release[] }
+  | { type: 'pages-end' };
 
 /** Messages from a build worker. */
 export type FromWorker =
   | { type: 'parsed'; batch: ParsedBatch }
   | { type: 'parse-done' }
+  | { type: 'want-pages' }
   | { type: 'pages-done' };
 
 /**
  * The threads of a full build. Two steps of a build are CPU-bound and take one release at a time:
  * parsing the files, and rendering and writing each release's page. Both are shared between this
- * thread and worker threads, which claim small batches from a shared counter, so a thread that
- * starts late (a worker loading its modules) or runs slower (a busy core) simply does fewer.
+ * thread and worker threads, so that a thread that starts late (a worker loading its modules) or
+ * runs slower (a busy core) simply does fewer.
  *
- * A worker keeps the releases it parsed, so that for the pages this thread sends only each page's
- * resolved slug and URL, not the release again. This thread receives a copy of every release (the
- * feeds and lists need them all) and, once done with its own share, helps with the workers' pages.
+ * This thread holds the only copy of the releases: the workers hand over every release they parse
+ * and keep none, and for the pages they ask this thread for a few batches of releases at a time
+ * (with their slugs and translations resolved by the site plan). Memory holds each release once,
+ * and a page never misses what only the whole set decides.
  */
 export class BuildThreads {
-  /** Which worker parsed each release (by `sourcePath`); absent: this thread did. */
-  private readonly parsedBy = new Map<string, BuildWorker>();
-  /**
-   * Paths of more than one release (file names that differ only in Unicode normalization): a
-   * worker could not tell their releases apart by path, so this thread writes their pages.
-   */
-  private readonly sharedPaths = new Set<string>();
-  private readonly seenPaths = new Set<string>();
+  /** How many results the last {@link parse} took from the cache instead of parsing. */
+  fromCache = 0;
 
   private constructor(
     private readonly workers: readonly BuildWorker[],
@@ -64,30 +74,34 @@ export class BuildThreads {
     return new BuildThreads(workers, parseHere || workers.length === 0);
   }
 
-  /** Reads and parses `refs`, in input order. Fails with the first reading error of any thread. */
-  async parse(refs: readonly ReleaseFileRef[], options: ParseOptions): Promise<ParseResult[]> {
-    if (this.workers.length === 0) return parseInProcess(refs, options);
-    const share: ParseShare = { refs, options, next: new Int32Array(new SharedArrayBuffer(4)) };
-    const results: (ParseResult | undefined)[] = new Array(refs.length);
-    const place = ({ start, results: batch }: ParsedBatch, by?: BuildWorker) => {
-      for (const [offset, result] of batch.entries()) {
-        results[start + offset] = result;
-        if (!result.ok) continue;
-        const path = result.release.sourcePath;
-        if (this.seenPaths.has(path)) this.sharedPaths.add(path);
-        this.seenPaths.add(path);
-        if (by !== undefined) this.parsedBy.set(path, by);
-      }
+  /**
+   * Reads and parses `refs`, in input order. Fails with the first reading error of any thread.
+   * With `cache`, a file whose result the cache holds is not parsed again, and every result goes
+   * into the cache's next pack.
+   */
+  async parse(
+    refs: readonly ReleaseFileRef[],
+    options: ParseOptions,
+    cache?: ParseCache,
+  ): Promise<ParseResult[]> {
+    const share: ParseShare = {
+      refs,
+      options,
+      next: new Int32Array(new SharedArrayBuffer(4)),
+      ...(cache ? { cache: { lookup: cache.lookup } } : {}),
     };
-    const working = Promise.all(
-      this.workers.map((worker) =>
-        worker.request({ type: 'parse', share }, 'parse-done', (batch) => place(batch, worker)),
-      ),
-    );
+    const results: (ParseResult | undefined)[] = new Array(refs.length);
+    this.fromCache = 0;
+    const place = ({ start, results: batch, records, cached }: ParsedBatch) => {
+      for (const [offset, result] of batch.entries()) results[start + offset] = result;
+      cache?.add(records);
+      this.fromCache += cached;
+    };
+    const working = Promise.all(this.workers.map((worker) => worker.parse(share, place)));
     // A worker that fails while this thread parses is reported below, not as an unhandled rejection.
     working.catch(() => undefined);
     // Yielding between batches takes in the workers' batches while parsing goes on.
-    if (this.parseHere) await parseClaimed(share, (batch) => place(batch), true);
+    if (this.parseHere) await parseClaimed(share, place, this.workers.length > 0);
     await working;
     return results.map((result, index) => {
       if (!result) throw new Error(`no thread parsed ${refs[index]?.displayPath}`);
@@ -96,42 +110,32 @@ export class BuildThreads {
   }
 
   /**
-   * Writes the page of every release in `live` (slugs resolved) with `writer`'s folder. Each
-   * worker starts on the pages of the releases it parsed; `beforeHelping` runs on this thread while
-   * they do, then this thread writes its own pages and helps with theirs.
+   * Renders and writes the page of every release in `live` (slugs resolved) into `writer`'s
+   * folder, on this thread and the workers, batch by batch. Then runs `alongside` on this thread
+   * while the workers finish their last batches, and resolves when every page is written.
    */
   async writePages(
     live: readonly Release[],
     site: SiteConfig,
     writer: SiteWriter,
-    beforeHelping: () => void = () => {},
+    alongside: () => void = () => {},
   ): Promise<void> {
-    const mine: Release[] = [];
-    const jobs = new Map<BuildWorker, PageJob[]>(this.workers.map((worker) => [worker, []]));
-    for (const release of live) {
-      const { sourcePath, slug, url } = release;
-      const worker = this.parsedBy.get(sourcePath);
-      if (worker === undefined || this.sharedPaths.has(sourcePath)) mine.push(release);
-      else jobs.get(worker)?.push({ sourcePath, slug, url });
-    }
-    const shares = [...jobs].map(([worker, list]) => ({
-      worker,
-      share: {
-        outDir: writer.outDir,
-        site,
-        jobs: list,
-        next: new Int32Array(new SharedArrayBuffer(4)),
-      },
-    }));
+    let next = 0;
+    const take = (): Release[] => {
+      const batch = live.slice(next, next + PAGE_BATCH);
+      next += batch.length;
+      return batch;
+    };
     const working = Promise.all(
-      shares.map(({ worker, share }) => worker.request({ type: 'pages', ...share }, 'pages-done')),
+      this.workers.map((worker) => worker.writePages(writer.outDir, site, take)),
     );
     working.catch(() => undefined);
-    beforeHelping();
-    for (const release of mine) writer.write(releasePageFile(release, site));
-    // The workers' jobs name unique paths, so this thread finds their releases by path.
-    const byPath = new Map(live.map((release) => [release.sourcePath, release]));
-    for (const { share } of shares) writeClaimedPages(share, byPath, writer);
+    for (let batch = take(); batch.length > 0; batch = take()) {
+      for (const release of batch) writer.write(releasePageFile(release, site));
+      // Answers the workers' requests for more pages that came in meanwhile.
+      if (this.workers.length > 0) await nextTurn();
+    }
+    alongside();
     await working;
   }
 
@@ -148,6 +152,7 @@ class BuildWorker {
     | { until: FromWorker['type']; resolve: () => void; reject: (error: Error) => void }
     | undefined;
   private onBatch: (batch: ParsedBatch) => void = () => {};
+  private takePages: () => Release[] = () => [];
   private failure: Error | undefined;
   private stopping = false;
 
@@ -155,6 +160,7 @@ class BuildWorker {
     this.worker = new Worker(workerSource(), { eval: true });
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'parsed') this.onBatch(message.batch);
+      else if (message.type === 'want-pages') this.sendPages();
       else if (this.pending?.until === message.type) this.settle();
     });
     this.worker.once('error', (error) => this.fail(error));
@@ -164,19 +170,39 @@ class BuildWorker {
     });
   }
 
-  /** Posts `message` and resolves when the worker answers with `until`. */
-  request(message: ToWorker, until: FromWorker['type'], onBatch = this.onBatch): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+  /** Takes batches of `share` until none are left, handing each batch's results to `onBatch`. */
+  parse(share: ParseShare, onBatch: (batch: ParsedBatch) => void): Promise<void> {
     this.onBatch = onBatch;
+    return this.request({ type: 'parse', share }, 'parse-done');
+  }
+
+  /** Writes pages into `outDir`, asking `take` for each next batch until it gives none. */
+  writePages(outDir: string, site: SiteConfig, take: () => Release[]): Promise<void> {
+    this.takePages = take;
+    return this.request({ type: 'pages', outDir, site }, 'pages-done');
+  }
+
+  async terminate(): Promise<void> {
+    this.stopping = true;
+    await this.worker.terminate();
+  }
+
+  /** Posts `message` and resolves when the worker answers with `until`. */
+  private request(message: ToWorker, until: FromWorker['type']): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.pending = { until, resolve, reject };
       this.worker.postMessage(message);
     });
   }
 
-  async terminate(): Promise<void> {
-    this.stopping = true;
-    await this.worker.terminate();
+  private sendPages(): void {
+    const releases = this.takePages();
+    this.worker.postMessage(
+      releases.length > 0
+        ? ({ type: 'page-batch', releases } satisfies ToWorker)
+        : ({ type: 'pages-end' } satisfies ToWorker),
+    );
   }
 
   private settle(): void {

@@ -1,31 +1,37 @@
 // Worker-thread entry for BuildThreads (src/cli/build-threads.ts): parses claimed batches of files
-// and posts each batch's results, keeping the releases; then renders and writes the pages it is
-// asked for from the releases it kept. Requests come one at a time.
+// and posts each batch's results, keeping nothing; then renders and writes the release pages it
+// is sent, asking for the next batches ahead while it writes. Requests come one at a time.
 import { parentPort } from 'node:worker_threads';
-import type { Release } from '../release/types.js';
-import type { FromWorker, ToWorker } from './build-threads.js';
+import type { SiteConfig } from '../site/config.js';
+import { releasePageFile } from '../site/files.js';
+import { type FromWorker, PAGES_AHEAD, type ToWorker } from './build-threads.js';
 import { SiteWriter } from './files.js';
 import { parseClaimed } from './parse-files.js';
-import { writeClaimedPages } from './release-pages.js';
 
-const kept = new Map<string, Release>();
 const post = (message: FromWorker) => parentPort?.postMessage(message);
+let pages: { site: SiteConfig; writer: SiteWriter } | undefined;
 
 parentPort?.on('message', async (message: ToWorker) => {
-  if (message.type === 'parse') {
-    await parseClaimed(
-      message.share,
-      (batch) => {
-        for (const result of batch.results) {
-          if (result.ok) kept.set(result.release.sourcePath, result.release);
-        }
-        post({ type: 'parsed', batch });
-      },
-      false,
-    );
-    post({ type: 'parse-done' });
-  } else {
-    writeClaimedPages(message, kept, new SiteWriter(message.outDir));
-    post({ type: 'pages-done' });
+  switch (message.type) {
+    case 'parse':
+      await parseClaimed(message.share, (batch) => post({ type: 'parsed', batch }), false);
+      post({ type: 'parse-done' });
+      break;
+    case 'pages':
+      pages = { site: message.site, writer: new SiteWriter(message.outDir) };
+      for (let ahead = 0; ahead < PAGES_AHEAD; ahead++) post({ type: 'want-pages' });
+      break;
+    case 'page-batch':
+      if (pages === undefined) throw new Error('a page batch came before the pages request');
+      post({ type: 'want-pages' });
+      for (const release of message.releases) {
+        pages.writer.write(releasePageFile(release, pages.site));
+      }
+      break;
+    case 'pages-end':
+      // Every batch sent before this answer is written: messages arrive in order.
+      if (pages !== undefined) post({ type: 'pages-done' });
+      pages = undefined;
+      break;
   }
 });

@@ -16,6 +16,7 @@ import {
   SiteWriter,
 } from './files.js';
 import { diskMediaLookup } from './media-files.js';
+import { cacheFolder, ParseCache } from './parse-cache.js';
 import { terminalProgress } from './progress.js';
 import { siteConfigFromEnv, withSiteConfigFile } from './site-options.js';
 
@@ -24,12 +25,16 @@ export interface BuildOutcome {
   accepted: number;
   rejected: number;
   filesWritten: number;
+  /** Files whose parse result came from the parse cache (unchanged since an earlier build). */
+  fromCache: number;
 }
 
 /**
  * `newsroom build`: parses every release under `--releases`, writes the site into `--out`, and
  * reports each rejected file as one `PATH:LINE: reason` line on stderr (and each warning as
- * `PATH:LINE: warning: reason`). Rejections never stop the build.
+ * `PATH:LINE: warning: reason`). Rejections never stop the build. Files unchanged since an
+ * earlier build are not parsed again (see {@link ParseCache}; `NEWSROOM_BUILD_CACHE=off` turns
+ * that off).
  */
 export async function runBuild(
   argv: string[],
@@ -59,16 +64,20 @@ export async function runBuild(
   const progress = terminalProgress();
   progress.update(`Looking for release files in ${releasesDir}…`);
   const refs = await findReleaseFiles(releasesDir);
+  const folder = cacheFolder(process.env);
+  const cache = folder === undefined ? undefined : await ParseCache.open(folder, site);
   const threads = BuildThreads.start(refs.length, {
     threads: threadsFromEnv(process.env),
     ...threadOptions,
   });
   try {
     progress.update(`Reading ${refs.length} release file(s)…`);
-    const results = await threads.parse(refs, site);
+    const results = await threads.parse(refs, site, cache);
+    cache?.commit();
     progress.done();
     const { releases, rejected } = sortResults(results, refs, io);
-    // The same files as buildSite(), written as they are rendered: the pages by every thread.
+    // The same files as buildSite(), written as they are rendered: the pages by every thread,
+    // the feeds, lists and media by this one while the workers finish their last pages.
     const plan = planSite(releases, site, now);
     const writer = new SiteWriter(outDir);
     let filesWritten = plan.live.length;
@@ -82,10 +91,17 @@ export async function runBuild(
       filesWritten += writeMedia(plan.live, releasesDir, writer);
     });
     progress.done();
-    report(io, { accepted: releases.length, rejected, filesWritten }, outDir);
-    return { accepted: releases.length, rejected, filesWritten };
+    const outcome = {
+      accepted: releases.length,
+      rejected,
+      filesWritten,
+      fromCache: threads.fromCache,
+    };
+    report(io, outcome, outDir);
+    return outcome;
   } finally {
     progress.done();
+    cache?.discard();
     await threads.close();
   }
 }
@@ -115,7 +131,8 @@ function report(io: { stdout: (line: string) => void }, outcome: BuildOutcome, o
   io.stdout(
     `Built ${outcome.accepted} release(s) into ${outDir}` +
       (outcome.rejected ? `, rejected ${outcome.rejected}` : '') +
-      ` (${outcome.filesWritten} files; feeds in ${outDir}/feeds/)`,
+      ` (${outcome.filesWritten} files; feeds in ${outDir}/feeds/)` +
+      (outcome.fromCache ? `; ${outcome.fromCache} file(s) unchanged since the last build` : ''),
   );
 }
 

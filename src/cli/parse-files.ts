@@ -4,6 +4,13 @@ import { type ParseOptions, parseRelease } from '../release/parse.js';
 import type { ParseResult } from '../release/types.js';
 import type { ReleaseFileRef } from './files.js';
 import { diskMediaLookup } from './media-files.js';
+import {
+  type CacheLookup,
+  CacheReader,
+  type CacheRecord,
+  cacheKey,
+  cacheRecord,
+} from './parse-cache.js';
 
 /**
  * Files claimed at a time from the shared counter: small enough that the threads finish together,
@@ -17,12 +24,21 @@ export interface ParseShare {
   options: ParseOptions;
   /** One Int32 on a SharedArrayBuffer: the index of the next file nobody has claimed. */
   next: Int32Array;
+  /**
+   * With a parse cache: the last build's results to look files up in (if any); every result then
+   * comes back with its {@link CacheRecord} for the next pack.
+   */
+  cache?: { lookup: CacheLookup | undefined };
 }
 
 /** Results a thread hands over: the parse results of the files from `start` on, in order. */
 export interface ParsedBatch {
   start: number;
   results: ParseResult[];
+  /** The batch's results for the next cache pack (with a cache only). */
+  records: CacheRecord[];
+  /** How many of the batch's results came from the cache. */
+  cached: number;
 }
 
 /** Parses files one after another on this thread. */
@@ -31,8 +47,8 @@ export async function parseInProcess(
   options: ParseOptions,
 ): Promise<ParseResult[]> {
   const results: ParseResult[] = [];
-  const media = new MediaFolders();
-  for (const ref of refs) results.push(await parseFile(ref, options, media));
+  const share = { refs, options, next: new Int32Array(1) };
+  await parseClaimed(share, (batch) => results.push(...batch.results), false);
   return results;
 }
 
@@ -46,35 +62,66 @@ export async function parseClaimed(
   deliver: (batch: ParsedBatch) => void,
   yieldBetween: boolean,
 ): Promise<void> {
-  const { refs, options, next } = share;
+  const { refs, options, next, cache } = share;
   const media = new MediaFolders();
+  const reader = cache?.lookup && new CacheReader(cache.lookup);
   for (;;) {
     const start = Atomics.add(next, 0, CLAIM_BATCH);
     if (start >= refs.length) return;
     const end = Math.min(start + CLAIM_BATCH, refs.length);
-    const results: ParseResult[] = [];
+    const batch: ParsedBatch = { start, results: [], records: [], cached: 0 };
     for (let index = start; index < end; index++) {
-      results.push(await parseFile(refs[index] as ReleaseFileRef, options, media));
+      const ref = refs[index] as ReleaseFileRef;
+      const { result, record, cached } = parseOrRecall(ref, readBytes(ref), options, cache, reader);
+      if (record) batch.records.push(record);
+      if (cached) batch.cached += 1;
+      batch.results.push(await withMedia(ref, result, media));
     }
-    deliver({ start, results });
+    deliver(batch);
     if (yieldBetween) await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
 /**
- * Parses one file and checks the media files beside it that it references (read from the same
- * releases folder), so the release carries their facts and the warnings about those not published.
+ * The file's result: from the last cache pack when it has the file's key, else parsed here. With
+ * a cache, also the file's entry for the next pack (a miss is serialized by the thread that
+ * parsed it, so the work is shared like the parsing).
  */
-async function parseFile(
+function parseOrRecall(
   ref: ReleaseFileRef,
+  bytes: Uint8Array,
   options: ParseOptions,
-  media: MediaFolders,
-): Promise<ParseResult> {
+  cache: ParseShare['cache'],
+  reader: CacheReader | undefined,
+): { result: ParseResult; record?: CacheRecord; cached: boolean } {
+  if (cache === undefined) {
+    return { result: parseRelease(ref.relativePath, bytes, options), cached: false };
+  }
+  const key = cacheKey(ref.relativePath, bytes);
+  const hit = reader?.get(key);
+  if (hit) return { result: hit, record: { key }, cached: true };
+  const result = parseRelease(ref.relativePath, bytes, options);
+  return { result, record: cacheRecord(key, result), cached: false };
+}
+
+/** A release file's bytes. */
+function readBytes(ref: ReleaseFileRef): Uint8Array {
   // Synchronous reads: each promise-based readFile costs ~10 times the CPU of a readFileSync, and
   // nothing else waits on this thread while it parses.
   const buffer = readFileSync(ref.displayPath);
-  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  const result = parseRelease(ref.relativePath, bytes, options);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/**
+ * Checks the media files beside the release that it references (read from the same releases
+ * folder), so the release carries their facts and the warnings about those not published. Done
+ * on every build, cached or not: the files can change without the release changing.
+ */
+async function withMedia(
+  ref: ReleaseFileRef,
+  result: ParseResult,
+  media: MediaFolders,
+): Promise<ParseResult> {
   if (!result.ok || result.release.media === undefined) return result;
   const attached = await attachMedia(result.release, media.lookup(releasesRoot(ref)));
   return {
