@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import type { Release } from '../release/types.js';
+import { formatLocal } from '../shared/local-time.js';
 import { escapeHtml } from '../shared/text.js';
 import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
@@ -47,7 +47,7 @@ export interface PersonalizedMail {
 
 /** Formats an instant the way the language writes a date and time, e.g. `9.4.2020 klo 18.33`. */
 export function formatDateTime(date: Date, format: string, lang: string, timeZone: string): string {
-  return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(lang).toFormat(format);
+  return formatLocal(date, format, lang, timeZone);
 }
 
 /** Renders every release of the run into the variant's item blocks (HTML and text), once. */
