@@ -1,7 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
+import { readPipelineConfig } from '../src/config/pipeline.js';
 import { type ConsumeResult, publishReleaseHandler } from '../src/pipeline/handlers.js';
 import { pipelineFromConfig } from '../src/pipeline/wiring.js';
-import { readPipelineConfig } from '../src/shared/env.js';
 
 // Cold start: configuration (a ConfigError names every missing variable) and the S3 and SQS
 // clients live as long as the container.

@@ -1,6 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import { createS3Client, S3ObjectStore } from '../src/adapters/s3-object-store.js';
-import { readSesNotificationsConfig } from '../src/subscribers/config.js';
+import { readSesNotificationsConfig } from '../src/config/subscribers.js';
 import { deriveSubscriberKeys } from '../src/subscribers/keys.js';
 import { jsonLog } from '../src/subscribers/log.js';
 import { handleSesNotifications } from '../src/subscribers/ses-notifications.js';

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createS3Client, S3ObjectStore } from '../src/adapters/s3-object-store.js';
+import { readSubscriptionsApiConfig } from '../src/config/subscribers.js';
 import { derivePreviewKey } from '../src/drafts/token.js';
 import { createConfirmationSender } from '../src/mail/confirmation-mail.js';
 import { createSesMailer } from '../src/mail/ses-mailer.js';
 import { MjmlTemplates } from '../src/mail/templates.js';
 import { readCategoryCatalog } from '../src/subscribers/categories.js';
-import { readSubscriptionsApiConfig } from '../src/subscribers/config.js';
 import { createSubscriptionsApi } from '../src/subscribers/http/api.js';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../src/subscribers/http/api-gateway.js';
 import { deriveSubscriberKeys } from '../src/subscribers/keys.js';

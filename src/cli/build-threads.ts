@@ -2,9 +2,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ParseOptions } from '../release/parse.js';
 import type { ParseResult, Release } from '../release/types.js';
+import type { ReleaseFileRef } from '../shared/release-files.js';
 import type { SiteConfig } from '../site/config.js';
 import { releasePageFile } from '../site/files.js';
-import type { ReleaseFileRef, SiteWriter } from './files.js';
+import type { SiteWriter } from './files.js';
 import { type ParsedBatch, type ParseShare, parseClaimed, parseInProcess } from './parse-files.js';
 import { type PageJob, type PageShare, writeClaimedPages } from './release-pages.js';
 

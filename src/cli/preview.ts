@@ -6,6 +6,7 @@ import { loadTemplateSource, VariantCache } from '../digest/templates.js';
 import { DEFAULT_NOTIFY_MAX_AGE_MS, isArchiveImport } from '../release/newness.js';
 import { parseRelease } from '../release/parse.js';
 import { formatProblem, formatWarning, type Release } from '../release/types.js';
+import { readBytes } from '../shared/release-files.js';
 import type { SiteConfig } from '../site/config.js';
 import { releasePageFile } from '../site/files.js';
 import { isLang } from '../subscribers/types.js';
@@ -17,7 +18,7 @@ import {
   UsageError,
 } from './args.js';
 import { previewSender } from './digest.js';
-import { prepareOutputFolder, readBytes } from './files.js';
+import { prepareOutputFolder } from './files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 type Io = { stdout: (line: string) => void; stderr: (line: string) => void };

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import { parseRelease } from '../release/parse.js';
 import { formatProblem, formatWarning } from '../release/types.js';
+import { readBytes } from '../shared/release-files.js';
 import { parseCommandArgs, UsageError } from './args.js';
-import { readBytes } from './files.js';
 import { siteConfigFromEnv } from './site-options.js';
 
 /**

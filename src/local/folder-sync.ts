@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { findReleaseFiles } from '../cli/files.js';
 import { isReleaseSourcePath } from '../release/source-files.js';
 import type { ObjectStore } from '../shared/ports.js';
+import { findReleaseFiles } from '../shared/release-files.js';
 
 /** What a folder sync did. */
 export interface FolderSyncResult {

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../src/adapters/fs-object-store.js';
-import { ConfigError, readPipelineConfig } from '../../src/shared/env.js';
+import { ConfigError } from '../../src/config/env-reader.js';
+import { readPipelineConfig } from '../../src/config/pipeline.js';
 import {
   applySiteJson,
   brandingOf,
@@ -12,6 +12,7 @@ import {
   SiteSettingsError,
   withSiteJson,
 } from '../../src/site/site-config.js';
+import { FileSystemObjectStore } from '../support/fs-object-store.js';
 import { TEST_SITE } from '../support/releases.js';
 
 const env = {

@@ -1,9 +1,10 @@
+import { DEFAULT_SCHEDULE, type DigestSchedule, parseClockTime } from '../digest/schedule.js';
 import type { Mailbox } from '../mail/compose.js';
 import { parseMailbox } from '../mail/mailbox.js';
-import { EnvReader, readSiteConfig } from '../shared/env.js';
 import type { SiteConfig } from '../site/config.js';
 import { MIN_SECRET_BYTES } from '../subscribers/keys.js';
-import { DEFAULT_SCHEDULE, type DigestSchedule, parseClockTime } from './schedule.js';
+import { EnvReader } from './env-reader.js';
+import { readSiteConfig } from './site.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

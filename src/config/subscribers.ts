@@ -1,14 +1,14 @@
 import type { Mailbox } from '../mail/compose.js';
 import { parseMailbox } from '../mail/mailbox.js';
-import { EnvReader } from '../shared/env.js';
-import { MIN_SECRET_BYTES } from './keys.js';
+import { MIN_SECRET_BYTES } from '../subscribers/keys.js';
 import {
   type ConfirmationLimits,
   DEFAULT_CONFIRMATION_LIMITS,
   parseRateRules,
   type RateRule,
-} from './limits.js';
-import { isLang, type Lang } from './types.js';
+} from '../subscribers/limits.js';
+import { isLang, type Lang } from '../subscribers/types.js';
+import { EnvReader } from './env-reader.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
