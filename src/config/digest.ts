@@ -3,10 +3,8 @@ import type { Mailbox } from '../mail/compose.js';
 import { parseMailbox } from '../mail/mailbox.js';
 import type { SiteConfig } from '../site/config.js';
 import { MIN_SECRET_BYTES } from '../subscribers/keys.js';
-import { EnvReader } from './env-reader.js';
+import { type Env, EnvReader } from './env-reader.js';
 import { readSiteConfig } from './site.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** What functions/send-digest.ts, functions/send-immediate.ts and `send-digest` read. */
 export interface DigestConfig {

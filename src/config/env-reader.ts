@@ -1,3 +1,6 @@
+import * as v from 'valibot';
+import { baseUrl, integerIn, timeZoneName, type VariableSchema } from './variables.js';
+
 /** The environment is missing a variable or holds an unusable value; names every culprit. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -47,19 +50,24 @@ export class EnvReader {
     return this.optional(name) ?? fallback;
   }
 
-  /** An optional integer within `[min, max]`. */
-  integer(name: string, fallback: number, min: number, max: number): number {
+  /**
+   * An optional variable checked and converted by `schema` (src/config/variables.ts); `fallback`
+   * when it is absent, or when it is malformed (the problem is recorded, named after `name`).
+   */
+  read<T>(name: string, schema: VariableSchema<T>, fallback: T): T {
     const raw = this.optional(name);
     if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      this.#problems.push({
-        name,
-        message: `${name} must be an integer from ${min} to ${max}, got "${raw}"`,
-      });
-      return fallback;
+    const result = v.safeParse(schema, raw);
+    if (result.success) return result.output;
+    for (const issue of result.issues) {
+      this.#problems.push({ name, message: `${name} ${issue.message}, got "${raw}"` });
     }
-    return value;
+    return fallback;
+  }
+
+  /** An optional integer within `[min, max]`. */
+  integer(name: string, fallback: number, min: number, max: number): number {
+    return this.read(name, integerIn(min, max), fallback);
   }
 
   /** An http(s) URL, returned without a trailing slash. */
@@ -68,26 +76,12 @@ export class EnvReader {
   url(name: string, required: boolean): string | undefined {
     const raw = required ? this.required(name) : this.optional(name);
     if (!raw) return raw;
-    const url = httpUrl(raw);
-    if (url === undefined) {
-      this.#problems.push({ name, message: `${name} must be an http(s) URL, got "${raw}"` });
-      return raw;
-    }
-    return url;
+    return this.read(name, baseUrl, raw);
   }
 
   /** An IANA time zone such as `Europe/Helsinki`. */
   timeZone(name: string, fallback: string): string {
-    const zone = this.withDefault(name, fallback);
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-    } catch {
-      this.#problems.push({
-        name,
-        message: `${name} must be an IANA time zone such as Europe/Helsinki, got "${zone}"`,
-      });
-    }
-    return zone;
+    return this.read(name, timeZoneName, fallback);
   }
 
   /** Records a problem found by the caller's own validation. */
@@ -103,19 +97,5 @@ export class EnvReader {
       names,
       `Configuration error: ${this.#problems.map((problem) => problem.message).join('; ')}`,
     );
-  }
-}
-
-/**
- * `raw` as a normalised http(s) URL, or `undefined` if it is not one. Base URLs (`SITE_URL`) lose
- * their trailing slash, since paths are appended to them; endpoints keep `new URL()`'s form.
- */
-export function httpUrl(raw: string, { base = true } = {}): string | undefined {
-  try {
-    const url = new URL(raw);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-    return base ? url.href.replace(/\/+$/, '') : url.href;
-  } catch {
-    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import type { SiteConfig } from '../site/config.js';
 import { type Env, EnvReader } from './env-reader.js';
 import { readSiteConfig } from './site.js';
+import { emailAddress } from './variables.js';
 
 /** Where the buckets are. */
 export interface StorageConfig {
@@ -41,15 +42,9 @@ export function readPipelineConfig(env: Env): PipelineConfig {
   const config: PipelineConfig = {
     site: readSiteConfig(reader),
     storage: readStorageConfig(reader),
-    staffEmail: reader.optional('STAFF_EMAIL'),
+    staffEmail: reader.read('STAFF_EMAIL', emailAddress, undefined),
     notificationQueueUrl: reader.optional('IMMEDIATE_QUEUE_URL'),
   };
-  if (config.staffEmail !== undefined && !/^[^\s@]+@[^\s@]+$/.test(config.staffEmail)) {
-    reader.reject(
-      'STAFF_EMAIL',
-      `STAFF_EMAIL must be an email address, got "${config.staffEmail}"`,
-    );
-  }
   reader.done();
   return config;
 }

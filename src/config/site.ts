@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { isIdAuthority } from '../release/identity.js';
 import { parseDuration } from '../release/newness.js';
 import { DEFAULT_SITE, type SiteBranding, type SiteConfig } from '../site/config.js';
@@ -10,7 +11,8 @@ import {
   isSitePathOrHttps,
   nonEmpty,
 } from '../site/site-config.js';
-import { type EnvReader, httpUrl } from './env-reader.js';
+import type { EnvReader } from './env-reader.js';
+import { endpointUrl, type VariableSchema } from './variables.js';
 
 /** Reads the site settings: `SITE_URL` is required, the rest default as in {@link DEFAULT_SITE}. */
 export function readSiteConfig(reader: EnvReader): SiteConfig {
@@ -31,43 +33,48 @@ export function readSiteConfig(reader: EnvReader): SiteConfig {
 
 /** `NOTIFY_MAX_AGE`, when set (see {@link SiteConfig.notifyMaxAgeMs}). */
 function notifyMaxAgeOf(reader: EnvReader): { notifyMaxAgeMs?: number } {
-  const raw = reader.optional('NOTIFY_MAX_AGE');
-  if (raw === undefined) return {};
-  const ms = parseDuration(raw);
-  if (ms === undefined) {
-    reader.reject(
-      'NOTIFY_MAX_AGE',
-      `NOTIFY_MAX_AGE must be a duration such as 48h, 2d or 90m, got "${raw}"`,
-    );
-    return {};
-  }
-  return { notifyMaxAgeMs: ms };
+  const ms = reader.read('NOTIFY_MAX_AGE', duration, undefined);
+  return ms === undefined ? {} : { notifyMaxAgeMs: ms };
 }
 
 /** `WEBSUB_HUB`, when set (see {@link SiteConfig.websubHub}). */
 function websubHubOf(reader: EnvReader): { websubHub?: string } {
-  const raw = reader.optional('WEBSUB_HUB');
-  if (raw === undefined) return {};
-  const hub = httpUrl(raw, { base: false });
-  if (hub === undefined)
-    reader.reject('WEBSUB_HUB', `WEBSUB_HUB must be an http(s) URL, got "${raw}"`);
-  return { websubHub: hub ?? raw };
+  const hub = reader.read('WEBSUB_HUB', endpointUrl, undefined);
+  return hub === undefined ? {} : { websubHub: hub };
 }
 
 /** `ID_AUTHORITY`, when set (see {@link SiteConfig.idAuthority}). */
 function idAuthorityOf(reader: EnvReader): { idAuthority?: string } {
-  const value = reader.optional('ID_AUTHORITY');
-  if (value === undefined) return {};
-  if (!isIdAuthority(value)) {
-    reader.reject(
-      'ID_AUTHORITY',
-      `ID_AUTHORITY must be a host name such as tiedotteet.example.fi, got "${value}"`,
-    );
-  }
-  return { idAuthority: value };
+  const authority = reader.read('ID_AUTHORITY', hostName, undefined);
+  return authority === undefined ? {} : { idAuthority: authority };
 }
 
-const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+const duration: VariableSchema<number> = v.pipe(
+  v.string(),
+  v.check((raw) => parseDuration(raw) !== undefined, 'must be a duration such as 48h, 2d or 90m'),
+  v.transform((raw) => parseDuration(raw) ?? 0),
+);
+
+const hostName: VariableSchema<string> = v.pipe(
+  v.string(),
+  v.check(isIdAuthority, 'must be a host name such as tiedotteet.example.fi'),
+);
+
+const colour: VariableSchema<string> = v.pipe(
+  v.string(),
+  v.regex(/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i, 'must be a colour such as #00426e'),
+  v.transform(expandColor),
+);
+
+const logoPath: VariableSchema<string> = v.pipe(
+  v.string(),
+  v.check(isSitePathOrHttps, 'must be a path such as media/logo.svg or an https URL'),
+);
+
+const linkUrl: VariableSchema<string> = v.pipe(
+  v.string(),
+  v.check(isHttpUrl, 'must be an http(s) URL'),
+);
 
 /**
  * Reads the branding variables: `SITE_NAME_FI`, `SITE_NAME_SV`, `SITE_NAME_EN` (default: `title`
@@ -85,34 +92,17 @@ export function readBranding(reader: EnvReader, title: string, defaultLang: stri
       Object.assign(name, DEFAULT_ORGANISATION_NAME, name);
     else name[defaultLang] = title;
   }
-  const color = reader.withDefault('SITE_COLOR', DEFAULT_PRIMARY_COLOR);
-  if (!COLOR.test(color)) {
-    reader.reject('SITE_COLOR', `SITE_COLOR must be a colour such as #00426e, got "${color}"`);
-  }
-  const logo = reader.optional('SITE_LOGO');
-  if (logo !== undefined && !isSitePathOrHttps(logo)) {
-    reader.reject(
-      'SITE_LOGO',
-      `SITE_LOGO must be a path such as media/logo.svg or an https URL, got "${logo}"`,
-    );
-  }
-  const single = (variable: string) => {
-    const value = reader.optional(variable);
+  const single = (variable: string, schema: VariableSchema<string>) => {
+    const value = reader.read(variable, schema, undefined);
     return value === undefined ? {} : { [defaultLang]: value };
   };
-  const urls = (variable: string) => {
-    const value = reader.optional(variable);
-    if (value !== undefined && !isHttpUrl(value)) {
-      reader.reject(variable, `${variable} must be an http(s) URL, got "${value}"`);
-    }
-    return single(variable);
-  };
+  const text: VariableSchema<string> = v.string();
   return compact({
     name,
-    primaryColor: expandColor(color),
-    logo,
-    contact: nonEmpty(single('SITE_CONTACT')),
-    privacyUrl: nonEmpty(urls('PRIVACY_URL')),
-    accessibilityUrl: nonEmpty(urls('ACCESSIBILITY_URL')),
+    primaryColor: reader.read('SITE_COLOR', colour, DEFAULT_PRIMARY_COLOR),
+    logo: reader.read('SITE_LOGO', logoPath, undefined),
+    contact: nonEmpty(single('SITE_CONTACT', text)),
+    privacyUrl: nonEmpty(single('PRIVACY_URL', linkUrl)),
+    accessibilityUrl: nonEmpty(single('ACCESSIBILITY_URL', linkUrl)),
   });
 }

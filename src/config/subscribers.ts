@@ -8,9 +8,7 @@ import {
   type RateRule,
 } from '../subscribers/limits.js';
 import { isLang, type Lang } from '../subscribers/types.js';
-import { EnvReader } from './env-reader.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { type Env, EnvReader } from './env-reader.js';
 
 /** What functions/ses-notifications.ts reads from the environment. */
 export interface SubscriberStorageConfig {
