@@ -1,5 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import { readPipelineConfig } from '../src/config/pipeline.js';
+import { withMetrics } from '../src/observability/metrics.js';
 import { type ConsumeResult, publishReleaseHandler } from '../src/pipeline/handlers.js';
 import { pipelineFromConfig } from '../src/pipeline/wiring.js';
 
@@ -13,6 +14,9 @@ const publish = publishReleaseHandler(pipeline);
  * EventBridge, `publish-due` ticks, `reconcile` requests), applied as one change. Throws if the
  * batch failed, so SQS delivers it again and, after maxReceiveCount, to the dead-letter queue.
  */
-export async function handler(event: SQSEvent): Promise<ConsumeResult> {
+async function handle(event: SQSEvent): Promise<ConsumeResult> {
   return publish(event);
 }
+
+/** The Lambda entry point: each invocation's counters are published as it ends. */
+export const handler = withMetrics(handle);

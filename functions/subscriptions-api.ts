@@ -5,12 +5,13 @@ import { derivePreviewKey } from '../src/drafts/token.js';
 import { createConfirmationSender } from '../src/mail/confirmation-mail.js';
 import { createSesMailer } from '../src/mail/ses-mailer.js';
 import { MjmlTemplates } from '../src/mail/templates.js';
+import { jsonLog } from '../src/observability/log.js';
+import { withMetrics } from '../src/observability/metrics.js';
 import { readCategoryCatalog } from '../src/subscribers/categories.js';
 import { createSubscriptionsApi } from '../src/subscribers/http/api.js';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../src/subscribers/http/api-gateway.js';
 import { deriveSubscriberKeys } from '../src/subscribers/keys.js';
 import { ConfirmationLimiter } from '../src/subscribers/limits.js';
-import { jsonLog } from '../src/subscribers/log.js';
 import { SubscriberStore } from '../src/subscribers/store.js';
 
 // Cold start: configuration, clients and the template cache live as long as the container.
@@ -59,8 +60,9 @@ const api = createSubscriptionsApi({
 
 /** HTTP API `/api/*`: subscribe, confirm, unsubscribe (also RFC 8058 one-click), preferences,
  * staff's draft previews. */
-export async function handler(
-  event: APIGatewayProxyEventV2,
-): Promise<APIGatewayProxyStructuredResultV2> {
+async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   return toApiGatewayResult(await api(fromApiGatewayEvent(event)));
 }
+
+/** The Lambda entry point: each invocation's counters are published as it ends. */
+export const handler = withMetrics(handle);

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { jsonLog } from '../subscribers/log.js';
+import { jsonLog } from '../observability/log.js';
 import type { DeliveryResult } from './deliver.js';
 import type { DigestFrequency } from './types.js';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { composeMail, type Mailbox } from '../mail/compose.js';
+import type { Log } from '../observability/log.js';
 import type { Release } from '../release/types.js';
 import type { Clock, Mailer, ObjectStore } from '../shared/ports.js';
 import { shortHash } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
-import type { Log } from '../subscribers/log.js';
 import { LeaseLostError, RunLease } from './lease.js';
 import { type ComposeMail, digestMailContent } from './message.js';
 import { realTimer, SlotGate, type Timer, TokenBucket } from './pacing.js';

@@ -1,7 +1,7 @@
 import { parseMailbox } from '../mail/mailbox.js';
+import type { Log } from '../observability/log.js';
 import { parseAddress } from './address.js';
 import { hashAddress, type SubscriberKeys } from './keys.js';
-import type { Log } from './log.js';
 import type { SubscriberStore } from './store.js';
 import { type BouncePolicy, withSuppression, withTransientBounce } from './suppression.js';
 
