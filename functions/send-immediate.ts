@@ -1,10 +1,10 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { continueRun } from '../src/digest/continuation.js';
 import { wireMailFunction } from '../src/digest/lambda.js';
+import { decodeNotice } from '../src/digest/notice-message.js';
 import { handleNotice } from '../src/digest/notices.js';
 import { jsonLog } from '../src/observability/log.js';
 import { withMetrics } from '../src/observability/metrics.js';
-import type { PipelineNotice } from '../src/pipeline/notifier.js';
 
 // Cold start: configuration, clients and the compiled-template cache live as long as the container.
 const { config, wiring, sqs } = await wireMailFunction(process.env);
@@ -16,7 +16,7 @@ const queue = { client: sqs, url: config.immediateQueueUrl, setting: 'IMMEDIATE_
  */
 async function handle(event: SQSEvent, context: Context): Promise<void> {
   for (const record of event.Records) {
-    const notice = JSON.parse(record.body) as PipelineNotice;
+    const notice = decodeNotice(record.body, record.messageId);
     const outcome = await handleNotice(notice, {
       wiring,
       from: config.mailFrom,
