@@ -40,10 +40,10 @@ export interface StaffMailSettings {
 }
 
 /** Languages staff mail is written in. */
-export type StaffLang = 'fi' | 'sv' | 'en';
+type StaffLang = 'fi' | 'sv' | 'en';
 
 /** Reads STAFF_LANG and STAFF_NOTIFY, recording a problem for an unknown value. */
-export function readStaffMailSettings(reader: EnvReader): StaffMailSettings {
+function readStaffMailSettings(reader: EnvReader): StaffMailSettings {
   const lang = reader.withDefault('STAFF_LANG', 'fi').toLowerCase();
   const notify = reader.withDefault('STAFF_NOTIFY', 'all').toLowerCase();
   if (lang !== 'fi' && lang !== 'sv' && lang !== 'en') {

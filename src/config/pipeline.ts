@@ -4,7 +4,7 @@ import { readSiteConfig } from './site.js';
 import { emailAddress } from './variables.js';
 
 /** Where the buckets are. */
-export interface StorageConfig {
+interface StorageConfig {
   releasesBucket: string;
   publicBucket: string;
   /** AWS region; the SDK's own default chain applies when unset. */
@@ -24,7 +24,7 @@ export interface PipelineConfig {
 }
 
 /** Reads the bucket names and the optional S3 endpoint. */
-export function readStorageConfig(reader: EnvReader): StorageConfig {
+function readStorageConfig(reader: EnvReader): StorageConfig {
   return {
     releasesBucket: reader.required('RELEASES_BUCKET'),
     publicBucket: reader.required('PUBLIC_BUCKET'),

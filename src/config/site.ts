@@ -81,7 +81,7 @@ const linkUrl: VariableSchema<string> = v.pipe(
  * in the default language), `SITE_LOGO`, `SITE_COLOR`, `SITE_CONTACT`, `PRIVACY_URL`,
  * `ACCESSIBILITY_URL`. Problems are recorded on `reader`, like every other variable.
  */
-export function readBranding(reader: EnvReader, title: string, defaultLang: string): SiteBranding {
+function readBranding(reader: EnvReader, title: string, defaultLang: string): SiteBranding {
   const name: Record<string, string> = {};
   for (const lang of ['fi', 'sv', 'en']) {
     const value = reader.optional(`SITE_NAME_${lang.toUpperCase()}`);

@@ -25,7 +25,7 @@ export function integerIn(min: number, max: number): VariableSchema<number> {
  * `raw` as a normalised http(s) URL, or `undefined` if it is not one. Base URLs (`SITE_URL`) lose
  * their trailing slash, since paths are appended to them; endpoints keep `new URL()`'s form.
  */
-export function httpUrl(raw: string, { base = true } = {}): string | undefined {
+function httpUrl(raw: string, { base = true } = {}): string | undefined {
   try {
     const url = new URL(raw);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;

@@ -15,7 +15,7 @@ export type NoticeOutcome =
   | { kind: 'immediate'; result: DeliveryResult };
 
 /** Where a notice's release is looked up (the pipeline's state: `PipelineReleaseSource`). */
-export interface PublicationLookup {
+interface PublicationLookup {
   publicationAt(key: string): Promise<{ release: Release; firstPublishedAt?: Date } | undefined>;
 }
 

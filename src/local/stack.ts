@@ -28,7 +28,7 @@ import { type HttpApiHandler, type LocalWebServer, startWebServer } from './web.
 /** The releases folder `npm start` publishes. */
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/releases/', import.meta.url));
 
-export const LOCAL_BUCKETS = { releases: 'newsroom-releases', public: 'newsroom-public' } as const;
+const LOCAL_BUCKETS = { releases: 'newsroom-releases', public: 'newsroom-public' } as const;
 
 /** How to start the local stack; every field has a default. */
 export interface LocalStackOptions {
@@ -51,7 +51,7 @@ export interface LocalStackOptions {
 }
 
 /** URLs of a running local stack. */
-export interface LocalStackUrls {
+interface LocalStackUrls {
   site: string;
   index: string;
   feeds: { atom: string; rss: string; json: string };
@@ -63,7 +63,7 @@ export interface LocalStackUrls {
 }
 
 /** What `--once` prints at the end. */
-export interface LocalStackSummary {
+interface LocalStackSummary {
   sources: number;
   published: number;
   rejected: RejectionReport[];

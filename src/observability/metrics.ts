@@ -4,7 +4,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
  * The counters CloudWatch alarms and dashboards read (namespace `Newsroom`, EMF lines in the
  * function's log, no API calls): what happened to uploads and to mail.
  */
-export type Counter =
+type Counter =
   | 'Published'
   | 'Rejected'
   | 'Warned'
@@ -68,7 +68,7 @@ export function countEvent(event: string, fields: Record<string, unknown>): void
 }
 
 /** Writes this invocation's counters as one EMF line; handlers call it before they return. */
-export function publishMetrics(): void {
+function publishMetrics(): void {
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
 }
 

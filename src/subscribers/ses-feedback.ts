@@ -11,7 +11,7 @@ export class InvalidNotificationError extends Error {
 }
 
 /** Which mail a notification is about: who sent it, through which configuration set. */
-export interface SesMailOrigin {
+interface SesMailOrigin {
   /** `mail.source`: the address the mail was sent from. */
   source?: string;
   /** `mail.tags["ses:configuration-set"]`, when SES tagged it. */
