@@ -1,10 +1,11 @@
 // Runs the steps of a CLI build one by one on this thread, in a fresh process, and prints each
 // step's CPU time as JSON: CPU time, unlike wall time, hardly moves when others use the machine.
 
-import { findReleaseFiles, writeSiteFiles } from '../src/cli/files.js';
+import { writeSiteFiles } from '../src/cli/files.js';
 import { parseInProcess } from '../src/cli/parse-files.js';
 import { siteConfigFromEnv } from '../src/cli/site-options.js';
 import type { Release } from '../src/release/types.js';
+import { findReleaseFiles } from '../src/shared/release-files.js';
 import { buildSite } from '../src/site/build.js';
 
 const [releases, out] = process.argv.slice(2);

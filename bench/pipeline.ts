@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { countRequests } from '../src/adapters/request-counter.js';
 import { S3ObjectStore } from '../src/adapters/s3-object-store.js';
 import { applyBatch } from '../src/pipeline/batch.js';
 import { deriveState, type SourceRelease, writeState } from '../src/pipeline/bootstrap.js';
@@ -10,6 +9,7 @@ import type { PipelineEvent } from '../src/pipeline/events.js';
 import { DISCARD_NOTICES } from '../src/pipeline/notifier.js';
 import { RECORDS_PREFIX, recordKey } from '../src/pipeline/state-keys.js';
 import { parseRelease } from '../src/release/parse.js';
+import { countRequests } from '../tests/support/request-counter.js';
 import { generateRelease, BENCH_SITE as SITE } from './generate.js';
 import { fixed, table } from './report.js';
 import { median } from './stats.js';

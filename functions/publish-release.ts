@@ -1,7 +1,8 @@
 import type { SQSEvent } from 'aws-lambda';
+import { readPipelineConfig } from '../src/config/pipeline.js';
+import { withMetrics } from '../src/observability/metrics.js';
 import { type ConsumeResult, publishReleaseHandler } from '../src/pipeline/handlers.js';
 import { pipelineFromConfig } from '../src/pipeline/wiring.js';
-import { readPipelineConfig } from '../src/shared/env.js';
 import { withSiteJson } from '../src/site/site-config.js';
 
 // Cold start: configuration (a ConfigError names every missing variable) and the S3 and SQS
@@ -15,7 +16,10 @@ const pipeline = pipelineFromConfig(readPipelineConfig(process.env));
  * CLI build would render them; a broken file fails the batch with the field at fault. Throws if
  * the batch failed, so SQS delivers it again and, after maxReceiveCount, to the dead-letter queue.
  */
-export async function handler(event: SQSEvent): Promise<ConsumeResult> {
+async function handle(event: SQSEvent): Promise<ConsumeResult> {
   const site = await withSiteJson(pipeline.site, pipeline.bucket);
   return publishReleaseHandler({ ...pipeline, site })(event);
 }
+
+/** The Lambda entry point: each invocation's counters are published as it ends. */
+export const handler = withMetrics(handle);

@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { enqueueRequest } from '../src/adapters/sqs-pipeline-queue.js';
-import { EnvReader } from '../src/shared/env.js';
+import { EnvReader } from '../src/config/env-reader.js';
 
 // Cold start: the queue's URL (a ConfigError names it when missing) and the SQS client.
 const reader = new EnvReader(process.env);

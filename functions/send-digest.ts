@@ -6,6 +6,7 @@ import {
 } from '../src/digest/continuation.js';
 import { wireMailFunction } from '../src/digest/lambda.js';
 import { runDigest } from '../src/digest/run.js';
+import { withMetrics } from '../src/observability/metrics.js';
 
 // Cold start: configuration, clients and the compiled-template cache live as long as the container.
 const { config, wiring, sqs } = await wireMailFunction(process.env);
@@ -16,7 +17,7 @@ const queue = { client: sqs, url: config.digestQueueUrl, setting: 'DIGEST_QUEUE_
  * or resumes that digest, and when it must stop (time, quota, another invocation holding it) puts
  * a continuation on the digest queue.
  */
-export async function handler(event: unknown, context: Context): Promise<void> {
+async function handle(event: unknown, context: Context): Promise<void> {
   const records = (event as Partial<SQSEvent>).Records;
   const triggers = records
     ? records.map((record) => parseDigestTrigger(JSON.parse(record.body)))
@@ -43,3 +44,6 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     );
   }
 }
+
+/** The Lambda entry point: each invocation's counters are published as it ends. */
+export const handler = withMetrics(handle);

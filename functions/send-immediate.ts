@@ -1,9 +1,10 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { continueRun } from '../src/digest/continuation.js';
 import { wireMailFunction } from '../src/digest/lambda.js';
+import { decodeNotice } from '../src/digest/notice-message.js';
 import { handleNotice } from '../src/digest/notices.js';
-import type { PipelineNotice } from '../src/pipeline/notifier.js';
-import { jsonLog } from '../src/subscribers/log.js';
+import { jsonLog } from '../src/observability/log.js';
+import { withMetrics } from '../src/observability/metrics.js';
 
 // Cold start: configuration, clients and the compiled-template cache live as long as the container.
 const { config, wiring, sqs } = await wireMailFunction(process.env);
@@ -13,9 +14,9 @@ const queue = { client: sqs, url: config.immediateQueueUrl, setting: 'IMMEDIATE_
  * The pipeline's notification queue: immediate mail for first publications, staff mail for
  * rejected uploads. A run that must stop is continued by putting the same notice back, delayed.
  */
-export async function handler(event: SQSEvent, context: Context): Promise<void> {
+async function handle(event: SQSEvent, context: Context): Promise<void> {
   for (const record of event.Records) {
-    const notice = JSON.parse(record.body) as PipelineNotice;
+    const notice = decodeNotice(record.body, record.messageId);
     const outcome = await handleNotice(notice, {
       wiring,
       from: config.mailFrom,
@@ -28,3 +29,6 @@ export async function handler(event: SQSEvent, context: Context): Promise<void> 
     }
   }
 }
+
+/** The Lambda entry point: each invocation's counters are published as it ends. */
+export const handler = withMetrics(handle);

@@ -1,8 +1,9 @@
 import type { SNSEvent } from 'aws-lambda';
 import { createS3Client, S3ObjectStore } from '../src/adapters/s3-object-store.js';
-import { readSesNotificationsConfig } from '../src/subscribers/config.js';
+import { readSesNotificationsConfig } from '../src/config/subscribers.js';
+import { jsonLog } from '../src/observability/log.js';
+import { withMetrics } from '../src/observability/metrics.js';
 import { deriveSubscriberKeys } from '../src/subscribers/keys.js';
-import { jsonLog } from '../src/subscribers/log.js';
 import { handleSesNotifications } from '../src/subscribers/ses-notifications.js';
 import { fetchCertificate } from '../src/subscribers/sns.js';
 import { SubscriberStore } from '../src/subscribers/store.js';
@@ -29,6 +30,9 @@ const deps = {
  * Errors are rethrown so that Lambda retries and then sends the event to the failure destination;
  * applying one twice is harmless.
  */
-export async function handler(event: SNSEvent): Promise<void> {
+async function handle(event: SNSEvent): Promise<void> {
   await handleSesNotifications(deps, event);
 }
+
+/** The Lambda entry point: each invocation's counters are published as it ends. */
+export const handler = withMetrics(handle);

@@ -1,17 +1,18 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createS3Client, S3ObjectStore } from '../src/adapters/s3-object-store.js';
+import { readSubscriptionsApiConfig } from '../src/config/subscribers.js';
 import { derivePreviewKey } from '../src/drafts/token.js';
 import { createConfirmationSender } from '../src/mail/confirmation-mail.js';
 import { createSesMailer } from '../src/mail/ses-mailer.js';
 import { MjmlTemplates } from '../src/mail/templates.js';
+import { jsonLog } from '../src/observability/log.js';
+import { withMetrics } from '../src/observability/metrics.js';
 import { organisationNames } from '../src/site/site-config.js';
 import { readCategoryCatalog } from '../src/subscribers/categories.js';
-import { readSubscriptionsApiConfig } from '../src/subscribers/config.js';
 import { createSubscriptionsApi } from '../src/subscribers/http/api.js';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../src/subscribers/http/api-gateway.js';
 import { deriveSubscriberKeys } from '../src/subscribers/keys.js';
 import { ConfirmationLimiter } from '../src/subscribers/limits.js';
-import { jsonLog } from '../src/subscribers/log.js';
 import { SubscriberStore } from '../src/subscribers/store.js';
 import { LANGS } from '../src/subscribers/types.js';
 
@@ -73,8 +74,9 @@ const api = createSubscriptionsApi({
 
 /** HTTP API `/api/*`: subscribe, confirm, unsubscribe (also RFC 8058 one-click), preferences,
  * staff's draft previews. */
-export async function handler(
-  event: APIGatewayProxyEventV2,
-): Promise<APIGatewayProxyStructuredResultV2> {
+async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   return toApiGatewayResult(await api(fromApiGatewayEvent(event)));
 }
+
+/** The Lambda entry point: each invocation's counters are published as it ends. */
+export const handler = withMetrics(handle);

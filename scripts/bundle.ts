@@ -113,6 +113,7 @@ export const DUMMY_ENV: Readonly<Record<string, string>> = {
   TIME_ZONE: 'Europe/Helsinki',
   DEFAULT_LANG: 'fi',
   FEED_LIMIT: '50',
+  POWERTOOLS_SERVICE_NAME: 'newsroom-bench',
   ID_AUTHORITY: '',
   WEBSUB_HUB: '',
   MAIL_FROM: 'tiedotteet@example.fi',

@@ -6,7 +6,7 @@ export interface HeadCapable {
 }
 
 /** Whether `store` offers {@link HeadCapable.head}. */
-export function canHead(store: ObjectStore): store is ObjectStore & HeadCapable {
+function canHead(store: ObjectStore): store is ObjectStore & HeadCapable {
   return typeof (store as Partial<HeadCapable>).head === 'function';
 }
 

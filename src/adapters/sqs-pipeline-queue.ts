@@ -2,7 +2,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { PipelineRequest } from '../pipeline/queue-message.js';
 
 /** The one message group of the publishing queue: FIFO order, one batch in flight at a time. */
-export const PIPELINE_MESSAGE_GROUP = 'site';
+const PIPELINE_MESSAGE_GROUP = 'site';
 
 /**
  * Puts a scheduled request (`publish-due`, `reconcile`) on the publishing FIFO queue, where the

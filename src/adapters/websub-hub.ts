@@ -1,4 +1,4 @@
-import type { HubNotifier } from '../pipeline/websub.js';
+import type { HubNotifier } from '../pipeline/deps.js';
 
 /** A hub that did not accept a publish notification. */
 export class HubRejectedError extends Error {

@@ -3,9 +3,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { ParseOptions } from '../release/parse.js';
 import type { ParseResult, Release } from '../release/types.js';
+import type { ReleaseFileRef } from '../shared/release-files.js';
 import type { SiteConfig } from '../site/config.js';
 import { releasePageFile } from '../site/files.js';
-import type { ReleaseFileRef, SiteWriter } from './files.js';
+import type { SiteWriter } from './files.js';
 import type { ParseCache } from './parse-cache.js';
 import { type ParsedBatch, type ParseShare, parseClaimed } from './parse-files.js';
 

@@ -1,4 +1,5 @@
 import { formatProblem, formatWarning, type ParseResult, type Release } from '../release/types.js';
+import { findReleaseFiles, type ReleaseFileRef } from '../shared/release-files.js';
 import { listingFiles, liveMedia, planSite } from '../site/build.js';
 import {
   parseCommandArgs,
@@ -8,13 +9,7 @@ import {
   UsageError,
 } from './args.js';
 import { BuildThreads, type ThreadOptions } from './build-threads.js';
-import {
-  checkReleasesFolder,
-  findReleaseFiles,
-  prepareOutputFolder,
-  type ReleaseFileRef,
-  SiteWriter,
-} from './files.js';
+import { checkReleasesFolder, prepareOutputFolder, SiteWriter } from './files.js';
 import { diskMediaLookup } from './media-files.js';
 import { cacheFolder, ParseCache } from './parse-cache.js';
 import { terminalProgress } from './progress.js';

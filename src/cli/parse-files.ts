@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { attachMedia } from '../release/attach-media.js';
 import { type ParseOptions, parseRelease } from '../release/parse.js';
 import type { ParseResult } from '../release/types.js';
-import type { ReleaseFileRef } from './files.js';
+import type { ReleaseFileRef } from '../shared/release-files.js';
 import { diskMediaLookup } from './media-files.js';
 import {
   type CacheLookup,

@@ -7,6 +7,7 @@ import { type AttachedMedia, attachMedia } from '../release/attach-media.js';
 import { DEFAULT_NOTIFY_MAX_AGE_MS, isArchiveImport } from '../release/newness.js';
 import { parseRelease } from '../release/parse.js';
 import { formatProblem, formatWarning, type Release } from '../release/types.js';
+import { readBytes } from '../shared/release-files.js';
 import type { SiteConfig } from '../site/config.js';
 import { releasePageFile } from '../site/files.js';
 import { isLang } from '../subscribers/types.js';
@@ -18,7 +19,7 @@ import {
   UsageError,
 } from './args.js';
 import { previewSender } from './digest.js';
-import { checkReleasesFolder, prepareOutputFolder, readBytes, SiteWriter } from './files.js';
+import { checkReleasesFolder, prepareOutputFolder, SiteWriter } from './files.js';
 import { diskMediaLookup } from './media-files.js';
 import { pageWithLocalMedia, writeLocalMedia } from './preview-media.js';
 import { siteConfigFromEnv } from './site-options.js';

@@ -1,7 +1,7 @@
-import { readDigestConfig } from '../digest/config.js';
+import { readDigestConfig } from '../config/digest.js';
+import { ConfigError } from '../config/env-reader.js';
 import { runDigest } from '../digest/run.js';
 import { wireMailRuns } from '../digest/wiring.js';
-import { ConfigError } from '../shared/env.js';
 import { parseCommandArgs, parseInstantFlag, requireFlag, UsageError } from './args.js';
 import { parseFrequency } from './digest.js';
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, EnvReader, readSiteConfig } from '../shared/env.js';
+import { ConfigError, EnvReader } from '../config/env-reader.js';
+import { readSiteConfig } from '../config/site.js';
 import type { SiteConfig } from '../site/config.js';
 import { applySiteJson, SITE_JSON_NAME, SiteSettingsError } from '../site/site-config.js';
 import { UsageError } from './args.js';

@@ -2,8 +2,8 @@ import { basename, dirname } from 'node:path';
 import { attachMedia } from '../release/attach-media.js';
 import { parseRelease } from '../release/parse.js';
 import { formatProblem, formatWarning } from '../release/types.js';
+import { readBytes } from '../shared/release-files.js';
 import { parseCommandArgs, UsageError } from './args.js';
-import { readBytes } from './files.js';
 import { diskMediaLookup } from './media-files.js';
 import { siteConfigFromEnv } from './site-options.js';
 

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { jsonLog } from '../subscribers/log.js';
+import { jsonLog } from '../observability/log.js';
 import type { DeliveryResult } from './deliver.js';
 import type { DigestFrequency } from './types.js';
 
@@ -20,7 +20,7 @@ export interface DigestContinuation {
 }
 
 /** A malformed trigger: the event does not say which digest to run. */
-export class DigestTriggerError extends Error {
+class DigestTriggerError extends Error {
   override readonly name = 'DigestTriggerError';
 }
 
@@ -41,17 +41,17 @@ export function parseDigestTrigger(value: unknown): DigestTrigger {
 }
 
 /** Seconds to wait before continuing a run that did not finish (SQS allows at most 900). */
-export function continuationDelay(result: Pick<DeliveryResult, 'retryAfterMs'>): number {
+function continuationDelay(result: Pick<DeliveryResult, 'retryAfterMs'>): number {
   return Math.min(900, Math.max(0, Math.ceil((result.retryAfterMs ?? 0) / 1000)));
 }
 
 /** Whether a run must be continued by a later invocation. */
-export function needsContinuation(result: Pick<DeliveryResult, 'status'> | { status: string }) {
+function needsContinuation(result: Pick<DeliveryResult, 'status'> | { status: string }) {
   return result.status === 'paused' || result.status === 'busy';
 }
 
 /** Puts a message on an SQS queue, delayed. */
-export async function enqueue(
+async function enqueue(
   client: SQSClient,
   queueUrl: string,
   body: unknown,
@@ -67,7 +67,7 @@ export async function enqueue(
 }
 
 /** The fields of a run's outcome worth a log line (no addresses, no tokens). */
-export function runSummary(
+function runSummary(
   result: { runId: string; status: string } & Partial<Omit<DeliveryResult, 'status'>>,
 ) {
   const { runId, status, reason, sent, rejected, nothingNew, alreadySent, cursor } = result;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { composeMail, type Mailbox } from '../mail/compose.js';
+import type { Log } from '../observability/log.js';
 import type { Release } from '../release/types.js';
 import type { Clock, Mailer, ObjectStore } from '../shared/ports.js';
 import { shortHash } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
-import type { Log } from '../subscribers/log.js';
 import { LeaseLostError, RunLease } from './lease.js';
 import { type ComposeMail, digestMailContent } from './message.js';
 import { realTimer, SlotGate, type Timer, TokenBucket } from './pacing.js';
@@ -25,7 +25,7 @@ export interface DeliveryJob {
 }
 
 /** Retry policy for throttling and 5xx answers: exponential backoff with full jitter. */
-export interface RetryPolicy {
+interface RetryPolicy {
   attempts: number;
   baseMs: number;
   capMs: number;
@@ -74,10 +74,10 @@ export interface DeliveryDeps {
  * - `busy`: another invocation holds the run's lease; try again after `retryAfterMs`.
  * - `paused`: stopped on purpose (`reason`); the next invocation continues where this one stopped.
  */
-export type DeliveryStatus = 'done' | 'already-done' | 'busy' | 'paused';
+type DeliveryStatus = 'done' | 'already-done' | 'busy' | 'paused';
 
 /** Why a delivery paused. */
-export type PauseReason = 'time' | 'quota' | 'transient' | 'lease-lost';
+type PauseReason = 'time' | 'quota' | 'transient' | 'lease-lost';
 
 /** What one invocation did. */
 export interface DeliveryResult {
@@ -100,7 +100,7 @@ export interface DeliveryResult {
   checkpointWrites: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 250, capMs: 20_000 };
+const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 250, capMs: 20_000 };
 const DEFAULT_LEASE_MS = 120_000;
 const DEFAULT_STOP_MARGIN_MS = 90_000;
 const QUOTA_RETRY_MS = 15 * 60_000;

@@ -1,6 +1,6 @@
-import { findReleaseFiles, readBytes } from '../cli/files.js';
 import { parseRelease } from '../release/parse.js';
 import type { Release, ReleaseProblem } from '../release/types.js';
+import { findReleaseFiles, readBytes } from '../shared/release-files.js';
 import type { SiteConfig } from '../site/config.js';
 import { newestFirst } from '../site/order.js';
 import type { ReleaseSource } from './types.js';

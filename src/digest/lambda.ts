@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type DigestConfig, readDigestConfig } from './config.js';
+import { type DigestConfig, readDigestConfig } from '../config/digest.js';
 import { type MailRunWiring, wireMailRuns } from './wiring.js';
 
 /** What a mail-sending Lambda function builds once per container. */

@@ -11,7 +11,7 @@ export interface SendLimits {
 }
 
 /** Sandbox SES allows one message a second: the safe rate when nothing else is known. */
-export const FALLBACK_SEND_RATE = 1;
+const FALLBACK_SEND_RATE = 1;
 
 /**
  * The send rate and daily budget: the configured rate (`SES_SEND_RATE`) when set, capped by SES's

@@ -9,7 +9,7 @@ import type { CompiledVariant } from './templates.js';
 import type { DigestRecipient, Lang, MailKind } from './types.js';
 
 /** The address previews are made out to. */
-export const PREVIEW_ADDRESS = 'subscriber@example.org';
+const PREVIEW_ADDRESS = 'subscriber@example.org';
 
 /** What a preview needs: the compiled templates and the site, as a mail run has them. */
 export interface PreviewOptions {

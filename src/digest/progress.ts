@@ -1,8 +1,8 @@
+import { describeError, jsonLog, type Log } from '../observability/log.js';
 import type { ObjectStore, StoredObject } from '../shared/ports.js';
-import { describeError, jsonLog, type Log } from '../subscribers/log.js';
 
 /** The S3 prefix under which every digest run keeps its progress. */
-export const DIGESTS_PREFIX = 'digests/';
+const DIGESTS_PREFIX = 'digests/';
 
 /** What happened to one recipient in a run. */
 export interface DeliveryRecord {

@@ -1,9 +1,10 @@
-import { DateTime } from 'luxon';
 import type { Release } from '../release/types.js';
+import { formatLocal } from '../shared/local-time.js';
 import { escapeHtml } from '../shared/text.js';
 import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { newestFirst } from '../site/order.js';
+import { wantsCategory } from '../subscribers/types.js';
 import { formatString } from './slots.js';
 import type { CompiledVariant, DigestStrings } from './templates.js';
 import type { DigestRecipient, MailKind } from './types.js';
@@ -46,8 +47,8 @@ export interface PersonalizedMail {
 }
 
 /** Formats an instant the way the language writes a date and time, e.g. `9.4.2020 klo 18.33`. */
-export function formatDateTime(date: Date, format: string, lang: string, timeZone: string): string {
-  return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(lang).toFormat(format);
+function formatDateTime(date: Date, format: string, lang: string, timeZone: string): string {
+  return formatLocal(date, format, lang, timeZone);
 }
 
 /** Renders every release of the run into the variant's item blocks (HTML and text), once. */
@@ -98,7 +99,7 @@ export function prepareIssue(
 export function releasesFor(recipient: DigestRecipient, releases: readonly Release[]): Release[] {
   const wanted = releases.filter(
     (release) =>
-      (recipient.categories.length === 0 || recipient.categories.includes(release.categorySlug)) &&
+      wantsCategory(recipient, release.categorySlug) &&
       (recipient.languages.length === 0 || recipient.languages.includes(release.lang)),
   );
   return oneVersionEach(wanted, recipient.lang);
@@ -202,7 +203,7 @@ function kickerHtml(kicker: string): string {
 }
 
 /** Cuts plain text to `max` characters at a word boundary, marking the cut with an ellipsis. */
-export function truncate(text: string, max: number): string {
+function truncate(text: string, max: number): string {
   const clean = text.replace(/\s+/g, ' ').trim();
   if (clean.length <= max) return clean;
   const cut = clean.slice(0, max - 1);

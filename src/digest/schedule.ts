@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { instantAt, wallClockOf } from '../shared/local-time.js';
 import type { DigestFrequency } from './types.js';
 
 /** When the digests go out, in local time of `timeZone`. */
@@ -36,34 +36,25 @@ export function digestWindow(
   at: Date,
   schedule: DigestSchedule = DEFAULT_SCHEDULE,
 ): DigestWindow {
-  const local = DateTime.fromJSDate(at, { zone: schedule.timeZone });
-  const slot = frequency === 'daily' ? dailySlot(local, schedule) : weeklySlot(local, schedule);
-  const previous =
-    frequency === 'daily'
-      ? atTime(slot.minus({ days: 1 }), schedule.daily)
-      : atTime(slot.minus({ weeks: 1 }), schedule.weekly);
-  return {
-    frequency,
-    since: previous.toJSDate(),
-    until: slot.toJSDate(),
-    runId: `${frequency}-${slot.toISODate()}`,
-  };
+  const zone = schedule.timeZone;
+  const local = wallClockOf(at, zone);
+  const time = frequency === 'daily' ? schedule.daily : schedule.weekly;
+  // Setting the wall-clock time on a calendar day (not adding hours) is what keeps DST right.
+  const back = frequency === 'daily' ? 0 : (local.weekday - schedule.weekly.weekday + 7) % 7;
+  const period = frequency === 'daily' ? 1 : 7;
+  let slotDay = { year: local.year, month: local.month, day: local.day - back };
+  if (instantAt(zone, { ...slotDay, ...time }) > at) slotDay = shift(slotDay, -period);
+  const until = instantAt(zone, { ...slotDay, ...time });
+  const since = instantAt(zone, { ...shift(slotDay, -period), ...time });
+  const date = new Date(Date.UTC(slotDay.year, slotDay.month - 1, slotDay.day));
+  return { frequency, since, until, runId: `${frequency}-${date.toISOString().slice(0, 10)}` };
 }
 
-function atTime(day: DateTime, time: { hour: number; minute: number }): DateTime {
-  // Setting the wall-clock time on the calendar day (not adding hours) is what keeps DST right.
-  return day.set({ hour: time.hour, minute: time.minute, second: 0, millisecond: 0 });
-}
+type CalendarDay = { year: number; month: number; day: number };
 
-function dailySlot(local: DateTime, schedule: DigestSchedule): DateTime {
-  const today = atTime(local, schedule.daily);
-  return today <= local ? today : atTime(local.minus({ days: 1 }), schedule.daily);
-}
-
-function weeklySlot(local: DateTime, schedule: DigestSchedule): DateTime {
-  const back = (local.weekday - schedule.weekly.weekday + 7) % 7;
-  const slot = atTime(local.minus({ days: back }), schedule.weekly);
-  return slot <= local ? slot : atTime(slot.minus({ weeks: 1 }), schedule.weekly);
+function shift(day: CalendarDay, days: number): CalendarDay {
+  const date = new Date(Date.UTC(day.year, day.month - 1, day.day + days));
+  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
 }
 
 /** Parses `HH:MM` (24-hour clock) for configuration. */

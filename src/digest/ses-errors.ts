@@ -1,4 +1,4 @@
-import { redact } from '../subscribers/log.js';
+import { redact } from '../observability/log.js';
 
 /**
  * What a failed send means for the run:

@@ -11,7 +11,7 @@ import type { Lang, MailKind } from './types.js';
 export type DigestStrings = Readonly<Record<string, string>>;
 
 /** The digest's mail files: `digest` serves the daily and weekly mails. */
-export type MailFile = 'digest' | 'immediate';
+type MailFile = 'digest' | 'immediate';
 
 /**
  * The digest's templates as compiled at build time (templates/compiled/digest.json, from
@@ -34,7 +34,7 @@ export interface CompiledVariant {
 }
 
 /** A template with its repeated release block cut out: `{{{items}}}` marks where items go. */
-export interface CompiledParts {
+interface CompiledParts {
   shell: SlotTemplate;
   item: SlotTemplate;
   itemWithImage: SlotTemplate;

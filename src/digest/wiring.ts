@@ -1,5 +1,6 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { createS3Client, S3ObjectStore } from '../adapters/s3-object-store.js';
+import type { DigestConfig, StaffMailSettings } from '../config/digest.js';
 import { derivePreviewKey } from '../drafts/token.js';
 import { createSesMailer } from '../mail/ses-mailer.js';
 import type { Mailer, ObjectStore } from '../shared/ports.js';
@@ -8,7 +9,6 @@ import { SHARD_COUNT } from '../subscribers/ids.js';
 import { deriveSubscriberKeys } from '../subscribers/keys.js';
 import { SubscriberStore } from '../subscribers/store.js';
 import { subscriberLinks } from '../subscribers/subscriptions.js';
-import type { DigestConfig, StaffMailSettings } from './config.js';
 import { PipelineReleaseSource } from './pipeline-releases.js';
 import { subscriberRoster } from './roster.js';
 import type { MailRunOptions } from './run.js';

@@ -23,7 +23,7 @@ export class InProcessNoticeQueue implements Notifier {
 }
 
 /** One console line: a rejection with its `PATH:LINE: reason`, a confirmation with its address. */
-export function describeNotice(notice: PipelineNotice, outcome: NoticeOutcome): string {
+function describeNotice(notice: PipelineNotice, outcome: NoticeOutcome): string {
   switch (outcome.kind) {
     case 'immediate': {
       const { result } = outcome;

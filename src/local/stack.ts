@@ -5,18 +5,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { readDigestConfig } from '../digest/config.js';
+import { readDigestConfig } from '../config/digest.js';
+import { EnvReader } from '../config/env-reader.js';
+import { readSiteConfig } from '../config/site.js';
 import { type DigestRunResult, runDigest } from '../digest/run.js';
 import type { DigestFrequency } from '../digest/types.js';
 import { wireMailRuns } from '../digest/wiring.js';
 import { DRAFTS_PREFIX } from '../drafts/keys.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { consumeBatch } from '../pipeline/handlers.js';
+import type { RejectionReport } from '../pipeline/notifier.js';
 import { decodeInvocation } from '../pipeline/queue-message.js';
-import type { RejectionReport } from '../pipeline/reports.js';
 import { encodeS3Key, isReleaseKey, RELEASES_PREFIX } from '../pipeline/s3-event.js';
 import { WITHDRAWN_PREFIX } from '../pipeline/state-keys.js';
-import { EnvReader, readSiteConfig } from '../shared/env.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { type FolderSyncResult, syncFolder } from './folder-sync.js';
 import { InProcessNoticeQueue } from './notice-queue.js';
@@ -28,7 +29,7 @@ import { type HttpApiHandler, type LocalWebServer, startWebServer } from './web.
 /** The releases folder `npm start` publishes. */
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/releases/', import.meta.url));
 
-export const LOCAL_BUCKETS = { releases: 'newsroom-releases', public: 'newsroom-public' } as const;
+const LOCAL_BUCKETS = { releases: 'newsroom-releases', public: 'newsroom-public' } as const;
 
 /** How to start the local stack; every field has a default. */
 export interface LocalStackOptions {
@@ -51,7 +52,7 @@ export interface LocalStackOptions {
 }
 
 /** URLs of a running local stack. */
-export interface LocalStackUrls {
+interface LocalStackUrls {
   site: string;
   index: string;
   feeds: { atom: string; rss: string; json: string };
@@ -63,7 +64,7 @@ export interface LocalStackUrls {
 }
 
 /** What `--once` prints at the end. */
-export interface LocalStackSummary {
+interface LocalStackSummary {
   sources: number;
   published: number;
   rejected: RejectionReport[];

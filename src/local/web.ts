@@ -188,7 +188,7 @@ async function handleApi(
 }
 
 /** An HTTP API (payload 2.0) event for a node request: headers lowercased, binary bodies base64. */
-export function toApiGatewayEvent(
+function toApiGatewayEvent(
   request: IncomingMessage,
   url: URL,
   body: Buffer,

@@ -24,7 +24,7 @@ export interface Mailbox {
 }
 
 /** Mailing-list headers (RFC 2369, RFC 2919, RFC 8058) for list mail such as digests. */
-export interface ListHeaders {
+interface ListHeaders {
   /** HTTPS URL that unsubscribes: `List-Unsubscribe`. */
   unsubscribeUrl: string;
   /** Adds `List-Unsubscribe-Post: List-Unsubscribe=One-Click`: the URL unsubscribes on POST. */

@@ -2,7 +2,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { Mailbox } from './compose.js';
 
 /** A configured sender address cannot be used. */
-export class InvalidMailboxError extends Error {
+class InvalidMailboxError extends Error {
   override readonly name = 'InvalidMailboxError';
 }
 

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type {
   DraftPreviewNotice,
   ReleaseRejectedNotice,
@@ -6,6 +5,7 @@ import type {
 } from '../pipeline/notifier.js';
 import { RELEASES_PREFIX } from '../pipeline/s3-event.js';
 import type { ReleaseWarning } from '../release/types.js';
+import { formatLocal, wallClockOf } from '../shared/local-time.js';
 import { escapeHtml } from '../shared/text.js';
 import { type StaffStrings, staffStrings } from './staff-strings.js';
 import { interpolate, type UiLang } from './strings.js';
@@ -163,9 +163,9 @@ export function localTime(
   context: Pick<StaffMailContext, 'lang' | 'timeZone' | 'now'>,
 ): string {
   const strings = staffStrings(context.lang);
-  const local = DateTime.fromJSDate(date, { zone: context.timeZone }).setLocale(context.lang);
-  const thisYear = local.year === DateTime.fromJSDate(context.now, { zone: context.timeZone }).year;
-  return local.toFormat(thisYear ? strings.dateTimeThisYear : strings.dateTime);
+  const { timeZone, lang } = context;
+  const thisYear = wallClockOf(date, timeZone).year === wallClockOf(context.now, timeZone).year;
+  return formatLocal(date, thisYear ? strings.dateTimeThisYear : strings.dateTime, lang, timeZone);
 }
 
 // The pipeline's report says in its message whether an earlier version stays online; it has no

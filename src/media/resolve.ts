@@ -35,7 +35,7 @@ export interface MediaFile {
 }
 
 /** A referenced file that is not published, and why. */
-export interface MediaRefusal {
+interface MediaRefusal {
   reference: MediaReference;
   reason: string;
 }

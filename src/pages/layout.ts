@@ -1,7 +1,7 @@
 import { ALL_SCOPE, type FeedScope, scopeFeedUrls, scopeTitle } from '../feeds/scopes.js';
-import type { SiteConfig } from '../site/config.js';
+import type { SiteBranding, SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
-import { brandingOf, localized, organisationName, type SiteBranding } from '../site/site-config.js';
+import { brandingOf, localized, organisationName } from '../site/site-config.js';
 import { langAttributes, textDirection } from './direction.js';
 import { FAVICON_PATH } from './share-meta.js';
 import { inLanguage, stringsFor, type UiStrings, uiLang } from './strings.js';

@@ -194,7 +194,10 @@ function report(
     change: step.change.kind,
     public: publicReleaseOf(step.record, now) !== undefined,
   }));
-  for (const key of keys) log('release synced', { ...key });
+  for (const [index, key] of keys.entries()) {
+    const warnings = steps[index]?.record?.pendingOutcome?.warnings.length ?? 0;
+    log('release synced', { ...key, warnings });
+  }
   log('batch applied', {
     keys: keys.length,
     stale,

@@ -1,16 +1,27 @@
+import { logger, unreserved } from '../observability/log.js';
+import { countEvent } from '../observability/metrics.js';
 import { INDEX_LIMIT } from '../pages/index-page.js';
 import type { Clock, ObjectStore } from '../shared/ports.js';
 import type { SiteConfig } from '../site/config.js';
 import type { Notifier } from './notifier.js';
-import type { HubNotifier } from './websub.js';
 import { type ScopeRef, windowCapacity } from './windows.js';
+
+/**
+ * Tells a WebSub hub that topics (feed URLs) have new content
+ * (https://www.w3.org/TR/websub/#publishing); the hub then fetches them and pushes them to
+ * subscribed readers.
+ */
+export interface HubNotifier {
+  publish(topicUrls: readonly string[]): Promise<void>;
+}
 
 /** One structured log line. */
 export type Logger = (message: string, fields?: Record<string, unknown>) => void;
 
-/** JSON lines on stdout: what CloudWatch Logs Insights queries best. */
+/** The one logger (src/observability/log.ts): JSON lines, redacted, counted events counted. */
 export const jsonLogger: Logger = (message, fields = {}) => {
-  console.log(JSON.stringify({ message, ...fields }));
+  countEvent(message, fields);
+  logger.info(message, unreserved(fields));
 };
 
 /** Everything the publishing core needs: ports and settings, no environment, no clock of its own. */

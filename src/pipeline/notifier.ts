@@ -1,5 +1,22 @@
 import type { ReleaseWarning } from '../release/types.js';
-import type { RejectionReport } from './reports.js';
+
+/** Staff-readable account of why an upload was not published (`reports/<key>.json`). */
+export interface RejectionReport {
+  /** The uploaded object's key, e.g. `releases/Kevät 2021.md`. */
+  file: string;
+  /** What is wrong, as the parser put it. */
+  problem: string;
+  /** 1-based line of the problem, when known. */
+  line?: number;
+  /** Front-matter field the problem is about, when known. */
+  field?: string;
+  /** ISO 8601: when the upload was rejected. */
+  when: string;
+  /** One sentence for people: what happened, what stays online, what to do. */
+  message: string;
+  /** ETag of the rejected version (always written; consumers of notices need not look at it). */
+  sourceEtag?: string;
+}
 
 /** A release became public for the first time (subscribers' immediate mail starts from this). */
 export interface ReleasePublishedNotice {

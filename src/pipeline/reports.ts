@@ -2,25 +2,8 @@ import { headEtag } from '../adapters/head.js';
 import { formatProblem, type ReleaseProblem } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { Logger, PipelineDeps } from './deps.js';
+import type { RejectionReport } from './notifier.js';
 import type { RecordStep } from './record-step.js';
-
-/** Staff-readable account of why an upload was not published (`reports/<key>.json`). */
-export interface RejectionReport {
-  /** The uploaded object's key, e.g. `releases/Kevät 2021.md`. */
-  file: string;
-  /** What is wrong, as the parser put it. */
-  problem: string;
-  /** 1-based line of the problem, when known. */
-  line?: number;
-  /** Front-matter field the problem is about, when known. */
-  field?: string;
-  /** ISO 8601: when the upload was rejected. */
-  when: string;
-  /** One sentence for people: what happened, what stays online, what to do. */
-  message: string;
-  /** ETag of the rejected version (always written; consumers of notices need not look at it). */
-  sourceEtag?: string;
-}
 
 /** Where rejection reports live in the releases bucket. */
 export const REPORTS_PREFIX = 'reports/';

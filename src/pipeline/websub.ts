@@ -1,15 +1,6 @@
 import type { Logger, PipelineDeps } from './deps.js';
 
 /**
- * Tells a WebSub hub that topics (feed URLs) have new content
- * (https://www.w3.org/TR/websub/#publishing); the hub then fetches them and pushes them to
- * subscribed readers.
- */
-export interface HubNotifier {
-  publish(topicUrls: readonly string[]): Promise<void>;
-}
-
-/**
  * Tells the hub, if one is configured, about every feed among the public files just `written`.
  * A failure is logged, never thrown: the files are already right, readers that poll still see
  * them, and a retry of the whole sync would find nothing changed and so announce nothing either.

@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createS3Client, S3ObjectStore } from '../adapters/s3-object-store.js';
 import { SqsNotifier } from '../adapters/sqs-notifier.js';
 import { websubHub } from '../adapters/websub-hub.js';
-import type { PipelineConfig } from '../shared/env.js';
+import type { PipelineConfig } from '../config/pipeline.js';
 import { jsonLogger, type PipelineDeps } from './deps.js';
 import { DISCARD_NOTICES } from './notifier.js';
 

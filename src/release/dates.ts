@@ -1,4 +1,4 @@
-import { isKnownTimeZone, zoneOffset } from './time-zone.js';
+import { isKnownTimeZone, zoneOffset } from '../shared/time-zone.js';
 
 /** The outcome of reading a date written by staff. */
 export type DateParse = { ok: true; date: Date } | { ok: false; reason: string };

@@ -1,5 +1,29 @@
 import type { CategoryDefinition } from './categories.js';
-import type { SiteBranding } from './site-config.js';
+
+/**
+ * A text per language (`{ "fi": "…", "sv": "…" }`), or one text for every language. Readers see the
+ * text in their language, else in the site's default language, else the first one given.
+ */
+export type LocalizedText = Readonly<Record<string, string>>;
+
+/** A site's own look and identity: what a city sets without touching code (docs/branding.md). */
+export interface SiteBranding {
+  /** The organisation's name per language, e.g. `{ fi: 'Esimerkkilän kaupunki', sv: 'Exempelby stad' }`. */
+  name: LocalizedText;
+  /**
+   * The logo shown beside the name: a path on the public site (`media/logo.svg`) or an https
+   * URL. Decorative (the name is written beside it), so it carries no alt text.
+   */
+  logo?: string;
+  /** The header's colour, `#rrggbb`; link colours are derived from it when it contrasts enough. */
+  primaryColor: string;
+  /** A line in the footer: switchboard, address, press contact. */
+  contact?: LocalizedText;
+  /** The privacy notice (tietosuojaseloste), linked from the footer and the subscribe form. */
+  privacyUrl?: LocalizedText;
+  /** The accessibility statement (saavutettavuusseloste), linked from the footer. */
+  accessibilityUrl?: LocalizedText;
+}
 
 /** What every build needs to know about the site it builds. */
 export interface SiteConfig {

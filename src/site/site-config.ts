@@ -1,32 +1,6 @@
-import type { EnvReader } from '../shared/env.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { mergeCategories } from './categories.js';
-import { DEFAULT_SITE, type SiteConfig } from './config.js';
-
-/**
- * A text per language (`{ "fi": "…", "sv": "…" }`), or one text for every language. Readers see the
- * text in their language, else in the site's default language, else the first one given.
- */
-export type LocalizedText = Readonly<Record<string, string>>;
-
-/** A site's own look and identity: what a city sets without touching code (docs/branding.md). */
-export interface SiteBranding {
-  /** The organisation's name per language, e.g. `{ fi: 'Esimerkkilän kaupunki', sv: 'Exempelby stad' }`. */
-  name: LocalizedText;
-  /**
-   * The logo shown beside the name: a path on the public site (`media/logo.svg`) or an https
-   * URL. Decorative (the name is written beside it), so it carries no alt text.
-   */
-  logo?: string;
-  /** The header's colour, `#rrggbb`; link colours are derived from it when it contrasts enough. */
-  primaryColor: string;
-  /** A line in the footer: switchboard, address, press contact. */
-  contact?: LocalizedText;
-  /** The privacy notice (tietosuojaseloste), linked from the footer and the subscribe form. */
-  privacyUrl?: LocalizedText;
-  /** The accessibility statement (saavutettavuusseloste), linked from the footer. */
-  accessibilityUrl?: LocalizedText;
-}
+import { DEFAULT_SITE, type LocalizedText, type SiteBranding, type SiteConfig } from './config.js';
 
 /** A neutral public-sector blue, with 8.6:1 contrast against white. */
 export const DEFAULT_PRIMARY_COLOR = '#00426e';
@@ -79,54 +53,6 @@ export function localized(
 
 const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 const LANG = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
-
-/**
- * Reads the branding variables: `SITE_NAME_FI`, `SITE_NAME_SV`, `SITE_NAME_EN` (default: `title`
- * in the default language), `SITE_LOGO`, `SITE_COLOR`, `SITE_CONTACT`, `PRIVACY_URL`,
- * `ACCESSIBILITY_URL`. Problems are recorded on `reader`, like every other variable.
- */
-export function readBranding(reader: EnvReader, title: string, defaultLang: string): SiteBranding {
-  const name: Record<string, string> = {};
-  for (const lang of ['fi', 'sv', 'en']) {
-    const value = reader.optional(`SITE_NAME_${lang.toUpperCase()}`);
-    if (value !== undefined) name[lang] = value;
-  }
-  if (name[defaultLang] === undefined) {
-    if (title === DEFAULT_ORGANISATION_NAME.fi)
-      Object.assign(name, DEFAULT_ORGANISATION_NAME, name);
-    else name[defaultLang] = title;
-  }
-  const color = reader.withDefault('SITE_COLOR', DEFAULT_PRIMARY_COLOR);
-  if (!COLOR.test(color)) {
-    reader.reject('SITE_COLOR', `SITE_COLOR must be a colour such as #00426e, got "${color}"`);
-  }
-  const logo = reader.optional('SITE_LOGO');
-  if (logo !== undefined && !isSitePathOrHttps(logo)) {
-    reader.reject(
-      'SITE_LOGO',
-      `SITE_LOGO must be a path such as media/logo.svg or an https URL, got "${logo}"`,
-    );
-  }
-  const single = (variable: string) => {
-    const value = reader.optional(variable);
-    return value === undefined ? {} : { [defaultLang]: value };
-  };
-  const urls = (variable: string) => {
-    const value = reader.optional(variable);
-    if (value !== undefined && !isHttpUrl(value)) {
-      reader.reject(variable, `${variable} must be an http(s) URL, got "${value}"`);
-    }
-    return single(variable);
-  };
-  return compact({
-    name,
-    primaryColor: expandColor(color),
-    logo,
-    contact: nonEmpty(single('SITE_CONTACT')),
-    privacyUrl: nonEmpty(urls('PRIVACY_URL')),
-    accessibilityUrl: nonEmpty(urls('ACCESSIBILITY_URL')),
-  });
-}
 
 /**
  * `site` with `site.json` (in the releases bucket, or the CLI's `--site-config FILE`) laid over
@@ -258,7 +184,8 @@ function localizedField(value: unknown, where: string): LocalizedText {
   return text;
 }
 
-function isHttpUrl(value: string): boolean {
+/** Whether `value` is an absolute http(s) URL. */
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === 'https:' || url.protocol === 'http:';
@@ -267,22 +194,25 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function isSitePathOrHttps(value: string): boolean {
+/** Whether `value` is a path on the public site (`media/logo.svg`) or an https URL. */
+export function isSitePathOrHttps(value: string): boolean {
   if (value.startsWith('https://')) return isHttpUrl(value);
   return /^[\w-][\w./-]*$/.test(value) && !value.split('/').includes('..');
 }
 
 /** `#abc` → `#aabbcc`, lower case. */
-function expandColor(color: string): string {
+export function expandColor(color: string): string {
   const hex = color.slice(1).toLowerCase();
   return hex.length === 3 ? `#${[...hex].map((digit) => digit + digit).join('')}` : `#${hex}`;
 }
 
-function nonEmpty(text: Record<string, string>): LocalizedText | undefined {
+/** `text`, or `undefined` when it has no language. */
+export function nonEmpty(text: Record<string, string>): LocalizedText | undefined {
   return Object.keys(text).length === 0 ? undefined : text;
 }
 
-function compact(
+/** `branding` without its `undefined` fields. */
+export function compact(
   branding: { [K in keyof SiteBranding]: SiteBranding[K] | undefined },
 ): SiteBranding {
   return Object.fromEntries(

@@ -1,7 +1,7 @@
 import { domainToASCII } from 'node:url';
 
 /** Why an address was refused; each maps to a message residents can act on. */
-export type AddressProblem = 'empty' | 'too-long' | 'local-too-long' | 'syntax' | 'domain';
+type AddressProblem = 'empty' | 'too-long' | 'local-too-long' | 'syntax' | 'domain';
 
 export type AddressResult = { ok: true; address: string } | { ok: false; problem: AddressProblem };
 

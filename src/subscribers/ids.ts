@@ -22,7 +22,7 @@ export function newSubscriberId(shard: number, random: (size: number) => Uint8Ar
 }
 
 /** Whether `id` has the shape of a subscriber id. */
-export function isSubscriberId(id: string): boolean {
+function isSubscriberId(id: string): boolean {
   return ID_PATTERN.test(id);
 }
 

@@ -50,7 +50,7 @@ export function parseRateRules(text: string): RateRule[] | undefined {
 }
 
 /** Which limit refused a confirmation mail. */
-export type LimitRefusal = 'mailbox' | 'network' | 'global';
+type LimitRefusal = 'mailbox' | 'network' | 'global';
 
 const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
 
@@ -118,7 +118,7 @@ function parseCount(value: unknown): { count: number } | undefined {
 }
 
 /** A granted confirmation mail; give it back with `release()` when the mail could not be sent. */
-export interface ClaimedSlot {
+interface ClaimedSlot {
   release(): Promise<void>;
 }
 

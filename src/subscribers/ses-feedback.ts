@@ -1,7 +1,7 @@
 import { parseMailbox } from '../mail/mailbox.js';
+import type { Log } from '../observability/log.js';
 import { parseAddress } from './address.js';
 import { hashAddress, type SubscriberKeys } from './keys.js';
-import type { Log } from './log.js';
 import type { SubscriberStore } from './store.js';
 import { type BouncePolicy, withSuppression, withTransientBounce } from './suppression.js';
 
@@ -11,7 +11,7 @@ export class InvalidNotificationError extends Error {
 }
 
 /** Which mail a notification is about: who sent it, through which configuration set. */
-export interface SesMailOrigin {
+interface SesMailOrigin {
   /** `mail.source`: the address the mail was sent from. */
   source?: string;
   /** `mail.tags["ses:configuration-set"]`, when SES tagged it. */

@@ -17,7 +17,7 @@ export function shardKey(shard: number): string {
 }
 
 /** Object key of a pending sign-up. */
-export function pendingKey(id: string): string {
+function pendingKey(id: string): string {
   return `${PENDING_PREFIX}${id}.json`;
 }
 

@@ -1,8 +1,8 @@
+import type { Log } from '../observability/log.js';
 import type { Clock } from '../shared/ports.js';
 import { newSubscriberId, shardOfAddressHash } from './ids.js';
 import { hashAddress, type SubscriberKeys } from './keys.js';
 import type { ConfirmationLimiter } from './limits.js';
-import type { Log } from './log.js';
 import type { SubscriberStore } from './store.js';
 import { blocksAllMail, liftableByOptIn, withSuppression } from './suppression.js';
 import { CONFIRM_TOKEN_TTL_MS, signToken, verifyToken } from './tokens.js';

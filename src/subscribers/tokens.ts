@@ -15,7 +15,7 @@ export interface TokenClaims {
   expiresAt?: Date;
 }
 
-export type TokenProblem = 'malformed' | 'signature' | 'purpose' | 'expired';
+type TokenProblem = 'malformed' | 'signature' | 'purpose' | 'expired';
 
 export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; problem: TokenProblem };
 

@@ -89,6 +89,9 @@ export function isFrequency(value: unknown): value is Frequency {
 }
 
 /** Whether a subscriber with these preferences wants releases of category `categorySlug`. */
-export function wantsCategory(preferences: Preferences, categorySlug: string): boolean {
+export function wantsCategory(
+  preferences: { readonly categories: readonly string[] },
+  categorySlug: string,
+): boolean {
   return preferences.categories.length === 0 || preferences.categories.includes(categorySlug);
 }

@@ -1,9 +1,9 @@
 import { GetObjectCommand, HeadObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRequests } from '../../src/adapters/request-counter.js';
 import { createS3Client, S3ObjectStore } from '../../src/adapters/s3-object-store.js';
 import { S3RVER_CREDENTIALS } from '../../src/local/s3-server.js';
 import { PreconditionFailedError } from '../../src/shared/ports.js';
+import { countRequests } from '../support/request-counter.js';
 import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
 import { objectStoreContract } from './object-store-contract.js';
 

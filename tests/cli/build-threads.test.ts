@@ -4,14 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRelease } from '../../bench/generate.js';
 import { BuildThreads, type ThreadOptions } from '../../src/cli/build-threads.js';
-import {
-  findReleaseFiles,
-  type ReleaseFileRef,
-  SiteWriter,
-  writeSiteFiles,
-} from '../../src/cli/files.js';
+import { SiteWriter, writeSiteFiles } from '../../src/cli/files.js';
 import { parseInProcess } from '../../src/cli/parse-files.js';
 import type { ParseResult, Release } from '../../src/release/types.js';
+import { findReleaseFiles, type ReleaseFileRef } from '../../src/shared/release-files.js';
 import { buildSite, listingFiles, planSite } from '../../src/site/build.js';
 import { DEFAULT_SITE, type SiteConfig, type SiteFile } from '../../src/site/config.js';
 

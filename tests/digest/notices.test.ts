@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readDigestConfig } from '../../src/digest/config.js';
+import { readDigestConfig } from '../../src/config/digest.js';
 import { handleNotice, type NoticeDeps } from '../../src/digest/notices.js';
 import { wireMailRuns } from '../../src/digest/wiring.js';
 import { draftHash } from '../../src/drafts/keys.js';

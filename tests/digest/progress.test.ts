@@ -8,8 +8,8 @@ import { loadTemplateSource, VariantCache } from '../../src/digest/templates.js'
 import type { DigestRecipient } from '../../src/digest/types.js';
 import { S3RVER_CREDENTIALS } from '../../src/local/s3-server.js';
 import { createSesMailer } from '../../src/mail/ses-mailer.js';
+import type { LogEntry } from '../../src/observability/log.js';
 import type { Mailer, ObjectStore } from '../../src/shared/ports.js';
-import type { LogEntry } from '../../src/subscribers/log.js';
 import { ConditionalStore } from '../support/conditional-store.js';
 import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
 import { type LocalSes, startLocalSes } from '../support/ses.js';

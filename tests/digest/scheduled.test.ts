@@ -1,9 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConditionEnforcingStore } from '../../src/adapters/condition-enforcing-store.js';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
 import { runSendDigest } from '../../src/cli/send-digest.js';
-import { readDigestConfig } from '../../src/digest/config.js';
+import { readDigestConfig } from '../../src/config/digest.js';
 import { PipelineReleaseSource } from '../../src/digest/pipeline-releases.js';
 import { runDigest, runImmediate } from '../../src/digest/run.js';
 import { wireMailRuns } from '../../src/digest/wiring.js';
@@ -16,6 +15,7 @@ import { deriveSubscriberKeys, hashAddress } from '../../src/subscribers/keys.js
 import { SubscriberStore } from '../../src/subscribers/store.js';
 import { verifyToken } from '../../src/subscribers/tokens.js';
 import type { Frequency, Lang } from '../../src/subscribers/types.js';
+import { ConditionEnforcingStore } from '../support/condition-enforcing-store.js';
 import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
 import { type LocalSes, startLocalSes } from '../support/ses.js';
 

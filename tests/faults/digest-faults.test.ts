@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConditionEnforcingStore } from '../../src/adapters/condition-enforcing-store.js';
 import { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
-import { readDigestConfig } from '../../src/digest/config.js';
+import { readDigestConfig } from '../../src/config/digest.js';
 import { deliver } from '../../src/digest/deliver.js';
 import { PipelineReleaseSource } from '../../src/digest/pipeline-releases.js';
 import { subscriberRoster } from '../../src/digest/roster.js';
@@ -17,6 +16,7 @@ import { subscriberLinks } from '../../src/subscribers/subscriptions.js';
 import type { Frequency, Lang } from '../../src/subscribers/types.js';
 import { memoryRoster, recipient } from '../digest/fixtures.js';
 import { releaseText } from '../pipeline/harness.js';
+import { ConditionEnforcingStore } from '../support/condition-enforcing-store.js';
 import { ConditionalStore } from '../support/conditional-store.js';
 import {
   CrashSwitch,

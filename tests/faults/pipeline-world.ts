@@ -1,5 +1,4 @@
 import { expect } from 'vitest';
-import { ConditionEnforcingStore } from '../../src/adapters/condition-enforcing-store.js';
 import { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
 import type { PipelineDeps } from '../../src/pipeline/deps.js';
 import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
@@ -20,6 +19,7 @@ import {
   s3Record,
   TestClock,
 } from '../pipeline/harness.js';
+import { ConditionEnforcingStore } from '../support/condition-enforcing-store.js';
 import {
   type CrashSwitch,
   crashingStore,

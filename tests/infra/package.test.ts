@@ -122,6 +122,7 @@ describe('functions', () => {
       'TIME_ZONE',
       'DEFAULT_LANG',
       'FEED_LIMIT',
+      'POWERTOOLS_SERVICE_NAME',
       'ID_AUTHORITY',
       'WEBSUB_HUB',
       'MAIL_FROM',
@@ -598,6 +599,61 @@ describe('queues and failures', () => {
       MetricName: 'SignupGlobalCapHit',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'OpsAlarmTopic' }],
+    });
+  });
+});
+
+describe('alarms on the counters (EMF)', () => {
+  const service = { Name: 'service', Value: 'newsroom-test' };
+
+  it("names every function's service as the alarms do", () => {
+    for (const name of [
+      'publishRelease',
+      'sendDigest',
+      'sendImmediate',
+      'sesNotifications',
+    ] as const) {
+      const environment = properties(lambdaId(name)).Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(service.Value);
+    }
+  });
+
+  it.each([
+    ['ComplaintRateAlarm', 'Complained', 0.1],
+    ['BounceRateAlarm', 'Bounced', 2],
+  ])('%s alarms on %s per 100 mails sent in a day, over %s', (id, counter, threshold) => {
+    const alarm = properties(id) as {
+      Metrics: { Id: string; Expression?: string; MetricStat?: Record<string, unknown> }[];
+    };
+    expect(alarm).toMatchObject({
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'OpsAlarmTopic' }],
+    });
+    const stats = alarm.Metrics.flatMap((metric) => (metric.MetricStat ? [metric.MetricStat] : []));
+    expect(stats).toEqual([
+      expect.objectContaining({
+        Metric: { Namespace: 'Newsroom', MetricName: counter, Dimensions: [service] },
+        Period: 86400,
+        Stat: 'Sum',
+      }),
+      expect.objectContaining({
+        Metric: { Namespace: 'Newsroom', MetricName: 'MailsSent', Dimensions: [service] },
+      }),
+    ]);
+    expect(alarm.Metrics.at(-1)?.Expression).toMatch(/^100 \* \w+ \/ sent$/);
+  });
+
+  it('alarms when sign-ups hit the confirmation limits more than 20 times in an hour', () => {
+    expect(properties('ConfirmationLimitAlarm')).toMatchObject({
+      Namespace: 'Newsroom',
+      MetricName: 'ConfirmationLimitHits',
+      Dimensions: [service],
+      Period: 3600,
+      Threshold: 20,
       AlarmActions: [{ Ref: 'OpsAlarmTopic' }],
     });
   });

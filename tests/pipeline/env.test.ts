@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readPipelineConfig } from '../../src/shared/env.js';
+import { ConfigError } from '../../src/config/env-reader.js';
+import { readPipelineConfig } from '../../src/config/pipeline.js';
 
 const complete = {
   RELEASES_BUCKET: 'newsroom-releases',

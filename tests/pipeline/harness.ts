@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { FileSystemObjectStore } from '../../src/adapters/fs-object-store.js';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
 import { objectStoreMediaLookup } from '../../src/media/store-lookup.js';
 import type { PipelineDeps } from '../../src/pipeline/deps.js';
@@ -27,6 +26,7 @@ import type { ObjectStore } from '../../src/shared/ports.js';
 import { buildSite, liveMedia, publishedBy, type Withdrawal } from '../../src/site/build.js';
 import type { SiteConfig } from '../../src/site/config.js';
 import { ConditionalStore } from '../support/conditional-store.js';
+import { FileSystemObjectStore } from '../support/fs-object-store.js';
 import { freshBucket, type LocalS3 } from '../support/s3.js';
 import { RacyStore } from './racy-store.js';
 

@@ -1,6 +1,6 @@
-import { ConditionEnforcingStore } from '../../src/adapters/condition-enforcing-store.js';
 import type { PutOptions } from '../../src/shared/ports.js';
 import { PreconditionFailedError } from '../../src/shared/ports.js';
+import { ConditionEnforcingStore } from '../support/condition-enforcing-store.js';
 
 /**
  * The fault-injecting double for the conditional-write path: a bucket (in memory, or on s3rver)

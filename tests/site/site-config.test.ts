@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../src/adapters/fs-object-store.js';
-import { readDigestConfig } from '../../src/digest/config.js';
+import { readDigestConfig } from '../../src/config/digest.js';
+import { ConfigError } from '../../src/config/env-reader.js';
+import { readPipelineConfig } from '../../src/config/pipeline.js';
+import { readSubscriptionsApiConfig } from '../../src/config/subscribers.js';
 import { wireMailRuns } from '../../src/digest/wiring.js';
-import { ConfigError, readPipelineConfig } from '../../src/shared/env.js';
 import {
   applySiteJson,
   brandingOf,
@@ -15,9 +16,9 @@ import {
   SiteSettingsError,
   withSiteJson,
 } from '../../src/site/site-config.js';
-import { readSubscriptionsApiConfig } from '../../src/subscribers/config.js';
 import { htmlPage } from '../../src/subscribers/http/pages.js';
 import { byTag, parseHtml } from '../pages/html-check.js';
+import { FileSystemObjectStore } from '../support/fs-object-store.js';
 import { TEST_SITE } from '../support/releases.js';
 
 const env = {

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { FileSystemObjectStore } from '../../src/adapters/fs-object-store.js';
 import { SITE_INDEX_KEY } from '../../src/pipeline/state-keys.js';
 import { readCategoryCatalog } from '../../src/subscribers/categories.js';
+import { FileSystemObjectStore } from '../support/fs-object-store.js';
 
 let dir: string;
 let store: FileSystemObjectStore;

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError } from '../../src/shared/env.js';
+import { ConfigError } from '../../src/config/env-reader.js';
 import {
   readSubscriberStorageConfig,
   readSubscriptionsApiConfig,
-} from '../../src/subscribers/config.js';
+} from '../../src/config/subscribers.js';
 
 const complete = {
   TOKEN_SECRET: 'x'.repeat(32),

@@ -1,6 +1,6 @@
+import type { LogEntry } from '../../src/observability/log.js';
 import type { RetryPolicy } from '../../src/shared/json-document.js';
 import { deriveSubscriberKeys } from '../../src/subscribers/keys.js';
-import type { LogEntry } from '../../src/subscribers/log.js';
 import type { SendConfirmation, Subscriber } from '../../src/subscribers/types.js';
 
 export const SECRET = 'a-test-secret-of-at-least-32-bytes-0123456789';

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { countRequests } from '../../src/adapters/request-counter.js';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
 import { ConcurrentUpdateError, CorruptDocumentError } from '../../src/shared/json-document.js';
 import { newSubscriberId, SHARD_COUNT, shardOfAddressHash } from '../../src/subscribers/ids.js';
@@ -7,6 +6,7 @@ import { hashAddress } from '../../src/subscribers/keys.js';
 import { SubscriberStore, shardKey } from '../../src/subscribers/store.js';
 import type { Subscriber } from '../../src/subscribers/types.js';
 import { ConditionalStore } from '../support/conditional-store.js';
+import { countRequests } from '../support/request-counter.js';
 import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
 import { FAST_RETRY, keys, subscriber } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import type { HeadCapable } from '../../src/adapters/head.js';
 import { S3RVER_CREDENTIALS } from '../../src/local/s3-server.js';
 
-export { S3rverFolderGuard } from '../../src/local/s3rver-guard.js';
+export { S3rverFolderGuard } from './s3rver-guard.js';
 
 import { createSesMailer } from '../../src/mail/ses-mailer.js';
 import type { Mailer, ObjectStore } from '../../src/shared/ports.js';

@@ -1,7 +1,7 @@
 import { type PreviewServing, servePreview, servePreviewMedia } from '../../drafts/serve.js';
 import { uiStrings } from '../../mail/strings.js';
+import { describeError } from '../../observability/log.js';
 import { parseAddress } from '../address.js';
-import { describeError } from '../log.js';
 import {
   confirmSubscription,
   exportSubscriberData,

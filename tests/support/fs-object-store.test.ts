@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileSystemObjectStore, InvalidKeyError } from '../../src/adapters/fs-object-store.js';
 import { PreconditionFailedError } from '../../src/shared/ports.js';
-import { objectStoreContract } from './object-store-contract.js';
+import { objectStoreContract } from '../adapters/object-store-contract.js';
+import { FileSystemObjectStore, InvalidKeyError } from './fs-object-store.js';
 
 const roots: string[] = [];
 

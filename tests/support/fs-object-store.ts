@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { KeyQueue } from '../shared/key-queue.js';
+import { KeyQueue } from '../../src/shared/key-queue.js';
 import {
   type ObjectStore,
   type ObjectSummary,
   PreconditionFailedError,
   type PutOptions,
   type StoredObject,
-} from '../shared/ports.js';
+} from '../../src/shared/ports.js';
 
 /** Sidecar folder (under the root) holding each object's content type and cache policy. */
 const META_DIR = '.newsroom-meta';

@@ -1,11 +1,10 @@
+import { DEFAULT_SCHEDULE, type DigestSchedule, parseClockTime } from '../digest/schedule.js';
 import type { Mailbox } from '../mail/compose.js';
 import { parseMailbox } from '../mail/mailbox.js';
-import { EnvReader, readSiteConfig } from '../shared/env.js';
 import type { SiteConfig } from '../site/config.js';
 import { MIN_SECRET_BYTES } from '../subscribers/keys.js';
-import { DEFAULT_SCHEDULE, type DigestSchedule, parseClockTime } from './schedule.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { type Env, EnvReader } from './env-reader.js';
+import { readSiteConfig } from './site.js';
 
 /** What functions/send-digest.ts, functions/send-immediate.ts and `send-digest` read. */
 export interface DigestConfig {
@@ -41,10 +40,10 @@ export interface StaffMailSettings {
 }
 
 /** Languages staff mail is written in. */
-export type StaffLang = 'fi' | 'sv' | 'en';
+type StaffLang = 'fi' | 'sv' | 'en';
 
 /** Reads STAFF_LANG and STAFF_NOTIFY, recording a problem for an unknown value. */
-export function readStaffMailSettings(reader: EnvReader): StaffMailSettings {
+function readStaffMailSettings(reader: EnvReader): StaffMailSettings {
   const lang = reader.withDefault('STAFF_LANG', 'fi').toLowerCase();
   const notify = reader.withDefault('STAFF_NOTIFY', 'all').toLowerCase();
   if (lang !== 'fi' && lang !== 'sv' && lang !== 'en') {

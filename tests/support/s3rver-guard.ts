@@ -1,6 +1,11 @@
-import type { HeadCapable } from '../adapters/head.js';
-import { md5Etag } from '../pipeline/outputs.js';
-import type { ObjectStore, ObjectSummary, PutOptions, StoredObject } from '../shared/ports.js';
+import type { HeadCapable } from '../../src/adapters/head.js';
+import { md5Etag } from '../../src/pipeline/outputs.js';
+import type {
+  ObjectStore,
+  ObjectSummary,
+  PutOptions,
+  StoredObject,
+} from '../../src/shared/ports.js';
 
 /** Reads of a body still being flushed: 5, 10, … 640 ms apart, about 1.3 s in all. */
 const FLUSH_RETRIES = 8;

@@ -1,12 +1,12 @@
-import { KeyQueue } from '../shared/key-queue.js';
+import { headEtag } from '../../src/adapters/head.js';
+import { KeyQueue } from '../../src/shared/key-queue.js';
 import {
   type ObjectStore,
   type ObjectSummary,
   PreconditionFailedError,
   type PutOptions,
   type StoredObject,
-} from '../shared/ports.js';
-import { headEtag } from './head.js';
+} from '../../src/shared/ports.js';
 
 /**
  * Enforces `If-Match` / `If-None-Match` on top of a store that ignores them (s3rver), by checking

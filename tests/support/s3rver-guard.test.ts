@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { S3rverFolderGuard } from '../../src/local/s3rver-guard.js';
 import { md5Etag } from '../../src/pipeline/outputs.js';
 import type { StoredObject } from '../../src/shared/ports.js';
+import { S3rverFolderGuard } from './s3rver-guard.js';
 
 /**
  * s3rver's flush race (a GET right after a PUT sees the new ETag with a short body) depends on

@@ -1,17 +1,16 @@
 import type { Mailbox } from '../mail/compose.js';
 import { parseMailbox } from '../mail/mailbox.js';
-import { EnvReader } from '../shared/env.js';
-import { readBranding, type SiteBranding } from '../site/site-config.js';
-import { MIN_SECRET_BYTES } from './keys.js';
+import type { SiteBranding } from '../site/config.js';
+import { MIN_SECRET_BYTES } from '../subscribers/keys.js';
 import {
   type ConfirmationLimits,
   DEFAULT_CONFIRMATION_LIMITS,
   parseRateRules,
   type RateRule,
-} from './limits.js';
-import { isLang, type Lang } from './types.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
+} from '../subscribers/limits.js';
+import { isLang, type Lang } from '../subscribers/types.js';
+import { type Env, EnvReader } from './env-reader.js';
+import { readBranding } from './site.js';
 
 /** What functions/ses-notifications.ts reads from the environment. */
 export interface SubscriberStorageConfig {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { isKnownTimeZone, zoneOffset } from '../../src/release/time-zone.js';
+import { isKnownTimeZone, zoneOffset } from '../../src/shared/time-zone.js';
 
 // Zones with DST both ways, half and quarter hours, half-hour DST (Lord Howe), and local mean
 // times with seconds in the years releases may have (Helsinki +1:39:49 until 1921, Monrovia
