@@ -8,8 +8,9 @@ import { wireMailFunction } from '../src/digest/lambda.js';
 import { runDigest } from '../src/digest/run.js';
 import { withMetrics } from '../src/observability/metrics.js';
 
-// Cold start: configuration, clients and the compiled-template cache live as long as the container.
-const { config, wiring, sqs } = await wireMailFunction(process.env);
+// Cold start: configuration and clients; the compiled-template cache follows at the first
+// invocation (it reads releases/site.json). All live as long as the container.
+const { config, wiring: mailWiring, sqs } = wireMailFunction(process.env);
 const queue = { client: sqs, url: config.digestQueueUrl, setting: 'DIGEST_QUEUE_URL' };
 
 /**
@@ -22,6 +23,7 @@ async function handle(event: unknown, context: Context): Promise<void> {
   const triggers = records
     ? records.map((record) => parseDigestTrigger(JSON.parse(record.body)))
     : [parseDigestTrigger(event)];
+  const wiring = await mailWiring();
   for (const trigger of triggers) {
     const result = await runDigest({
       ...wiring.options,

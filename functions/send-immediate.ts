@@ -6,8 +6,9 @@ import { handleNotice } from '../src/digest/notices.js';
 import { jsonLog } from '../src/observability/log.js';
 import { withMetrics } from '../src/observability/metrics.js';
 
-// Cold start: configuration, clients and the compiled-template cache live as long as the container.
-const { config, wiring, sqs } = await wireMailFunction(process.env);
+// Cold start: configuration and clients; the compiled-template cache follows at the first
+// invocation (it reads releases/site.json). All live as long as the container.
+const { config, wiring: mailWiring, sqs } = wireMailFunction(process.env);
 const queue = { client: sqs, url: config.immediateQueueUrl, setting: 'IMMEDIATE_QUEUE_URL' };
 
 /**
@@ -15,6 +16,7 @@ const queue = { client: sqs, url: config.immediateQueueUrl, setting: 'IMMEDIATE_
  * rejected uploads. A run that must stop is continued by putting the same notice back, delayed.
  */
 async function handle(event: SQSEvent, context: Context): Promise<void> {
+  const wiring = await mailWiring();
   for (const record of event.Records) {
     const notice = decodeNotice(record.body, record.messageId);
     const outcome = await handleNotice(notice, {
