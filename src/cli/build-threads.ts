@@ -11,10 +11,10 @@ import type { ParseCache } from './parse-cache.js';
 import { type ParsedBatch, type ParseShare, parseClaimed } from './parse-files.js';
 
 /** Below this many files a worker's start-up costs more than it saves. */
-export const PARALLEL_THRESHOLD = 200;
+const PARALLEL_THRESHOLD = 200;
 
 /** Release pages handed out at a time: enough to keep a worker busy between two messages. */
-export const PAGE_BATCH = 32;
+const PAGE_BATCH = 32;
 
 /**
  * Page batches a worker asks for ahead of the one it is writing, so that it never waits for this

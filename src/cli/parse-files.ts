@@ -16,7 +16,7 @@ import {
  * Files claimed at a time from the shared counter: small enough that the threads finish together,
  * large enough that claiming and posting results cost next to nothing.
  */
-export const CLAIM_BATCH = 32;
+const CLAIM_BATCH = 32;
 
 /** What a parser thread needs to take its share of the files. */
 export interface ParseShare {
@@ -132,7 +132,7 @@ async function withMedia(
 }
 
 /** The releases folder a file was found in: its path without the path relative to it. */
-export function releasesRoot(ref: ReleaseFileRef): string {
+function releasesRoot(ref: ReleaseFileRef): string {
   return ref.displayPath.slice(0, ref.displayPath.length - ref.relativePath.length) || '.';
 }
 

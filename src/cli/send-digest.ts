@@ -12,7 +12,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * loopback) and, for anything not set, the values `npm start` sets (src/local/stack.ts), so the
  * links in the mail work with the local subscription API.
  */
-export function localDigestEnv(env: Env): Env {
+function localDigestEnv(env: Env): Env {
   return {
     RELEASES_BUCKET: 'newsroom-releases',
     PUBLIC_BUCKET: 'newsroom-public',

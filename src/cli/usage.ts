@@ -1,15 +1,13 @@
 // What each command takes, for the usage and help messages: kept apart from the commands so that
 // printing them loads none of them.
 
-export const BUILD_USAGE =
+const BUILD_USAGE =
   'newsroom build --releases DIR --out DIR --site-url URL [--now ISO] [--site-config FILE]';
-export const VALIDATE_USAGE = 'newsroom validate FILE...';
-export const PREVIEW_USAGE =
-  'newsroom preview FILE --out DIR --site-url URL [--now ISO] [--releases DIR]';
-export const DIGEST_USAGE =
+const VALIDATE_USAGE = 'newsroom validate FILE...';
+const PREVIEW_USAGE = 'newsroom preview FILE --out DIR --site-url URL [--now ISO] [--releases DIR]';
+const DIGEST_USAGE =
   'newsroom digest --releases DIR --out DIR --site-url URL --since ISO [--until ISO] [--lang fi|sv|en] [--frequency daily|weekly]';
-export const SEND_DIGEST_USAGE =
-  'newsroom send-digest --frequency daily|weekly [--now ISO] [--local]';
+const SEND_DIGEST_USAGE = 'newsroom send-digest --frequency daily|weekly [--now ISO] [--local]';
 
 /** One command as `--help` describes it. */
 export interface CommandHelp {

@@ -129,7 +129,7 @@ export async function servePreviewMedia(
 }
 
 /** The address of one of a preview's media files, signed by the page's own token. */
-export function previewMediaUrl(siteUrl: string, token: string, path: string): string {
+function previewMediaUrl(siteUrl: string, token: string, path: string): string {
   return `${siteUrl}/api/preview/media?token=${token}&path=${encodeURIComponent(path)}`;
 }
 

@@ -22,7 +22,7 @@ import {
 import { escapeRssText, escapeXml } from './xml.js';
 
 /** RFC 5005 Feed History namespace (`fh:archive`). */
-export const FEED_HISTORY_NS = 'http://purl.org/syndication/history/1.0';
+const FEED_HISTORY_NS = 'http://purl.org/syndication/history/1.0';
 
 /** The archive pages next to one: the older (`prev`) and newer (`next`) months of the same scope. */
 export interface ArchiveNeighbours {

@@ -15,7 +15,7 @@ export interface FeedImage {
 }
 
 /** A published document the release links to. */
-export interface FeedAttachment {
+interface FeedAttachment {
   url: string;
   type: string;
   /** Bytes. */

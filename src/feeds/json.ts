@@ -35,7 +35,7 @@ export interface JsonFeedItem {
 }
 
 /** A document the item links to. */
-export interface JsonFeedAttachment {
+interface JsonFeedAttachment {
   url: string;
   mime_type: string;
   title: string;

@@ -52,7 +52,7 @@ export function renderFeeds(
 }
 
 /** The language every release of the feed is in, if they share one; else the scope's language. */
-export function feedLang(scope: FeedScope, releases: readonly Release[], site: SiteConfig): string {
+function feedLang(scope: FeedScope, releases: readonly Release[], site: SiteConfig): string {
   const first = releases[0]?.lang;
   if (first !== undefined && releases.every((release) => release.lang === first)) return first;
   return scopeLang(scope, site);

@@ -130,7 +130,7 @@ function header(shell: PageShell, chrome: string): string {
 }
 
 /** A configured asset (logo): an https URL as it is, a site path relative to the page. */
-export function assetUrl(path: string, root: string): string {
+function assetUrl(path: string, root: string): string {
   return path.startsWith('https://') ? path : `${root}${path}`;
 }
 

@@ -77,7 +77,7 @@ export function shareTags(
  * the city as publisher (`GovernmentOrganization`, with its logo when configured). `<` is written
  * as `\u003c`, so no text can close the element early.
  */
-export function newsArticleJsonLd(release: Release, site: SiteConfig): string {
+function newsArticleJsonLd(release: Release, site: SiteConfig): string {
   const branding = brandingOf(site);
   const publisher: Record<string, unknown> = {
     '@type': 'GovernmentOrganization',

@@ -32,7 +32,7 @@ const DARK: Palette = {
 };
 
 /** WCAG relative luminance of `#rrggbb`. */
-export function luminance(color: string): number {
+function luminance(color: string): number {
   const channel = (offset: number) => {
     const value = Number.parseInt(color.slice(offset, offset + 2), 16) / 255;
     return value <= 0.04045 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;

@@ -26,7 +26,7 @@ import { announceFeeds } from './websub.js';
 import { recordWithdrawals, type WithdrawnDoc, withdrawnKey } from './withdrawn.js';
 
 /** What a batch did for one key. */
-export interface KeyResult {
+interface KeyResult {
   key: string;
   change: RecordChange['kind'];
   /** Whether the release is public after the batch. */
@@ -216,7 +216,7 @@ function isEmptyDocument(_key: string, value: unknown): boolean {
 }
 
 /** `work` over `items`, at most `limit` at a time, results in input order. */
-export async function mapLimit<T, R>(
+async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<R>,

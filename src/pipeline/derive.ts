@@ -64,7 +64,7 @@ export interface DerivedState {
 }
 
 /** A key whose page a batch renders: its record and its public release, translations linked. */
-export interface LinkedKey {
+interface LinkedKey {
   key: string;
   record: ReleaseRecord | undefined;
   publicRelease: StoredRelease | undefined;
@@ -77,7 +77,7 @@ export function publicReleaseOf(record: ReleaseRecord | undefined, now: Date) {
 }
 
 /** Keys of the scopes a set of placements touches: all, each category, each language. */
-export function scopesOfPlacements(placements: readonly Placement[]): ScopeRef[] {
+function scopesOfPlacements(placements: readonly Placement[]): ScopeRef[] {
   const scopes = new Map<string, ScopeRef>([[windowKey({ kind: 'all' }), { kind: 'all' }]]);
   for (const placement of placements) {
     for (const scope of scopesOf(placement)) scopes.set(windowKey(scope), scope);
@@ -177,7 +177,7 @@ async function linkedStates(ctx: DeriveContext, docs: BatchDocuments, states: re
  * reading month documents from the tail's month downwards (months as the site index lists them)
  * and each candidate's record for its full text, until the window is full or the archive ends.
  */
-export async function refill(
+async function refill(
   ctx: DeriveContext,
   docs: BatchDocuments,
   window: WindowDoc,

@@ -65,7 +65,7 @@ export interface OutputInputs {
 }
 
 /** The feed scope (with its display name) a window renders as. */
-export function feedScopeOf(window: WindowDoc): FeedScope {
+function feedScopeOf(window: WindowDoc): FeedScope {
   const scope: ScopeRef = window.scope;
   switch (scope.kind) {
     case 'all':
@@ -81,7 +81,7 @@ export function feedScopeOf(window: WindowDoc): FeedScope {
 }
 
 /** Every scope of the site, as the full build lists them: all, categories by slug, languages. */
-export function scopesOfIndex(index: SiteIndexDoc): FeedScope[] {
+function scopesOfIndex(index: SiteIndexDoc): FeedScope[] {
   return [
     ALL_SCOPE,
     ...index.categories.map((category) => categoryScope(category.slug, category.name)),

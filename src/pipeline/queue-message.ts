@@ -26,7 +26,7 @@ export function decodeInvocation(event: unknown): PipelineEvent[] {
 }
 
 /** One message: an EventBridge S3 event, an S3 notification, or a scheduled request. */
-export function decodeMessage(message: unknown): PipelineEvent[] {
+function decodeMessage(message: unknown): PipelineEvent[] {
   if (!isObject(message)) throw new EventShapeError('A pipeline message must be an object');
   if (message.type === 'publish-due') return [{ kind: 'due' }];
   if (message.type === 'reconcile') return [{ kind: 'reconcile' }];

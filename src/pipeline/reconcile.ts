@@ -61,7 +61,7 @@ export interface ReconcileReport {
 }
 
 /** Reconcile finished its repairs but some keys failed; the next run tries again. */
-export class ReconcileError extends AggregateError {
+class ReconcileError extends AggregateError {
   override readonly name = 'ReconcileError';
 }
 

@@ -1,5 +1,5 @@
 import { headEtag } from '../adapters/head.js';
-import { formatProblem, type ReleaseProblem } from '../release/types.js';
+import type { ReleaseProblem } from '../release/types.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { Logger, PipelineDeps } from './deps.js';
 import type { RejectionReport } from './notifier.js';
@@ -41,11 +41,6 @@ export async function writeReport(store: ObjectStore, report: RejectionReport): 
   await store.put(reportKey(report.file), `${JSON.stringify(report, null, 2)}\n`, {
     contentType: 'application/json; charset=utf-8',
   });
-}
-
-/** The one-line form the CLI uses, for logs and mail subjects. */
-export function reportSummary(report: RejectionReport): string {
-  return formatProblem({ path: report.file, line: report.line, message: report.problem });
 }
 
 /**

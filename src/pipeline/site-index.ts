@@ -2,7 +2,7 @@ import type { MonthDoc } from './months.js';
 import { scopesOf, type WindowDoc, windowKey } from './windows.js';
 
 /** A category that has public releases, with the display name of its newest release. */
-export interface IndexedCategory {
+interface IndexedCategory {
   slug: string;
   name: string;
 }

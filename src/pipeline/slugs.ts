@@ -11,7 +11,7 @@ export interface SlugClaim {
 }
 
 /** Every candidate slug was owned by some other key (practically impossible; see the hash sizes). */
-export class SlugExhaustedError extends Error {
+class SlugExhaustedError extends Error {
   override readonly name = 'SlugExhaustedError';
 }
 

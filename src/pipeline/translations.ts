@@ -8,7 +8,7 @@ import type { BatchDocuments } from './state-store.js';
 import type { StoredRelease } from './stored-release.js';
 
 /** A public language version in a translation group: what its translations link to. */
-export interface TranslationMember {
+interface TranslationMember {
   key: string;
   lang: string;
   url: string;

@@ -105,11 +105,6 @@ export function refillWindow(
   };
 }
 
-/** The entries a feed shows: the first `feedLimit`. */
-export function feedEntries(window: WindowDoc, feedLimit: number): WindowEntry[] {
-  return window.entries.slice(0, feedLimit);
-}
-
 /** Whether the scope has no public release at all. */
 export function isEmptyScope(window: WindowDoc): boolean {
   return window.exhaustive && window.entries.length === 0;

@@ -4,8 +4,8 @@ import { isKnownTimeZone, zoneOffset } from '../shared/time-zone.js';
 export type DateParse = { ok: true; date: Date } | { ok: false; reason: string };
 
 /** Years outside this range are typing mistakes, not real publication dates. */
-export const MIN_YEAR = 1900;
-export const MAX_YEAR = 2200;
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2200;
 
 const DATE_TIME = new RegExp(
   [

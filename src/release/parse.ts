@@ -22,11 +22,11 @@ export type ParseOptions = Pick<
   'siteUrl' | 'defaultLang' | 'timeZone' | 'idAuthority' | 'categories'
 >;
 
-export const MAX_TITLE_LENGTH = 300;
-export const MAX_SUMMARY_LENGTH = 500;
-export const MAX_AUTHOR_LENGTH = 200;
-export const MAX_TAGS = 50;
-export const MAX_TAG_LENGTH = 100;
+const MAX_TITLE_LENGTH = 300;
+const MAX_SUMMARY_LENGTH = 500;
+const MAX_AUTHOR_LENGTH = 200;
+const MAX_TAGS = 50;
+const MAX_TAG_LENGTH = 100;
 
 /**
  * Reads one release file: decodes the bytes, reads front matter or the legacy export's lead,

@@ -13,7 +13,7 @@ import { cleanOutputText } from './xml-text.js';
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
 
 /** Tags a release body may contain. */
-export const ALLOWED_TAGS: readonly string[] = [
+const ALLOWED_TAGS: readonly string[] = [
   ...HEADINGS,
   'p',
   'br',

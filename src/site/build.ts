@@ -63,16 +63,13 @@ import { linkTranslations } from './translations.js';
 
 export {
   archiveFile,
-  archivePagePath,
   CACHE_CONTROL,
-  CONTENT_TYPES,
   feedFiles,
   indexFile,
   monthArchiveFile,
-  monthArchivePath,
   releasePageFile,
 } from './files.js';
-export { releasePagePath, resolveSlugCollisions } from './slugs.js';
+export { resolveSlugCollisions } from './slugs.js';
 
 /** A release deleted after it was public: its page address keeps answering with a notice. */
 export interface Withdrawal {

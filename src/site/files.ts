@@ -22,7 +22,7 @@ import { renderSitemapIndex, renderUrlSet } from './sitemap.js';
 import { releasePagePath } from './slugs.js';
 
 /** Content types of the public site (docs/architecture.md). */
-export const CONTENT_TYPES = {
+const CONTENT_TYPES = {
   atom: 'application/atom+xml; charset=utf-8',
   rss: 'application/rss+xml; charset=utf-8',
   json: 'application/feed+json',
@@ -81,7 +81,7 @@ export function feedFiles(
 }
 
 /** The folder of a category label's old feed: `feeds/category/<slug>/`. */
-export function legacyFeedFolder(slug: string): string {
+function legacyFeedFolder(slug: string): string {
   return `feeds/category/${slug}/`;
 }
 
@@ -209,10 +209,10 @@ export function monthArchivePath(month: ArchiveMonth): string {
 }
 
 /** Path of the sitemap index: search engines are pointed here (docs/architecture.md). */
-export const SITEMAP_INDEX_PATH = 'sitemap.xml';
+const SITEMAP_INDEX_PATH = 'sitemap.xml';
 
 /** Path of the sitemap of the front page and the archive pages. */
-export const PAGES_SITEMAP_PATH = 'sitemaps/pages.xml';
+const PAGES_SITEMAP_PATH = 'sitemaps/pages.xml';
 
 /** Path of a month's sitemap (its release pages) relative to the site root. */
 export function monthSitemapPath(month: ArchiveMonth): string {

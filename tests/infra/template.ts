@@ -14,7 +14,7 @@ const execFileAsync = promisify(execFile);
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The handler files docs/architecture.md names, without `.ts`. */
-export const HANDLER_FILES = [
+const HANDLER_FILES = [
   'publish-release',
   'publish-due',
   'reconcile',
@@ -166,7 +166,7 @@ export function actionsOf(statement: IamStatement): string[] {
 }
 
 /** Logical ids a value refers to through Ref, Fn::GetAtt or Fn::Sub. */
-export function referencesIn(value: unknown, into = new Set<string>()): Set<string> {
+function referencesIn(value: unknown, into = new Set<string>()): Set<string> {
   if (Array.isArray(value)) {
     for (const item of value) referencesIn(item, into);
   } else if (typeof value === 'object' && value !== null) {

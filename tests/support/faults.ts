@@ -245,7 +245,7 @@ export function faultySesMailer(endpoint: string, plan: FaultPlan): Mailer {
 }
 
 /** Thrown by everything a simulated process does after it died. */
-export class SimulatedCrash extends Error {
+class SimulatedCrash extends Error {
   override readonly name = 'SimulatedCrash';
   constructor(readonly afterRequests: number) {
     super(`simulated crash after ${afterRequests} requests`);
@@ -321,7 +321,7 @@ export function crashingMailer(
 }
 
 /** The error S3 answers when it is overloaded, as the SDK surfaces it (no HTTP involved). */
-export function slowDown(): Error {
+function slowDown(): Error {
   return Object.assign(new Error('Please reduce your request rate.'), {
     name: 'SlowDown',
     $fault: 'server',

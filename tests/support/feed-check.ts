@@ -12,7 +12,7 @@ import { join } from 'node:path';
 const PYTHON = '/usr/bin/python3';
 
 /** A link as feedparser reports it. */
-export interface ParsedLink {
+interface ParsedLink {
   rel: string | null;
   href: string | null;
   type: string | null;
@@ -20,7 +20,7 @@ export interface ParsedLink {
 }
 
 /** One entry, reduced to what our tests assert on. Dates are ISO strings in UTC. */
-export interface ParsedEntry {
+interface ParsedEntry {
   id: string | null;
   title: string | null;
   titleType: string | null;

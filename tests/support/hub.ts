@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A publish notification as the hub received it. */
-export interface HubPing {
+interface HubPing {
   contentType: string | undefined;
   form: Record<string, string>;
 }

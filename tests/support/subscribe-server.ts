@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** The subscribe form as the site's index.html carries it (docs/architecture.md contract). */
-export const SUBSCRIBE_PAGE = `<!doctype html>
+const SUBSCRIBE_PAGE = `<!doctype html>
 <html lang="fi">
 <head><meta charset="utf-8"><title>Esimerkkilä – tiedotteet</title></head>
 <body>

@@ -64,7 +64,7 @@ export interface SubscriptionsApiDeps extends SubscriptionDeps {
 }
 
 /** Frequency of a sign-up that does not name one. */
-export const DEFAULT_FREQUENCY: Frequency = 'daily';
+const DEFAULT_FREQUENCY: Frequency = 'daily';
 
 const CATEGORY_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_CATEGORIES = 100;

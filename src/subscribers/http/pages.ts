@@ -182,7 +182,7 @@ export function confirmedPage(
  * One line that says what a subscription is, in its language: `Tilauksesi: kieli: suomi · vain:
  * Tiedote, Blogi · Kerran päivässä`. Categories are named in the subscriber's language.
  */
-export function subscriptionSummary(
+function subscriptionSummary(
   subscription: Pick<Subscriber, 'lang' | 'categories' | 'frequency'>,
   categories: readonly CategoryOption[],
 ): string {

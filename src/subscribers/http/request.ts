@@ -24,7 +24,7 @@ export interface ApiResponse {
 }
 
 /** Largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 10 * 1024;
+const MAX_BODY_BYTES = 10 * 1024;
 
 /** Message keys of the 4xx answers (`page.errors.<key>` in templates/strings). */
 export type ProblemCode =
