@@ -39,6 +39,8 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'integration',
+          // The CLI bundle the CLI tests run under plain node, built once per run if stale.
+          globalSetup: ['tests/support/global-setup.ts'],
           include: ['tests/**/*.test.ts'],
           exclude: ['**/node_modules/**', ...unitFiles],
         },
