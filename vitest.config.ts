@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -27,6 +28,9 @@ const shared = {
   // s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 20's OpenSSL refuses
   // without the legacy provider (see docs/stack notes); truncated listings would answer 500.
   execArgv: ['--openssl-legacy-provider'],
+  // vitest's default (one fewer than the cores) runs one file at a time on 2 cores, while most
+  // integration files spend their time waiting on child processes and local servers.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };
@@ -39,6 +43,8 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'integration',
+          // The CLI bundle the CLI tests run under plain node, built once per run if stale.
+          globalSetup: ['tests/support/global-setup.ts'],
           include: ['tests/**/*.test.ts'],
           exclude: ['**/node_modules/**', ...unitFiles],
         },

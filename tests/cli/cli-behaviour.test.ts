@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, ROOT, runCli } from '../support/cli.js';
+import { CLI_BUNDLE, type CliRun, ROOT, runCli } from '../support/cli.js';
 
 const SITE = 'https://tiedotteet.example.fi';
 const VERSION = (
@@ -188,7 +188,7 @@ describe('progress', () => {
 
   it('shows a status line on a terminal and clears it', async () => {
     const out = join(work, 'tty');
-    const command = [process.execPath, '--import', 'tsx', join(ROOT, 'src/cli/main.ts')]
+    const command = [process.execPath, CLI_BUNDLE]
       .concat(['build', '--releases', releases, '--out', out, '--site-url', SITE])
       .map((part) => `'${part}'`)
       .join(' ');

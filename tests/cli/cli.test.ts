@@ -241,7 +241,11 @@ describe('npm run newsroom (the bundled CLI)', () => {
     expect(viaLauncher.stderr).toBe('');
     expect(viaLauncher.code).toBe(0);
     expect(viaLauncher.stdout).toContain('Built 240 release(s)');
-    const alone = await runCli([...args, out, ...flags], { NEWSROOM_BUILD_THREADS: '1' });
+    const alone = await runCli(
+      [...args, out, ...flags],
+      { NEWSROOM_BUILD_THREADS: '1' },
+      { sources: true },
+    );
     expect(alone.code).toBe(0);
     const files = await listFiles(out);
     expect(await listFiles(bundled)).toEqual(files);

@@ -13,7 +13,7 @@ import {
   parserIdentity,
 } from '../../src/cli/parse-cache.js';
 import type { ParseResult } from '../../src/release/types.js';
-import { ROOT } from '../support/cli.js';
+import { CLI_BUNDLE, ROOT } from '../support/cli.js';
 
 const SITE = 'https://tiedotteet.example.fi';
 const NOW = '2026-01-01T00:00:00Z';
@@ -154,7 +154,7 @@ describe('the parse cache', () => {
     const child = spawn(
       process.execPath,
       [
-        ...['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'build', '--releases', releases],
+        ...[CLI_BUNDLE, 'build', '--releases', releases],
         ...['--out', join(work, 'killed-2'), '--site-url', 'https://news.example.org'],
       ],
       {

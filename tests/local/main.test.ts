@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -17,6 +17,11 @@ beforeEach(async () => {
   releases = join(work, 'releases');
   await mkdir(temp);
   await mkdir(releases);
+  // tsx caches what it transpiled in $TMPDIR/tsx-<uid>. Pointing that at this user's usual cache
+  // lets the children reuse one another's work instead of transpiling the sources afresh.
+  const cache = `tsx-${process.geteuid?.() ?? userInfo().username}`;
+  await mkdir(join(tmpdir(), cache), { recursive: true });
+  await symlink(join(tmpdir(), cache), join(temp, cache));
   await writeFile(
     join(releases, 'hyva.md'),
     '---\ntitle: Hyvä\ndate: 2026-01-01 10:00\n---\n\nTeksti.\n',
