@@ -126,13 +126,12 @@ export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<Del
   if (await progress.done()) return { ...result, status: 'already-done' as const };
 
   const owner = deps.owner ?? randomUUID();
-  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const attempt = await RunLease.acquire(
     deps.store,
     progress.leaseKey,
     owner,
     deps.clock,
-    leaseMs,
+    deps.leaseMs ?? DEFAULT_LEASE_MS,
     (stored) => progress.quarantine(progress.leaseKey, stored, true),
   );
   if (!attempt.ok) {
@@ -141,81 +140,114 @@ export async function deliver(job: DeliveryJob, deps: DeliveryDeps): Promise<Del
   }
   const lease = attempt.lease;
   // Each invocation writes its records under its own name, so writers never overwrite each other.
-  const writer = shortHash(owner, 12);
-  const shards: OpenShard[] = [];
-  const completions: Promise<void>[] = [];
-  // A shard is finished when its last recipient has been dealt with and its records are stored;
-  // then resumed runs skip it without reading anything of it.
-  const complete = (shard: OpenShard) => {
-    if (!shard.exhausted || shard.inHand > 0 || shard.interrupted || shard.completion) return;
-    shard.completion = shard.checkpointer.flush().then(() =>
-      progress.markShardDone(shard.id, {
-        completedAt: deps.clock().toISOString(),
-        sent: shard.sent + countStatus(shard.records, 'sent'),
-        rejected: shard.rejected + countStatus(shard.records, 'rejected'),
-      }),
+  const shards = new ShardWork(job, deps, progress, shortHash(owner, 12), result);
+  let stop: Stop | undefined;
+  let failure: unknown;
+  try {
+    stop = await new Sender(job, deps, lease, result).run(shards.items(), (shard) =>
+      shards.complete(shard),
     );
-    // Its failure is collected below, once sending stops; until then it must not count as an
-    // unhandled rejection, which Node (and the Lambda runtime) treat as a crash of the process.
-    shard.completion.catch(() => undefined);
-    completions.push(shard.completion);
-  };
-  async function* work(): AsyncGenerator<WorkItem> {
-    const finished = await progress.finishedShards();
-    for await (const roster of deps.roster.shards(job.kind)) {
+  } catch (error) {
+    failure = error;
+  }
+  try {
+    return await finishRun(progress, shards, result, { stop, failure }, deps.clock);
+  } finally {
+    // Losing the lease at the end costs nothing: whoever holds it resumes from the records.
+    await lease.release().catch(() => undefined);
+  }
+}
+
+/** The roster's shards as this invocation opens them, and their completion once dealt with. */
+class ShardWork {
+  readonly open: OpenShard[] = [];
+  readonly completions: Promise<void>[] = [];
+
+  constructor(
+    readonly job: DeliveryJob,
+    readonly deps: DeliveryDeps,
+    readonly progress: RunProgress,
+    readonly writer: string,
+    readonly result: DeliveryResult,
+  ) {}
+
+  /** Every recipient of every shard not yet finished, shard by shard. */
+  async *items(): AsyncGenerator<WorkItem> {
+    const finished = await this.progress.finishedShards();
+    for await (const roster of this.deps.roster.shards(this.job.kind)) {
       if (finished.has(roster.id)) continue;
       const shard: OpenShard = {
         id: roster.id,
-        records: await progress.shardRecords(roster.id),
-        checkpointer: progress.checkpointer(roster.id, writer),
+        records: await this.progress.shardRecords(roster.id),
+        checkpointer: this.progress.checkpointer(roster.id, this.writer),
         inHand: 0,
         exhausted: false,
         interrupted: false,
         sent: 0,
         rejected: 0,
       };
-      shards.push(shard);
-      result.cursor = roster.id;
+      this.open.push(shard);
+      this.result.cursor = roster.id;
       for await (const recipient of roster.recipients()) yield { shard, recipient };
       shard.exhausted = true;
-      complete(shard);
+      this.complete(shard);
     }
   }
-  let stop: Stop | undefined;
-  let failure: unknown;
-  try {
-    stop = await new Sender(job, deps, lease, result).run(work(), complete);
-  } catch (error) {
-    failure = error;
+
+  /**
+   * Marks a shard finished once its last recipient has been dealt with and its records are
+   * stored; then resumed runs skip it without reading anything of it.
+   */
+  complete(shard: OpenShard): void {
+    if (!shard.exhausted || shard.inHand > 0 || shard.interrupted || shard.completion) return;
+    shard.completion = shard.checkpointer.flush().then(() =>
+      this.progress.markShardDone(shard.id, {
+        completedAt: this.deps.clock().toISOString(),
+        sent: shard.sent + countStatus(shard.records, 'sent'),
+        rejected: shard.rejected + countStatus(shard.records, 'rejected'),
+      }),
+    );
+    // Its failure is collected once sending stops; until then it must not count as an
+    // unhandled rejection, which Node (and the Lambda runtime) treat as a crash of the process.
+    shard.completion.catch(() => undefined);
+    this.completions.push(shard.completion);
   }
-  // Whatever happened, what SES accepted gets recorded before this invocation lets go.
+}
+
+/**
+ * Ends an invocation: whatever happened, what SES accepted gets recorded first; then the run is
+ * paused (a stop), failed (the first error) or marked done.
+ */
+async function finishRun(
+  progress: RunProgress,
+  shards: ShardWork,
+  result: DeliveryResult,
+  outcome: { stop: Stop | undefined; failure: unknown },
+  clock: Clock,
+): Promise<DeliveryResult> {
   const settled = await Promise.allSettled([
-    ...completions,
-    ...shards.map((shard) => shard.checkpointer.flush()),
+    ...shards.completions,
+    ...shards.open.map((shard) => shard.checkpointer.flush()),
   ]);
-  result.checkpointWrites = shards.reduce((sum, shard) => sum + shard.checkpointer.writes, 0);
-  failure ??= settled.find((outcome) => outcome.status === 'rejected')?.reason;
-  try {
-    if (failure !== undefined) throw failure;
-    if (stop) {
-      return {
-        ...result,
-        status: 'paused',
-        reason: stop.reason,
-        retryAfterMs:
-          stop.reason === 'quota' ? QUOTA_RETRY_MS : stop.reason === 'time' ? 0 : 30_000,
-      };
-    }
-    await progress.markDone({
-      completedAt: deps.clock().toISOString(),
-      sent: result.sent,
-      rejected: result.rejected,
-    });
-    return { ...result, cursor: undefined };
-  } finally {
-    // Losing the lease at the end costs nothing: whoever holds it resumes from the records.
-    await lease.release().catch(() => undefined);
+  result.checkpointWrites = shards.open.reduce((sum, shard) => sum + shard.checkpointer.writes, 0);
+  const failure =
+    outcome.failure ?? settled.find((settlement) => settlement.status === 'rejected')?.reason;
+  if (failure !== undefined) throw failure;
+  const { stop } = outcome;
+  if (stop) {
+    return {
+      ...result,
+      status: 'paused',
+      reason: stop.reason,
+      retryAfterMs: stop.reason === 'quota' ? QUOTA_RETRY_MS : stop.reason === 'time' ? 0 : 30_000,
+    };
   }
+  await progress.markDone({
+    completedAt: clock().toISOString(),
+    sent: result.sent,
+    rejected: result.rejected,
+  });
+  return { ...result, cursor: undefined };
 }
 
 /** A roster shard being worked on in this invocation. */

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import {
   type Clock,
   type ObjectStore,
@@ -145,15 +146,22 @@ function record(owner: string, expiresAt: number): string {
   return JSON.stringify(value);
 }
 
+const leaseSchema = v.object({
+  owner: v.string(),
+  expiresAt: v.pipe(
+    v.string(),
+    v.check((at) => !Number.isNaN(Date.parse(at))),
+  ),
+});
+
+/** The lease as stored; `undefined` when the object is not one (a broken lease is a free one). */
 function parse(body: Uint8Array): LeaseRecord | undefined {
+  let json: unknown;
   try {
-    const value = JSON.parse(new TextDecoder().decode(body)) as Partial<LeaseRecord> | null;
-    return typeof value?.owner === 'string' &&
-      typeof value.expiresAt === 'string' &&
-      !Number.isNaN(Date.parse(value.expiresAt))
-      ? { owner: value.owner, expiresAt: value.expiresAt }
-      : undefined;
+    json = JSON.parse(new TextDecoder().decode(body));
   } catch {
     return undefined;
   }
+  const result = v.safeParse(leaseSchema, json);
+  return result.success ? result.output : undefined;
 }

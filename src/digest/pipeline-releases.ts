@@ -1,11 +1,11 @@
-import type { MonthDoc } from '../pipeline/months.js';
-import type { ReleaseRecord } from '../pipeline/records.js';
+import { monthDocSchema } from '../pipeline/months.js';
+import { releaseRecordSchema } from '../pipeline/records.js';
 import { MONTHS_PREFIX, recordKey } from '../pipeline/state-keys.js';
-import { readDocument } from '../pipeline/state-store.js';
 import { loadRelease, type StoredRelease } from '../pipeline/stored-release.js';
-import { type WindowDoc, windowKey } from '../pipeline/windows.js';
+import { windowDocSchema, windowKey } from '../pipeline/windows.js';
 import { DEFAULT_NOTIFY_MAX_AGE_MS, isArchiveImport } from '../release/newness.js';
 import type { Release } from '../release/types.js';
+import { readDocument } from '../shared/document-store.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { newestFirst } from '../site/order.js';
 import type { ReleaseSource } from './types.js';
@@ -42,7 +42,8 @@ export class PipelineReleaseSource implements ReleaseSource {
         !isArchiveImport(published, new Date(at), this.notifyMaxAgeMs)
       );
     };
-    const window = (await readDocument<WindowDoc>(this.store, windowKey({ kind: 'all' })))?.value;
+    const window = (await readDocument(this.store, windowKey({ kind: 'all' }), windowDocSchema))
+      ?.value;
     if (window === undefined || window.exhaustive) {
       const entries = window?.entries ?? [];
       return newestFirst(
@@ -51,7 +52,7 @@ export class PipelineReleaseSource implements ReleaseSource {
     }
     const found: Release[] = [];
     for await (const object of this.store.list(MONTHS_PREFIX)) {
-      const doc = (await readDocument<MonthDoc>(this.store, object.key))?.value;
+      const doc = (await readDocument(this.store, object.key, monthDocSchema))?.value;
       for (const entry of doc?.entries ?? []) {
         // The archive keeps no body; the digest shows none.
         if (inPeriod(entry.release)) found.push(loadRelease({ ...entry.release, contentHtml: '' }));
@@ -72,7 +73,7 @@ export class PipelineReleaseSource implements ReleaseSource {
   async publicationAt(
     key: string,
   ): Promise<{ release: Release; firstPublishedAt?: Date } | undefined> {
-    const record = (await readDocument<ReleaseRecord>(this.store, recordKey(key)))?.value;
+    const record = (await readDocument(this.store, recordKey(key), releaseRecordSchema))?.value;
     if (!record?.release) return undefined;
     const first = record.release.firstPublishedAt;
     const release = loadRelease(record.release);

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { describeError, jsonLog, type Log } from '../observability/log.js';
 import type { ObjectStore, StoredObject } from '../shared/ports.js';
 
@@ -52,7 +53,7 @@ export class RunProgress {
 
   /** The completion record when the whole run is finished. */
   async done(): Promise<CompletionRecord | undefined> {
-    return this.readRecord(`${this.prefix}done.json`, parseCompletion);
+    return this.readRecord(`${this.prefix}done.json`, completionSchema);
   }
 
   /** Marks the whole run finished. */
@@ -71,7 +72,7 @@ export class RunProgress {
     const finished = new Set<string>();
     const prefix = `${this.prefix}shards/`;
     for await (const object of this.store.list(prefix)) {
-      if (await this.readRecord(object.key, parseCompletion)) {
+      if (await this.readRecord(object.key, completionSchema)) {
         finished.add(object.key.slice(prefix.length).replace(/\.json$/, ''));
       }
     }
@@ -89,7 +90,7 @@ export class RunProgress {
   async shardRecords(shardId: string): Promise<Map<string, DeliveryRecord>> {
     const records = new Map<string, DeliveryRecord>();
     for await (const object of this.store.list(this.sentPrefix(shardId))) {
-      for (const record of (await this.readRecord(object.key, parseBatch)) ?? []) {
+      for (const record of (await this.readRecord(object.key, batchSchema)) ?? []) {
         records.set(record.id, record);
       }
     }
@@ -101,11 +102,11 @@ export class RunProgress {
    */
   private async readRecord<T>(
     key: string,
-    parse: (value: unknown) => T | undefined,
+    schema: v.GenericSchema<unknown, T>,
   ): Promise<T | undefined> {
     const stored = await this.store.get(key);
     if (stored === undefined) return undefined;
-    const value = parseBody(stored.body, parse);
+    const value = parseBody(stored.body, schema);
     if (value === undefined) await this.quarantine(key, stored);
     return value;
   }
@@ -227,38 +228,30 @@ export class Checkpointer {
 
 const JSON_TYPE = 'application/json';
 
-function parseBody<T>(body: Uint8Array, parse: (value: unknown) => T | undefined): T | undefined {
+/** The record's JSON if it matches `schema`; `undefined` when it is not JSON or does not match. */
+function parseBody<T>(body: Uint8Array, schema: v.GenericSchema<unknown, T>): T | undefined {
+  let json: unknown;
   try {
-    return parse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)));
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch {
     return undefined;
   }
+  const result = v.safeParse(schema, json);
+  return result.success ? result.output : undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseCompletion(value: unknown): CompletionRecord | undefined {
-  return isObject(value) &&
-    typeof value.completedAt === 'string' &&
-    typeof value.sent === 'number' &&
-    typeof value.rejected === 'number'
-    ? { completedAt: value.completedAt, sent: value.sent, rejected: value.rejected }
-    : undefined;
-}
-
-function parseDelivery(value: unknown): DeliveryRecord | undefined {
-  if (!isObject(value) || typeof value.id !== 'string') return undefined;
-  if (value.status !== 'sent' && value.status !== 'rejected') return undefined;
-  return value as unknown as DeliveryRecord;
-}
+const completionSchema: v.GenericSchema<unknown, CompletionRecord> = v.object({
+  completedAt: v.string(),
+  sent: v.number(),
+  rejected: v.number(),
+});
 
 /** A batch is read whole or not at all: a half-valid batch says nothing reliable. */
-function parseBatch(value: unknown): DeliveryRecord[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const records = value.map(parseDelivery);
-  return records.every((record) => record !== undefined)
-    ? (records as DeliveryRecord[])
-    : undefined;
-}
+const batchSchema: v.GenericSchema<unknown, DeliveryRecord[]> = v.array(
+  v.object({
+    id: v.string(),
+    status: v.picklist(['sent', 'rejected']),
+    messageId: v.optional(v.string()),
+    error: v.optional(v.string()),
+  }),
+);

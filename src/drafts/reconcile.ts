@@ -1,6 +1,7 @@
+import * as v from 'valibot';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { REPORTS_PREFIX, reportKey } from '../pipeline/reports.js';
-import { CorruptDocumentError, readJson } from '../shared/json-document.js';
+import { CorruptDocumentError, readDocument } from '../shared/document-store.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { applyDraft, previewHashes, removePreview } from './apply.js';
 import { DRAFTS_PREFIX, draftHash, isDraftKey, previewObjectKey } from './keys.js';
@@ -83,14 +84,17 @@ async function draftDrift(
   return undefined;
 }
 
+/** A rejection report as far as reconcile reads it: the version it is about, if it says. */
+const reportSchema = v.looseObject({ sourceEtag: v.optional(v.unknown()) });
+
 /** The version of `draftKey` its rejection report is about, if there is a report. */
 async function reportedEtag(bucket: ObjectStore, draftKey: string): Promise<string | undefined> {
-  const report = await readJson(bucket, reportKey(draftKey), (value) =>
-    typeof value === 'object' && value !== null ? (value as { sourceEtag?: unknown }) : undefined,
-  ).catch((error: unknown) => {
-    if (error instanceof CorruptDocumentError) return undefined;
-    throw error;
-  });
+  const report = await readDocument(bucket, reportKey(draftKey), reportSchema).catch(
+    (error: unknown) => {
+      if (error instanceof CorruptDocumentError) return undefined;
+      throw error;
+    },
+  );
   const etag = report?.value.sourceEtag;
   return typeof etag === 'string' ? etag : undefined;
 }

@@ -1,4 +1,9 @@
-import { CorruptDocumentError, readJson } from '../shared/json-document.js';
+import * as v from 'valibot';
+import {
+  CorruptDocumentError,
+  type DocumentSchema,
+  readDocument,
+} from '../shared/document-store.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { previewRecordKey } from './keys.js';
 
@@ -36,7 +41,7 @@ export async function readPreviewRecord(
   hash: string,
 ): Promise<PreviewRecord | undefined> {
   try {
-    return (await readJson(store, previewRecordKey(hash), parsePreviewRecord))?.value;
+    return (await readDocument(store, previewRecordKey(hash), previewRecordSchema))?.value;
   } catch (error) {
     if (error instanceof CorruptDocumentError) return undefined;
     throw error;
@@ -55,24 +60,17 @@ export async function writePreviewRecord(
   });
 }
 
-function parsePreviewRecord(value: unknown): PreviewRecord | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as Partial<PreviewRecord>;
-  if (typeof record.draft !== 'string' || typeof record.sourceEtag !== 'string') return undefined;
-  if (typeof record.rejected !== 'boolean') return undefined;
-  if (!Array.isArray(record.media) || !record.media.every(isPreviewMedia)) return undefined;
-  if (!Array.isArray(record.references)) return undefined;
-  if (!record.references.every((path) => typeof path === 'string')) return undefined;
-  return record as PreviewRecord;
-}
-
-function isPreviewMedia(value: unknown): value is PreviewMedia {
-  if (typeof value !== 'object' || value === null) return false;
-  const media = value as Partial<PreviewMedia>;
-  return (
-    typeof media.path === 'string' &&
-    typeof media.url === 'string' &&
-    typeof media.contentType === 'string' &&
-    (media.kind === 'image' || media.kind === 'document')
-  );
-}
+const previewRecordSchema: DocumentSchema<PreviewRecord> = v.looseObject({
+  draft: v.string(),
+  sourceEtag: v.string(),
+  rejected: v.boolean(),
+  media: v.array(
+    v.looseObject({
+      path: v.string(),
+      url: v.string(),
+      contentType: v.string(),
+      kind: v.picklist(['image', 'document']),
+    }),
+  ),
+  references: v.array(v.string()),
+});

@@ -14,10 +14,11 @@ import { wireMailRuns } from '../digest/wiring.js';
 import { DRAFTS_PREFIX } from '../drafts/keys.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { consumeBatch } from '../pipeline/handlers.js';
-import type { RejectionReport } from '../pipeline/notifier.js';
+import { type RejectionReport, rejectionReportSchema } from '../pipeline/notifier.js';
 import { decodeInvocation } from '../pipeline/queue-message.js';
 import { encodeS3Key, isReleaseKey, RELEASES_PREFIX } from '../pipeline/s3-event.js';
 import { WITHDRAWN_PREFIX } from '../pipeline/state-keys.js';
+import { readDocument } from '../shared/document-store.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { type FolderSyncResult, syncFolder } from './folder-sync.js';
 import { InProcessNoticeQueue } from './notice-queue.js';
@@ -419,8 +420,8 @@ async function summarise(
   }
   const rejected: RejectionReport[] = [];
   for await (const summary of releases.list('reports/')) {
-    const object = await releases.get(summary.key);
-    if (object) rejected.push(JSON.parse(new TextDecoder().decode(object.body)) as RejectionReport);
+    const report = await readDocument(releases, summary.key, rejectionReportSchema);
+    if (report) rejected.push(report.value);
   }
   // A deleted release's address keeps its withdrawn page: that is not a published release.
   const withdrawn = new Set<string>();

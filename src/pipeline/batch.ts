@@ -1,11 +1,12 @@
 import { applyDrafts } from '../drafts/apply.js';
 import { DRAFTS_PREFIX } from '../drafts/keys.js';
+import { BatchDocuments } from '../shared/document-store.js';
 import { jsonLogger, type Logger, type PipelineDeps, windowLimits } from './deps.js';
 import { type DeriveContext, type DerivedState, deriveBatch, publicReleaseOf } from './derive.js';
 import { type KeyWork, keysOfBatch, type PipelineEvent } from './events.js';
 import { finishKey } from './finish.js';
 import { indexMedia, referencingKeys, syncMedia } from './media.js';
-import { type MonthDoc, monthKey } from './months.js';
+import { type MonthDoc, monthDocSchema, monthKey } from './months.js';
 import {
   archiveNeighbourMonths,
   type PageInput,
@@ -21,9 +22,8 @@ import {
 } from './record-step.js';
 import { followRecord } from './reports.js';
 import { isReleaseKey, RELEASES_PREFIX, sourcePathOf } from './s3-event.js';
-import { BatchDocuments } from './state-store.js';
 import { announceFeeds } from './websub.js';
-import { recordWithdrawals, type WithdrawnDoc, withdrawnKey } from './withdrawn.js';
+import { recordWithdrawals, withdrawnDocSchema, withdrawnKey } from './withdrawn.js';
 
 /** What a batch did for one key. */
 interface KeyResult {
@@ -100,7 +100,7 @@ export async function applyBatch(
   const media = await syncMedia(deps.bucket, deps.publicSite, docs, mediaPaths, checked, now);
   if (media.written.length + media.deleted.length > 0) log('media synced', { ...media });
   const neighbourMonths = await Promise.all(
-    archiveNeighbourMonths(derived).map(async (month) => docs.get<MonthDoc>(monthKey(month))),
+    archiveNeighbourMonths(derived).map(async (month) => docs.get(monthKey(month), monthDocSchema)),
   );
   const plan = await planFor(deps, docs, { ...derived, neighbourMonths });
   const files = await writePlan(deps.publicSite, plan);
@@ -167,7 +167,7 @@ async function planFor(
     const slug = record?.slug;
     if (slug === undefined) continue;
     if (publicRelease) pages.push({ slug, publicRelease });
-    else pages.push({ slug, withdrawn: await docs.get<WithdrawnDoc>(withdrawnKey(slug)) });
+    else pages.push({ slug, withdrawn: await docs.get(withdrawnKey(slug), withdrawnDocSchema) });
   }
   return planOutputs(
     {

@@ -1,4 +1,5 @@
 import type { Release } from '../release/types.js';
+import { serialiseDocument } from '../shared/document-store.js';
 import type { ObjectStore } from '../shared/ports.js';
 import type { SiteConfig } from '../site/config.js';
 import { resolveSlugCollisions } from '../site/slugs.js';
@@ -9,7 +10,6 @@ import { parseFingerprint, type ReleaseRecord } from './records.js';
 import { emptySiteIndex, indexWith } from './site-index.js';
 import type { SlugClaim } from './slugs.js';
 import { EMBARGO_KEY, recordKey, SITE_INDEX_KEY, slugClaimKey } from './state-keys.js';
-import { serialiseDocument } from './state-store.js';
 import { compareStoredNewestFirst, type StoredRelease, storeRelease } from './stored-release.js';
 import { type ScopeRef, scopesOf, type WindowDoc, type WindowEntry, windowKey } from './windows.js';
 

@@ -1,17 +1,24 @@
 import { inScope } from '../feeds/scopes.js';
-import { type EmbargoDoc, emptyEmbargo, isPublicAt, placeInEmbargo } from './embargo.js';
+import type { BatchDocuments } from '../shared/document-store.js';
+import { embargoDocSchema, emptyEmbargo, isPublicAt, placeInEmbargo } from './embargo.js';
 import {
   emptyMonth,
   type MonthDoc,
   type MonthEntry,
+  monthDocSchema,
   monthIn,
   monthKey,
   placeInMonth,
 } from './months.js';
-import { type Placement, placementOf, type ReleaseRecord, uniquePlacements } from './records.js';
-import { emptySiteIndex, indexWith, type SiteIndexDoc } from './site-index.js';
+import {
+  type Placement,
+  placementOf,
+  type ReleaseRecord,
+  releaseRecordSchema,
+  uniquePlacements,
+} from './records.js';
+import { emptySiteIndex, indexWith, type SiteIndexDoc, siteIndexDocSchema } from './site-index.js';
 import { EMBARGO_KEY, recordKey, SITE_INDEX_KEY } from './state-keys.js';
-import type { BatchDocuments } from './state-store.js';
 import { compareStoredNewestFirst, type StoredRelease } from './stored-release.js';
 import {
   linkedRelease,
@@ -28,6 +35,7 @@ import {
   scopesOf,
   type WindowDoc,
   type WindowEntry,
+  windowDocSchema,
   windowKey,
 } from './windows.js';
 
@@ -108,7 +116,7 @@ export async function deriveBatch(
   const monthNames = new Set(touched.flatMap((t) => t.placements.flatMap((p) => p.month ?? [])));
   const months = await Promise.all(
     [...monthNames].map(async (month) => {
-      let doc = (await docs.get<MonthDoc>(monthKey(month))) ?? emptyMonth(month);
+      let doc = (await docs.get(monthKey(month), monthDocSchema)) ?? emptyMonth(month);
       for (const t of touched) {
         if (t.placements.some((p) => p.month === month)) {
           doc = placeInMonth(doc, t.key, t.publicRelease, ctx.timeZone);
@@ -118,18 +126,22 @@ export async function deriveBatch(
       return doc;
     }),
   );
-  let embargo = (await docs.get<EmbargoDoc>(EMBARGO_KEY)) ?? emptyEmbargo();
+  let embargo = (await docs.get(EMBARGO_KEY, embargoDocSchema)) ?? emptyEmbargo();
   for (const t of touched) embargo = placeInEmbargo(embargo, t.key, t.record?.release, ctx.now);
   docs.set(EMBARGO_KEY, embargo);
   // Months reach the index before windows refill: a refill walks the months the index lists.
-  const indexed = indexWith((await docs.get(SITE_INDEX_KEY)) ?? emptySiteIndex(), [], months);
+  const indexed = indexWith(
+    (await docs.get(SITE_INDEX_KEY, siteIndexDocSchema)) ?? emptySiteIndex(),
+    [],
+    months,
+  );
   docs.set(SITE_INDEX_KEY, indexed);
 
   const scopes = scopesOfPlacements(touched.flatMap((t) => t.placements));
   const refilled: string[] = [];
   const windows = await Promise.all(
     scopes.map(async (scope) => {
-      let window = (await docs.get<WindowDoc>(windowKey(scope))) ?? emptyWindow(scope);
+      let window = (await docs.get(windowKey(scope), windowDocSchema)) ?? emptyWindow(scope);
       for (const t of touched) {
         window = placeInWindow(window, t.key, t.publicRelease, ctx.capacity(scope));
       }
@@ -182,7 +194,7 @@ async function refill(
   docs: BatchDocuments,
   window: WindowDoc,
 ): Promise<WindowDoc> {
-  const index = (await docs.get<SiteIndexDoc>(SITE_INDEX_KEY)) ?? emptySiteIndex();
+  const index = (await docs.get(SITE_INDEX_KEY, siteIndexDocSchema)) ?? emptySiteIndex();
   const tail = window.entries.at(-1)?.release;
   const tailMonth = tail ? monthIn(tail.published, ctx.timeZone) : undefined;
   const months = (index.months ?? []).filter((month) => !tailMonth || month <= tailMonth);
@@ -196,7 +208,7 @@ async function refill(
       complete = false;
       break;
     }
-    const entries = (await docs.get<MonthDoc>(monthKey(month)))?.entries ?? [];
+    const entries = (await docs.get(monthKey(month), monthDocSchema))?.entries ?? [];
     const candidates = entries.filter(
       (entry) =>
         !have.has(entry.key) &&
@@ -220,7 +232,7 @@ async function withBodies(
   entries: readonly MonthEntry[],
 ): Promise<WindowEntry[]> {
   const records = await Promise.all(
-    entries.map((entry) => docs.get<ReleaseRecord>(recordKey(entry.key))),
+    entries.map((entry) => docs.get(recordKey(entry.key), releaseRecordSchema)),
   );
   const out: WindowEntry[] = [];
   entries.forEach((entry, i) => {

@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { documentOf } from '../shared/document-store.js';
 import type { StoredRelease } from './stored-release.js';
 
 /** A release stored but not yet public. */
@@ -46,3 +48,11 @@ export function dueAt(doc: EmbargoDoc, now: Date): EmbargoEntry[] {
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The embargo list: releases not yet public. */
+export const embargoDocSchema = documentOf<EmbargoDoc>(
+  v.looseObject({
+    version: v.literal(1),
+    entries: v.array(v.looseObject({ key: v.string(), published: v.string() })),
+  }),
+);

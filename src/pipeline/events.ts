@@ -1,8 +1,8 @@
-import { dueAt, type EmbargoDoc } from './embargo.js';
+import type { BatchDocuments } from '../shared/document-store.js';
+import { dueAt, embargoDocSchema } from './embargo.js';
 import type { Placement } from './records.js';
 import { compareSequencers, isReleaseKey } from './s3-event.js';
 import { EMBARGO_KEY } from './state-keys.js';
-import type { BatchDocuments } from './state-store.js';
 
 /**
  * One message on the publishing queue. Everything that changes the public site is one of these,
@@ -54,7 +54,7 @@ export async function keysOfBatch(
     }
   }
   if (events.some((event) => event.kind === 'due')) {
-    const embargo = await docs.get<EmbargoDoc>(EMBARGO_KEY);
+    const embargo = await docs.get(EMBARGO_KEY, embargoDocSchema);
     for (const entry of embargo ? dueAt(embargo, now) : []) add(entry.key);
   }
   return new Map([...work].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

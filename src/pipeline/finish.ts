@@ -1,4 +1,5 @@
 import { isArchiveImport } from '../release/newness.js';
+import type { BatchDocuments } from '../shared/document-store.js';
 import type { PipelineDeps } from './deps.js';
 import { publicReleaseOf } from './derive.js';
 import type { PipelineNotice } from './notifier.js';
@@ -6,7 +7,6 @@ import type { RecordStep } from './record-step.js';
 import type { ReleaseRecord } from './records.js';
 import { releaseSlug } from './slugs.js';
 import { recordKey } from './state-keys.js';
-import type { BatchDocuments } from './state-store.js';
 
 /**
  * Housekeeping once the public side is right, for one key: give up a deleted release's slug, send

@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
+import * as v from 'valibot';
 import { headEtag } from '../adapters/head.js';
 import { attachmentDisposition } from '../media/disposition.js';
 import { mediaPublicPath } from '../media/paths.js';
 import { publishedMedia } from '../media/published.js';
 import { MEDIA_CACHE_CONTROL, type MediaFile } from '../media/resolve.js';
 import type { MediaReference } from '../media/types.js';
+import type { BatchDocuments } from '../shared/document-store.js';
+import { documentOf } from '../shared/document-store.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { publicReleaseOf } from './derive.js';
 import { md5Etag } from './outputs.js';
 import type { RecordStep } from './record-step.js';
 import type { ReleaseRecord } from './records.js';
+import { releaseRecordSchema } from './records.js';
 import { RELEASES_PREFIX } from './s3-event.js';
 import { recordKey } from './state-keys.js';
-import type { BatchDocuments } from './state-store.js';
 
 export const MEDIA_INDEX_PREFIX = 'state/media/';
 
@@ -37,7 +40,7 @@ export function referencedPaths(record: ReleaseRecord | undefined): string[] {
 
 /** The release keys that reference the file at `sourcePath`, as the batch sees the index. */
 export async function referencingKeys(docs: BatchDocuments, sourcePath: string): Promise<string[]> {
-  return (await docs.get<MediaIndexDoc>(mediaIndexKey(sourcePath)))?.entries ?? [];
+  return (await docs.get(mediaIndexKey(sourcePath), mediaIndexDocSchema))?.entries ?? [];
 }
 
 /**
@@ -113,7 +116,7 @@ export async function syncMedia(
 
 async function publishingRelease(docs: BatchDocuments, sourcePath: string, now: Date) {
   for (const key of await referencingKeys(docs, sourcePath)) {
-    const release = publicReleaseOf(await docs.get<ReleaseRecord>(recordKey(key)), now);
+    const release = publicReleaseOf(await docs.get(recordKey(key), releaseRecordSchema), now);
     const media = publishedMedia(release ?? {}).find((m) => m.sourcePath === sourcePath);
     if (media !== undefined) return media;
   }
@@ -144,3 +147,8 @@ async function readMedia(
     ...(media.file.kind === 'document' ? { contentDisposition: attachmentDisposition(name) } : {}),
   };
 }
+
+/** `state/media/…`: which release keys reference one file. */
+export const mediaIndexDocSchema = documentOf<MediaIndexDoc>(
+  v.looseObject({ sourcePath: v.string(), entries: v.array(v.string()) }),
+);

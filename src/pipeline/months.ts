@@ -1,4 +1,7 @@
+import * as v from 'valibot';
 import { type ArchiveMonth, localMonth } from '../pages/archive-page.js';
+import { documentOf } from '../shared/document-store.js';
+import { releaseEntryShape } from './document-schemas.js';
 import { monthKey } from './state-keys.js';
 import { compareStoredNewestFirst, type StoredRelease } from './stored-release.js';
 
@@ -60,3 +63,8 @@ export function placeInMonth(
   }
   return { ...doc, entries };
 }
+
+/** `state/months/…`: one month's public releases. */
+export const monthDocSchema = documentOf<MonthDoc>(
+  v.looseObject({ version: v.literal(1), month: v.string(), entries: v.array(releaseEntryShape) }),
+);

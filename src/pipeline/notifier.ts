@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import type { ReleaseWarning } from '../release/types.js';
+import type { DocumentSchema } from '../shared/document-store.js';
 
 /** Staff-readable account of why an upload was not published (`reports/<key>.json`). */
 export interface RejectionReport {
@@ -107,3 +109,14 @@ export interface Notifier {
 
 /** A notifier that drops every notice (no queue configured). */
 export const DISCARD_NOTICES: Notifier = { notify: async () => {} };
+
+/** A rejection report as stored: the fields staff and reconcile read. */
+export const rejectionReportSchema: DocumentSchema<RejectionReport> = v.object({
+  file: v.string(),
+  problem: v.string(),
+  line: v.optional(v.number()),
+  field: v.optional(v.string()),
+  when: v.string(),
+  message: v.string(),
+  sourceEtag: v.optional(v.string()),
+});

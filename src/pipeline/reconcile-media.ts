@@ -2,13 +2,19 @@ import { attachmentDisposition } from '../media/disposition.js';
 import { fileNameOf, MEDIA_FOLDER } from '../media/paths.js';
 import { type PublishedMedia, publishedMedia } from '../media/published.js';
 import { MEDIA_CACHE_CONTROL } from '../media/resolve.js';
-import type { Versioned } from '../shared/json-document.js';
+import type { Versioned } from '../shared/document-store.js';
+import { readDocument, serialiseDocument } from '../shared/document-store.js';
 import type { ObjectStore, ObjectSummary } from '../shared/ports.js';
 import { isPublicAt } from './embargo.js';
-import { MEDIA_INDEX_PREFIX, type MediaIndexDoc, mediaIndexKey, referencedPaths } from './media.js';
+import {
+  MEDIA_INDEX_PREFIX,
+  type MediaIndexDoc,
+  mediaIndexDocSchema,
+  mediaIndexKey,
+  referencedPaths,
+} from './media.js';
 import type { ReleaseRecord } from './records.js';
 import { RELEASES_PREFIX } from './s3-event.js';
-import { readDocument, serialiseDocument } from './state-store.js';
 
 type Records = ReadonlyMap<string, Versioned<ReleaseRecord>>;
 
@@ -35,7 +41,7 @@ export async function repairMediaIndex(bucket: ObjectStore, records: Records): P
   }
   for (const [key, doc] of expected) {
     doc.entries.sort();
-    const stored = await readDocument<MediaIndexDoc>(bucket, key);
+    const stored = await readDocument(bucket, key, mediaIndexDocSchema);
     if (stored && JSON.stringify(stored.value) === JSON.stringify(doc)) continue;
     await bucket.put(key, serialiseDocument(doc), { contentType: 'application/json' });
     repaired.push(key);

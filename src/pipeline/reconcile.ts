@@ -5,20 +5,31 @@ import {
 } from '../drafts/reconcile.js';
 import { inScope } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
+import {
+  BatchDocuments,
+  type DocumentSchema,
+  readDocument,
+  type Versioned,
+} from '../shared/document-store.js';
 import type { ObjectStore, ObjectSummary } from '../shared/ports.js';
 import { buildSite } from '../site/build.js';
 import { applyBatch, deriveContext } from './batch.js';
 import { jsonLogger, type PipelineDeps } from './deps.js';
 import type { DeriveContext } from './derive.js';
-import { type EmbargoDoc, isPublicAt } from './embargo.js';
-import { type MonthDoc, monthIn, toArchiveRelease } from './months.js';
+import { embargoDocSchema, isPublicAt } from './embargo.js';
+import { monthDocSchema, monthIn, toArchiveRelease } from './months.js';
 import { md5Etag, type WriteOutcome } from './outputs.js';
 import { findMediaDrift, repairMediaIndex, repairPublicMedia } from './reconcile-media.js';
-import { type Placement, parseFingerprint, type ReleaseRecord } from './records.js';
+import {
+  type Placement,
+  parseFingerprint,
+  type ReleaseRecord,
+  releaseRecordSchema,
+} from './records.js';
 import { REPORTS_PREFIX, reportKey } from './reports.js';
 import { isReleaseKey, RELEASES_PREFIX } from './s3-event.js';
-import { emptySiteIndex, indexWith, type SiteIndexDoc } from './site-index.js';
-import type { SlugClaim } from './slugs.js';
+import { emptySiteIndex, indexWith, siteIndexDocSchema } from './site-index.js';
+import { slugClaimSchema } from './slugs.js';
 import {
   EMBARGO_KEY,
   MONTHS_PREFIX,
@@ -30,12 +41,16 @@ import {
   WINDOWS_PREFIX,
   WITHDRAWN_PREFIX,
 } from './state-keys.js';
-import { BatchDocuments, readDocument, type Versioned } from './state-store.js';
 import { compareStoredNewestFirst, loadRelease, type StoredRelease } from './stored-release.js';
-import { groupsOfVisible, type TranslationGroupDoc, translationGroupKey } from './translations.js';
+import {
+  groupsOfVisible,
+  type TranslationGroupDoc,
+  translationGroupDocSchema,
+  translationGroupKey,
+} from './translations.js';
 import { announceFeeds } from './websub.js';
-import { type ScopeRef, scopesOf, type WindowDoc, windowKey } from './windows.js';
-import { loadWithdrawal, type WithdrawnDoc } from './withdrawn.js';
+import { type ScopeRef, scopesOf, type WindowDoc, windowDocSchema, windowKey } from './windows.js';
+import { loadWithdrawal, withdrawnDocSchema } from './withdrawn.js';
 
 /** What a reconcile run found and did. */
 export interface ReconcileReport {
@@ -169,7 +184,7 @@ async function repairTranslationGroups(
   const expected = new Map(
     [...groups.values()].map((group) => [translationGroupKey(group.translationKey), group]),
   );
-  const stored = await readAll<TranslationGroupDoc>(store, TRANSLATIONS_PREFIX);
+  const stored = await readAll(store, TRANSLATIONS_PREFIX, translationGroupDocSchema);
   const repaired: string[] = [];
   const docs = new BatchDocuments(store);
   for (const [key, group] of expected) {
@@ -234,7 +249,9 @@ async function findStrays(
   const { linked } = groupsOfVisible(visibleReleases(records, now));
   const visible = (key: string) => linked.get(key);
   const seenInMonths = new Set<string>();
-  for (const { value: doc } of (await readAll<MonthDoc>(deps.bucket, MONTHS_PREFIX)).values()) {
+  for (const { value: doc } of (
+    await readAll(deps.bucket, MONTHS_PREFIX, monthDocSchema)
+  ).values()) {
     for (const entry of doc.entries) {
       seenInMonths.add(entry.key);
       const release = visible(entry.key);
@@ -248,7 +265,7 @@ async function findStrays(
     }
   }
   for (const key of records.keys()) if (visible(key) && !seenInMonths.has(key)) stray(key);
-  const embargo = (await readDocument<EmbargoDoc>(deps.bucket, EMBARGO_KEY))?.value;
+  const embargo = (await readDocument(deps.bucket, EMBARGO_KEY, embargoDocSchema))?.value;
   const embargoed = new Set(embargo?.entries.map((entry) => entry.key));
   for (const [key, { value }] of records) {
     const shouldWait = value.release !== undefined && !isPublicAt(value.release, now);
@@ -277,7 +294,11 @@ async function removeStaleReports(
 /** Slug claims whose key no longer owns the slug. */
 async function removeOrphanClaims(deps: PipelineDeps, records: Records): Promise<string[]> {
   const orphans: string[] = [];
-  for (const [claimKey, { value: claim }] of await readAll<SlugClaim>(deps.bucket, SLUGS_PREFIX)) {
+  for (const [claimKey, { value: claim }] of await readAll(
+    deps.bucket,
+    SLUGS_PREFIX,
+    slugClaimSchema,
+  )) {
     const slug = claimKey.slice(SLUGS_PREFIX.length).replace(/\.json$/, '');
     if (records.get(claim.key)?.value.slug !== slug) {
       await deps.bucket.delete(claimKey);
@@ -322,7 +343,7 @@ async function repairWindowsAndIndex(
       byScope.set(windowKey(scope), group);
     }
   }
-  const stored = await readAll<WindowDoc>(deps.bucket, WINDOWS_PREFIX);
+  const stored = await readAll(deps.bucket, WINDOWS_PREFIX, windowDocSchema);
   for (const { value } of stored.values()) {
     if (!byScope.has(windowKey(value.scope))) {
       byScope.set(windowKey(value.scope), { scope: value.scope, releases: [] });
@@ -350,13 +371,13 @@ async function repairWindowsAndIndex(
       rebuilt.push(id);
     } else windows.push(right);
   }
-  const months = [...(await readAll<MonthDoc>(deps.bucket, MONTHS_PREFIX)).values()];
+  const months = [...(await readAll(deps.bucket, MONTHS_PREFIX, monthDocSchema)).values()];
   const expectedIndex = indexWith(
     emptySiteIndex(),
     windows,
     months.map((doc) => doc.value),
   );
-  const index = await docs.get<SiteIndexDoc>(SITE_INDEX_KEY);
+  const index = await docs.get(SITE_INDEX_KEY, siteIndexDocSchema);
   const indexWrong = JSON.stringify(index) !== JSON.stringify(expectedIndex);
   if (indexWrong) docs.set(SITE_INDEX_KEY, expectedIndex);
   await docs.flush();
@@ -400,7 +421,9 @@ async function repairPublic(
   for (const { value } of records.values()) {
     if (value.release) releases.push(loadRelease(value.release));
   }
-  const withdrawals = [...(await readAll<WithdrawnDoc>(deps.bucket, WITHDRAWN_PREFIX)).values()];
+  const withdrawals = [
+    ...(await readAll(deps.bucket, WITHDRAWN_PREFIX, withdrawnDocSchema)).values(),
+  ];
   const { files } = buildSite(
     releases,
     deps.site,
@@ -451,7 +474,7 @@ async function readRecords(
 ): Promise<Map<string, Versioned<ReleaseRecord>>> {
   const byStateKey = new Map<string, Versioned<ReleaseRecord>>();
   for (const entry of known?.values() ?? []) byStateKey.set(recordKey(entry.value.key), entry);
-  const docs = await readAll<ReleaseRecord>(store, RECORDS_PREFIX, byStateKey);
+  const docs = await readAll(store, RECORDS_PREFIX, releaseRecordSchema, byStateKey);
   return new Map([...docs.values()].map((doc) => [doc.value.key, doc]));
 }
 
@@ -459,6 +482,7 @@ async function readRecords(
 async function readAll<T>(
   store: ObjectStore,
   prefix: string,
+  schema: DocumentSchema<T>,
   known?: Map<string, Versioned<T>>,
 ): Promise<Map<string, Versioned<T>>> {
   const summaries = [];
@@ -470,7 +494,7 @@ async function readAll<T>(
       docs.set(summary.key, cached);
       return;
     }
-    const doc = await readDocument<T>(store, summary.key);
+    const doc = await readDocument(store, summary.key, schema);
     if (doc) docs.set(summary.key, doc);
   });
   return new Map([...docs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -4,6 +4,7 @@ import { attachMedia } from '../release/attach-media.js';
 import { isArchiveImport } from '../release/newness.js';
 import { parseRelease } from '../release/parse.js';
 import type { ReleaseProblem, ReleaseWarning } from '../release/types.js';
+import type { BatchDocuments } from '../shared/document-store.js';
 import type { ObjectStore, StoredObject } from '../shared/ports.js';
 import type { SiteConfig } from '../site/config.js';
 import { isPublicAt } from './embargo.js';
@@ -14,13 +15,13 @@ import {
   parseFingerprint,
   placementOf,
   type ReleaseRecord,
+  releaseRecordSchema,
   samePlacement,
   uniquePlacements,
 } from './records.js';
 import { compareSequencers, RELEASES_PREFIX, sourcePathOf } from './s3-event.js';
 import { claimSlug, withSlug } from './slugs.js';
 import { recordKey } from './state-keys.js';
-import type { BatchDocuments } from './state-store.js';
 import { type StoredRelease, storeRelease } from './stored-release.js';
 import { withdrawalOf } from './withdrawn.js';
 
@@ -104,7 +105,7 @@ export async function refreshRecord(
   sequencer: string | undefined,
   reattach = false,
 ): Promise<RecordStep> {
-  const current = await docs.get<ReleaseRecord>(recordKey(key));
+  const current = await docs.get(recordKey(key), releaseRecordSchema);
   const step = (change: RecordChange, record = current, media?: MediaFile[]): RecordStep => ({
     key,
     change,

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import * as v from 'valibot';
 import type { ReleaseProblem } from '../release/types.js';
+import { documentOf } from '../shared/document-store.js';
 import type { SiteConfig } from '../site/config.js';
+import { placementShape, storedReleaseShape, withdrawalFields } from './document-schemas.js';
 import { monthIn } from './months.js';
 import type { StaffOutcomeNotice } from './notifier.js';
 import type { StoredRelease } from './stored-release.js';
@@ -96,3 +99,21 @@ export function parseFingerprint(site: Pick<SiteConfig, 'siteUrl' | 'defaultLang
     .digest('hex')
     .slice(0, 16);
 }
+
+/** `state/records/…`: what the pipeline knows about one source key. */
+export const releaseRecordSchema = documentOf<ReleaseRecord>(
+  v.looseObject({
+    version: v.literal(1),
+    key: v.string(),
+    sequencer: v.optional(v.string()),
+    sourceEtag: v.optional(v.string()),
+    parsedWith: v.optional(v.string()),
+    release: v.optional(storedReleaseShape),
+    slug: v.optional(v.string()),
+    rejected: v.optional(v.looseObject({ problem: v.looseObject({}), at: v.string() })),
+    announced: v.optional(v.boolean()),
+    lingering: v.array(placementShape),
+    pendingOutcome: v.optional(v.looseObject({})),
+    withdrawn: v.optional(v.looseObject(withdrawalFields)),
+  }),
+);

@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { documentOf } from '../shared/document-store.js';
 import type { MonthDoc } from './months.js';
 import { scopesOf, type WindowDoc, windowKey } from './windows.js';
 
@@ -92,3 +94,15 @@ function scopeMonthsWith(
   }
   return result;
 }
+
+/** The site index: categories, languages, years and months with public releases. */
+export const siteIndexDocSchema = documentOf<SiteIndexDoc>(
+  v.looseObject({
+    version: v.literal(1),
+    categories: v.array(v.looseObject({ slug: v.string(), name: v.string() })),
+    langs: v.array(v.string()),
+    years: v.array(v.number()),
+    months: v.array(v.string()),
+    scopeMonths: v.optional(v.record(v.string(), v.array(v.string()))),
+  }),
+);

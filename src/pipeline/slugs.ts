@@ -1,9 +1,10 @@
+import * as v from 'valibot';
 import type { Release } from '../release/types.js';
+import { documentOf, readDocument, serialiseDocument } from '../shared/document-store.js';
 import { type ObjectStore, PreconditionFailedError } from '../shared/ports.js';
 import { shortHash } from '../shared/text.js';
 import { releasePagePath } from '../site/slugs.js';
 import { slugClaimKey } from './state-keys.js';
-import { readDocument, serialiseDocument } from './state-store.js';
 
 /** Who owns a slug. */
 export interface SlugClaim {
@@ -33,7 +34,7 @@ export async function claimSlug(
   const candidates = [wanted, ...lengths.map((n) => `${wanted}-${shortHash(sourcePath, n)}`)];
   for (const slug of candidates) {
     const claimKey = slugClaimKey(slug);
-    const existing = await readDocument<SlugClaim>(store, claimKey);
+    const existing = await readDocument(store, claimKey, slugClaimSchema);
     if (existing !== undefined) {
       if (existing.value.key === key) return slug;
       continue;
@@ -46,7 +47,7 @@ export async function claimSlug(
       return slug;
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;
-      const winner = await readDocument<SlugClaim>(store, claimKey);
+      const winner = await readDocument(store, claimKey, slugClaimSchema);
       if (winner?.value.key === key) return slug;
     }
   }
@@ -56,7 +57,7 @@ export async function claimSlug(
 /** Gives up `slug` if `key` owns it, so another file may take it later. */
 export async function releaseSlug(store: ObjectStore, key: string, slug: string): Promise<void> {
   const claimKey = slugClaimKey(slug);
-  const existing = await readDocument<SlugClaim>(store, claimKey);
+  const existing = await readDocument(store, claimKey, slugClaimSchema);
   if (existing?.value.key === key) await store.delete(claimKey);
 }
 
@@ -74,3 +75,6 @@ export function withSlug(release: Release, slug: string, siteUrl: string): Relea
     contentHtml: release.contentHtml.replaceAll(`"${release.url}#`, `"${url}#`),
   };
 }
+
+/** A slug claim: who owns a slug. */
+export const slugClaimSchema = documentOf<SlugClaim>(v.looseObject({ key: v.string() }));

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import * as v from 'valibot';
 import type { ReleaseTranslation } from '../release/types.js';
+import type { BatchDocuments } from '../shared/document-store.js';
+import { documentOf } from '../shared/document-store.js';
 import { compareCodeUnits } from '../site/order.js';
 import { translationsAmong } from '../site/translations.js';
 import type { Placement, ReleaseRecord } from './records.js';
+import { releaseRecordSchema } from './records.js';
 import { recordKey, TRANSLATIONS_PREFIX } from './state-keys.js';
-import type { BatchDocuments } from './state-store.js';
 import type { StoredRelease } from './stored-release.js';
 
 /** A public language version in a translation group: what its translations link to. */
@@ -58,7 +61,7 @@ export async function updateTranslationGroups(
   const groups = new Map<string, TranslationGroupDoc>();
   for (const translationKey of names) {
     const at = translationGroupKey(translationKey);
-    const stored = await docs.get<TranslationGroupDoc>(at);
+    const stored = await docs.get(at, translationGroupDocSchema);
     const entries = (stored?.entries ?? []).filter((entry) => !keys.has(entry.key));
     for (const { key, publicRelease } of touched) {
       if (publicRelease?.translationKey === translationKey) {
@@ -89,7 +92,7 @@ export async function partnersOf(
   return Promise.all(
     [...keys].sort(compareCodeUnits).map(async (key) => ({
       key,
-      record: await docs.get<ReleaseRecord>(recordKey(key)),
+      record: await docs.get(recordKey(key), releaseRecordSchema),
     })),
   );
 }
@@ -145,3 +148,21 @@ function memberOf(key: string, release: StoredRelease): TranslationMember {
   const { lang, url, title, published, sourcePath } = release;
   return { key, lang, url, title, published, sourcePath };
 }
+
+/** `state/translations/…`: the public versions sharing one `translationKey`. */
+export const translationGroupDocSchema = documentOf<TranslationGroupDoc>(
+  v.looseObject({
+    version: v.literal(1),
+    translationKey: v.string(),
+    entries: v.array(
+      v.looseObject({
+        key: v.string(),
+        lang: v.string(),
+        url: v.string(),
+        title: v.string(),
+        published: v.string(),
+        sourcePath: v.string(),
+      }),
+    ),
+  }),
+);

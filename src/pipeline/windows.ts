@@ -1,4 +1,7 @@
+import * as v from 'valibot';
 import { inScope, type ScopeRef } from '../feeds/scopes.js';
+import { documentOf } from '../shared/document-store.js';
+import { releaseEntryShape, scopeRefShape } from './document-schemas.js';
 import { WINDOWS_PREFIX } from './state-keys.js';
 import { compareStoredNewestFirst, type StoredRelease } from './stored-release.js';
 
@@ -109,3 +112,13 @@ export function refillWindow(
 export function isEmptyScope(window: WindowDoc): boolean {
   return window.exhaustive && window.entries.length === 0;
 }
+
+/** `state/windows/…`: the newest releases of one feed scope. */
+export const windowDocSchema = documentOf<WindowDoc>(
+  v.looseObject({
+    version: v.literal(1),
+    scope: scopeRefShape,
+    exhaustive: v.boolean(),
+    entries: v.array(releaseEntryShape),
+  }),
+);

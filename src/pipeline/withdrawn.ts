@@ -1,8 +1,11 @@
+import * as v from 'valibot';
 import type { WithdrawnRelease } from '../pages/withdrawn-page.js';
+import type { BatchDocuments } from '../shared/document-store.js';
+import { documentOf } from '../shared/document-store.js';
 import type { Withdrawal } from '../site/build.js';
 import { compareCodeUnits } from '../site/order.js';
+import { withdrawalFields } from './document-schemas.js';
 import { WITHDRAWN_PREFIX } from './state-keys.js';
-import type { BatchDocuments } from './state-store.js';
 import type { StoredRelease } from './stored-release.js';
 
 /** What a withdrawn page shows of a deleted release, as JSON (instants as ISO 8601). */
@@ -63,7 +66,7 @@ export async function recordWithdrawals(
   for (const { key, withdrawn } of keys) {
     if (withdrawn === undefined) continue;
     const at = withdrawnKey(withdrawn.slug);
-    const current = await docs.get<WithdrawnDoc>(at);
+    const current = await docs.get(at, withdrawnDocSchema);
     if (current !== undefined && !isLater({ ...withdrawn, key }, current)) continue;
     docs.set<WithdrawnDoc>(at, { version: 1, key, ...withdrawn });
   }
@@ -76,3 +79,8 @@ function isLater(
   const byTime = compareCodeUnits(a.withdrawnAt, b.withdrawnAt);
   return byTime > 0 || (byTime === 0 && compareCodeUnits(a.key, b.key) > 0);
 }
+
+/** `state/withdrawn/<slug>.json`. */
+export const withdrawnDocSchema = documentOf<WithdrawnDoc>(
+  v.looseObject({ version: v.literal(1), key: v.string(), ...withdrawalFields }),
+);

@@ -53,13 +53,54 @@ function buildRelease(
 ): Release {
   assertSiteUrl(options.siteUrl);
   assertReadablePath(path);
-  const text = decodeRelease(bytes);
-  const { frontMatter, body, bodyLineOffset } = splitFrontMatter(text);
+  const source = splitFrontMatter(decodeRelease(bytes));
+  const { frontMatter, bodyLineOffset } = source;
   const fields = frontMatter?.fields ?? {};
   warnings.push(...unknownFieldWarnings(path, frontMatter));
   // Where a field is, looked up only when there is a problem to report.
   const at = (field: keyof FrontMatterFields) => () => location(frontMatter, field);
 
+  const { title, lead, frontMatterSummary } = readTitleAndLead(source);
+  const scope = readLangAndCategory(path, source, lead.type, options, warnings);
+  const published = readPublished(fields, lead.date, options.timeZone, frontMatter);
+  const updated = readDate(fields.updated, 'updated', options.timeZone, frontMatter);
+  const author = readAuthor(fields.author, at('author'));
+  const summary = frontMatterSummary ?? lead.firstParagraph;
+  const tags = readTags(fields.tags, at('tags'));
+  const identity = releaseIdentity(path, fields.slug, options.siteUrl, options.idAuthority);
+  const media = new MediaReferences(identity.sourcePath, options.siteUrl, bodyLineOffset);
+  const image = readImage(fields.image, identity.url, media, at('image'));
+
+  const release: Release = {
+    id: identity.id,
+    sourcePath: identity.sourcePath,
+    slug: identity.slug,
+    title,
+    ...scope,
+    published,
+    tags,
+    contentHtml: renderReleaseHtml(lead.bodyTokens, identity.url, media),
+    url: identity.url,
+  };
+  // An `updated` at or before `date` says nothing new (usually a copied-over old value): ignored.
+  if (updated !== undefined && updated.getTime() > published.getTime()) release.updated = updated;
+  if (author !== undefined) release.author = author;
+  if (summary !== undefined) release.summary = truncateAtWord(summary, MAX_SUMMARY_LENGTH);
+  // The first paragraph stands in for a missing summary: pages show it once, in the body.
+  if (summary !== undefined && frontMatterSummary === undefined) release.summaryInBody = true;
+  if (lead.kicker !== undefined) release.kicker = lead.kicker;
+  addImageAndKeys(release, fields, image);
+  const references = media.list();
+  if (references.length > 0) release.media = references;
+  warnings.push(...media.warnings);
+  return release;
+}
+
+type ReleaseSource = ReturnType<typeof splitFrontMatter>;
+
+/** The title (front matter, else the first heading) and what the body starts with. */
+function readTitleAndLead({ frontMatter, body, bodyLineOffset }: ReleaseSource) {
+  const fields = frontMatter?.fields ?? {};
   const frontMatterTitle = plainField(fields.title);
   if (fields.title !== undefined && frontMatterTitle === undefined) {
     throw new ReleaseFormatError(
@@ -75,57 +116,54 @@ function buildRelease(
     frontMatterSummary === undefined,
   );
   const title = checkTitle(frontMatterTitle ?? lead.headingTitle, frontMatter);
-  const type = plainField(fields.type) ?? lead.type;
+  return { title, lead, frontMatterSummary };
+}
+
+/**
+ * The release's language (front matter, else its type's language, else the site's) and its
+ * category: Tiedote, Pressmeddelande and Press release are one category, labelled in the
+ * release's language.
+ */
+function readLangAndCategory(
+  path: string,
+  { frontMatter }: ReleaseSource,
+  leadType: string | undefined,
+  options: ParseOptions,
+  warnings: ReleaseWarning[],
+): Pick<Release, 'category' | 'categorySlug' | 'lang'> {
+  const fields = frontMatter?.fields ?? {};
+  const type = plainField(fields.type) ?? leadType;
   const lang =
-    readLang(fields.lang, at('lang'), (message) =>
-      warnings.push({ path, ...location(frontMatter, 'lang'), message }),
+    readLang(
+      fields.lang,
+      () => location(frontMatter, 'lang'),
+      (message) => warnings.push({ path, ...location(frontMatter, 'lang'), message }),
     ) ??
     (type === undefined ? undefined : languageOfType(type)) ??
     primaryLanguage(options.defaultLang) ??
     options.defaultLang.trim().toLowerCase();
   const category = type ?? defaultCategory(lang);
-  // Tiedote, Pressmeddelande and Press release are one category, labelled in the release's language.
   const known = findCategory(category, options.categories);
-  const published = readPublished(fields, lead.date, options.timeZone, frontMatter);
-  const updated = readDate(fields.updated, 'updated', options.timeZone, frontMatter);
-  const author = readAuthor(fields.author, at('author'));
-  const summary = frontMatterSummary ?? lead.firstParagraph;
-  const tags = readTags(fields.tags, at('tags'));
-  const identity = releaseIdentity(path, fields.slug, options.siteUrl, options.idAuthority);
-  const media = new MediaReferences(identity.sourcePath, options.siteUrl, bodyLineOffset);
-  const image = readImage(fields.image, identity.url, media, at('image'));
-
-  const release: Release = {
-    id: identity.id,
-    sourcePath: identity.sourcePath,
-    slug: identity.slug,
-    title,
+  return {
     category:
       known === undefined ? category : categoryLabel(known.key, lang, category, options.categories),
     categorySlug: known?.key ?? (slugify(category) || `type-${shortHash(category)}`),
     lang,
-    published,
-    tags,
-    contentHtml: renderReleaseHtml(lead.bodyTokens, identity.url, media),
-    url: identity.url,
   };
-  // An `updated` at or before `date` says nothing new (usually a copied-over old value): ignored.
-  if (updated !== undefined && updated.getTime() > published.getTime()) release.updated = updated;
-  if (author !== undefined) release.author = author;
-  if (summary !== undefined) release.summary = truncateAtWord(summary, MAX_SUMMARY_LENGTH);
-  // The first paragraph stands in for a missing summary: pages show it once, in the body.
-  if (summary !== undefined && frontMatterSummary === undefined) release.summaryInBody = true;
-  if (lead.kicker !== undefined) release.kicker = lead.kicker;
+}
+
+/** The optional fields read as they stand: translation key and image alternative text. */
+function addImageAndKeys(
+  release: Release,
+  fields: FrontMatterFields,
+  image: Release['image'],
+): void {
   if (image !== undefined) release.image = image;
   const translationKey = plainField(fields.translation_key);
   if (translationKey !== undefined && translationKey !== '')
     release.translationKey = translationKey;
   const imageAlt = plainField(fields.image_alt);
   if (image !== undefined && imageAlt !== undefined) release.imageAlt = imageAlt;
-  const references = media.list();
-  if (references.length > 0) release.media = references;
-  warnings.push(...media.warnings);
-  return release;
 }
 
 function checkTitle(title: string | undefined, frontMatter: FrontMatter | undefined): string {

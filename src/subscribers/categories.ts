@@ -1,5 +1,6 @@
-import type { SiteIndexDoc } from '../pipeline/site-index.js';
+import * as v from 'valibot';
 import { SITE_INDEX_KEY } from '../pipeline/state-keys.js';
+import { CorruptDocumentError, readDocument } from '../shared/document-store.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { categoryLabels } from '../site/categories.js';
 import type { CategoryOption } from './http/pages.js';
@@ -10,20 +11,21 @@ import type { CategoryOption } from './http/pages.js';
  * offers). Empty before anything is published or when the index is unreadable.
  */
 export async function readCategoryCatalog(store: ObjectStore): Promise<CategoryOption[]> {
-  const object = await store.get(SITE_INDEX_KEY);
-  if (object === undefined) return [];
-  let index: Partial<SiteIndexDoc> | null;
+  let index: v.InferOutput<typeof catalogSchema> | undefined;
   try {
-    index = JSON.parse(Buffer.from(object.body).toString('utf8')) as Partial<SiteIndexDoc> | null;
-  } catch {
-    return [];
+    index = (await readDocument(store, SITE_INDEX_KEY, catalogSchema))?.value;
+  } catch (error) {
+    if (error instanceof CorruptDocumentError) return [];
+    throw error;
   }
-  const list = index?.categories;
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((entry): CategoryOption[] => {
-    const { slug, name } = (entry ?? {}) as unknown as Record<string, unknown>;
-    return typeof slug === 'string' && typeof name === 'string'
-      ? [{ slug, name, names: categoryLabels(slug) }]
-      : [];
-  });
+  return (index?.categories ?? []).flatMap((entry): CategoryOption[] =>
+    v.is(categorySchema, entry)
+      ? [{ slug: entry.slug, name: entry.name, names: categoryLabels(entry.slug) }]
+      : [],
+  );
 }
+
+/** The site index as far as the catalogue reads it; a malformed category is skipped, not fatal. */
+const catalogSchema = v.looseObject({ categories: v.optional(v.array(v.unknown())) });
+
+const categorySchema = v.looseObject({ slug: v.string(), name: v.string() });

@@ -1,8 +1,13 @@
 import { isIP } from 'node:net';
+import * as v from 'valibot';
 import { parseDuration } from '../release/newness.js';
-import { DEFAULT_RETRY, type RetryPolicy } from '../shared/json-document.js';
+import {
+  DEFAULT_RETRY,
+  type DocumentSchema,
+  type RetryPolicy,
+  updateDocument,
+} from '../shared/document-store.js';
 import type { ObjectStore } from '../shared/ports.js';
-import { updateJson } from './json-object.js';
 import { hashAddress, type SubscriberKeys } from './keys.js';
 
 /** At most `count` confirmation mails within any `windowMs`. */
@@ -107,15 +112,9 @@ interface Window {
   sent: string[];
 }
 
-function parseWindow(value: unknown): Window | undefined {
-  const sent = (value as { sent?: unknown } | null)?.sent;
-  return Array.isArray(sent) && sent.every((s) => typeof s === 'string') ? { sent } : undefined;
-}
+const windowSchema: DocumentSchema<Window> = v.object({ sent: v.array(v.string()) });
 
-function parseCount(value: unknown): { count: number } | undefined {
-  const count = (value as { count?: unknown } | null)?.count;
-  return typeof count === 'number' ? { count } : undefined;
-}
+const countSchema: DocumentSchema<{ count: number }> = v.object({ count: v.number() });
 
 /** A granted confirmation mail; give it back with `release()` when the mail could not be sent. */
 interface ClaimedSlot {
@@ -178,10 +177,10 @@ export class ConfirmationLimiter {
   /** Adds `now` to a sliding window unless a rule is full; old entries are pruned. */
   private take(key: string, rules: RateRule[], now: Date): Promise<boolean> {
     const longest = Math.max(0, ...rules.map((rule) => rule.windowMs));
-    return updateJson(
+    return updateDocument(
       this.store,
       key,
-      parseWindow,
+      windowSchema,
       (current) => {
         const sent = (current?.sent ?? []).filter((s) => now.getTime() - Date.parse(s) < longest);
         const full = rules.some(
@@ -196,10 +195,10 @@ export class ConfirmationLimiter {
   }
 
   private giveBack(key: string, at: string): Promise<void> {
-    return updateJson(
+    return updateDocument(
       this.store,
       key,
-      parseWindow,
+      windowSchema,
       (current) => {
         const index = current?.sent.indexOf(at) ?? -1;
         if (current === undefined || index < 0)
@@ -213,10 +212,10 @@ export class ConfirmationLimiter {
 
   /** Adds `delta` to an hour's count unless that would pass the global cap. */
   private count(key: string, delta: 1 | -1): Promise<boolean> {
-    return updateJson(
+    return updateDocument(
       this.store,
       key,
-      parseCount,
+      countSchema,
       (current) => {
         const count = (current?.count ?? 0) + delta;
         if (count > this.limits.globalPerHour) return { change: { keep: true }, result: false };

@@ -1,7 +1,14 @@
-import { DEFAULT_RETRY, type RetryPolicy, readJson } from '../shared/json-document.js';
+import * as v from 'valibot';
+import {
+  type Change,
+  DEFAULT_RETRY,
+  documentOf,
+  type RetryPolicy,
+  readDocument,
+  updateDocument,
+} from '../shared/document-store.js';
 import type { ObjectStore } from '../shared/ports.js';
 import { SHARD_COUNT, shardOfAddressHash, shardOfId } from './ids.js';
-import { type Change, updateJson } from './json-object.js';
 import type { AddressState, PendingSignup, Subscriber } from './types.js';
 
 /** Where everything lives in the private bucket; see docs/subscriptions.md. */
@@ -51,7 +58,7 @@ export class SubscriberStore {
 
   /** The confirmed subscribers of one shard (empty when the shard does not exist yet). */
   async readShard(shard: number): Promise<Subscriber[]> {
-    const file = await readJson(this.store, shardKey(shard), parseShardFile);
+    const file = await readDocument(this.store, shardKey(shard), shardFileSchema);
     return file?.value.subscribers ?? [];
   }
 
@@ -141,7 +148,7 @@ export class SubscriberStore {
 
   /** The pending sign-up with this id. */
   async getPending(id: string): Promise<PendingSignup | undefined> {
-    return (await readJson(this.store, pendingKey(id), parsePending))?.value;
+    return (await readDocument(this.store, pendingKey(id), pendingSchema))?.value;
   }
 
   /** Forgets a pending sign-up (after confirmation or expiry). */
@@ -151,7 +158,7 @@ export class SubscriberStore {
 
   /** Suppression and soft-bounce state of an address, if any was ever recorded. */
   async getAddressState(addressHash: string): Promise<AddressState | undefined> {
-    return (await readJson(this.store, suppressionKey(addressHash), parseAddressState))?.value;
+    return (await readDocument(this.store, suppressionKey(addressHash), addressStateSchema))?.value;
   }
 
   /**
@@ -162,10 +169,10 @@ export class SubscriberStore {
     addressHash: string,
     change: (current: AddressState | undefined) => AddressState | undefined,
   ): Promise<AddressState | undefined> {
-    return updateJson(
+    return updateDocument(
       this.store,
       suppressionKey(addressHash),
-      parseAddressState,
+      addressStateSchema,
       (current) => {
         const next = change(current);
         const decided: Change<AddressState> =
@@ -216,10 +223,10 @@ export class SubscriberStore {
     shard: number,
     change: (subscribers: Subscriber[]) => { next: Subscriber[] | undefined; result: R },
   ): Promise<R> {
-    return updateJson(
+    return updateDocument(
       this.store,
       shardKey(shard),
-      parseShardFile,
+      shardFileSchema,
       (current) => {
         const { next, result } = change(current?.subscribers ?? []);
         const decided: Change<ShardFile> =
@@ -231,27 +238,18 @@ export class SubscriberStore {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Shape check only: the bucket is private and written by this code alone. */
-function parseShardFile(value: unknown): ShardFile | undefined {
-  if (!isRecord(value) || value.format !== 1 || !Array.isArray(value.subscribers)) return undefined;
-  const ok = value.subscribers.every(
-    (s) => isRecord(s) && typeof s.id === 'string' && typeof s.addressHash === 'string',
-  );
-  return ok ? (value as unknown as ShardFile) : undefined;
-}
+const shardFileSchema = documentOf<ShardFile>(
+  v.looseObject({
+    format: v.literal(1),
+    subscribers: v.array(v.looseObject({ id: v.string(), addressHash: v.string() })),
+  }),
+);
 
-function parsePending(value: unknown): PendingSignup | undefined {
-  return isRecord(value) && typeof value.id === 'string' && typeof value.address === 'string'
-    ? (value as unknown as PendingSignup)
-    : undefined;
-}
+const pendingSchema = documentOf<PendingSignup>(
+  v.looseObject({ id: v.string(), address: v.string() }),
+);
 
-function parseAddressState(value: unknown): AddressState | undefined {
-  return isRecord(value) && Array.isArray(value.transientBounces)
-    ? (value as unknown as AddressState)
-    : undefined;
-}
+const addressStateSchema = documentOf<AddressState>(
+  v.looseObject({ transientBounces: v.array(v.unknown()) }),
+);

@@ -3,13 +3,14 @@ import { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
 import type { PipelineDeps } from '../../src/pipeline/deps.js';
 import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
 import type { PipelineNotice } from '../../src/pipeline/notifier.js';
-import type { ReleaseRecord } from '../../src/pipeline/records.js';
+import { rejectionReportSchema } from '../../src/pipeline/notifier.js';
+import { releaseRecordSchema } from '../../src/pipeline/records.js';
 import { reportKey } from '../../src/pipeline/reports.js';
 import { isReleaseKey, RELEASES_PREFIX, sourcePathOf } from '../../src/pipeline/s3-event.js';
 import { recordKey } from '../../src/pipeline/state-keys.js';
-import { readDocument } from '../../src/pipeline/state-store.js';
 import { isArchiveImport } from '../../src/release/newness.js';
 import { parseRelease } from '../../src/release/parse.js';
+import { readDocument } from '../../src/shared/document-store.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
 import { releasePagePath } from '../../src/site/slugs.js';
 import {
@@ -207,9 +208,10 @@ export async function pipelineWorld(s3: LocalS3, options: WorldOptions = {}) {
           source?.body ?? new Uint8Array(),
           SITE,
         );
-        const report = await readDocument<{ problem: string }>(
+        const report = await readDocument(
           clean.bucket,
           reportKey(summary.key),
+          rejectionReportSchema,
         );
         if (!parsed.ok) {
           expect(report?.value.problem, `report for ${summary.key}`).toBe(parsed.problem.message);
@@ -218,7 +220,11 @@ export async function pipelineWorld(s3: LocalS3, options: WorldOptions = {}) {
         }
         expect(report, `stale report for ${summary.key}`).toBeUndefined();
         if (parsed.release.published.getTime() > now.getTime()) continue;
-        const record = await readDocument<ReleaseRecord>(clean.bucket, recordKey(summary.key));
+        const record = await readDocument(
+          clean.bucket,
+          recordKey(summary.key),
+          releaseRecordSchema,
+        );
         const page = record?.value.slug ? releasePagePath(record.value.slug) : undefined;
         const firstPublishedAt = record?.value.release?.firstPublishedAt;
         // An archive import is on the site but announced to nobody; its record says it is done.

@@ -7,7 +7,7 @@ import { objectStoreMediaLookup } from '../../src/media/store-lookup.js';
 import type { PipelineDeps } from '../../src/pipeline/deps.js';
 import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
 import type { Notifier, PipelineNotice } from '../../src/pipeline/notifier.js';
-import type { ReleaseRecord } from '../../src/pipeline/records.js';
+import { releaseRecordSchema } from '../../src/pipeline/records.js';
 import {
   encodeS3Key,
   isReleaseKey,
@@ -16,12 +16,12 @@ import {
 } from '../../src/pipeline/s3-event.js';
 import { withSlug } from '../../src/pipeline/slugs.js';
 import { recordKey, WITHDRAWN_PREFIX } from '../../src/pipeline/state-keys.js';
-import { readDocument } from '../../src/pipeline/state-store.js';
 import { loadRelease } from '../../src/pipeline/stored-release.js';
-import { loadWithdrawal, type WithdrawnDoc } from '../../src/pipeline/withdrawn.js';
+import { loadWithdrawal, withdrawnDocSchema } from '../../src/pipeline/withdrawn.js';
 import { attachMedia } from '../../src/release/attach-media.js';
 import { parseRelease } from '../../src/release/parse.js';
 import type { Release } from '../../src/release/types.js';
+import { readDocument } from '../../src/shared/document-store.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
 import { buildSite, liveMedia, publishedBy, type Withdrawal } from '../../src/site/build.js';
 import type { SiteConfig } from '../../src/site/config.js';
@@ -201,7 +201,8 @@ export async function expectMatchesFullBuild(
   const releases: Release[] = [];
   for await (const summary of t.bucket.list(RELEASES_PREFIX)) {
     if (!isReleaseKey(summary.key)) continue;
-    const record = (await readDocument<ReleaseRecord>(t.bucket, recordKey(summary.key)))?.value;
+    const record = (await readDocument(t.bucket, recordKey(summary.key), releaseRecordSchema))
+      ?.value;
     const source = await t.bucket.get(summary.key);
     const parsed = parseRelease(sourcePathOf(summary.key), source?.body ?? new Uint8Array(), site);
     if (parsed.ok) {
@@ -217,7 +218,7 @@ export async function expectMatchesFullBuild(
     const built = new FileSystemObjectStore(folder);
     const withdrawals: Withdrawal[] = [];
     for await (const summary of t.bucket.list(WITHDRAWN_PREFIX)) {
-      const doc = await readDocument<WithdrawnDoc>(t.bucket, summary.key);
+      const doc = await readDocument(t.bucket, summary.key, withdrawnDocSchema);
       if (doc) withdrawals.push(loadWithdrawal(doc.value));
     }
     for (const file of buildSite(releases, site, now, withdrawals).files) {

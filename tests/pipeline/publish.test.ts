@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { websubHub } from '../../src/adapters/websub-hub.js';
-import type { ReleaseRecord } from '../../src/pipeline/records.js';
+import { releaseRecordSchema } from '../../src/pipeline/records.js';
 import { reportKey } from '../../src/pipeline/reports.js';
 import { EMBARGO_KEY, recordKey } from '../../src/pipeline/state-keys.js';
-import { readDocument } from '../../src/pipeline/state-store.js';
+import { readDocument } from '../../src/shared/document-store.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
 import { nameBasedUrn } from '../../src/shared/text.js';
 import { byTag, parseHtml } from '../pages/html-check.js';
@@ -22,7 +22,7 @@ import {
 } from './harness.js';
 
 async function record(t: { bucket: ObjectStore }, key: string) {
-  return (await readDocument<ReleaseRecord>(t.bucket, recordKey(key)))?.value;
+  return (await readDocument(t.bucket, recordKey(key), releaseRecordSchema))?.value;
 }
 
 describe('publishing an upload', () => {

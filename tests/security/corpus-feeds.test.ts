@@ -5,11 +5,12 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImmediate } from '../../src/digest/run.js';
 import { loadTemplateSource, VariantCache } from '../../src/digest/templates.js';
-import type { PipelineNotice, RejectionReport } from '../../src/pipeline/notifier.js';
+import type { PipelineNotice } from '../../src/pipeline/notifier.js';
+import { rejectionReportSchema } from '../../src/pipeline/notifier.js';
 import { reportKey } from '../../src/pipeline/reports.js';
-import { readDocument } from '../../src/pipeline/state-store.js';
 import { parseRelease } from '../../src/release/parse.js';
 import type { Release } from '../../src/release/types.js';
+import { readDocument } from '../../src/shared/document-store.js';
 import type { OutgoingMail } from '../../src/shared/ports.js';
 import { memoryRoster, recipient } from '../digest/fixtures.js';
 import { keysUnder, type PipelineWorld, pipelineWorld } from '../faults/pipeline-world.js';
@@ -303,7 +304,7 @@ describe('the whole fixture corpus through the real S3 pipeline', () => {
       const expected = expectations[file];
       if (expected === 'ok' || expected === undefined) continue;
       const key = keyOf(file);
-      const report = (await readDocument<RejectionReport>(world.clean.bucket, reportKey(key)))
+      const report = (await readDocument(world.clean.bucket, reportKey(key), rejectionReportSchema))
         ?.value;
       expect(report, file).toBeDefined();
       expect(report?.problem, file).toContain(expected.error);

@@ -1,5 +1,5 @@
 import type { LogEntry } from '../../src/observability/log.js';
-import type { RetryPolicy } from '../../src/shared/json-document.js';
+import type { RetryPolicy } from '../../src/shared/document-store.js';
 import { deriveSubscriberKeys } from '../../src/subscribers/keys.js';
 import type { SendConfirmation, Subscriber } from '../../src/subscribers/types.js';
 

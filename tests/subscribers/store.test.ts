@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
-import { ConcurrentUpdateError, CorruptDocumentError } from '../../src/shared/json-document.js';
+import { ConcurrentUpdateError, CorruptDocumentError } from '../../src/shared/document-store.js';
 import { newSubscriberId, SHARD_COUNT, shardOfAddressHash } from '../../src/subscribers/ids.js';
 import { hashAddress } from '../../src/subscribers/keys.js';
 import { SubscriberStore, shardKey } from '../../src/subscribers/store.js';
