@@ -2,7 +2,7 @@ import type { Release } from '../release/types.js';
 import { entryHead } from './atom.js';
 import type { FeedEntry } from './entry.js';
 import { toFeedEntry } from './entry.js';
-import type { JsonFeedItem } from './json.js';
+import { attachmentsOf, type JsonFeedItem } from './json.js';
 import { itemHead } from './rss.js';
 import { escapeXml } from './xml.js';
 
@@ -102,16 +102,7 @@ function jsonItem(entry: FeedEntry, feedLang: string): string {
     authors: [{ name: entry.author }],
     ...(entry.terms.length === 0 ? {} : { tags: entry.terms }),
     ...(entry.lang === feedLang ? {} : { language: entry.lang }),
-    ...(entry.attachments.length === 0
-      ? {}
-      : {
-          attachments: entry.attachments.map((attachment) => ({
-            url: attachment.url,
-            mime_type: attachment.type,
-            title: attachment.title,
-            size_in_bytes: attachment.length,
-          })),
-        }),
+    ...attachmentsOf(entry),
   };
   // An element of `items`, two levels into the pretty-printed document.
   return `    ${JSON.stringify(item, null, 2).replaceAll('\n', '\n    ')}`;

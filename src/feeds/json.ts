@@ -108,16 +108,7 @@ export function renderJsonFeed(head: FeedHead, entries: readonly FeedEntry[]): s
         authors: [{ name: entry.author }],
         ...(entry.terms.length === 0 ? {} : { tags: entry.terms }),
         ...(entry.lang === head.lang ? {} : { language: entry.lang }),
-        ...(entry.attachments.length === 0
-          ? {}
-          : {
-              attachments: entry.attachments.map((attachment) => ({
-                url: attachment.url,
-                mime_type: attachment.type,
-                title: attachment.title,
-                size_in_bytes: attachment.length,
-              })),
-            }),
+        ...attachmentsOf(entry),
         // JSON Feed extension (keys starting with `_`): the item's other language versions.
         ...(entry.translations.length === 0
           ? {}
@@ -132,6 +123,19 @@ export function renderJsonFeed(head: FeedHead, entries: readonly FeedEntry[]): s
     }),
   };
   return JSON.stringify(json, null, 2);
+}
+
+/** JSON Feed's `attachments` for an entry's linked documents, or nothing when it has none. */
+export function attachmentsOf(entry: FeedEntry): { attachments?: JsonFeedAttachment[] } {
+  if (entry.attachments.length === 0) return {};
+  return {
+    attachments: entry.attachments.map((attachment) => ({
+      url: attachment.url,
+      mime_type: attachment.type,
+      title: attachment.title,
+      size_in_bytes: attachment.length,
+    })),
+  };
 }
 
 function expectString(value: unknown, what: string): string {
