@@ -1,28 +1,13 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DeliveryJob, deliver } from '../../src/digest/deliver.js';
-import { loadTemplateSource, VariantCache } from '../../src/digest/templates.js';
 import type { DigestRecipient } from '../../src/digest/types.js';
-import { createSesMailer } from '../../src/mail/ses-mailer.js';
 import type { Mailer, ObjectStore } from '../../src/shared/ports.js';
-import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
-import { type LocalSes, startLocalSes } from '../support/ses.js';
+import { freshBucket } from '../support/s3.js';
 import { FROM, memoryRoster, recipient, release, SITE } from './fixtures.js';
+import { mailServers } from './mail-servers.js';
 
-let s3: LocalS3;
-let ses: LocalSes;
-let sesMailer: Mailer;
-let variants: VariantCache;
-
-beforeAll(async () => {
-  [s3, ses] = await Promise.all([startTestS3(), startLocalSes()]);
-  sesMailer = createSesMailer({ endpoint: ses.endpoint });
-  variants = new VariantCache(await loadTemplateSource(), SITE);
-});
-
-afterAll(async () => {
-  await Promise.all([s3?.stop(), ses?.stop()]);
-});
+const servers = mailServers();
 
 const JOB: DeliveryJob = {
   runId: 'weekly-2026-11-23',
@@ -54,7 +39,7 @@ function crashingProcess(store: ObjectStore, crashAt: number, afterAccept: boole
         dead = true;
         throw new SimulatedCrash();
       }
-      const result = await sesMailer.send(mail);
+      const result = await servers.mailer.send(mail);
       accepted.push(mail.to[0] ?? '');
       if (sends === crashAt) dead = true;
       alive();
@@ -110,8 +95,8 @@ describe('crash and resume', () => {
     });
     await fc.assert(
       fc.asyncProperty(scenario, async ({ recipients, perShard, concurrency, crashes }) => {
-        await ses.clear();
-        const store = await freshBucket(s3, 'crash');
+        await servers.ses.clear();
+        const store = await freshBucket(servers.s3, 'crash');
         const shards: DigestRecipient[][] = [];
         for (let i = 0; i < recipients; i += 1) {
           const shard = Math.floor(i / perShard);
@@ -120,7 +105,7 @@ describe('crash and resume', () => {
         let now = new Date('2026-11-23T06:00:10Z').getTime();
         const base = {
           roster: memoryRoster(shards),
-          variants,
+          variants: servers.variants,
           site: SITE,
           mailFrom: FROM,
           clock: () => new Date(now),
@@ -149,11 +134,16 @@ describe('crash and resume', () => {
           // The crashed process never released its lease: the restart waits for it to expire.
           now += 61_000;
         }
-        const final = await deliver(JOB, { ...base, store, mailer: sesMailer, owner: 'final' });
+        const final = await deliver(JOB, {
+          ...base,
+          store,
+          mailer: servers.mailer,
+          owner: 'final',
+        });
         expect(['done', 'already-done']).toContain(final.status);
 
         const counts = new Map<string, number>();
-        for (const email of await ses.emails()) {
+        for (const email of await servers.ses.emails()) {
           expect(email.destination.to).toHaveLength(1);
           const to = email.destination.to[0] ?? '';
           counts.set(to, (counts.get(to) ?? 0) + 1);

@@ -1,35 +1,17 @@
 import { SESServiceException } from '@aws-sdk/client-ses';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DeliveryDeps, type DeliveryJob, deliver } from '../../src/digest/deliver.js';
 import { RunProgress } from '../../src/digest/progress.js';
-import { loadTemplateSource, VariantCache } from '../../src/digest/templates.js';
 import type { DigestRecipient } from '../../src/digest/types.js';
-import { createSesMailer, MailSendError } from '../../src/mail/ses-mailer.js';
+import { MailSendError } from '../../src/mail/ses-mailer.js';
 import type { Mailer, ObjectStore, OutgoingMail } from '../../src/shared/ports.js';
 import { ConditionalStore } from '../support/conditional-store.js';
-import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
-import { type LocalSes, startLocalSes } from '../support/ses.js';
+import { freshBucket } from '../support/s3.js';
 import { FROM, memoryRoster, recipient, release, SITE } from './fixtures.js';
+import { mailServers } from './mail-servers.js';
 
-let s3: LocalS3;
-let ses: LocalSes;
-let sesMailer: Mailer;
-let variants: VariantCache;
-
-beforeAll(async () => {
-  [s3, ses] = await Promise.all([startTestS3(), startLocalSes()]);
-  sesMailer = createSesMailer({ endpoint: ses.endpoint });
-  variants = new VariantCache(await loadTemplateSource(), SITE);
-});
-
-afterAll(async () => {
-  await Promise.all([s3?.stop(), ses?.stop()]);
-});
-
-beforeEach(async () => {
-  await ses.clear();
-});
+const servers = mailServers({ clearMailBetweenTests: true });
 
 const JOB: DeliveryJob = {
   runId: 'daily-2026-11-28',
@@ -66,9 +48,9 @@ class FakeClock {
 function deps(store: ObjectStore, overrides: Partial<DeliveryDeps> = {}): DeliveryDeps {
   return {
     store,
-    mailer: sesMailer,
+    mailer: servers.mailer,
     roster: memoryRoster(roster(6, 3)),
-    variants,
+    variants: servers.variants,
     site: SITE,
     mailFrom: FROM,
     clock: new FakeClock().clock,
@@ -81,7 +63,7 @@ function deps(store: ObjectStore, overrides: Partial<DeliveryDeps> = {}): Delive
 /** Messages per recipient address in the local SES store. */
 async function countsByAddress(): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const email of await ses.emails()) {
+  for (const email of await servers.ses.emails()) {
     expect(email.destination.to).toHaveLength(1);
     const to = email.destination.to[0] ?? '';
     counts.set(to, (counts.get(to) ?? 0) + 1);
@@ -113,7 +95,7 @@ function faultyMailer(
         mailer.failures += 1;
         throw error();
       }
-      return sesMailer.send(mail);
+      return servers.mailer.send(mail);
     },
   };
   return mailer;
@@ -121,7 +103,7 @@ function faultyMailer(
 
 describe('deliver', () => {
   it('sends one message per recipient to the local SES endpoint, then never again', async () => {
-    const store = await freshBucket(s3, 'digest');
+    const store = await freshBucket(servers.s3, 'digest');
     const shards = roster(5, 2);
     shards[1]?.push(recipient('nothing', { categories: ['kuulutus'] }));
     const first = await deliver(JOB, deps(store, { roster: memoryRoster(shards) }));
@@ -131,14 +113,14 @@ describe('deliver', () => {
     expect(counts.size).toBe(5);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     expect(counts.has('nothing@example.org')).toBe(false);
-    const subjects = (await ses.emails()).map((e) => e.subject).sort();
+    const subjects = (await servers.ses.emails()).map((e) => e.subject).sort();
     expect(subjects).toContain('Esimerkkilä: päivän tiedotteet 28.11.2026');
     expect(subjects).toContain('Esimerkkilä: dagens pressmeddelanden 28.11.2026');
     expect(subjects).toContain("Esimerkkilä: today's press releases, 28 November 2026");
 
     const again = await deliver(JOB, deps(store, { roster: memoryRoster(shards) }));
     expect(again.status).toBe('already-done');
-    expect((await ses.emails()).length).toBe(5);
+    expect((await servers.ses.emails()).length).toBe(5);
     expect(await new RunProgress(store, JOB.runId).done()).toMatchObject({ sent: 5 });
   });
 
@@ -147,7 +129,7 @@ describe('deliver', () => {
     const recording: Mailer = {
       send: async (mail) => {
         sent.push(mail);
-        return sesMailer.send(mail);
+        return servers.mailer.send(mail);
       },
     };
     const shards = [
@@ -194,7 +176,7 @@ describe('deliver', () => {
   });
 
   it('retries Throttling and 5xx with backoff, and still sends each message once', async () => {
-    const store = await freshBucket(s3, 'digest');
+    const store = await freshBucket(servers.s3, 'digest');
     const throttled = faultyMailer(
       () => sesError('Throttling', 'Maximum sending rate exceeded.', 400),
       { times: 4 },
@@ -206,7 +188,7 @@ describe('deliver', () => {
     expect(counts.size).toBe(6);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
 
-    await ses.clear();
+    await servers.ses.clear();
     const flaky = faultyMailer(() => sesError('InternalFailure', 'Service unavailable', 503), {
       times: 2,
     });
@@ -219,7 +201,7 @@ describe('deliver', () => {
   });
 
   it('pauses when throttling outlasts the retries, and the next invocation sends the rest', async () => {
-    const store = await freshBucket(s3, 'digest');
+    const store = await freshBucket(servers.s3, 'digest');
     const throttled = faultyMailer(
       () => sesError('Throttling', 'Maximum sending rate exceeded.', 400),
       {
@@ -237,7 +219,7 @@ describe('deliver', () => {
   });
 
   it('records a permanent rejection, skips it, and does not retry it on resume', async () => {
-    const store = await freshBucket(s3, 'digest');
+    const store = await freshBucket(servers.s3, 'digest');
     const rejecting = faultyMailer(
       () => sesError('MessageRejected', 'Email address is not verified: r001@example.org', 400),
       { when: (mail) => mail.to[0] === 'r001@example.org' },
@@ -252,7 +234,7 @@ describe('deliver', () => {
   });
 
   it("respects the daily quota: stops at the budget or at SES's quota error, continues later", async () => {
-    const store = await freshBucket(s3, 'digest');
+    const store = await freshBucket(servers.s3, 'digest');
     const first = await deliver(JOB, deps(store, { dailyBudget: 4, concurrency: 1 }));
     expect(first).toMatchObject({ status: 'paused', reason: 'quota', sent: 4 });
     expect(first.retryAfterMs).toBeGreaterThan(0);
@@ -270,12 +252,12 @@ describe('deliver', () => {
   });
 
   it('stops before the invocation runs out of time and continues in the next one', async () => {
-    const store = await freshBucket(s3, 'digest');
+    const store = await freshBucket(servers.s3, 'digest');
     let budget = 3;
     const mailer: Mailer = {
       send: async (mail) => {
         budget -= 1;
-        return sesMailer.send(mail);
+        return servers.mailer.send(mail);
       },
     };
     // "Time" left drops with every message: 3 messages fit before the margin.
@@ -321,7 +303,7 @@ describe('deliver', () => {
     const stalling: Mailer = {
       send: async (mail) => {
         calls += 1;
-        const sent = await sesMailer.send(mail);
+        const sent = await servers.mailer.send(mail);
         if (calls === 1) await freeze;
         return sent;
       },

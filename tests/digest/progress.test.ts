@@ -1,38 +1,19 @@
 import { Readable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createS3Client } from '../../src/adapters/s3-object-store.js';
 import { type DeliveryDeps, type DeliveryJob, deliver } from '../../src/digest/deliver.js';
 import { RunProgress } from '../../src/digest/progress.js';
-import { loadTemplateSource, VariantCache } from '../../src/digest/templates.js';
 import type { DigestRecipient } from '../../src/digest/types.js';
 import { S3RVER_CREDENTIALS } from '../../src/local/s3-server.js';
-import { createSesMailer } from '../../src/mail/ses-mailer.js';
 import type { LogEntry } from '../../src/observability/log.js';
 import type { Mailer, ObjectStore } from '../../src/shared/ports.js';
 import { ConditionalStore } from '../support/conditional-store.js';
-import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
-import { type LocalSes, startLocalSes } from '../support/ses.js';
+import { freshBucket } from '../support/s3.js';
 import { FROM, memoryRoster, recipient, release, SITE } from './fixtures.js';
+import { mailServers } from './mail-servers.js';
 
-let s3: LocalS3;
-let ses: LocalSes;
-let sesMailer: Mailer;
-let variants: VariantCache;
-
-beforeAll(async () => {
-  [s3, ses] = await Promise.all([startTestS3(), startLocalSes()]);
-  sesMailer = createSesMailer({ endpoint: ses.endpoint });
-  variants = new VariantCache(await loadTemplateSource(), SITE);
-});
-
-afterAll(async () => {
-  await Promise.all([s3?.stop(), ses?.stop()]);
-});
-
-beforeEach(async () => {
-  await ses.clear();
-});
+const servers = mailServers({ clearMailBetweenTests: true });
 
 const JOB: DeliveryJob = {
   runId: 'daily-2026-11-28',
@@ -56,9 +37,9 @@ function shards(count: number): DigestRecipient[][] {
 function deps(store: ObjectStore, overrides: Partial<DeliveryDeps> = {}): DeliveryDeps {
   return {
     store,
-    mailer: sesMailer,
+    mailer: servers.mailer,
     roster: memoryRoster(shards(9)),
-    variants,
+    variants: servers.variants,
     site: SITE,
     mailFrom: FROM,
     clock: () => new Date(NOW),
@@ -70,7 +51,7 @@ function deps(store: ObjectStore, overrides: Partial<DeliveryDeps> = {}): Delive
 
 async function countsByAddress(): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const email of await ses.emails()) {
+  for (const email of await servers.ses.emails()) {
     const to = email.destination.to[0] ?? '';
     counts.set(to, (counts.get(to) ?? 0) + 1);
   }
@@ -172,7 +153,7 @@ describe('progress records that cannot be read', () => {
 
 describe('two runs with the same id', () => {
   it('on s3rver (conditions enforced by the local stack) only one of 25 simultaneous runs sends', async () => {
-    const store = await freshBucket(s3, 'same-run');
+    const store = await freshBucket(servers.s3, 'same-run');
     const results = await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
         deliver(JOB, deps(store, { owner: `invocation-${i}`, clock: () => new Date() })),
@@ -189,13 +170,16 @@ describe('two runs with the same id', () => {
 
 describe('the local s3rver after a writer is killed mid-upload', () => {
   it('lets the key go: the next conditional write and read of it are answered', async () => {
-    const store = await freshBucket(s3, 'torn');
+    const store = await freshBucket(servers.s3, 'torn');
     const key = `${PREFIX}lease.json`;
     // A signed PUT announcing 1,000 bytes whose sender dies after 10, as a SIGKILLed process would.
     const body = new Readable({ read() {} });
     body.push('0123456789');
     const abort = new AbortController();
-    const dying = createS3Client({ endpoint: s3.endpoint, credentials: S3RVER_CREDENTIALS });
+    const dying = createS3Client({
+      endpoint: servers.s3.endpoint,
+      credentials: S3RVER_CREDENTIALS,
+    });
     const upload = dying
       .send(
         new PutObjectCommand({
@@ -235,7 +219,7 @@ describe('the never-twice bound is reached, not exceeded', () => {
     };
     const counting: Mailer = {
       async send(mail) {
-        const sent = await sesMailer.send(mail);
+        const sent = await servers.mailer.send(mail);
         accepted += 1;
         if (accepted === maxUnrecorded) crashed();
         return sent;
