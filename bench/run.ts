@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in one run, printed and written to docs/benchmarks.md.
-// `npm run bench -- build upload` runs only the named sections (the file is still rewritten, with
-// "not run" for the others, so only commit a full run).
-import { writeFile } from 'node:fs/promises';
+// `npm run bench -- build upload` runs only the named sections; the others keep the text the last
+// run wrote for them, and the report's head says which sections this run measured.
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type BundleReport,
@@ -39,6 +39,9 @@ async function section<T>(name: Section, run: () => Promise<T>): Promise<T | und
   return result;
 }
 
+const REPORT_PATH = join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
+const previousReport = await readFile(REPORT_PATH, 'utf8').catch(() => '');
+
 const gaugeBefore = referenceWorkloadMs();
 const build = await section('build', () => benchBuild(10_000, 3));
 const parse = await section('parse', async () => benchParse());
@@ -58,6 +61,11 @@ const report = [
   '',
   machineDescription(),
   `- Machine speed during this run: a fixed reference workload (bench/report.ts) took ${fixed(gaugeBefore, 0)} ms before and ${fixed(gaugeAfter, 0)} ms after (lower is faster; compare runs by it).`,
+  ...(wanted.size < SECTIONS.length
+    ? [
+        `- Sections measured in this run: ${[...wanted].join(', ')}. The others are kept as an earlier run wrote them.`,
+      ]
+    : []),
   '',
   buildSection(build),
   parseSection(parse),
@@ -68,11 +76,11 @@ const report = [
   digestSection(digest),
 ].join('\n');
 
-await writeFile(join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), report);
+await writeFile(REPORT_PATH, report);
 process.stdout.write(`${report}\n`);
 
 function buildSection(result: BuildBench | undefined): string {
-  if (!result) return '## Full build\n\nNot run.\n';
+  if (!result) return keptSection('## Full build');
   const row = (name: string, run: BuildRun) => [
     name,
     fixed(run.ms / 1000, 2),
@@ -129,7 +137,7 @@ function buildSection(result: BuildBench | undefined): string {
 }
 
 function parseSection(result: ParseBench | undefined): string {
-  if (!result) return '## Parsing\n\nNot run.\n';
+  if (!result) return keptSection('## Parsing');
   const { markdownIt, ours, table: cut } = result;
   return [
     '## Parsing',
@@ -150,7 +158,7 @@ function parseSection(result: ParseBench | undefined): string {
 }
 
 function uploadSection(rows: UploadBenchRow[] | undefined): string {
-  if (!rows) return '## Per upload\n\nNot run.\n';
+  if (!rows) return keptSection('## Per upload');
   return [
     '## Per upload',
     '',
@@ -162,7 +170,7 @@ function uploadSection(rows: UploadBenchRow[] | undefined): string {
 }
 
 function pipelineSection(result: Awaited<ReturnType<typeof benchPipeline>> | undefined): string {
-  if (!result) return '## Pipeline: bursts and archive size\n\nNot run.\n';
+  if (!result) return keptSection('## Pipeline: bursts and archive size');
   return [
     '## Pipeline: bursts and archive size',
     '',
@@ -178,7 +186,7 @@ function pipelineSection(result: Awaited<ReturnType<typeof benchPipeline>> | und
 }
 
 function bundleSection(all: BundleReport[] | undefined): string {
-  if (!all) return '## Function bundles\n\nNot run.\n';
+  if (!all) return keptSection('## Function bundles');
   const budget = checkBudget(all);
   const reports = all.filter((r) => r.floorOf === undefined);
   const fastest = budget.fastest?.initCpuMs ?? Number.NaN;
@@ -252,7 +260,7 @@ function bundleSection(all: BundleReport[] | undefined): string {
 }
 
 function digestSection(result: DigestBench | undefined): string {
-  if (!result) return '## Digest\n\nNot run.\n';
+  if (!result) return keptSection('## Digest');
   const t = result.throughput;
   return [
     '## Digest',
@@ -295,7 +303,7 @@ function digestSection(result: DigestBench | undefined): string {
 }
 
 function mimeSection(result: MimeBench | undefined): string {
-  if (!result) return '## MIME\n\nNot run.\n';
+  if (!result) return keptSection('## MIME');
   const row = (name: string, count: number, run: { wallMs: number; cpuMs: number }) => [
     name,
     count.toLocaleString('en'),
@@ -319,4 +327,15 @@ function mimeSection(result: MimeBench | undefined): string {
     `Ours is ${fixed(result.ratio, 1)}× as fast as nodemailer's composer (CPU) and ${fixed(result.ours.cpuMs / result.floor.cpuMs, 1)}× the floor; ${result.messages.toLocaleString('en')} messages cost ${fixed((result.ours.cpuMs * result.messages) / 1000, 0)} s of CPU.`,
     '',
   ].join('\n');
+}
+
+/**
+ * The text an earlier run wrote under `heading` (up to the next section), so that running some
+ * sections does not erase the others' numbers.
+ */
+function keptSection(heading: string): string {
+  const start = previousReport.indexOf(`\n${heading}\n`);
+  if (start === -1) return `${heading}\n\nNot run.\n`;
+  const next = previousReport.indexOf('\n## ', start + heading.length + 1);
+  return `${previousReport.slice(start + 1, next === -1 ? undefined : next).trimEnd()}\n`;
 }
