@@ -1,5 +1,5 @@
 import { languageName } from '../feeds/scopes.js';
-import { isUiLang, UI_LANGS, type UiLang, uiStrings } from '../shared/strings.js';
+import { isUiLang, type UiLang, uiStrings } from '../shared/strings.js';
 
 /**
  * The public site's texts in one language: the `page` section of templates/strings/<lang>.json,
@@ -7,9 +7,11 @@ import { isUiLang, UI_LANGS, type UiLang, uiStrings } from '../shared/strings.js
  */
 export type PageStrings = ReturnType<typeof uiStrings>['page'] & { readonly lang: UiLang };
 
-const PAGE_STRINGS = Object.fromEntries(
-  UI_LANGS.map((lang) => [lang, { ...uiStrings(lang).page, lang }]),
-) as Readonly<Record<UiLang, PageStrings>>;
+const PAGE_STRINGS: Readonly<Record<UiLang, PageStrings>> = {
+  fi: { ...uiStrings('fi').page, lang: 'fi' },
+  sv: { ...uiStrings('sv').page, lang: 'sv' },
+  en: { ...uiStrings('en').page, lang: 'en' },
+};
 
 /**
  * A link text to a version in `lang`, written in that language: `Suomeksi`, `På svenska`,
