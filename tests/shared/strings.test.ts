@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { interpolate, UI_LANGS, type UiLang, uiStrings } from '../../src/shared/strings.js';
+import { LANGS } from '../../src/subscribers/types.js';
 
 function catalogueFile(lang: UiLang): unknown {
   const url = new URL(`../../templates/strings/${lang}.json`, import.meta.url);
@@ -73,6 +74,10 @@ describe('the UI text catalogue', () => {
       }
     }
     expect(mismatched).toEqual([]);
+  });
+
+  it('is written in every language residents can subscribe in, and no other', () => {
+    expect([...UI_LANGS]).toEqual([...LANGS]);
   });
 
   it('is the same catalogue the code reads', () => {
