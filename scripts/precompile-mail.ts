@@ -1,9 +1,11 @@
 /**
  * The build step that keeps MJML out of every function: compiles templates/confirm.mjml and
  * templates/digest/{digest,immediate}.mjml once per language into templates/compiled/*.json.
- * UI strings are filled in here; site values (`[[site.title]]`, `[[site.url]]`, `[[city]]`,
- * `[[siteUrl]]`) and the digest heading stay as slots the functions fill at cold start, and
- * per-message values (`{{name}}`) as slots filled per recipient.
+ * Every template names its UI texts the same way, `[[section.key]]`, a path into the one
+ * catalogue templates/strings/<lang>.json (`[[mail.confirm.heading]]`, `[[digest.readMore]]`),
+ * filled in here. The site slots (`[[site.title]]`, `[[site.url]]`) and the digest's
+ * `[[heading]]` stay for the functions to fill at cold start, and per-message values (`{{name}}`)
+ * for them to fill per recipient (src/mail/template-slots.ts).
  *
  * `npm run templates` writes the files (also run before `npm run bundle` and `npm run package`);
  * `npm run templates -- --check` fails when the committed output is stale.
@@ -13,11 +15,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import mjml2html from 'mjml';
-import { TemplateError } from '../src/digest/slots.js';
-import type { DigestStrings } from '../src/digest/templates.js';
-import type { Lang } from '../src/digest/types.js';
-import { interpolate, uiStrings } from '../src/mail/strings.js';
-import { CONFIRM_SITE_SLOTS, DIGEST_SITE_SLOTS } from '../src/mail/template-slots.js';
+import { HEADING_SLOT, SITE_SLOTS, TemplateError } from '../src/mail/template-slots.js';
+import { interpolate, type UiLang, uiStrings } from '../src/shared/strings.js';
 import { escapeHtml } from '../src/shared/text.js';
 import { LANGS } from '../src/subscribers/types.js';
 
@@ -27,13 +26,13 @@ const COMPILED = join(TEMPLATES, 'compiled');
 
 /** The digest templates: one HTML and one text template per mail file and language. */
 export interface CompiledDigestFile {
-  html: Record<'digest' | 'immediate', Record<Lang, string>>;
-  text: Record<'digest' | 'immediate', Record<Lang, string>>;
+  html: Record<'digest' | 'immediate', Record<UiLang, string>>;
+  text: Record<'digest' | 'immediate', Record<UiLang, string>>;
 }
 
 /** The confirmation mail: one HTML template per language. */
 export interface CompiledConfirmFile {
-  html: Record<Lang, string>;
+  html: Record<UiLang, string>;
 }
 
 /** Site values for a reference compile (the run-time path fills the same values into slots). */
@@ -73,55 +72,79 @@ function collapseIndentation(html: string): string {
   return html.replace(/\n[ \t]+/g, '\n').replace(/\n{2,}/g, '\n');
 }
 
-function fillKeys(
-  template: string,
-  values: Readonly<Record<string, string>>,
+// The values a template's `[[name]]` slots take besides UI texts: the language, and the site and
+// heading slots, either as their own markers (precompile) or as real values (a reference compile
+// of the old, all-at-once path).
+type SlotValues = Readonly<Record<string, string>>;
+
+function markers(names: readonly string[]): SlotValues {
+  return Object.fromEntries(names.map((name) => [name, `[[${name}]]`]));
+}
+
+const SITE_MARKERS = markers([SITE_SLOTS.title, SITE_SLOTS.url]);
+const DIGEST_MARKERS = markers([SITE_SLOTS.title, SITE_SLOTS.url, HEADING_SLOT]);
+
+/** The UI text at `path` (`mail.confirm.heading`, `digest.readMore`), or undefined. */
+function textAt(lang: UiLang, path: string): string | undefined {
+  let node: unknown = uiStrings(lang);
+  let rest = path;
+  while (typeof node === 'object' && node !== null) {
+    // The digest's and staff's keys have dots of their own (`digest.heading.daily`).
+    if (Object.hasOwn(node, rest)) {
+      const value: unknown = Reflect.get(node, rest);
+      return typeof value === 'string' ? value : undefined;
+    }
+    const dot = rest.indexOf('.');
+    if (dot < 0) return undefined;
+    node = Reflect.get(node, rest.slice(0, dot));
+    rest = rest.slice(dot + 1);
+  }
+  return undefined;
+}
+
+/**
+ * Fills every `[[name]]` of a template source: `slots` first, then `[[lang]]`, then UI texts,
+ * whose `{site}` and `{siteUrl}` placeholders take the site slots' values.
+ *
+ * @throws {TemplateError} when a name is neither a slot nor a UI text of `lang`.
+ */
+function fillSource(
+  source: string,
+  lang: UiLang,
+  slots: SlotValues,
   escapeValue: (value: string) => string,
   what: string,
 ): string {
-  return template.replace(/\[\[([\w.]+)\]\]/g, (_, key: string) => {
-    const value = Object.hasOwn(values, key) ? values[key] : undefined;
-    if (value === undefined) throw new TemplateError(`${what}: unknown string [[${key}]]`);
-    return escapeValue(value);
+  const site = { site: slots[SITE_SLOTS.title] ?? '', siteUrl: slots[SITE_SLOTS.url] ?? '' };
+  return source.replace(/\[\[([\w.-]+)\]\]/g, (_whole, name: string) => {
+    if (Object.hasOwn(slots, name)) return escapeValue(slots[name] as string);
+    if (name === 'lang') return lang;
+    const text = textAt(lang, name);
+    if (text === undefined) throw new TemplateError(`${what}: no UI text ${name} in ${lang}`);
+    return escapeValue(interpolate(text, site));
   });
 }
 
 async function readDigestSources() {
   const read = (name: string) => readFile(join(TEMPLATES, 'digest', name), 'utf8');
-  const strings = JSON.parse(await read('strings.json')) as Record<Lang, DigestStrings>;
   const mjml = { digest: await read('digest.mjml'), immediate: await read('immediate.mjml') };
   const text = { digest: await read('digest.txt'), immediate: await read('immediate.txt') };
-  return { strings, mjml, text };
+  return { mjml, text };
 }
-
-// The digest's language values; `site` gives the run-time slots either their own marker
-// (precompile) or real values (a reference compile of the old, all-at-once path).
-function digestValues(
-  strings: DigestStrings,
-  lang: Lang,
-  site: Readonly<Record<(typeof DIGEST_SITE_SLOTS)[number], string>>,
-): Record<string, string> {
-  return { ...strings, lang, ...site };
-}
-
-const DIGEST_MARKERS = Object.fromEntries(
-  DIGEST_SITE_SLOTS.map((key) => [key, `[[${key}]]`]),
-) as Record<(typeof DIGEST_SITE_SLOTS)[number], string>;
 
 /** Compiles both digest mail files in every language, site values left as slots. */
 export async function precompileDigest(): Promise<CompiledDigestFile> {
-  const { strings, mjml, text } = await readDigestSources();
+  const { mjml, text } = await readDigestSources();
   const compiled: CompiledDigestFile = {
-    html: { digest: {} as Record<Lang, string>, immediate: {} as Record<Lang, string> },
-    text: { digest: {} as Record<Lang, string>, immediate: {} as Record<Lang, string> },
+    html: { digest: {} as Record<UiLang, string>, immediate: {} as Record<UiLang, string> },
+    text: { digest: {} as Record<UiLang, string>, immediate: {} as Record<UiLang, string> },
   };
   for (const file of MAIL_FILES) {
     for (const lang of LANGS) {
-      const values = digestValues(strings[lang], lang, DIGEST_MARKERS);
       const what = `templates/digest/${file}`;
-      const filled = fillKeys(mjml[file], values, escapeHtml, `${what}.mjml`);
+      const filled = fillSource(mjml[file], lang, DIGEST_MARKERS, escapeHtml, `${what}.mjml`);
       compiled.html[file][lang] = await compileMjml(filled, `${what}.mjml`, true);
-      compiled.text[file][lang] = fillKeys(text[file], values, (v) => v, `${what}.txt`);
+      compiled.text[file][lang] = fillSource(text[file], lang, DIGEST_MARKERS, (v) => v, what);
     }
   }
   return compiled;
@@ -134,62 +157,40 @@ export async function precompileDigest(): Promise<CompiledDigestFile> {
  */
 export async function referenceDigestHtml(
   file: MailFile,
-  lang: Lang,
+  lang: UiLang,
   kind: 'daily' | 'weekly' | 'immediate',
   site: ReferenceSite,
 ): Promise<string> {
-  const { strings, mjml } = await readDigestSources();
-  const own = strings[lang];
-  const values = digestValues(own, lang, {
-    city: site.title,
-    siteUrl: `${site.url}/`,
-    heading: own[`heading.${kind}`] ?? '',
-  });
+  const { mjml } = await readDigestSources();
+  const slots = {
+    [SITE_SLOTS.title]: site.title,
+    [SITE_SLOTS.url]: site.url,
+    [HEADING_SLOT]: uiStrings(lang).digest[`heading.${kind}`],
+  };
   const what = `templates/digest/${file}.mjml`;
-  return compileMjml(fillKeys(mjml[file], values, escapeHtml, what), what, true);
+  return compileMjml(fillSource(mjml[file], lang, slots, escapeHtml, what), what, true);
 }
-
-// Values of `[[path]]` in confirm.mjml: UI strings (with `{site}` / `{siteUrl}` interpolated),
-// the language, and the site values, here either markers or real values.
-function confirmSource(source: string, lang: Lang, site: ReferenceSite): string {
-  return source.replace(/\[\[([a-zA-Z0-9_.-]+)\]\]/g, (_whole, path: string) => {
-    if (path === 'lang') return lang;
-    if (path === 'site.title') return escapeHtml(site.title);
-    if (path === 'site.url') return escapeHtml(site.url);
-    let value: unknown = uiStrings(lang);
-    for (const part of path.split('.')) {
-      value = typeof value === 'object' && value !== null ? Reflect.get(value, part) : undefined;
-    }
-    if (typeof value !== 'string') {
-      throw new TemplateError(`confirm.mjml: no UI string ${path} in ${lang}`);
-    }
-    return escapeHtml(interpolate(value, { site: site.title, siteUrl: site.url }));
-  });
-}
-
-const CONFIRM_MARKERS: ReferenceSite = {
-  title: `[[${CONFIRM_SITE_SLOTS.title}]]`,
-  url: `[[${CONFIRM_SITE_SLOTS.url}]]`,
-};
 
 /** Compiles the confirmation mail in every language, site values left as slots. */
 export async function precompileConfirm(): Promise<CompiledConfirmFile> {
   const source = await readFile(join(TEMPLATES, 'confirm.mjml'), 'utf8');
-  const html = {} as Record<Lang, string>;
+  const html = {} as Record<UiLang, string>;
   for (const lang of LANGS) {
-    html[lang] = await compileMjml(
-      confirmSource(source, lang, CONFIRM_MARKERS),
-      'confirm.mjml',
-      false,
-    );
+    const filled = fillSource(source, lang, SITE_MARKERS, escapeHtml, 'confirm.mjml');
+    html[lang] = await compileMjml(filled, 'confirm.mjml', false);
   }
   return { html };
 }
 
 /** A fresh compile of the confirmation mail with real site values (see {@link referenceDigestHtml}). */
-export async function referenceConfirmHtml(lang: Lang, site: ReferenceSite): Promise<string> {
+export async function referenceConfirmHtml(lang: UiLang, site: ReferenceSite): Promise<string> {
   const source = await readFile(join(TEMPLATES, 'confirm.mjml'), 'utf8');
-  return compileMjml(confirmSource(source, lang, site), 'confirm.mjml', false);
+  const slots = { [SITE_SLOTS.title]: site.title, [SITE_SLOTS.url]: site.url };
+  return compileMjml(
+    fillSource(source, lang, slots, escapeHtml, 'confirm.mjml'),
+    'confirm.mjml',
+    false,
+  );
 }
 
 /** Every compiled file under templates/compiled/, as the text written there. */

@@ -1,11 +1,11 @@
 import type { Release } from '../release/types.js';
 import { formatLocal } from '../shared/local-time.js';
+import { interpolate } from '../shared/strings.js';
 import { escapeHtml } from '../shared/text.js';
 import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { newestFirst } from '../site/order.js';
 import { wantsCategory } from '../subscribers/types.js';
-import { formatString } from './slots.js';
 import type { CompiledVariant, DigestStrings } from './templates.js';
 import type { DigestRecipient, MailKind } from './types.js';
 
@@ -76,7 +76,7 @@ export function prepareIssue(
       image: release.image ?? '',
       // Empty on purpose when the release describes no picture: decorative, not a file name read out.
       imageAlt: release.imageAlt ?? '',
-      readMoreLabel: formatString(strings.readMoreLabel ?? '', { title }),
+      readMoreLabel: interpolate(strings.readMoreLabel ?? '', { title }),
     };
     const html = release.image ? variant.html.itemWithImage : variant.html.item;
     const kicker = truncate(release.kicker ?? '', MAX_TITLE);
@@ -146,9 +146,9 @@ export function personalize(
   }
   const count = releases.length;
   const countTemplate = count === 1 ? strings['count.one'] : strings['count.many'];
-  const countLabel = formatString(countTemplate ?? '', { count: String(count) });
+  const countLabel = interpolate(countTemplate ?? '', { count: String(count) });
   const first = sorted[0];
-  const subject = formatString(strings[`subject.${kind}`] ?? '', {
+  const subject = interpolate(strings[`subject.${kind}`] ?? '', {
     city: issue.site.title,
     date: issue.dateLabel,
     title: truncate(first?.title ?? '', 120),
@@ -159,8 +159,8 @@ export function personalize(
     preheader: preheader(kind, countLabel, shown),
     period: issue.dateLabel,
     count: countLabel,
-    more: hidden > 0 ? formatString(strings.more ?? '', { site: issue.site.siteUrl }) : '',
-    why: formatString(strings.why ?? '', {
+    more: hidden > 0 ? interpolate(strings.more ?? '', { site: issue.site.siteUrl }) : '',
+    why: interpolate(strings.why ?? '', {
       email: recipient.email,
       topics: topics(strings, kind, recipient, issue.categoryNames),
     }),

@@ -1,14 +1,18 @@
 import compiled from '../../templates/compiled/digest.json' with { type: 'json' };
-import digestStrings from '../../templates/digest/strings.json' with { type: 'json' };
-import type { DIGEST_SITE_SLOTS } from '../mail/template-slots.js';
+import {
+  fillSiteSlots,
+  HEADING_SLOT,
+  SlotTemplate,
+  siteSlotValues,
+  TemplateError,
+} from '../mail/template-slots.js';
+import { type UiStrings, uiStrings } from '../shared/strings.js';
 import { escapeHtml } from '../shared/text.js';
 import type { SiteConfig } from '../site/config.js';
-import { LANGS } from '../subscribers/types.js';
-import { SlotTemplate, TemplateError } from './slots.js';
 import type { Lang, MailKind } from './types.js';
 
-/** The UI strings of one language (templates/digest/strings.json). */
-export type DigestStrings = Readonly<Record<string, string>>;
+/** The digest's texts in one language (the `digest` section of templates/strings/<lang>.json). */
+export type DigestStrings = UiStrings['digest'];
 
 /** The digest's mail files: `digest` serves the daily and weekly mails. */
 type MailFile = 'digest' | 'immediate';
@@ -42,36 +46,18 @@ interface CompiledParts {
 
 const SHELL_SLOTS = ['items', 'why', 'unsubscribeUrl', 'preferencesUrl'];
 const ITEM_SLOTS = ['title', 'url', 'date', 'category', 'summary'];
-const REQUIRED_STRINGS = [
-  'dateTime',
-  'date',
-  'subject.daily',
-  'subject.weekly',
-  'subject.immediate',
-  'heading.daily',
-  'heading.weekly',
-  'heading.immediate',
-  'readMore',
-  'unsubscribe',
-  'preferences',
-  'why',
-];
 
 /**
- * The precompiled templates and the UI strings, checking every language has every string the
- * code needs. No MJML and no file reads: both are bundled JSON.
- *
- * @throws {TemplateError} when a language lacks a string.
+ * The precompiled templates and the digest's UI texts. No MJML and no file reads: both are bundled
+ * JSON, and the texts' shape is checked when the code compiles.
  */
 export function loadTemplateSource(): TemplateSource {
-  const strings: Readonly<Record<string, DigestStrings | undefined>> = digestStrings;
-  for (const lang of LANGS) {
-    const missing = REQUIRED_STRINGS.filter((key) => typeof strings[lang]?.[key] !== 'string');
-    if (missing.length > 0) {
-      throw new TemplateError(`strings.json: "${lang}" lacks ${missing.join(', ')}`);
-    }
-  }
-  return { html: compiled.html, text: compiled.text, strings: digestStrings };
+  const strings: Record<Lang, DigestStrings> = {
+    fi: uiStrings('fi').digest,
+    sv: uiStrings('sv').digest,
+    en: uiStrings('en').digest,
+  };
+  return { html: compiled.html, text: compiled.text, strings };
 }
 
 /**
@@ -143,29 +129,14 @@ export function siteFilled(
   lang: Lang,
 ): { html: string; text: string } {
   const file = mailFile(kind);
-  const values: Record<(typeof DIGEST_SITE_SLOTS)[number], string> = {
-    city: site.title,
-    siteUrl: `${site.siteUrl}/`,
-    heading: source.strings[lang][`heading.${kind}`] ?? '',
+  const values = {
+    ...siteSlotValues({ title: site.title, url: site.siteUrl }),
+    [HEADING_SLOT]: source.strings[lang][`heading.${kind}`],
   };
   return {
     html: fillSiteSlots(source.html[file][lang], values, escapeHtml),
     text: fillSiteSlots(source.text[file][lang], values, (value) => value),
   };
-}
-
-const SITE_SLOT = /\[\[(\w+)\]\]/g;
-
-function fillSiteSlots(
-  template: string,
-  values: Readonly<Record<string, string>>,
-  escapeValue: (value: string) => string,
-): string {
-  return template.replace(SITE_SLOT, (_, key: string) => {
-    const value = Object.hasOwn(values, key) ? values[key] : undefined;
-    if (value === undefined) throw new TemplateError(`Unknown slot [[${key}]] in a template`);
-    return escapeValue(value);
-  });
 }
 
 function splitItems(

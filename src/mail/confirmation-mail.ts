@@ -1,8 +1,9 @@
 import type { Clock, Mailer } from '../shared/ports.js';
+import { interpolate, type UiLang, uiStrings } from '../shared/strings.js';
 import type { SendConfirmation } from '../subscribers/types.js';
 import { composeMail, type Mailbox } from './compose.js';
-import { interpolate, type UiLang, uiStrings } from './strings.js';
-import type { MjmlTemplates, TemplateSite } from './templates.js';
+import type { TemplateSite } from './template-slots.js';
+import type { MjmlTemplates } from './templates.js';
 
 /** A rendered message, before MIME. */
 export interface RenderedMail {

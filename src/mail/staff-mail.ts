@@ -6,9 +6,11 @@ import type {
 import { RELEASES_PREFIX } from '../pipeline/s3-event.js';
 import type { ReleaseWarning } from '../release/types.js';
 import { formatLocal, wallClockOf } from '../shared/local-time.js';
+import { interpolate, type UiLang, type UiStrings, uiStrings } from '../shared/strings.js';
 import { escapeHtml } from '../shared/text.js';
-import { type StaffStrings, staffStrings } from './staff-strings.js';
-import { interpolate, type UiLang } from './strings.js';
+
+/** The staff notices' texts (the `staff` section of templates/strings/<lang>.json). */
+type StaffStrings = UiStrings['staff'];
 
 /** What staff mail needs to know besides the notice. */
 export interface StaffMailContext {
@@ -52,7 +54,7 @@ export function rejectionMail(
   context: StaffMailContext,
   publishedTitle?: string,
 ): StaffMail {
-  const strings = staffStrings(context.lang);
+  const strings = uiStrings(context.lang).staff;
   const { report } = notice;
   const file = staffFileName(report.file);
   const reason: Value = { message: report.problem };
@@ -96,7 +98,7 @@ export function rejectionMail(
  * subscribers; warnings are listed at the end.
  */
 export function outcomeMail(notice: StaffOutcomeNotice, context: StaffMailContext): StaffMail {
-  const strings = staffStrings(context.lang);
+  const strings = uiStrings(context.lang).staff;
   const published = new Date(notice.published);
   const values: Record<string, Value> = {
     title: { title: notice.title },
@@ -134,7 +136,7 @@ export function draftMail(
   url: string,
   context: StaffMailContext,
 ): StaffMail {
-  const strings = staffStrings(context.lang);
+  const strings = uiStrings(context.lang).staff;
   const values: Record<string, Value> = {
     title: { title: notice.title },
     file: { text: notice.sourcePath },
@@ -162,7 +164,7 @@ export function localTime(
   date: Date,
   context: Pick<StaffMailContext, 'lang' | 'timeZone' | 'now'>,
 ): string {
-  const strings = staffStrings(context.lang);
+  const strings = uiStrings(context.lang).staff;
   const { timeZone, lang } = context;
   const thisYear = wallClockOf(date, timeZone).year === wallClockOf(context.now, timeZone).year;
   return formatLocal(date, thisYear ? strings.dateTimeThisYear : strings.dateTime, lang, timeZone);

@@ -1,5 +1,6 @@
 import { ALL_SCOPE } from '../feeds/scopes.js';
 import type { Release } from '../release/types.js';
+import { interpolate } from '../shared/strings.js';
 import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { newestFirst } from '../site/order.js';
@@ -51,7 +52,7 @@ export function renderArchivePage(
   const ofYear = [...new Set(months.filter((month) => month.startsWith(`${year}-`)))]
     .sort()
     .reverse();
-  const heading = ui.archiveTitle(year);
+  const heading = interpolate(ui.archiveTitle, { year: String(year) });
   const links = ofYear
     .map(
       (month) =>
@@ -91,7 +92,7 @@ export function renderMonthArchivePage(
   const heading = monthName(month, lang);
   const main = `<h1>${escapeText(heading)}</h1>
 ${ofMonth.length === 0 ? `<p>${escapeText(ui.noReleases)}</p>` : releaseList(ofMonth, site, lang, '../../', 2)}
-<nav><p><a href="../${year}.html">${escapeText(ui.archiveTitle(Number(year)))}</a> · <a href="../../index.html">${escapeText(ui.frontPage)}</a></p></nav>`;
+<nav><p><a href="../${year}.html">${escapeText(interpolate(ui.archiveTitle, { year: String(Number(year)) }))}</a> · <a href="../../index.html">${escapeText(ui.frontPage)}</a></p></nav>`;
   return renderPage({
     site,
     lang,

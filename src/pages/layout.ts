@@ -4,7 +4,7 @@ import { escapeText } from '../site/fast-text.js';
 import { brandingOf, localized, organisationName } from '../site/site-config.js';
 import { langAttributes, textDirection } from './direction.js';
 import { FAVICON_PATH } from './share-meta.js';
-import { inLanguage, stringsFor, type UiStrings, uiLang } from './strings.js';
+import { inLanguage, type PageStrings, stringsFor, uiLang } from './strings.js';
 import { CRITICAL_STYLE, THEME_PATH } from './theme.js';
 
 /** What every page has around its main content. */
@@ -141,7 +141,7 @@ interface SiteBlocks {
   title: string;
   branding: SiteBranding;
   feedLinks: Map<string, string>;
-  footers: Map<UiStrings, string>;
+  footers: Map<PageStrings, string>;
 }
 const blocksBySite = new WeakMap<SiteConfig, SiteBlocks>();
 
@@ -185,7 +185,7 @@ function feedLinks(scope: FeedScope, site: SiteConfig): string {
   return links;
 }
 
-function footer(site: SiteConfig, ui: UiStrings): string {
+function footer(site: SiteConfig, ui: PageStrings): string {
   const cache = blocksFor(site).footers;
   let html = cache.get(ui);
   if (html === undefined) {
@@ -195,7 +195,7 @@ function footer(site: SiteConfig, ui: UiStrings): string {
   return html;
 }
 
-function footerHtml(site: SiteConfig, ui: UiStrings, branding: SiteBranding): string {
+function footerHtml(site: SiteConfig, ui: PageStrings, branding: SiteBranding): string {
   const lang = ui.lang;
   const text = (value: Parameters<typeof localized>[0]) => localized(value, lang, site.defaultLang);
   const contact = text(branding.contact);

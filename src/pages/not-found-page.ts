@@ -1,9 +1,10 @@
+import { UI_LANGS } from '../shared/strings.js';
 import type { SiteConfig, SiteFile } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { langAttributes } from './direction.js';
 import { renderPage } from './layout.js';
 import { faviconFile } from './share-meta.js';
-import { stringsFor, UI_LANGS, uiLang } from './strings.js';
+import { stringsFor, uiLang } from './strings.js';
 import { themeFile } from './theme.js';
 
 /** Where the 404 page lives: CloudFront's custom error response and the local server serve it. */

@@ -1,9 +1,10 @@
 import { type CategoryScope, languageName } from '../feeds/scopes.js';
+import { UI_LANGS } from '../shared/strings.js';
 import { categoryLabel } from '../site/categories.js';
 import type { SiteConfig } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { brandingOf, localized } from '../site/site-config.js';
-import { UI_LANGS, type UiStrings, uiLang } from './strings.js';
+import { type PageStrings, uiLang } from './strings.js';
 
 const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
 
@@ -15,7 +16,7 @@ const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
 export function subscribeForm(
   categories: readonly CategoryScope[],
   pageLang: string,
-  ui: UiStrings,
+  ui: PageStrings,
   site?: SiteConfig,
 ): string {
   const privacyUrl =

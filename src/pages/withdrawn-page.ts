@@ -1,4 +1,5 @@
 import type { Release } from '../release/types.js';
+import { interpolate } from '../shared/strings.js';
 import type { SiteConfig, SiteFile } from '../site/config.js';
 import { escapeText } from '../site/fast-text.js';
 import { releasePagePath } from '../site/slugs.js';
@@ -28,7 +29,7 @@ export function renderWithdrawnPage(
   const title = `<span${langAttributes(lang, uiLang(lang))}>${escapeText(release.title)}</span>`;
   const main = `<div class="notice"${chrome}>
 <h1>${escapeText(ui.withdrawnTitle)}</h1>
-<p>${ui.withdrawnText(title, timeElement(withdrawnAt, lang, site))}</p>
+<p>${interpolate(ui.withdrawnText, { title, date: timeElement(withdrawnAt, lang, site) })}</p>
 <p>${escapeText(ui.withdrawnPublished)}: ${timeElement(release.published, lang, site)}</p>
 </div>
 <p${chrome}><a href="../index.html">${escapeText(ui.backToFrontPage)}</a></p>`;

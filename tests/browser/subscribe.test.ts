@@ -60,7 +60,7 @@ test('a resident subscribes on the front page, confirms, gets the digest and uns
   await page.getByLabel('Kerran viikossa').check();
   await page.getByRole('button', { name: 'Tilaa', exact: true }).click();
   await page.waitForURL('**/api/subscribe');
-  expect(await heading()).toBe(fi.page.subscribed.title);
+  expect(await heading()).toBe(fi.subscription.subscribed.title);
 
   const [confirmation] = await mailsTo(address);
   const confirmUrl = /href="([^"]+\/api\/confirm\?token=[\w-]+)"/.exec(
@@ -68,7 +68,7 @@ test('a resident subscribes on the front page, confirms, gets the digest and uns
   )?.[1];
   expect(confirmUrl?.startsWith(`${stack.urls.api}confirm?token=`)).toBe(true);
   await page.goto(confirmUrl ?? '');
-  expect(await heading()).toBe(fi.page.confirmed.title);
+  expect(await heading()).toBe(fi.subscription.confirmed.title);
   const confirmed = [];
   for await (const subscriber of subscribers.subscribers()) confirmed.push(subscriber);
   expect(confirmed).toMatchObject([
@@ -103,11 +103,11 @@ test('a resident subscribes on the front page, confirms, gets the digest and uns
   expect(unsubscribeUrl).toBeDefined();
 
   await page.goto(unsubscribeUrl ?? '');
-  expect(await heading()).toBe(fi.page.unsubscribe.title);
+  expect(await heading()).toBe(fi.subscription.unsubscribe.title);
   // Opening the page (a GET, as mail link scanners do) has not unsubscribed anybody.
   expect(await subscribers.findById(confirmed[0]?.id ?? '')).toBeDefined();
-  await page.getByRole('button', { name: fi.page.unsubscribe.button }).click();
+  await page.getByRole('button', { name: fi.subscription.unsubscribe.button }).click();
   await page.waitForLoadState();
-  expect(await heading()).toBe(fi.page.unsubscribed.title);
+  expect(await heading()).toBe(fi.subscription.unsubscribed.title);
   expect(await subscribers.findById(confirmed[0]?.id ?? '')).toBeUndefined();
 });

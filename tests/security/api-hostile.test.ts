@@ -28,7 +28,7 @@ const SECRET = 'a-hostile-test-secret-of-at-least-32-bytes-01';
 const keys = deriveSubscriberKeys(SECRET);
 const STRINGS = { fi, sv, en } as const;
 type Lang = keyof typeof STRINGS;
-type ErrorCode = keyof typeof fi.page.errors;
+type ErrorCode = keyof typeof fi.subscription.errors;
 
 let s3: LocalS3;
 let ses: LocalSes;
@@ -204,12 +204,12 @@ async function expectRefused(
   const lang = expected.lang ?? 'fi';
   const codes = expected.code === undefined ? [] : [expected.code].flat();
   if (codes.length > 0) {
-    const messages = codes.map((code) => STRINGS[lang].page.errors[code]);
+    const messages = codes.map((code) => STRINGS[lang].subscription.errors[code]);
     if (expected.json) {
       expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
       const { error, message } = JSON.parse(answer.text) as { error: ErrorCode; message: string };
       expect(codes).toContain(error);
-      expect(message).toBe(STRINGS[lang].page.errors[error]);
+      expect(message).toBe(STRINGS[lang].subscription.errors[error]);
     } else {
       expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(answer.headers.get('content-language')).toBe(lang);
@@ -490,7 +490,10 @@ describe('abuse of the sign-up', () => {
       () => postJson('/api/subscribe', JSON.stringify({ email: 'botti@example.fi', website: 'x' })),
       { status: 202 },
     );
-    expect(JSON.parse(json.text)).toEqual({ status: 'pending', message: fi.page.subscribed.body });
+    expect(JSON.parse(json.text)).toEqual({
+      status: 'pending',
+      message: fi.subscription.subscribed.body,
+    });
   });
 
   it('list bombing one mailbox under many spellings sends one confirmation', async () => {
@@ -600,7 +603,7 @@ describe('forged tokens', () => {
   }
 
   async function expectTokenRefused(token: string, status = 400) {
-    const page = status === 410 ? fi.page.expired : fi.page.invalid;
+    const page = status === 410 ? fi.subscription.expired : fi.subscription.invalid;
     const query = `?token=${encodeURIComponent(token)}`;
     const checks: [string, () => Promise<Answer>][] = [
       ['GET preferences', () => get(`/api/preferences${query}`)],
@@ -621,7 +624,9 @@ describe('forged tokens', () => {
     for (const [what, send] of checks) {
       const answer = await expectRefused(send, { status: what === 'GET confirm' ? status : 400 });
       // "This link does not work" (or, for no token at all, "the link is missing its code").
-      const told = [page.title, fi.page.invalid.title, fi.page.errors.token].map(escapeHtml);
+      const told = [page.title, fi.subscription.invalid.title, fi.subscription.errors.token].map(
+        escapeHtml,
+      );
       expect(
         told.some((text) => answer.text.includes(text)),
         what,
@@ -691,7 +696,7 @@ describe('forged tokens', () => {
     });
     await expectRefused(() => get(`/api/confirm?token=${expired}`), { status: 410 });
     const answer = await get(`/api/confirm?token=${expired}`);
-    expect(answer.text).toContain(escapeHtml(fi.page.expired.title));
+    expect(answer.text).toContain(escapeHtml(fi.subscription.expired.title));
   });
 
   it('a forged token first, the real one second: the first counts', async () => {

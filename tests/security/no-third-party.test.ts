@@ -151,7 +151,7 @@ beforeAll(async () => {
     ]);
     pages.push([
       `api message (${lang})`,
-      messagePage(200, lang, site, (t) => t.page.subscribed).body,
+      messagePage(200, lang, site, (t) => t.subscription.subscribed).body,
     ]);
   }
 }, 120_000);

@@ -98,7 +98,7 @@ describe('subscribe → confirm → manage → unsubscribe through the Lambda ha
     expect(first.headers?.['content-type']).toBe('text/html; charset=utf-8');
     expect(first.headers?.['referrer-policy']).toBe('no-referrer');
     expect(bodyOf(first)).toContain('<html lang="sv">');
-    expect(bodyOf(first)).toContain(sv.page.subscribed.title);
+    expect(bodyOf(first)).toContain(sv.subscription.subscribed.title);
 
     const [mail] = await ses.emails();
     expect(mail?.destination.to).toEqual(['resident@example.fi']);
@@ -114,7 +114,7 @@ describe('subscribe → confirm → manage → unsubscribe through the Lambda ha
 
     const confirmed = await get(linkIn(mail?.body.html, 'confirm'));
     expect(confirmed.statusCode).toBe(200);
-    expect(bodyOf(confirmed)).toContain(sv.page.confirmed.title);
+    expect(bodyOf(confirmed)).toContain(sv.subscription.confirmed.title);
     const stored = await store.findByAddressHash(hashAddress(keys, 'resident@example.fi'));
     expect(stored).toMatchObject({
       lang: 'sv',
@@ -134,7 +134,7 @@ describe('subscribe → confirm → manage → unsubscribe through the Lambda ha
       ['frequency', 'daily'],
       ['scope', 'all'],
     ]);
-    expect(bodyOf(saved)).toContain(en.page.preferences.saved);
+    expect(bodyOf(saved)).toContain(en.subscription.preferences.saved);
     expect(await store.findById(stored?.id ?? '')).toMatchObject({
       lang: 'en',
       frequency: 'daily',
@@ -154,7 +154,7 @@ describe('subscribe → confirm → manage → unsubscribe through the Lambda ha
     // RFC 8058 one-click POST, as a mail provider sends it.
     const done = await post(unsubscribeUrl, [['List-Unsubscribe', 'One-Click']]);
     expect(done.statusCode).toBe(200);
-    expect(bodyOf(done)).toContain(en.page.unsubscribed.title);
+    expect(bodyOf(done)).toContain(en.subscription.unsubscribed.title);
     expect(await store.findById(stored?.id ?? '')).toBeUndefined();
 
     // The handler logged its steps (JSON lines), and none names the resident.
@@ -179,7 +179,7 @@ describe('subscribe → confirm → manage → unsubscribe through the Lambda ha
     expect(json.statusCode).toBe(202);
     expect(JSON.parse(bodyOf(json))).toEqual({
       status: 'pending',
-      message: en.page.subscribed.body,
+      message: en.subscription.subscribed.body,
     });
     expect((await ses.emails()).map((m) => m.destination.to)).toEqual([['json@example.fi']]);
 
@@ -228,7 +228,7 @@ describe('bad requests: a clear 4xx in the visitor language', () => {
     ];
     const result = await handler(formPost('/api/subscribe', fields, headers));
     expect(result.statusCode).toBe(400);
-    expect(bodyOf(result)).toContain(strings.page.errors['email-syntax']);
+    expect(bodyOf(result)).toContain(strings.subscription.errors['email-syntax']);
   });
 
   test('the lang field wins over Accept-Language; JSON gets JSON errors', async () => {
@@ -243,7 +243,7 @@ describe('bad requests: a clear 4xx in the visitor language', () => {
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(bodyOf(result))).toEqual({
       error: 'frequency',
-      message: fi.page.errors.frequency,
+      message: fi.subscription.errors.frequency,
     });
   });
 
@@ -330,7 +330,7 @@ describe('failures', () => {
       sourceIp: '192.0.2.1',
     });
     expect(response.status).toBe(500);
-    expect(response.body).toContain(fi.page.errors.server);
+    expect(response.body).toContain(fi.subscription.errors.server);
     expect(response.body).not.toMatch(/exploded|anna|S3/);
     expect(logs.entries).toHaveLength(1);
     expect(logs.entries[0]).toMatchObject({ level: 'error', event: 'api.failed', name: 'Error' });

@@ -120,7 +120,9 @@ describe('forms that forgive', () => {
     const page = await request('/api/subscribe', typed, { referer: `${SITE}/archive/2025.html` });
     expect(page.status).toBe(400);
     expect(page.root.attrs.lang).toBe('sv');
-    expect(byTag(page.root, 'p', { role: 'alert' })[0]?.text).toBe(sv.page.errors['email-syntax']);
+    expect(byTag(page.root, 'p', { role: 'alert' })[0]?.text).toBe(
+      sv.subscription.errors['email-syntax'],
+    );
     expect(fieldValues(page.root)).toEqual({
       email: 'anna@@example',
       checked: ['categories=tiedote', 'frequency=weekly'],
@@ -185,7 +187,7 @@ describe('forms that forgive', () => {
       ['categories', 'blogi'],
       ['categories', 'tiedote'],
     ]);
-    expect(summaryOf(all.root)).toContain(sv.page.preferences.allCategories);
+    expect(summaryOf(all.root)).toContain(sv.subscription.preferences.allCategories);
 
     // Unsubscribed, the same preferences link says so and offers the form again.
     await request(preferencesUrl.replace('/api/preferences', '/api/unsubscribe'), [
@@ -193,13 +195,13 @@ describe('forms that forgive', () => {
     ]);
     const gone = await request(preferencesUrl, undefined, { 'accept-language': 'sv' });
     expect(gone.status).toBe(410);
-    expect(byTag(gone.root, 'h1')[0]?.text).toBe(sv.page.notSubscribed.title);
+    expect(byTag(gone.root, 'h1')[0]?.text).toBe(sv.subscription.notSubscribed.title);
     expect(byTag(gone.root, 'a').map((a) => a.attrs.href)).toContain(`${SITE}/#subscribe`);
     // A broken link is still a broken link.
     const broken = await request('/api/preferences?token=abc', undefined, {
       'accept-language': 'sv',
     });
     expect(broken.status).toBe(400);
-    expect(byTag(broken.root, 'h1')[0]?.text).toBe(sv.page.invalid.title);
+    expect(byTag(broken.root, 'h1')[0]?.text).toBe(sv.subscription.invalid.title);
   });
 });

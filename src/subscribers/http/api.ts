@@ -1,6 +1,6 @@
 import { type PreviewServing, servePreview, servePreviewMedia } from '../../drafts/serve.js';
-import { uiStrings } from '../../mail/strings.js';
 import { describeError } from '../../observability/log.js';
+import { uiStrings } from '../../shared/strings.js';
 import { parseAddress } from '../address.js';
 import {
   confirmSubscription,
@@ -173,7 +173,7 @@ function wantsJson(request: ApiRequest): boolean {
 }
 
 function problemResponse(request: ApiRequest, context: Context, problem: HttpProblem) {
-  const t = uiStrings(context.lang).page.errors;
+  const t = uiStrings(context.lang).subscription.errors;
   const message = t[problem.code];
   if (wantsJson(request)) {
     return json(problem.status, { error: problem.code, message }, problem.headers);
@@ -189,7 +189,7 @@ function problemResponse(request: ApiRequest, context: Context, problem: HttpPro
 }
 
 function serverError(request: ApiRequest, context: Context): ApiResponse {
-  const t = uiStrings(context.lang).page.errors;
+  const t = uiStrings(context.lang).subscription.errors;
   if (wantsJson(request)) return json(500, { error: 'server', message: t.server });
   return htmlPage(
     500,
@@ -279,7 +279,7 @@ async function subscribeFormProblem(
     frequency: body.fields.get('frequency') ?? DEFAULT_FREQUENCY,
     emailInvalid: problem.code.startsWith('email-'),
   };
-  const message = uiStrings(lang).page.errors[problem.code];
+  const message = uiStrings(lang).subscription.errors[problem.code];
   const back = formPage(request, context.deps.siteUrl) ?? `${context.deps.siteUrl}/#subscribe`;
   const options = await categoryOptions(context);
   const page = subscribeErrorPage(problem.status, message, typed, options, context.site, back);
@@ -335,9 +335,9 @@ async function answerAt(arrived: number, deps: SubscriptionsApiDeps): Promise<vo
 }
 
 function subscribedResponse(body: ParsedBody, context: Context): ApiResponse {
-  const t = uiStrings(context.lang).page.subscribed;
+  const t = uiStrings(context.lang).subscription.subscribed;
   if (body.kind === 'json') return json(202, { status: 'pending', message: t.body });
-  return messagePage(200, context.lang, context.site, (s) => s.page.subscribed);
+  return messagePage(200, context.lang, context.site, (s) => s.subscription.subscribed);
 }
 
 async function confirm(request: ApiRequest, context: Context): Promise<ApiResponse> {
@@ -353,11 +353,11 @@ async function confirm(request: ApiRequest, context: Context): Promise<ApiRespon
       return confirmedPage(subscriber, options, context.site, links.preferencesUrl);
     }
     case 'expired':
-      return messagePage(410, context.lang, context.site, (t) => t.page.expired);
+      return messagePage(410, context.lang, context.site, (t) => t.subscription.expired);
     case 'refused':
-      return messagePage(403, outcome.lang, context.site, (t) => t.page.refused);
+      return messagePage(403, outcome.lang, context.site, (t) => t.subscription.refused);
     default:
-      return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+      return messagePage(400, context.lang, context.site, (t) => t.subscription.invalid);
   }
 }
 
@@ -365,7 +365,7 @@ async function askUnsubscribe(request: ApiRequest, context: Context): Promise<Ap
   const subscriber = await findManagedSubscriber(context.deps, token(request));
   // A removed subscriber's link still shows the button: unsubscribing again is harmless.
   if (subscriber === undefined && !isOurManageToken(context, request)) {
-    return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+    return messagePage(400, context.lang, context.site, (t) => t.subscription.invalid);
   }
   return unsubscribePage(subscriber?.lang ?? context.lang, context.site);
 }
@@ -379,9 +379,14 @@ async function unsubscribe(request: ApiRequest, context: Context): Promise<ApiRe
   // here, and the token in the URL is all the authority needed.
   const outcome = await removeSubscriber(context.deps, token(request));
   if (outcome.kind === 'invalid') {
-    return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+    return messagePage(400, context.lang, context.site, (t) => t.subscription.invalid);
   }
-  return messagePage(200, outcome.lang ?? context.lang, context.site, (t) => t.page.unsubscribed);
+  return messagePage(
+    200,
+    outcome.lang ?? context.lang,
+    context.site,
+    (t) => t.subscription.unsubscribed,
+  );
 }
 
 async function showPreferences(request: ApiRequest, context: Context): Promise<ApiResponse> {
@@ -403,7 +408,7 @@ async function showPreferences(request: ApiRequest, context: Context): Promise<A
 function missingSubscriberPage(context: Context, manageToken: string): ApiResponse {
   const check = verifyToken(context.deps.keys, manageToken, 'manage', context.deps.clock());
   if (check.ok) return notSubscribedPage(context.lang, context.site);
-  return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+  return messagePage(400, context.lang, context.site, (t) => t.subscription.invalid);
 }
 
 async function categoryOptions(context: Context): Promise<CategoryOption[]> {
@@ -439,7 +444,7 @@ async function changePreferences(request: ApiRequest, context: Context): Promise
   if (action === 'delete') {
     await removeSubscriber(context.deps, manageToken);
     if (body.kind === 'json') return json(200, { status: 'deleted' });
-    return messagePage(200, subscriber.lang, context.site, (t) => t.page.deleted);
+    return messagePage(200, subscriber.lang, context.site, (t) => t.subscription.deleted);
   }
   if (action !== 'save') throw new HttpProblem(400, 'action');
   // Ticking a category means "only these", whichever scope button is on; "all" wins only when
@@ -454,7 +459,7 @@ async function changePreferences(request: ApiRequest, context: Context): Promise
   };
   const updated = await updatePreferences(context.deps, subscriber.id, preferences);
   if (updated === undefined) {
-    return messagePage(400, context.lang, context.site, (t) => t.page.invalid);
+    return messagePage(400, context.lang, context.site, (t) => t.subscription.invalid);
   }
   if (body.kind === 'json') {
     const { lang, frequency } = updated;

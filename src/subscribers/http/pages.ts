@@ -1,4 +1,4 @@
-import { interpolate, LANGUAGE_NAMES, type UiStrings, uiStrings } from '../../mail/strings.js';
+import { interpolate, LANGUAGE_NAMES, type UiStrings, uiStrings } from '../../shared/strings.js';
 import { escapeHtml } from '../../shared/text.js';
 import { FREQUENCIES, LANGS, type Lang, type Subscriber } from '../types.js';
 import type { ApiResponse } from './request.js';
@@ -58,7 +58,7 @@ export function htmlPage(
 ): ApiResponse {
   const t = uiStrings(lang);
   const name = site.names?.[lang] ?? site.title;
-  const back = escapeHtml(interpolate(t.page.back, { site: name }));
+  const back = escapeHtml(interpolate(t.subscription.back, { site: name }));
   const body = `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -105,7 +105,7 @@ export function messagePage(
 
 /** The unsubscribe page: a button that POSTs back to the same URL (a GET never unsubscribes). */
 export function unsubscribePage(lang: Lang, site: PageSite): ApiResponse {
-  const t = uiStrings(lang).page.unsubscribe;
+  const t = uiStrings(lang).subscription.unsubscribe;
   const form = `<form method="post"><button type="submit" name="List-Unsubscribe" value="One-Click">${escapeHtml(t.button)}</button></form>`;
   return htmlPage(200, lang, site, t.title, `${paragraph(t.body, site)}\n${form}`);
 }
@@ -119,12 +119,12 @@ export function preferencesPage(
 ): ApiResponse {
   const lang = subscriber.lang;
   const t = uiStrings(lang);
-  const p = t.page.preferences;
+  const p = t.subscription.preferences;
   const radio = (name: string, value: string, label: string, checked: boolean) =>
     `<label><input type="radio" name="${name}" value="${escapeHtml(value)}"${checked ? ' checked' : ''}> ${escapeHtml(label)}</label>`;
   const langs = LANGS.map((l) => radio('lang', l, LANGUAGE_NAMES[l], l === lang)).join('\n');
   const frequencies = FREQUENCIES.map((f) =>
-    radio('frequency', f, t.page.frequencies[f], f === subscriber.frequency),
+    radio('frequency', f, t.subscription.frequencies[f], f === subscriber.frequency),
   ).join('\n');
   const all = subscriber.categories.length === 0;
   const known = new Map(categories.map((c) => [c.slug, c.names?.[lang] ?? c.name]));
@@ -172,7 +172,7 @@ export function confirmedPage(
   preferencesUrl: string,
 ): ApiResponse {
   const lang = subscriber.lang;
-  const t = uiStrings(lang).page.confirmed;
+  const t = uiStrings(lang).subscription.confirmed;
   const link = `<p><a href="${escapeHtml(preferencesUrl)}">${escapeHtml(t.manage)}</a></p>`;
   const summary = subscriptionSummary(subscriber, categories);
   return htmlPage(200, lang, site, t.title, `${paragraph(t.body, site)}\n${summary}\n${link}`);
@@ -187,7 +187,7 @@ function subscriptionSummary(
   categories: readonly CategoryOption[],
 ): string {
   const { lang } = subscription;
-  const p = uiStrings(lang).page;
+  const p = uiStrings(lang).subscription;
   const names = subscription.categories.map((slug) => categoryName(slug, categories, lang));
   const line = interpolate(p.summary.line, {
     intro: p.summary.intro,
@@ -211,7 +211,7 @@ function categoryName(slug: string, categories: readonly CategoryOption[], lang:
  * deleted their data): says so, and links the site's subscribe form to subscribe again.
  */
 export function notSubscribedPage(lang: Lang, site: PageSite): ApiResponse {
-  const t = uiStrings(lang).page.notSubscribed;
+  const t = uiStrings(lang).subscription.notSubscribed;
   const again = `<p><a href="${escapeHtml(`${site.url}/#subscribe`)}">${escapeHtml(t.subscribe)}</a></p>`;
   return htmlPage(410, lang, site, t.title, `${paragraph(t.body, site)}\n${again}`);
 }
@@ -240,7 +240,7 @@ export function subscribeErrorPage(
   back: string,
 ): ApiResponse {
   const { lang } = typed;
-  const t = uiStrings(lang).page;
+  const t = uiStrings(lang).subscription;
   const f = t.errorsForm;
   const checked = (on: boolean) => (on ? ' checked' : '');
   const langs = LANGS.map(

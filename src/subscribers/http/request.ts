@@ -26,7 +26,7 @@ export interface ApiResponse {
 /** Largest request body accepted, in bytes. */
 const MAX_BODY_BYTES = 10 * 1024;
 
-/** Message keys of the 4xx answers (`page.errors.<key>` in templates/strings). */
+/** Message keys of the 4xx answers (`subscription.errors.<key>` in templates/strings/<lang>.json). */
 export type ProblemCode =
   | 'email-empty'
   | 'email-too-long'
