@@ -38,20 +38,26 @@ export function splitRawHtml(
   const segments: BodySegment[] = [];
   const open: string[] = [];
   let pending = '';
-  for (const block of topLevelBlocks(tokens)) {
-    const html = render(block);
-    if (pending === '' && !hasRawHtml(block)) {
-      segments.push({ html, raw: false });
-      continue;
+  // Blocks without raw HTML between runs are rendered together, in one call.
+  let markdownFrom = 0;
+  for (const [start, end] of topLevelBlocks(tokens)) {
+    if (pending === '' && !hasRawHtml(tokens, start, end)) continue;
+    if (pending === '' && start > markdownFrom) {
+      segments.push({ html: render(tokens.slice(markdownFrom, start)), raw: false });
     }
+    const html = render(tokens.slice(start, end));
     if (!followTags(html, open)) return undefined;
     pending += html;
     if (open.length === 0) {
       segments.push({ html: pending, raw: true });
       pending = '';
     }
+    markdownFrom = end;
   }
   if (pending !== '') segments.push({ html: pending, raw: true });
+  else if (markdownFrom < tokens.length) {
+    segments.push({ html: render(tokens.slice(markdownFrom)), raw: false });
+  }
   return segments;
 }
 
@@ -66,26 +72,26 @@ export function asSanitizerWrites(html: string): string {
   );
 }
 
-/** Slices of `tokens`, one per top-level block (a block's tokens from its opening to its close). */
-function* topLevelBlocks(tokens: readonly Token[]): Generator<Token[]> {
+/** Where each top-level block of `tokens` starts and ends (from its opening to its close). */
+function* topLevelBlocks(tokens: readonly Token[]): Generator<[number, number]> {
   let start = 0;
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] as Token;
     if (token.level === 0 && token.nesting !== 1) {
-      yield tokens.slice(start, index + 1);
+      yield [start, index + 1];
       start = index + 1;
     }
   }
-  if (start < tokens.length) yield tokens.slice(start);
+  if (start < tokens.length) yield [start, tokens.length];
 }
 
-function hasRawHtml(tokens: readonly Token[]): boolean {
-  return tokens.some(
-    (token) =>
-      token.type === 'html_block' ||
-      token.type === 'html_inline' ||
-      (token.children !== null && hasRawHtml(token.children)),
-  );
+function hasRawHtml(tokens: readonly Token[], start = 0, end = tokens.length): boolean {
+  for (let index = start; index < end; index++) {
+    const token = tokens[index] as Token;
+    if (token.type === 'html_block' || token.type === 'html_inline') return true;
+    if (token.children !== null && hasRawHtml(token.children)) return true;
+  }
+  return false;
 }
 
 /**

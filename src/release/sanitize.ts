@@ -7,6 +7,7 @@ import type { MediaReferences } from './media-references.js';
 import { asSanitizerWrites, splitRawHtml } from './raw-html-segments.js';
 import loader from './sanitize-html-loader.cjs';
 import { markSceneBreaks } from './scene-breaks.js';
+import { sanitizeTidyHtml } from './tidy-html.js';
 import { ALLOWED_SCHEMES, resolveImageUrl, resolveUrl } from './urls.js';
 import { cleanOutputText } from './xml-text.js';
 
@@ -142,10 +143,23 @@ export function renderReleaseHtml(
   return segments
     .map((segment) =>
       segment.raw
-        ? sanitizeRawRun(segment.html, pageUrl, media)
+        ? sanitizeTidyOrRawRun(segment.html, pageUrl, media)
         : withoutLostCharacters(asSanitizerWrites(segment.html)),
     )
     .join('');
+}
+
+/**
+ * A tidy table or bit of formatting in a few common tags is written directly, as sanitize-html
+ * would write it (see tidy-html.ts); anything else goes through sanitize-html.
+ */
+function sanitizeTidyOrRawRun(
+  html: string,
+  pageUrl: string,
+  media: MediaReferences | undefined,
+): string {
+  const tidy = sanitizeTidyHtml(html);
+  return tidy === undefined ? sanitizeRawRun(html, pageUrl, media) : finishHtml(tidy);
 }
 
 /**

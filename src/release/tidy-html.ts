@@ -1,0 +1,149 @@
+/**
+ * A fast path past sanitize-html for the raw HTML staff paste most: tidy tables and text
+ * formatting, every tag in a small closed set that sanitize-html keeps as it is. For such a
+ * fragment sanitize-html only re-serializes what htmlparser2 read, at ~0.15 ms for a 40-tag table
+ * (its option maps and closures are rebuilt on every call, and each tag costs a frame); this
+ * writes the same string in one scan.
+ *
+ * It reads HTML the way htmlparser2 (the parser under sanitize-html) does, but only the narrow
+ * shapes where that reading is unambiguous: anything else (another tag or attribute, an entity
+ * other than a few, a comment, a stray `<`, a close tag that does not close the innermost open
+ * element, a tag the parser would close by itself) makes it give up, and the fragment goes
+ * through sanitize-html as before. tests/release/sanitize-targeted.test.ts checks on generated
+ * fragments and bodies that whenever it answers, sanitize-html answers the same.
+ */
+
+/** Elements the fast path writes, with the attributes each may keep (as sanitize.ts allows them). */
+const TIDY_TAGS = new Map<string, readonly string[]>([
+  ...'table caption thead tbody tfoot tr p br b i u s strong em small sub sup mark ul li blockquote h1 h2 h3 h4 h5 h6'
+    .split(' ')
+    .map((tag): [string, readonly string[]] => [tag, []]),
+  ['th', ['colspan', 'rowspan', 'scope']],
+  ['td', ['colspan', 'rowspan']],
+]);
+
+/** Void elements among them: written as sanitize-html writes them, `<br />`. */
+const VOID = new Set(['br']);
+
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+/**
+ * htmlparser2's `openImpliesClose` (version 12) for the tags above: opening the key while the
+ * innermost open element is in its set makes the parser close that element by itself. The fast
+ * path gives up there rather than follow.
+ */
+const IMPLIES_CLOSE = new Map<string, ReadonlySet<string>>([
+  ['tr', new Set(['tr', 'th', 'td'])],
+  ['th', new Set(['th'])],
+  ['td', new Set(['thead', 'th', 'td'])],
+  ['li', new Set(['li'])],
+  ['tbody', new Set(['thead', 'tbody'])],
+  ['tfoot', new Set(['thead', 'tbody'])],
+  ...HEADINGS.map((tag): [string, ReadonlySet<string>] => [tag, new Set([...HEADINGS, 'p'])]),
+  ...['p', 'blockquote', 'table', 'ul'].map((tag): [string, ReadonlySet<string>] => [
+    tag,
+    new Set(['p']),
+  ]),
+]);
+
+/** Deeper than this the fast path gives up (sanitize-html drops elements below its own limit). */
+const MAX_TIDY_DEPTH = 32;
+
+// HTML's whitespace in tags, as htmlparser2 reads it (not JavaScript's `\s`, which has more).
+const OPEN_TAG =
+  /<([A-Za-z][A-Za-z0-9]*)((?:[\t\n\f\r ]+[A-Za-z]+=(?:"[^"&<>]+"|'[^'"&<>]+'|[^\t\n\f\r "'=<>`&/]+))*)[\t\n\f\r ]*(\/?)>/y;
+const CLOSE_TAG = /<\/([A-Za-z][A-Za-z0-9]*)>/y;
+const ATTRIBUTE = /[\t\n\f\r ]+([A-Za-z]+)=(?:"([^"&<>]+)"|'([^'"&<>]+)'|([^\t\n\f\r "'=<>`&/]+))/g;
+/** An `&` that is not one of the references below, or a bare `&` before whitespace. */
+const OTHER_AMPERSAND = /&(?!amp;|lt;|gt;|quot;|#39;|nbsp;|[\t\n ])/;
+const TEXT_CHANGES = /&(?:quot;|#39;|nbsp;|(?=[\t\n ]))|>/g;
+const DECODED: Readonly<Record<string, string>> = {
+  '&quot;': '"',
+  '&#39;': "'",
+  '&nbsp;': '\u00A0',
+  '&': '&amp;',
+  '>': '&gt;',
+};
+
+/**
+ * What sanitize-html (with sanitize.ts's options) writes for `html`, when `html` is a tidy
+ * fragment of the tags above; `undefined` when it is not, and sanitize-html must decide.
+ * Like sanitize-html's output, the result still needs sanitize.ts's XML-illegal character scan.
+ */
+export function sanitizeTidyHtml(html: string): string | undefined {
+  const open: string[] = [];
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const lt = html.indexOf('<', at);
+    const text = tidyText(html.slice(at, lt === -1 ? html.length : lt));
+    if (text === undefined) return undefined;
+    out += text;
+    if (lt === -1) break;
+    const tag =
+      html.charCodeAt(lt + 1) === 0x2f ? closeTag(html, lt, open) : openTag(html, lt, open);
+    if (tag === undefined) return undefined;
+    out += tag.html;
+    at = tag.end;
+  }
+  return open.length === 0 ? out : undefined;
+}
+
+interface TagRead {
+  html: string;
+  end: number;
+}
+
+function closeTag(html: string, at: number, open: string[]): TagRead | undefined {
+  CLOSE_TAG.lastIndex = at;
+  const match = CLOSE_TAG.exec(html);
+  const name = match?.[1]?.toLowerCase();
+  // A void element is never on the stack, so `</br>` (which the parser reads as `<br>`) ends here.
+  if (name === undefined || open.pop() !== name) return undefined;
+  return { html: `</${name}>`, end: CLOSE_TAG.lastIndex };
+}
+
+function openTag(html: string, at: number, open: string[]): TagRead | undefined {
+  OPEN_TAG.lastIndex = at;
+  const match = OPEN_TAG.exec(html);
+  if (match === null) return undefined;
+  const [, rawName = '', rawAttributes = '', slash] = match;
+  const name = rawName.toLowerCase();
+  const allowed = TIDY_TAGS.get(name);
+  if (allowed === undefined) return undefined;
+  const isVoid = VOID.has(name);
+  // `<b/>` is an open tag to the HTML parser: not worth following.
+  if (slash === '/' && !isVoid) return undefined;
+  const innermost = open[open.length - 1];
+  if (innermost !== undefined && IMPLIES_CLOSE.get(name)?.has(innermost)) return undefined;
+  const attributes = rawAttributes === '' ? '' : tidyAttributes(rawAttributes, allowed);
+  if (attributes === undefined) return undefined;
+  if (!isVoid) {
+    open.push(name);
+    if (open.length > MAX_TIDY_DEPTH) return undefined;
+  }
+  return { html: `<${name}${attributes}${isVoid ? ' />' : '>'}`, end: OPEN_TAG.lastIndex };
+}
+
+/** The attributes as sanitize-html writes them, or `undefined` for one it would drop or change. */
+function tidyAttributes(raw: string, allowed: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  let out = '';
+  for (const [, rawName = '', double, single, bare] of raw.matchAll(ATTRIBUTE)) {
+    const name = rawName.toLowerCase();
+    // The parser keeps the first of two same-named attributes: not worth following either.
+    if (!allowed.includes(name) || seen.has(name)) return undefined;
+    seen.add(name);
+    out += ` ${name}="${double ?? single ?? bare}"`;
+  }
+  return out;
+}
+
+/**
+ * Text as sanitize-html writes it: the parser decodes references and sanitize-html escapes `&`,
+ * `<` and `>` again (not quotes). `undefined` for a reference outside the few handled here.
+ */
+function tidyText(text: string): string | undefined {
+  if (!text.includes('&') && !text.includes('>')) return text;
+  if (OTHER_AMPERSAND.test(text)) return undefined;
+  return text.replace(TEXT_CHANGES, (found) => DECODED[found] ?? found);
+}
