@@ -1,9 +1,13 @@
 import type { Token } from 'markdown-it';
 
-/** A run of a body's top-level blocks, rendered: `raw` when it holds raw HTML to sanitize. */
+/**
+ * A run of a body's top-level blocks, rendered: `markdown` (markdown-it's own HTML), `raw` (it
+ * holds raw HTML to sanitize) or `sanitized` (raw HTML already sanitized by the `tidy` function
+ * given to {@link splitRawHtml}).
+ */
 export interface BodySegment {
   html: string;
-  raw: boolean;
+  kind: 'markdown' | 'raw' | 'sanitized';
 }
 
 // Elements the HTML parser under sanitize-html never puts on its stack (a subset of its own list,
@@ -30,10 +34,13 @@ const TAG =
  * unclosed tags, comments, `<script>`, stray `<`): then the whole body is sanitized at once.
  *
  * @param render renders a slice of block tokens, as for the whole body.
+ * @param tidy sanitizes a block's HTML on its own, or returns `undefined` when it cannot: a block
+ *   it sanitizes starting with nothing open is a run of its own (see tidy-html.ts).
  */
 export function splitRawHtml(
   tokens: readonly Token[],
   render: (tokens: Token[]) => string,
+  tidy: (html: string) => string | undefined = () => undefined,
 ): BodySegment[] | undefined {
   const segments: BodySegment[] = [];
   const open: string[] = [];
@@ -43,20 +50,25 @@ export function splitRawHtml(
   for (const [start, end] of topLevelBlocks(tokens)) {
     if (pending === '' && !hasRawHtml(tokens, start, end)) continue;
     if (pending === '' && start > markdownFrom) {
-      segments.push({ html: render(tokens.slice(markdownFrom, start)), raw: false });
+      segments.push({ html: render(tokens.slice(markdownFrom, start)), kind: 'markdown' });
     }
+    markdownFrom = end;
     const html = render(tokens.slice(start, end));
+    const sanitized = pending === '' ? tidy(html) : undefined;
+    if (sanitized !== undefined) {
+      segments.push({ html: sanitized, kind: 'sanitized' });
+      continue;
+    }
     if (!followTags(html, open)) return undefined;
     pending += html;
     if (open.length === 0) {
-      segments.push({ html: pending, raw: true });
+      segments.push({ html: pending, kind: 'raw' });
       pending = '';
     }
-    markdownFrom = end;
   }
-  if (pending !== '') segments.push({ html: pending, raw: true });
+  if (pending !== '') segments.push({ html: pending, kind: 'raw' });
   else if (markdownFrom < tokens.length) {
-    segments.push({ html: render(tokens.slice(markdownFrom)), raw: false });
+    segments.push({ html: render(tokens.slice(markdownFrom)), kind: 'markdown' });
   }
   return segments;
 }

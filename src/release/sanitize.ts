@@ -137,14 +137,16 @@ export function renderReleaseHtml(
   // Only the runs of blocks with raw HTML go through the sanitizer (most of a body is Markdown):
   // the same result as sanitizing the whole body, which a property test checks. Raw HTML too
   // untidy to split is sanitized with the whole body, as one run.
-  const segments = splitRawHtml(body, renderMarkdown) ?? [
-    { html: renderMarkdown(body), raw: true },
+  const segments = splitRawHtml(body, renderMarkdown, sanitizeTidyBlock) ?? [
+    { html: renderMarkdown(body), kind: 'raw' },
   ];
   return segments
-    .map((segment) =>
-      segment.raw
-        ? sanitizeTidyOrRawRun(segment.html, pageUrl, media)
-        : withoutLostCharacters(asSanitizerWrites(segment.html)),
+    .map(({ html, kind }) =>
+      kind === 'sanitized'
+        ? html
+        : kind === 'raw'
+          ? sanitizeTidyOrRawRun(html, pageUrl, media)
+          : withoutLostCharacters(asSanitizerWrites(html)),
     )
     .join('');
 }
@@ -158,8 +160,13 @@ function sanitizeTidyOrRawRun(
   pageUrl: string,
   media: MediaReferences | undefined,
 ): string {
+  return sanitizeTidyBlock(html) ?? sanitizeRawRun(html, pageUrl, media);
+}
+
+/** The sanitized HTML of a tidy fragment (tidy-html.ts), or `undefined` when it is not tidy. */
+function sanitizeTidyBlock(html: string): string | undefined {
   const tidy = sanitizeTidyHtml(html);
-  return tidy === undefined ? sanitizeRawRun(html, pageUrl, media) : finishHtml(tidy);
+  return tidy === undefined ? undefined : finishHtml(tidy);
 }
 
 /**

@@ -151,9 +151,9 @@ describe('targeted sanitizing (only the runs of blocks with raw HTML)', () => {
       parseMarkdown('Alku.\n\n<table>\n<tr><td>1</td></tr>\n</table>\n\nLoppu.\n', 0),
       renderMarkdown,
     );
-    expect(tidy?.map((segment) => segment.raw)).toEqual([false, true, false]);
+    expect(tidy?.map((segment) => segment.kind)).toEqual(['markdown', 'raw', 'markdown']);
     const unclosed = splitRawHtml(parseMarkdown('Alku.\n\n<div>\n\nKesken.\n', 0), renderMarkdown);
-    expect(unclosed?.map((segment) => segment.raw)).toEqual([false, true]);
+    expect(unclosed?.map((segment) => segment.kind)).toEqual(['markdown', 'raw']);
     expect(splitRawHtml(parseMarkdown('a <b>b</i> c\n\nd\n', 0), renderMarkdown)).toBeUndefined();
     expect(splitRawHtml(parseMarkdown('<!-- x\n\nd\n', 0), renderMarkdown)).toBeUndefined();
   });
