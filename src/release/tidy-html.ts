@@ -51,7 +51,6 @@ const MAX_TIDY_DEPTH = 32;
 // HTML's whitespace in tags, as htmlparser2 reads it (not JavaScript's `\s`, which has more).
 const OPEN_TAG =
   /<([A-Za-z][A-Za-z0-9]*)((?:[\t\n\f\r ]+[A-Za-z]+=(?:"[^"&<>]+"|'[^'"&<>]+'|[^\t\n\f\r "'=<>`&/]+))*)[\t\n\f\r ]*(\/?)>/y;
-const CLOSE_TAG = /<\/([A-Za-z][A-Za-z0-9]*)>/y;
 const ATTRIBUTE = /[\t\n\f\r ]+([A-Za-z]+)=(?:"([^"&<>]+)"|'([^'"&<>]+)'|([^\t\n\f\r "'=<>`&/]+))/g;
 /** An `&` that is not one of the references below, or a bare `&` before whitespace. */
 const OTHER_AMPERSAND = /&(?!amp;|lt;|gt;|quot;|#39;|nbsp;|[\t\n ])/;
@@ -71,42 +70,88 @@ const DECODED: Readonly<Record<string, string>> = {
  */
 export function sanitizeTidyHtml(html: string): string | undefined {
   const open: string[] = [];
+  // What is rewritten goes to `out`; what needs no change is copied over in one slice later.
   let out = '';
+  let copied = 0;
   let at = 0;
   for (;;) {
     const lt = html.indexOf('<', at);
-    const text = tidyText(html.slice(at, lt === -1 ? html.length : lt));
-    if (text === undefined) return undefined;
-    out += text;
+    const end = lt === -1 ? html.length : lt;
+    if (mayChange(html, at, end)) {
+      const text = tidyText(html.slice(at, end));
+      if (text === undefined) return undefined;
+      out += html.slice(copied, at) + text;
+      copied = end;
+    }
     if (lt === -1) break;
     const tag =
       html.charCodeAt(lt + 1) === 0x2f ? closeTag(html, lt, open) : openTag(html, lt, open);
     if (tag === undefined) return undefined;
-    out += tag.html;
+    if (tag.html !== undefined) {
+      out += html.slice(copied, lt) + tag.html;
+      copied = tag.end;
+    }
     at = tag.end;
   }
-  return open.length === 0 ? out : undefined;
+  if (open.length > 0) return undefined;
+  return copied === 0 ? html : out + html.slice(copied);
 }
 
+/** Whether the text from `start` to `end` has an `&` or `>`, which sanitize-html may rewrite. */
+function mayChange(html: string, start: number, end: number): boolean {
+  if (start === end) return false;
+  const ampersand = html.indexOf('&', start);
+  if (ampersand !== -1 && ampersand < end) return true;
+  const greater = html.indexOf('>', start);
+  return greater !== -1 && greater < end;
+}
+
+/** A tag read: where it ends, and how sanitize-html writes it when that differs from the source. */
 interface TagRead {
-  html: string;
+  html: string | undefined;
   end: number;
 }
 
 function closeTag(html: string, at: number, open: string[]): TagRead | undefined {
-  CLOSE_TAG.lastIndex = at;
-  const match = CLOSE_TAG.exec(html);
-  const name = match?.[1]?.toLowerCase();
+  const nameEnd = endOfName(html, at + 2);
+  if (nameEnd === at + 2 || html.charCodeAt(nameEnd) !== 0x3e) return undefined;
+  const rawName = html.slice(at + 2, nameEnd);
+  const name = rawName.toLowerCase();
   // A void element is never on the stack, so `</br>` (which the parser reads as `<br>`) ends here.
-  if (name === undefined || open.pop() !== name) return undefined;
-  return { html: `</${name}>`, end: CLOSE_TAG.lastIndex };
+  if (open.pop() !== name) return undefined;
+  return { html: name === rawName ? undefined : `</${name}>`, end: nameEnd + 1 };
+}
+
+/** Where the tag name starting at `start` ends: ASCII letters and digits (the first a letter). */
+function endOfName(html: string, start: number): number {
+  let end = start;
+  for (let code = html.charCodeAt(end); isNameCode(code, end === start); ) {
+    end += 1;
+    code = html.charCodeAt(end);
+  }
+  return end;
+}
+
+function isNameCode(code: number, first: boolean): boolean {
+  const letter = (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
+  return letter || (!first && code >= 0x30 && code <= 0x39);
+}
+
+/** An open tag's source, name, attributes and closing slash: a plain `<name>` without the regex. */
+function readOpenTag(html: string, at: number): string[] | undefined {
+  const nameEnd = endOfName(html, at + 1);
+  if (nameEnd > at + 1 && html.charCodeAt(nameEnd) === 0x3e) {
+    const rawName = html.slice(at + 1, nameEnd);
+    return [`<${rawName}>`, rawName, '', ''];
+  }
+  OPEN_TAG.lastIndex = at;
+  return OPEN_TAG.exec(html) ?? undefined;
 }
 
 function openTag(html: string, at: number, open: string[]): TagRead | undefined {
-  OPEN_TAG.lastIndex = at;
-  const match = OPEN_TAG.exec(html);
-  if (match === null) return undefined;
-  const [, rawName = '', rawAttributes = '', slash] = match;
+  const match = readOpenTag(html, at);
+  if (match === undefined) return undefined;
+  const [source = '', rawName = '', rawAttributes = '', slash] = match;
   const name = rawName.toLowerCase();
   const allowed = TIDY_TAGS.get(name);
   if (allowed === undefined) return undefined;
@@ -121,7 +166,8 @@ function openTag(html: string, at: number, open: string[]): TagRead | undefined 
     open.push(name);
     if (open.length > MAX_TIDY_DEPTH) return undefined;
   }
-  return { html: `<${name}${attributes}${isVoid ? ' />' : '>'}`, end: OPEN_TAG.lastIndex };
+  const written = `<${name}${attributes}${isVoid ? ' />' : '>'}`;
+  return { html: written === source ? undefined : written, end: at + source.length };
 }
 
 /** The attributes as sanitize-html writes them, or `undefined` for one it would drop or change. */
