@@ -277,12 +277,22 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[], offset = 0): b
   return prefix.every((byte, index) => bytes[offset + index] === byte);
 }
 
-/** Text below U+0300 holds no combining marks, so it is already NFC. */
-const MAYBE_NOT_NFC = /[\u0300-\uFFFF]/;
+/**
+ * Text below U+0300 holds no combining marks, so it is already NFC; so is text that adds only
+ * general punctuation (dashes, typographic quotes, ellipsis: U+2010–U+205E) and currency signs
+ * (U+20A0–U+20C0), none of which NFC changes or composes. Without that, one `–` in a table would
+ * send the whole text through `normalize`.
+ */
+const MAYBE_NOT_NFC = /[\u0300-\u200F\u205F-\u209F\u20C1-\uFFFF]/;
+
+/** Whether `text` may change under NFC normalization (`false`: it certainly does not). */
+export function mayNeedNfc(text: string): boolean {
+  return MAYBE_NOT_NFC.test(text);
+}
 
 function normalizeText(text: string): string {
   const legal = withoutXmlIllegal(text);
-  return MAYBE_NOT_NFC.test(legal) ? legal.normalize('NFC') : legal;
+  return mayNeedNfc(legal) ? legal.normalize('NFC') : legal;
 }
 
 /** CRLF and lone CR become LF; each still ends exactly one line. */

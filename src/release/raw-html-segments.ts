@@ -1,9 +1,13 @@
 import type { Token } from 'markdown-it';
 
-/** A run of a body's top-level blocks, rendered: `raw` when it holds raw HTML to sanitize. */
+/**
+ * A run of a body's top-level blocks, rendered: `markdown` (markdown-it's own HTML), `raw` (it
+ * holds raw HTML to sanitize) or `sanitized` (raw HTML already sanitized by the `tidy` function
+ * given to {@link splitRawHtml}).
+ */
 export interface BodySegment {
   html: string;
-  raw: boolean;
+  kind: 'markdown' | 'raw' | 'sanitized';
 }
 
 // Elements the HTML parser under sanitize-html never puts on its stack (a subset of its own list,
@@ -30,28 +34,42 @@ const TAG =
  * unclosed tags, comments, `<script>`, stray `<`): then the whole body is sanitized at once.
  *
  * @param render renders a slice of block tokens, as for the whole body.
+ * @param tidy sanitizes a block's HTML on its own, or returns `undefined` when it cannot: a block
+ *   it sanitizes starting with nothing open is a run of its own (see tidy-html.ts).
  */
 export function splitRawHtml(
   tokens: readonly Token[],
   render: (tokens: Token[]) => string,
+  tidy: (html: string) => string | undefined = () => undefined,
 ): BodySegment[] | undefined {
   const segments: BodySegment[] = [];
   const open: string[] = [];
   let pending = '';
-  for (const block of topLevelBlocks(tokens)) {
-    const html = render(block);
-    if (pending === '' && !hasRawHtml(block)) {
-      segments.push({ html, raw: false });
+  // Blocks without raw HTML between runs are rendered together, in one call.
+  let markdownFrom = 0;
+  for (const [start, end] of topLevelBlocks(tokens)) {
+    if (pending === '' && !hasRawHtml(tokens, start, end)) continue;
+    if (pending === '' && start > markdownFrom) {
+      segments.push({ html: render(tokens.slice(markdownFrom, start)), kind: 'markdown' });
+    }
+    markdownFrom = end;
+    const html = render(tokens.slice(start, end));
+    const sanitized = pending === '' ? tidy(html) : undefined;
+    if (sanitized !== undefined) {
+      segments.push({ html: sanitized, kind: 'sanitized' });
       continue;
     }
     if (!followTags(html, open)) return undefined;
     pending += html;
     if (open.length === 0) {
-      segments.push({ html: pending, raw: true });
+      segments.push({ html: pending, kind: 'raw' });
       pending = '';
     }
   }
-  if (pending !== '') segments.push({ html: pending, raw: true });
+  if (pending !== '') segments.push({ html: pending, kind: 'raw' });
+  else if (markdownFrom < tokens.length) {
+    segments.push({ html: render(tokens.slice(markdownFrom)), kind: 'markdown' });
+  }
   return segments;
 }
 
@@ -66,26 +84,26 @@ export function asSanitizerWrites(html: string): string {
   );
 }
 
-/** Slices of `tokens`, one per top-level block (a block's tokens from its opening to its close). */
-function* topLevelBlocks(tokens: readonly Token[]): Generator<Token[]> {
+/** Where each top-level block of `tokens` starts and ends (from its opening to its close). */
+function* topLevelBlocks(tokens: readonly Token[]): Generator<[number, number]> {
   let start = 0;
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] as Token;
     if (token.level === 0 && token.nesting !== 1) {
-      yield tokens.slice(start, index + 1);
+      yield [start, index + 1];
       start = index + 1;
     }
   }
-  if (start < tokens.length) yield tokens.slice(start);
+  if (start < tokens.length) yield [start, tokens.length];
 }
 
-function hasRawHtml(tokens: readonly Token[]): boolean {
-  return tokens.some(
-    (token) =>
-      token.type === 'html_block' ||
-      token.type === 'html_inline' ||
-      (token.children !== null && hasRawHtml(token.children)),
-  );
+function hasRawHtml(tokens: readonly Token[], start = 0, end = tokens.length): boolean {
+  for (let index = start; index < end; index++) {
+    const token = tokens[index] as Token;
+    if (token.type === 'html_block' || token.type === 'html_inline') return true;
+    if (token.children !== null && hasRawHtml(token.children)) return true;
+  }
+  return false;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { MediaReferences } from './media-references.js';
 import { asSanitizerWrites, splitRawHtml } from './raw-html-segments.js';
 import loader from './sanitize-html-loader.cjs';
 import { markSceneBreaks } from './scene-breaks.js';
+import { sanitizeTidyHtml } from './tidy-html.js';
 import { ALLOWED_SCHEMES, resolveImageUrl, resolveUrl } from './urls.js';
 import { cleanOutputText } from './xml-text.js';
 
@@ -136,16 +137,36 @@ export function renderReleaseHtml(
   // Only the runs of blocks with raw HTML go through the sanitizer (most of a body is Markdown):
   // the same result as sanitizing the whole body, which a property test checks. Raw HTML too
   // untidy to split is sanitized with the whole body, as one run.
-  const segments = splitRawHtml(body, renderMarkdown) ?? [
-    { html: renderMarkdown(body), raw: true },
+  const segments = splitRawHtml(body, renderMarkdown, sanitizeTidyBlock) ?? [
+    { html: renderMarkdown(body), kind: 'raw' },
   ];
   return segments
-    .map((segment) =>
-      segment.raw
-        ? sanitizeRawRun(segment.html, pageUrl, media)
-        : withoutLostCharacters(asSanitizerWrites(segment.html)),
+    .map(({ html, kind }) =>
+      kind === 'sanitized'
+        ? html
+        : kind === 'raw'
+          ? sanitizeTidyOrRawRun(html, pageUrl, media)
+          : withoutLostCharacters(asSanitizerWrites(html)),
     )
     .join('');
+}
+
+/**
+ * A tidy table or bit of formatting in a few common tags is written directly, as sanitize-html
+ * would write it (see tidy-html.ts); anything else goes through sanitize-html.
+ */
+function sanitizeTidyOrRawRun(
+  html: string,
+  pageUrl: string,
+  media: MediaReferences | undefined,
+): string {
+  return sanitizeTidyBlock(html) ?? sanitizeRawRun(html, pageUrl, media);
+}
+
+/** The sanitized HTML of a tidy fragment (tidy-html.ts), or `undefined` when it is not tidy. */
+function sanitizeTidyBlock(html: string): string | undefined {
+  const tidy = sanitizeTidyHtml(html);
+  return tidy === undefined ? undefined : finishHtml(tidy);
 }
 
 /**

@@ -120,6 +120,7 @@ describe('the parse cache', () => {
     );
     const files = codeFiles().map((file) => file.slice(ROOT.length + 1));
     expect(files).toContain(join('src', 'release', 'sanitize.ts'));
+    expect(files).toContain(join('src', 'release', 'tidy-html.ts'));
     expect(files).toContain(join('src', 'release', 'markdown.ts'));
     expect(files).toContain('package-lock.json');
   });

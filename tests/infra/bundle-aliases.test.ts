@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodeHTML as decodeHTML4, decodeHTMLStrict as decodeHTMLStrict4 } from 'entities';
 import { build } from 'esbuild';
@@ -34,7 +34,7 @@ function resolvedFrom(fromPackage: string, name: string): Promise<string> {
   return realpath(createRequire(require.resolve(fromPackage)).resolve(name));
 }
 
-/** The entities 7 decoder htmlparser2 (sanitize-html's copy) uses: markdown-it's in the bundles. */
+/** The entities decoder htmlparser2 (sanitize-html's copy) uses: markdown-it's in the bundles. */
 const parserEntities = createRequire(
   createRequire(require.resolve('sanitize-html')).resolve('htmlparser2'),
 ).resolve('entities/decode');
@@ -62,9 +62,24 @@ describe('the stand-ins', () => {
   it('re-export the copies sanitize-html and feed resolve themselves', async () => {
     const root = await realpath(join(PROJECT_ROOT, 'node_modules'));
     const fromProject = (name: string) => realpath(require.resolve(name));
-    expect(await resolvedFrom('sanitize-html', 'htmlparser2')).toBe(
-      await fromProject('htmlparser2'),
-    );
+    // sanitize-html 2.18 has its own htmlparser2 (12) beside the project's (10, for mailparser):
+    // the bundle must take the parser from sanitize-html's copy.
+    const parserCopy = dirname(await resolvedFrom('sanitize-html', 'htmlparser2'));
+    const work = await mkdtemp(join(tmpdir(), 'newsroom-sanitizer-parser-'));
+    try {
+      const { inputs } = await bundle(
+        work,
+        "import sanitizeHtml from 'sanitize-html';\nexport const out = sanitizeHtml('<b>a</b>');",
+      );
+      const parsers = inputs.filter((input) =>
+        /htmlparser2[\\/]dist[\\/].*Parser\.js$/.test(input),
+      );
+      expect(parsers.map((input) => join(PROJECT_ROOT, input))).toEqual([
+        join(parserCopy, 'Parser.js'),
+      ]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
     expect(await resolvedFrom('feed', 'xml-js')).toBe(await fromProject('xml-js'));
     expect(await resolvedFrom('feed', 'xml-js')).toBe(join(root, 'xml-js/lib/index.js'));
     // markdown-it's own copy, which the parser's decoder replaces: entities 4, imported above.

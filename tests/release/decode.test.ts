@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RELEASE_BYTES } from '../../src/release/decode.js';
+import { MAX_RELEASE_BYTES, mayNeedNfc } from '../../src/release/decode.js';
 import { fixture, parseOk, parseProblem } from './support.js';
 
 const TITLE = 'Hyvää päivää, Öljysäiliön käyttäjät';
@@ -151,6 +151,28 @@ describe('decoding release files', () => {
     const release = parseOk(fixture('good/control-characters.md'));
     expect(release.title).toBe('Ohjausmerkit poistetaan');
     expect(release.contentHtml).toBe('<p>Teksti ja lisää.</p>\n');
+  });
+
+  it('skips NFC only for text NFC leaves alone: every pair of the characters it skips for', () => {
+    const skipped: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      if (code < 0xd800 || code > 0xdfff) {
+        if (!mayNeedNfc(char)) skipped.push(char);
+      }
+    }
+    // Latin up to U+02FF, general punctuation and currency signs; not the combining marks.
+    expect(skipped.length).toBe(0x300 + (0x205e - 0x2010 + 1) + (0x20c0 - 0x20a0 + 1));
+    expect(mayNeedNfc('a\u0301')).toBe(true);
+    expect(mayNeedNfc('\u2126')).toBe(true); // OHM SIGN, which NFC turns into Ω
+    const beyondLatin = skipped.filter((char) => char >= '\u0300');
+    const changed: string[] = [];
+    for (const first of skipped) {
+      for (const pair of beyondLatin.flatMap((other) => [first + other, other + first])) {
+        if (pair.normalize('NFC') !== pair) changed.push(pair);
+      }
+    }
+    expect(changed).toEqual([]);
   });
 
   it('normalizes decomposed (NFD) text to NFC', () => {
