@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { MediaReference } from '../media/types.js';
+import { instantText } from '../shared/schemas.js';
 import type { StoredRelease } from './stored-release.js';
 
 /*
@@ -10,12 +11,6 @@ import type { StoredRelease } from './stored-release.js';
  * the document store returns a document as stored, its key order intact. An unknown field fails
  * no schema (plain and loose objects both let it pass), so one written by a newer version stays.
  */
-
-/** An ISO 8601 instant as `Date#toISOString` writes it (any `Date.parse`-able text passes). */
-const instant = v.pipe(
-  v.string(),
-  v.check((text) => !Number.isNaN(Date.parse(text)), 'Invalid instant'),
-);
 
 const mediaReferenceFields = {
   sourcePath: v.string(),
@@ -43,9 +38,9 @@ const archivedReleaseFields = {
   category: v.string(),
   categorySlug: v.string(),
   lang: v.string(),
-  published: instant,
-  updated: v.optional(instant),
-  firstPublishedAt: v.optional(instant),
+  published: instantText,
+  updated: v.optional(instantText),
+  firstPublishedAt: v.optional(instantText),
   author: v.optional(v.string()),
   summary: v.optional(v.string()),
   summaryInBody: v.optional(v.literal(true)),
