@@ -37,7 +37,11 @@ export async function handleSesNotifications(
     const sns = record.Sns as SnsMessage;
     const verdict = await checkSnsMessage(sns, deps.trust);
     const feedback = verdict.ok
-      ? parseSesNotification(sns.Message, new Date(sns.Timestamp || deps.trust.clock()))
+      ? parseSesNotification(
+          sns.Message,
+          new Date(sns.Timestamp || deps.trust.clock()),
+          `SNS message ${sns.MessageId}`,
+        )
       : undefined;
     const refusedBy = verdict.ok ? foreignMail(feedback, deps) : verdict.refusedBy;
     if (refusedBy !== undefined || feedback === undefined) {

@@ -77,6 +77,32 @@ describe('parseSesNotification', () => {
       InvalidNotificationError,
     );
   });
+
+  test('names the message and the field of a malformed notification', () => {
+    const bounce = (bounced: unknown) =>
+      JSON.stringify({
+        notificationType: 'Bounce',
+        mail: { source: 'uutiset@esimerkkila.fi' },
+        bounce: { bounceType: 'Permanent', bouncedRecipients: bounced },
+      });
+    const read = (json: string) => () => parseSesNotification(json, new Date(), 'SNS message n-1');
+    expect(read(bounce([{ emailAddress: 'a@example.fi' }, { status: '5.1.1' }]))).toThrow(
+      /^SNS message n-1: bounce\.bouncedRecipients\[1\]\.emailAddress: Invalid key/,
+    );
+    expect(read(bounce(undefined))).toThrow(
+      /^SNS message n-1: bounce\.bouncedRecipients: Invalid key/,
+    );
+    expect(read(bounce('gone@example.fi'))).toThrow(
+      'SNS message n-1: bounce.bouncedRecipients: Expected a list of recipients',
+    );
+    expect(read('{"notificationType":"Complaint"}')).toThrow(
+      'SNS message n-1: complaint: a Complaint needs its complaint object',
+    );
+    expect(read('{"eventType":"Delivery","mail":{"source":7}}')).toThrow(
+      /^SNS message n-1: mail\.source: Invalid type: Expected string but received 7$/,
+    );
+    expect(read('"Bounce"')).toThrow(/^SNS message n-1: Invalid type: Expected Object/);
+  });
 });
 
 describe('transient bounces', () => {
