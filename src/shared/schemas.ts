@@ -21,3 +21,23 @@ export const instantText = v.pipe(
   v.string(),
   v.check((text) => !Number.isNaN(Date.parse(text)), 'Invalid instant: expected ISO 8601'),
 );
+
+/**
+ * The first issue of a settings file (`site.json`) whose messages name their own sub-field:
+ * the field is quoted and list positions follow it (`"categories"[0]: "key" must be …`); a
+ * message that completes the field's sentence (`must …`, `is …`) follows it without a colon
+ * (`"primaryColor" must be a colour …`).
+ */
+export function describeSettingIssue(issues: readonly v.BaseIssue<unknown>[]): string {
+  const [issue] = issues;
+  if (issue === undefined) return 'is not valid';
+  const [first, ...rest] = issue.path ?? [];
+  if (first === undefined) return issue.message;
+  // Positions right after the field (`"categories"[0]`); deeper keys are the message's to name.
+  const stop = rest.findIndex((item) => typeof item.key !== 'number');
+  const positions = (stop === -1 ? rest : rest.slice(0, stop)).map((item) => `[${item.key}]`);
+  const where = `"${String(first.key)}"${positions.join('')}`;
+  return /^(?:must|is) /.test(issue.message)
+    ? `${where} ${issue.message}`
+    : `${where}: ${issue.message}`;
+}
