@@ -302,6 +302,15 @@ describe('SES notifications through the handler core (s3rver, signed by a test k
     await expect(handler(event)).rejects.toThrow(InvalidNotificationError);
   });
 
+  test('a record that is not an SNS message fails the invocation, naming the field', async () => {
+    const event = await fixture('ses-delivery.json');
+    const record = event.Records[0] as unknown as { Sns: Record<string, unknown> } | undefined;
+    if (record) record.Sns.Message = { notificationType: 'Bounce' };
+    await expect(handler(event)).rejects.toThrow(
+      /^Records\[0\]\.Sns\.Message: Invalid type: Expected string but received Object$/,
+    );
+  });
+
   /** A forged or foreign variant of a permanent bounce of `victim@example.fi`. */
   const forgeries: [string, (event: SNSEvent) => SNSEvent | Promise<SNSEvent>][] = [
     [
