@@ -42,8 +42,9 @@ export interface StaffMailSettings {
 /** Languages staff mail is written in. */
 type StaffLang = 'fi' | 'sv' | 'en';
 
-const staffLang = oneOf(['fi', 'sv', 'en']);
-const staffNotify = oneOf(['all', 'problems']);
+// Read in any letter case, as they always were.
+const staffLang = oneOf(['fi', 'sv', 'en'], { anyCase: true });
+const staffNotify = oneOf(['all', 'problems'], { anyCase: true });
 const clockTime = parsedBy(parseClockTime, 'must be a time such as 08:00');
 const sendRate = positiveNumberUpTo(10_000, 'messages per second');
 

@@ -51,6 +51,7 @@ export interface SubscriptionsApiConfig extends SubscriberStorageConfig {
 
 const rateRules = parsedBy(parseRateRules, 'must be rules like 1/10m,3/24h (count/duration)');
 
+// Exactly as the site build reads it (src/config/site.ts), so pages and mail agree.
 const pageLang = oneOf(LANGS);
 
 function readStorage(reader: EnvReader): SubscriberStorageConfig {

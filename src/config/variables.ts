@@ -71,12 +71,16 @@ export const emailAddress: VariableSchema<string> = v.pipe(
 );
 
 /**
- * One of `values`, compared case-insensitively (`STAFF_NOTIFY=Problems` means `problems`); the
- * message lists them: "must be fi, sv or en".
+ * One of `values`; the message lists them: "must be fi, sv or en". With `anyCase`, compared
+ * case-insensitively (`STAFF_NOTIFY=Problems` means `problems`).
  */
-export function oneOf<const T extends string>(values: readonly T[]): VariableSchema<T> {
+export function oneOf<const T extends string>(
+  values: readonly T[],
+  { anyCase = false } = {},
+): VariableSchema<T> {
   const listed = `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
-  return v.pipe(v.string(), v.toLowerCase(), v.picklist(values, `must be ${listed}`));
+  const choice = v.picklist(values, `must be ${listed}`);
+  return anyCase ? v.pipe(v.string(), v.toLowerCase(), choice) : v.pipe(v.string(), choice);
 }
 
 /** A number in `(0, max]`, such as a send rate; `what` completes "must be a number of …". */

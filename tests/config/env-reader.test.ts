@@ -71,7 +71,7 @@ describe('the mail and digest variables as schemas', () => {
     MAIL_FROM: 'Esimerkkilä <uutiset@esimerkkila.fi>',
   };
 
-  it('reads every digest variable to its typed value, case-insensitive where it is a choice', () => {
+  it('reads every digest variable to its typed value, staff choices in any letter case', () => {
     const config = readDigestConfig({
       ...base,
       SES_SEND_RATE: '14.5',
@@ -132,7 +132,7 @@ describe('the mail and digest variables as schemas', () => {
   it('reads the subscription API variables and names each bad one', () => {
     const config = readSubscriptionsApiConfig({
       ...base,
-      DEFAULT_LANG: 'EN',
+      DEFAULT_LANG: 'en',
       CONFIRM_LIMIT_MAILBOX: '2/1h, 5/24h',
       ALLOWED_ORIGINS: 'https://www.example.fi/tilaa, http://localhost:8080',
     });
