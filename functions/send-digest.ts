@@ -1,8 +1,8 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import {
   continueRun,
   type DigestContinuation,
-  parseDigestTrigger,
+  digestTriggersOf,
 } from '../src/digest/continuation.js';
 import { wireMailFunction } from '../src/digest/lambda.js';
 import { runDigest } from '../src/digest/run.js';
@@ -19,10 +19,7 @@ const queue = { client: sqs, url: config.digestQueueUrl, setting: 'DIGEST_QUEUE_
  * a continuation on the digest queue.
  */
 async function handle(event: unknown, context: Context): Promise<void> {
-  const records = (event as Partial<SQSEvent>).Records;
-  const triggers = records
-    ? records.map((record) => parseDigestTrigger(JSON.parse(record.body)))
-    : [parseDigestTrigger(event)];
+  const triggers = digestTriggersOf(event);
   const wiring = await mailWiring();
   for (const trigger of triggers) {
     const result = await runDigest({

@@ -1,10 +1,10 @@
 import { DEFAULT_SCHEDULE, type DigestSchedule, parseClockTime } from '../digest/schedule.js';
 import type { Mailbox } from '../mail/compose.js';
-import { parseMailbox } from '../mail/mailbox.js';
 import type { SiteConfig } from '../site/config.js';
-import { MIN_SECRET_BYTES } from '../subscribers/keys.js';
 import { type Env, EnvReader } from './env-reader.js';
+import { readMailFrom, readTokenSecret } from './mail.js';
 import { readSiteConfig } from './site.js';
+import { oneOf, parsedBy, positiveNumberUpTo } from './variables.js';
 
 /** What functions/send-digest.ts, functions/send-immediate.ts and `send-digest` read. */
 export interface DigestConfig {
@@ -42,21 +42,11 @@ export interface StaffMailSettings {
 /** Languages staff mail is written in. */
 type StaffLang = 'fi' | 'sv' | 'en';
 
-/** Reads STAFF_LANG and STAFF_NOTIFY, recording a problem for an unknown value. */
-function readStaffMailSettings(reader: EnvReader): StaffMailSettings {
-  const lang = reader.withDefault('STAFF_LANG', 'fi').toLowerCase();
-  const notify = reader.withDefault('STAFF_NOTIFY', 'all').toLowerCase();
-  if (lang !== 'fi' && lang !== 'sv' && lang !== 'en') {
-    reader.reject('STAFF_LANG', `STAFF_LANG must be fi, sv or en, got "${lang}"`);
-  }
-  if (notify !== 'all' && notify !== 'problems') {
-    reader.reject('STAFF_NOTIFY', `STAFF_NOTIFY must be all or problems, got "${notify}"`);
-  }
-  return {
-    lang: lang === 'sv' || lang === 'en' ? lang : 'fi',
-    notify: notify === 'problems' ? 'problems' : 'all',
-  };
-}
+// Read in any letter case, as they always were.
+const staffLang = oneOf(['fi', 'sv', 'en'], { anyCase: true });
+const staffNotify = oneOf(['all', 'problems'], { anyCase: true });
+const clockTime = parsedBy(parseClockTime, 'must be a time such as 08:00');
+const sendRate = positiveNumberUpTo(10_000, 'messages per second');
 
 /**
  * The digest functions' configuration, read once at cold start.
@@ -66,33 +56,9 @@ function readStaffMailSettings(reader: EnvReader): StaffMailSettings {
 export function readDigestConfig(env: Env): DigestConfig {
   const reader = new EnvReader(env);
   const site = readSiteConfig(reader);
-  const tokenSecret = reader.required('TOKEN_SECRET');
-  if (tokenSecret !== '' && Buffer.byteLength(tokenSecret, 'utf8') < MIN_SECRET_BYTES) {
-    reader.reject('TOKEN_SECRET', `TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes long`);
-  }
-  let mailFrom: Mailbox = { address: '' };
-  const mailFromText = reader.required('MAIL_FROM');
-  if (mailFromText !== '') {
-    try {
-      mailFrom = parseMailbox(mailFromText);
-    } catch (error) {
-      reader.reject('MAIL_FROM', `MAIL_FROM: ${(error as Error).message}`);
-    }
-  }
-  const rateText = reader.optional('SES_SEND_RATE');
-  const sendRate = rateText === undefined ? undefined : Number(rateText);
-  if (sendRate !== undefined && !(sendRate > 0 && sendRate <= 10_000)) {
-    reader.reject(
-      'SES_SEND_RATE',
-      `SES_SEND_RATE must be a number of messages per second, got "${rateText}"`,
-    );
-  }
-  const time = (name: string) => {
-    const value = reader.withDefault(name, '08:00');
-    const parsed = parseClockTime(value);
-    if (!parsed) reader.reject(name, `${name} must be a time such as 08:00, got "${value}"`);
-    return parsed ?? { hour: 8, minute: 0 };
-  };
+  const tokenSecret = readTokenSecret(reader);
+  const mailFrom = readMailFrom(reader);
+  const time = (name: string) => reader.read(name, clockTime, { hour: 8, minute: 0 });
   const config: DigestConfig = {
     site,
     releasesBucket: reader.required('RELEASES_BUCKET'),
@@ -102,7 +68,7 @@ export function readDigestConfig(env: Env): DigestConfig {
     sesConfigurationSet: reader.optional('SES_CONFIGURATION_SET'),
     mailFrom: mailFrom.name ? mailFrom : { ...mailFrom, name: site.title },
     tokenSecret,
-    sendRate,
+    sendRate: reader.read('SES_SEND_RATE', sendRate, undefined),
     digestQueueUrl: reader.optional('DIGEST_QUEUE_URL'),
     immediateQueueUrl: reader.optional('IMMEDIATE_QUEUE_URL'),
     schedule: {
@@ -113,7 +79,10 @@ export function readDigestConfig(env: Env): DigestConfig {
         weekday: reader.integer('DIGEST_WEEKLY_DAY', DEFAULT_SCHEDULE.weekly.weekday, 1, 7),
       },
     },
-    staff: readStaffMailSettings(reader),
+    staff: {
+      lang: reader.read('STAFF_LANG', staffLang, 'fi'),
+      notify: reader.read('STAFF_NOTIFY', staffNotify, 'all'),
+    },
   };
   reader.done();
   return config;

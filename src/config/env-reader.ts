@@ -14,6 +14,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** How {@link EnvReader.read} treats a variable. */
+interface ReadOptions {
+  /** The value is a secret (`TOKEN_SECRET`): a problem names the variable, never its value. */
+  secret?: boolean;
+}
+
 /** The process environment, or a test's stand-in for it. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -53,14 +59,37 @@ export class EnvReader {
   /**
    * An optional variable checked and converted by `schema` (src/config/variables.ts); `fallback`
    * when it is absent, or when it is malformed (the problem is recorded, named after `name`).
+   * A `secret` variable's value is never repeated in the message.
    */
-  read<T>(name: string, schema: VariableSchema<T>, fallback: T): T {
+  read<T>(name: string, schema: VariableSchema<T>, fallback: T, options?: ReadOptions): T {
     const raw = this.optional(name);
     if (raw === undefined) return fallback;
+    return this.#check(name, raw, schema, fallback, options);
+  }
+
+  /**
+   * A required variable checked and converted by `schema`; `placeholder` when it is missing or
+   * malformed (the problem is recorded either way, so `placeholder` never reaches a caller of
+   * {@link EnvReader.done}).
+   */
+  requiredAs<T>(name: string, schema: VariableSchema<T>, placeholder: T, options?: ReadOptions): T {
+    const raw = this.required(name);
+    if (raw === '') return placeholder;
+    return this.#check(name, raw, schema, placeholder, options);
+  }
+
+  #check<T>(
+    name: string,
+    raw: string,
+    schema: VariableSchema<T>,
+    fallback: T,
+    options: ReadOptions = {},
+  ): T {
     const result = v.safeParse(schema, raw);
     if (result.success) return result.output;
+    const got = options.secret ? '' : `, got "${raw}"`;
     for (const issue of result.issues) {
-      this.#problems.push({ name, message: `${name} ${issue.message}, got "${raw}"` });
+      this.#problems.push({ name, message: `${name} ${issue.message}${got}` });
     }
     return fallback;
   }
@@ -82,11 +111,6 @@ export class EnvReader {
   /** An IANA time zone such as `Europe/Helsinki`. */
   timeZone(name: string, fallback: string): string {
     return this.read(name, timeZoneName, fallback);
-  }
-
-  /** Records a problem found by the caller's own validation. */
-  reject(name: string, message: string): void {
-    this.#problems.push({ name, message });
   }
 
   /** Throws one {@link ConfigError} naming every problem seen so far; returns when there is none. */

@@ -1,16 +1,15 @@
 import type { Mailbox } from '../mail/compose.js';
-import { parseMailbox } from '../mail/mailbox.js';
 import type { SiteBranding } from '../site/config.js';
-import { MIN_SECRET_BYTES } from '../subscribers/keys.js';
 import {
   type ConfirmationLimits,
   DEFAULT_CONFIRMATION_LIMITS,
   parseRateRules,
-  type RateRule,
 } from '../subscribers/limits.js';
-import { isLang, type Lang } from '../subscribers/types.js';
+import { LANGS, type Lang } from '../subscribers/types.js';
 import { type Env, EnvReader } from './env-reader.js';
+import { readMailFrom, readTokenSecret } from './mail.js';
 import { readBranding } from './site.js';
+import { httpOrigins, oneOf, parsedBy, snsTopicArn } from './variables.js';
 
 /** What functions/ses-notifications.ts reads from the environment. */
 export interface SubscriberStorageConfig {
@@ -50,36 +49,14 @@ export interface SubscriptionsApiConfig extends SubscriberStorageConfig {
   allowedOrigins: string[];
 }
 
-function rateRules(reader: EnvReader, name: string, fallback: RateRule[]): RateRule[] {
-  const raw = reader.optional(name);
-  if (raw === undefined) return fallback;
-  const rules = parseRateRules(raw);
-  if (rules === undefined) {
-    reader.reject(name, `${name} must be rules like 1/10m,3/24h (count/duration), got "${raw}"`);
-  }
-  return rules ?? fallback;
-}
+const rateRules = parsedBy(parseRateRules, 'must be rules like 1/10m,3/24h (count/duration)');
 
-function origins(reader: EnvReader): string[] {
-  const raw = reader.optional('ALLOWED_ORIGINS');
-  if (raw === undefined) return [];
-  return raw.split(',').flatMap((text) => {
-    try {
-      const url = new URL(text.trim());
-      if (url.protocol === 'https:' || url.protocol === 'http:') return [url.origin];
-    } catch {}
-    reader.reject('ALLOWED_ORIGINS', `ALLOWED_ORIGINS: "${text.trim()}" is not an http(s) origin`);
-    return [];
-  });
-}
+// Exactly as the site build reads it (src/config/site.ts), so pages and mail agree.
+const pageLang = oneOf(LANGS);
 
 function readStorage(reader: EnvReader): SubscriberStorageConfig {
-  const tokenSecret = reader.required('TOKEN_SECRET');
-  if (tokenSecret !== '' && Buffer.byteLength(tokenSecret, 'utf8') < MIN_SECRET_BYTES) {
-    reader.reject('TOKEN_SECRET', `TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes long`);
-  }
   return {
-    tokenSecret,
+    tokenSecret: readTokenSecret(reader),
     releasesBucket: reader.required('RELEASES_BUCKET'),
     s3Endpoint: reader.url('S3_ENDPOINT', false),
     region: reader.optional('AWS_REGION'),
@@ -109,8 +86,6 @@ export interface SesNotificationsConfig extends SubscriberStorageConfig {
   sesConfigurationSet?: string;
 }
 
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
-
 /**
  * The SES-notifications function's configuration, read once at cold start.
  *
@@ -119,13 +94,7 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 export function readSesNotificationsConfig(env: Env): SesNotificationsConfig {
   const reader = new EnvReader(env);
   const storage = readStorage(reader);
-  const topicArn = reader.required('SES_NOTIFICATIONS_TOPIC_ARN');
-  if (topicArn !== '' && !TOPIC_ARN.test(topicArn)) {
-    reader.reject(
-      'SES_NOTIFICATIONS_TOPIC_ARN',
-      'SES_NOTIFICATIONS_TOPIC_ARN must be an SNS topic ARN',
-    );
-  }
+  const topicArn = reader.requiredAs('SES_NOTIFICATIONS_TOPIC_ARN', snsTopicArn, '');
   const mailFrom = readMailFrom(reader);
   const config = {
     ...storage,
@@ -135,17 +104,6 @@ export function readSesNotificationsConfig(env: Env): SesNotificationsConfig {
   };
   reader.done();
   return config;
-}
-
-function readMailFrom(reader: EnvReader): Mailbox {
-  const text = reader.required('MAIL_FROM');
-  if (text === '') return { address: '' };
-  try {
-    return parseMailbox(text);
-  } catch (error) {
-    reader.reject('MAIL_FROM', `MAIL_FROM: ${(error as Error).message}`);
-    return { address: '' };
-  }
 }
 
 /**
@@ -159,20 +117,19 @@ export function readSubscriptionsApiConfig(env: Env): SubscriptionsApiConfig {
   const siteUrl = reader.url('SITE_URL', true);
   const siteTitle = reader.required('SITE_TITLE');
   const mailFrom = readMailFrom(reader);
-  const defaultLang = reader.withDefault('DEFAULT_LANG', 'fi');
-  if (!isLang(defaultLang)) reader.reject('DEFAULT_LANG', 'DEFAULT_LANG must be fi, sv or en');
+  const defaultLang = reader.read('DEFAULT_LANG', pageLang, 'fi');
   const config: SubscriptionsApiConfig = {
     ...storage,
     siteUrl,
     siteTitle,
-    branding: readBranding(reader, siteTitle, isLang(defaultLang) ? defaultLang : 'fi'),
+    branding: readBranding(reader, siteTitle, defaultLang),
     mailFrom,
     sesEndpoint: reader.url('SES_ENDPOINT', false),
     sesConfigurationSet: reader.optional('SES_CONFIGURATION_SET'),
-    defaultLang: isLang(defaultLang) ? defaultLang : 'fi',
+    defaultLang,
     confirmationLimits: {
-      mailbox: rateRules(reader, 'CONFIRM_LIMIT_MAILBOX', DEFAULT_CONFIRMATION_LIMITS.mailbox),
-      network: rateRules(reader, 'CONFIRM_LIMIT_NETWORK', DEFAULT_CONFIRMATION_LIMITS.network),
+      mailbox: reader.read('CONFIRM_LIMIT_MAILBOX', rateRules, DEFAULT_CONFIRMATION_LIMITS.mailbox),
+      network: reader.read('CONFIRM_LIMIT_NETWORK', rateRules, DEFAULT_CONFIRMATION_LIMITS.network),
       globalPerHour: reader.integer(
         'CONFIRM_LIMIT_HOURLY',
         DEFAULT_CONFIRMATION_LIMITS.globalPerHour,
@@ -181,7 +138,7 @@ export function readSubscriptionsApiConfig(env: Env): SubscriptionsApiConfig {
       ),
     },
     subscribeAnswerMs: reader.integer('SUBSCRIBE_ANSWER_MS', 1000, 0, 20_000),
-    allowedOrigins: origins(reader),
+    allowedOrigins: reader.read('ALLOWED_ORIGINS', httpOrigins, []),
   };
   reader.done();
   return config;

@@ -69,3 +69,96 @@ export const emailAddress: VariableSchema<string> = v.pipe(
   v.string(),
   v.regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address'),
 );
+
+/**
+ * One of `values`; the message lists them: "must be fi, sv or en". With `anyCase`, compared
+ * case-insensitively (`STAFF_NOTIFY=Problems` means `problems`).
+ */
+export function oneOf<const T extends string>(
+  values: readonly T[],
+  { anyCase = false } = {},
+): VariableSchema<T> {
+  const listed = `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+  const choice = v.picklist(values, `must be ${listed}`);
+  return anyCase ? v.pipe(v.string(), v.toLowerCase(), choice) : v.pipe(v.string(), choice);
+}
+
+/** A number in `(0, max]`, such as a send rate; `what` completes "must be a number of …". */
+export function positiveNumberUpTo(max: number, what: string): VariableSchema<number> {
+  const message = `must be a number of ${what}, above 0 and at most ${max}`;
+  return v.pipe(
+    v.string(),
+    v.transform(Number),
+    v.number(message),
+    v.gtValue(0, message),
+    v.maxValue(max, message),
+  );
+}
+
+/** A secret of at least `bytes` bytes of UTF-8 (read it with `{ secret: true }`). */
+export function secretOfAtLeast(bytes: number): VariableSchema<string> {
+  return v.pipe(
+    v.string(),
+    v.check(
+      (text) => Buffer.byteLength(text, 'utf8') >= bytes,
+      `must be at least ${bytes} bytes long`,
+    ),
+  );
+}
+
+/**
+ * Comma-separated http(s) origins (`https://www.example.fi,https://example.fi`), each normalised
+ * to `new URL().origin`; an issue names every entry that is not one.
+ */
+export const httpOrigins: VariableSchema<string[]> = v.pipe(
+  v.string(),
+  v.transform((text) => text.split(',').map((part) => part.trim())),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const origins = dataset.value.map(originOf);
+    const bad = dataset.value.filter((_, index) => origins[index] === undefined);
+    if (bad.length === 0) return origins as string[];
+    const named = bad.map((part) => `"${part}"`).join(', ');
+    addIssue({ message: `must be http(s) origins separated by commas (${named} is not one)` });
+    return NEVER;
+  }),
+);
+
+function originOf(text: string): string | undefined {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An SNS topic ARN such as `arn:aws:sns:eu-north-1:123456789012:ses-notifications`. */
+export const snsTopicArn: VariableSchema<string> = v.pipe(
+  v.string(),
+  v.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN'),
+);
+
+/**
+ * Text that `parse` turns into a value, or throws on; `message` completes "<VARIABLE> …" when
+ * it throws. For the formats whose parser lives beside the code that uses them (rate rules,
+ * clock times, mailboxes), so the format has one definition.
+ */
+export function parsedBy<T>(
+  parse: (text: string) => T | undefined,
+  message: string,
+): VariableSchema<T> {
+  return v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      let value: T | undefined;
+      try {
+        value = parse(dataset.value);
+      } catch {
+        value = undefined;
+      }
+      if (value !== undefined) return value;
+      addIssue({ message });
+      return NEVER;
+    }),
+  );
+}

@@ -1,5 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import * as v from 'valibot';
 import { jsonLog } from '../observability/log.js';
+import { describeIssue, instantText } from '../shared/schemas.js';
 import type { DeliveryResult } from './deliver.js';
 import type { DigestFrequency } from './types.js';
 
@@ -24,21 +26,57 @@ class DigestTriggerError extends Error {
   override readonly name = 'DigestTriggerError';
 }
 
+const triggerSchema = v.object(
+  {
+    frequency: v.picklist(
+      ['daily', 'weekly'],
+      'The event must name a frequency: "daily" or "weekly"',
+    ),
+    at: v.optional(
+      v.pipe(
+        instantText,
+        v.transform((text) => new Date(text)),
+      ),
+    ),
+  },
+  'The event must be an object such as {"frequency":"daily"}',
+);
+
 /**
  * Reads a trigger: `{ "frequency": "daily" }` (the schedule's input, optionally with `at`), or a
- * {@link DigestContinuation}. Throws {@link DigestTriggerError} for anything else.
+ * {@link DigestContinuation}.
+ * @param source names the event in the error (an SQS message id).
+ * @throws {DigestTriggerError} for anything else, naming the source and the field.
  */
-export function parseDigestTrigger(value: unknown): DigestTrigger {
-  const input = value as { frequency?: unknown; at?: unknown } | null;
-  const frequency = input?.frequency;
-  if (frequency !== 'daily' && frequency !== 'weekly') {
-    throw new DigestTriggerError('The event must name a frequency: "daily" or "weekly"');
-  }
-  if (input?.at === undefined) return { frequency };
-  const at = typeof input.at === 'string' ? new Date(input.at) : new Date(Number.NaN);
-  if (Number.isNaN(at.getTime())) throw new DigestTriggerError('"at" must be an ISO 8601 instant');
-  return { frequency, at };
+export function parseDigestTrigger(value: unknown, source = 'the event'): DigestTrigger {
+  const result = v.safeParse(triggerSchema, value);
+  if (result.success) return result.output;
+  throw new DigestTriggerError(`${source}: ${describeIssue(result.issues)}`);
 }
+
+/**
+ * The triggers in what send-digest is invoked with: the schedule's input, or a batch from the
+ * digest queue (each body a trigger).
+ * @throws {DigestTriggerError} naming the message and the field when one is malformed.
+ */
+export function digestTriggersOf(event: unknown): DigestTrigger[] {
+  const batch = v.safeParse(sqsBodies, event);
+  if (!batch.success) return [parseDigestTrigger(event)];
+  return batch.output.Records.map(({ body, messageId }) => {
+    const source = `SQS message ${messageId}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch (error) {
+      throw new DigestTriggerError(`${source}: the body is not JSON`, { cause: error });
+    }
+    return parseDigestTrigger(json, source);
+  });
+}
+
+const sqsBodies = v.object({
+  Records: v.array(v.object({ messageId: v.string(), body: v.string() })),
+});
 
 /** Seconds to wait before continuing a run that did not finish (SQS allows at most 900). */
 function continuationDelay(result: Pick<DeliveryResult, 'retryAfterMs'>): number {

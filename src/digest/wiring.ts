@@ -1,8 +1,7 @@
-import { SESClient } from '@aws-sdk/client-ses';
 import { createS3Client, S3ObjectStore } from '../adapters/s3-object-store.js';
 import type { DigestConfig, StaffMailSettings } from '../config/digest.js';
 import { derivePreviewKey } from '../drafts/token.js';
-import { createSesMailer } from '../mail/ses-mailer.js';
+import { createSesClient, createSesMailer } from '../mail/ses-mailer.js';
 import type { Mailer, ObjectStore } from '../shared/ports.js';
 import { withSiteJson } from '../site/site-config.js';
 import { SHARD_COUNT } from '../subscribers/ids.js';
@@ -75,17 +74,7 @@ export async function wireMailRuns(
   // A local SES endpoint never answers GetSendQuota: ask only AWS, or when no rate is configured.
   const askQuota = config.sesEndpoint === undefined || config.sendRate === undefined;
   const quota = askQuota
-    ? sesSendQuota(
-        new SESClient({
-          region: config.region ?? (config.sesEndpoint ? 'us-east-1' : undefined),
-          ...(config.sesEndpoint
-            ? {
-                endpoint: config.sesEndpoint,
-                credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-              }
-            : {}),
-        }),
-      )
+    ? sesSendQuota(createSesClient({ region: config.region, endpoint: config.sesEndpoint }))
     : undefined;
   const variants = new VariantCache(loadTemplateSource(), site);
   return {

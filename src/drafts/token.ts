@@ -1,4 +1,9 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
+import {
+  openSignedToken,
+  type SignedTokenLayout,
+  sealSignedToken,
+} from '../shared/signed-token.js';
 import { MIN_SECRET_BYTES, WeakSecretError } from '../subscribers/keys.js';
 
 /** What a preview link's token carries: which preview, until when. */
@@ -16,8 +21,15 @@ export type PreviewCheck =
 // 69 bytes, 92 base64url characters.
 const VERSION = 1;
 const PAYLOAD_BYTES = 1 + 32 + 4;
-const MAC_BYTES = 32;
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{92}$/;
+
+function layout(key: Uint8Array): SignedTokenLayout {
+  return {
+    version: VERSION,
+    payloadBytes: PAYLOAD_BYTES,
+    macBytes: 32,
+    mac: (payload) => mac(key, payload),
+  };
+}
 
 /**
  * The key that signs preview links, derived (HKDF-SHA256) from `TOKEN_SECRET` with its own label,
@@ -37,19 +49,14 @@ export function signPreviewToken(key: Uint8Array, claims: PreviewClaims): string
   payload[0] = VERSION;
   payload.write(claims.hash, 1, 'hex');
   payload.writeUInt32BE(Math.ceil(claims.expiresAt.getTime() / 1000), 33);
-  return Buffer.concat([payload, mac(key, payload)]).toString('base64url');
+  return sealSignedToken(layout(key), payload);
 }
 
 /** Checks a preview token's shape, signature (constant time) and expiry at `now`; never throws. */
 export function verifyPreviewToken(key: Uint8Array, token: string, now: Date): PreviewCheck {
-  if (!TOKEN_PATTERN.test(token)) return { ok: false, problem: 'malformed' };
-  const bytes = Buffer.from(token, 'base64url');
-  if (bytes.length !== PAYLOAD_BYTES + MAC_BYTES) return { ok: false, problem: 'malformed' };
-  const payload = bytes.subarray(0, PAYLOAD_BYTES);
-  if (!timingSafeEqual(bytes.subarray(PAYLOAD_BYTES), mac(key, payload))) {
-    return { ok: false, problem: 'signature' };
-  }
-  if (payload[0] !== VERSION) return { ok: false, problem: 'malformed' };
+  const opened = openSignedToken(layout(key), token);
+  if (!opened.ok) return opened;
+  const { payload } = opened;
   const expiresAt = new Date(payload.readUInt32BE(33) * 1000);
   if (now.getTime() >= expiresAt.getTime()) return { ok: false, problem: 'expired' };
   return { ok: true, claims: { hash: payload.subarray(1, 33).toString('hex'), expiresAt } };

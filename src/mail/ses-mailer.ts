@@ -16,24 +16,27 @@ export interface SesMailerOptions {
   configurationSet?: string;
 }
 
+/** An SES v1 client for AWS, or for a local endpoint (SES_ENDPOINT) when one is given. */
+export function createSesClient(options: Pick<SesMailerOptions, 'region' | 'endpoint'>): SESClient {
+  return new SESClient({
+    // In Lambda the SDK finds the region itself; a local endpoint still needs one to sign with.
+    region: options.region ?? (options.endpoint ? 'us-east-1' : undefined),
+    ...(options.endpoint
+      ? {
+          endpoint: options.endpoint,
+          // The local endpoint accepts any credentials; do not go looking for real ones.
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
+  });
+}
+
 /**
  * A {@link Mailer} that sends raw MIME through SES v1 `SendRawEmail`, the only SES v1 call that
  * keeps our own headers (List-Unsubscribe and friends).
  */
 export function createSesMailer(options: SesMailerOptions = {}): Mailer {
-  const client =
-    options.client ??
-    new SESClient({
-      // In Lambda the SDK finds the region itself; a local endpoint still needs one to sign with.
-      region: options.region ?? (options.endpoint ? 'us-east-1' : undefined),
-      ...(options.endpoint
-        ? {
-            endpoint: options.endpoint,
-            // The local endpoint accepts any credentials; do not go looking for real ones.
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }
-        : {}),
-    });
+  const client = options.client ?? createSesClient(options);
   return {
     async send(mail: OutgoingMail) {
       try {

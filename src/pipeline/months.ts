@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { type ArchiveMonth, localMonth } from '../pages/archive-page.js';
 import { documentOf } from '../shared/document-store.js';
-import { releaseEntryShape } from './document-schemas.js';
+import { archivedEntryShape } from './document-schemas.js';
 import { monthKey } from './state-keys.js';
 import { compareStoredNewestFirst, type StoredRelease } from './stored-release.js';
 
@@ -66,5 +66,5 @@ export function placeInMonth(
 
 /** `state/months/…`: one month's public releases. */
 export const monthDocSchema = documentOf<MonthDoc>(
-  v.looseObject({ version: v.literal(1), month: v.string(), entries: v.array(releaseEntryShape) }),
+  v.looseObject({ version: v.literal(1), month: v.string(), entries: v.array(archivedEntryShape) }),
 );

@@ -110,7 +110,17 @@ export const releaseRecordSchema = documentOf<ReleaseRecord>(
     parsedWith: v.optional(v.string()),
     release: v.optional(storedReleaseShape),
     slug: v.optional(v.string()),
-    rejected: v.optional(v.looseObject({ problem: v.looseObject({}), at: v.string() })),
+    rejected: v.optional(
+      v.looseObject({
+        problem: v.object({
+          path: v.string(),
+          line: v.optional(v.number()),
+          field: v.optional(v.string()),
+          message: v.string(),
+        }),
+        at: v.string(),
+      }),
+    ),
     announced: v.optional(v.boolean()),
     lingering: v.array(placementShape),
     pendingOutcome: v.optional(v.looseObject({})),

@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import { isReleaseSourcePath } from '../release/source-files.js';
+import { describeIssue } from '../shared/schemas.js';
 
 /** The prefix under which staff upload releases; the only one that triggers publishing. */
 export const RELEASES_PREFIX = 'releases/';
@@ -32,49 +34,52 @@ export class EventShapeError extends Error {
   override readonly name = 'EventShapeError';
 }
 
+/** One record of an S3 notification: the fields the publisher reads. */
+const s3Record = v.object({
+  eventName: v.string(),
+  eventTime: v.optional(v.string()),
+  s3: v.object({
+    bucket: v.object({ name: v.string() }),
+    object: v.object({
+      key: v.string(),
+      sequencer: v.pipe(v.string(), v.hexadecimal('Invalid sequencer: not hexadecimal')),
+    }),
+  }),
+});
+
+const s3Notification = v.object({ Records: v.array(s3Record) }, 'S3 event has no Records array');
+
 /**
  * Validates an S3 notification event and decodes every record's key. S3's configuration test
  * event (`s3:TestEvent`) yields no records. Records for other event types are left out.
- * @throws {EventShapeError} when the event or any record is malformed.
+ * @throws {EventShapeError} when the event or any record is malformed, naming the field
+ *   (`Records[0].s3.object.sequencer: …`).
  */
 export function decodeS3Event(event: unknown): ObjectEvent[] {
   if (!isObject(event)) throw new EventShapeError('S3 event must be an object');
   if (event.Event === 's3:TestEvent') return [];
   if (!Array.isArray(event.Records)) throw new EventShapeError('S3 event has no Records array');
-  const decoded: ObjectEvent[] = [];
-  event.Records.forEach((record: unknown, index: number) => {
-    const where = `Records[${index}]`;
-    if (!isObject(record)) throw new EventShapeError(`${where} must be an object`);
-    const eventName = record.eventName;
-    if (typeof eventName !== 'string') throw new EventShapeError(`${where}.eventName is missing`);
-    const s3 = record.s3;
-    if (!isObject(s3) || !isObject(s3.bucket) || !isObject(s3.object)) {
-      throw new EventShapeError(`${where}.s3.bucket and .s3.object are required`);
-    }
-    const { name } = s3.bucket;
-    const { key, sequencer } = s3.object;
-    if (typeof name !== 'string' || typeof key !== 'string' || typeof sequencer !== 'string') {
-      throw new EventShapeError(`${where} needs s3.bucket.name, s3.object.key and .sequencer`);
-    }
-    if (!/^[0-9A-Fa-f]+$/.test(sequencer)) {
-      throw new EventShapeError(`${where}.s3.object.sequencer is not hexadecimal: "${sequencer}"`);
-    }
+  const parsed = v.safeParse(s3Notification, event);
+  if (!parsed.success) throw new EventShapeError(describeIssue(parsed.issues));
+  return parsed.output.Records.flatMap((record, index): ObjectEvent[] => {
+    const { eventName, eventTime, s3 } = record;
     const kind = eventName.startsWith('ObjectCreated:')
       ? 'created'
       : eventName.startsWith('ObjectRemoved:')
         ? 'removed'
         : undefined;
-    if (kind === undefined) return;
-    decoded.push({
-      bucket: name,
-      key: decodeS3Key(key, where),
-      kind,
-      eventName,
-      sequencer,
-      eventTime: typeof record.eventTime === 'string' ? record.eventTime : undefined,
-    });
+    if (kind === undefined) return [];
+    return [
+      {
+        bucket: s3.bucket.name,
+        key: decodeS3Key(s3.object.key, `Records[${index}]`),
+        kind,
+        eventName,
+        sequencer: s3.object.sequencer,
+        eventTime,
+      },
+    ];
   });
-  return decoded;
 }
 
 /**

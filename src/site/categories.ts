@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { describeSettingIssue } from '../shared/schemas.js';
 import { slugify } from '../shared/text.js';
 
 /**
@@ -122,13 +124,10 @@ export function mergeCategories(
   extra: unknown,
   base: readonly CategoryDefinition[] = DEFAULT_CATEGORIES,
 ): CategoryDefinition[] | string {
-  if (!Array.isArray(extra)) return '"categories" must be a list of { key, labels, aliases }';
+  const parsed = v.safeParse(categoriesField, { categories: extra });
+  if (!parsed.success) return describeSettingIssue(parsed.issues);
   const byKey = new Map(base.map((definition) => [definition.key, definition]));
-  for (const [index, entry] of extra.entries()) {
-    const definition = categoryDefinition(entry);
-    if (typeof definition === 'string') return `"categories"[${index}]: ${definition}`;
-    byKey.set(definition.key, definition);
-  }
+  for (const definition of parsed.output.categories) byKey.set(definition.key, definition);
   const merged = [...byKey.values()];
   const owner = new Map<string, string>();
   for (const definition of merged) {
@@ -143,31 +142,40 @@ export function mergeCategories(
   return merged;
 }
 
-function categoryDefinition(entry: unknown): CategoryDefinition | string {
-  if (typeof entry !== 'object' || entry === null) return 'must be an object';
-  const { key, labels, aliases } = entry as Record<string, unknown>;
-  if (typeof key !== 'string' || slugify(key) !== key || key === '') {
-    return `"key" must be lower-case letters, digits and dashes, got ${JSON.stringify(key)}`;
-  }
-  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
-    return '"labels" must be an object of labels by language';
-  }
-  const entries = Object.entries(labels);
-  if (
-    entries.length === 0 ||
-    entries.some(([, label]) => typeof label !== 'string' || label.trim() === '')
-  ) {
-    return '"labels" must hold at least one non-empty label';
-  }
-  if (
-    aliases !== undefined &&
-    (!Array.isArray(aliases) || aliases.some((alias) => typeof alias !== 'string'))
-  ) {
-    return '"aliases" must be a list of words';
-  }
-  return {
-    key,
-    labels: Object.fromEntries(entries) as Record<string, string>,
-    ...(aliases === undefined ? {} : { aliases: aliases as string[] }),
-  };
+const KEY_RULE = (issue: v.BaseIssue<unknown>) =>
+  `"key" must be lower-case letters, digits and dashes, got ${JSON.stringify(issue.input)}`;
+const LABELS_OBJECT = '"labels" must be an object of labels by language';
+const ALIASES = '"aliases" must be a list of words';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** One entry of `site.json`'s `categories`. */
+const categoryDefinition = v.object(
+  {
+    key: v.pipe(
+      v.string(KEY_RULE),
+      v.check((key) => key !== '' && slugify(key) === key, KEY_RULE),
+    ),
+    labels: v.pipe(
+      v.unknown(),
+      v.check(isPlainObject, LABELS_OBJECT),
+      v.record(v.string(), v.unknown()),
+      v.check(
+        (labels) =>
+          Object.keys(labels).length > 0 &&
+          Object.values(labels).every((label) => typeof label === 'string' && label.trim() !== ''),
+        '"labels" must hold at least one non-empty label',
+      ),
+      v.transform((labels) => labels as Record<string, string>),
+    ),
+    aliases: v.optional(v.array(v.string(ALIASES), ALIASES)),
+  },
+  'must be an object',
+);
+
+/** `site.json`'s `categories`, as the field of an object so issues are named after it. */
+const categoriesField = v.object({
+  categories: v.array(categoryDefinition, 'must be a list of { key, labels, aliases }'),
+});

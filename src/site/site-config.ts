@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import type { ObjectStore } from '../shared/ports.js';
+import { describeSettingIssue } from '../shared/schemas.js';
 import { mergeCategories } from './categories.js';
 import { DEFAULT_SITE, type LocalizedText, type SiteBranding, type SiteConfig } from './config.js';
 
@@ -54,6 +56,80 @@ export function localized(
 const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 const LANG = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The first entry of `record` that fails `ok`, for a message naming it. */
+function firstBad(record: unknown, ok: (key: string, value: unknown) => boolean): string {
+  const entries = isPlainObject(record) ? Object.entries(record) : [];
+  return entries.find(([key, value]) => !ok(key, value))?.[0] ?? '';
+}
+
+const isText = (_: string, text: unknown) => typeof text === 'string' && text.trim() !== '';
+
+/**
+ * A text in every language (`"Esimerkkilä"`, kept as `{ und: … }`) or texts by language code
+ * (`{ "fi": …, "sv": … }`), trimmed.
+ */
+const localizedText = v.pipe(
+  v.unknown(),
+  v.check(
+    (value) => isText('', value) || isPlainObject(value),
+    'must be a text or an object of texts by language',
+  ),
+  v.transform((value) => (typeof value === 'string' ? { und: value } : value)),
+  v.record(v.string(), v.unknown()),
+  v.check(
+    (text) => Object.keys(text).every((lang) => LANG.test(lang)),
+    (issue) => `"${firstBad(issue.input, (lang) => LANG.test(lang))}" is not a language code`,
+  ),
+  v.check(
+    (text) => Object.entries(text).every(([lang, item]) => isText(lang, item)),
+    (issue) => `the "${firstBad(issue.input, isText)}" text must be a non-empty string`,
+  ),
+  v.check((text) => Object.keys(text).length > 0, 'is empty'),
+  v.transform(
+    (text): LocalizedText =>
+      Object.fromEntries(Object.entries(text).map(([lang, item]) => [lang, String(item).trim()])),
+  ),
+);
+
+/** Texts by language that must all be http(s) URLs. */
+const localizedUrls = v.pipe(
+  localizedText,
+  v.check(
+    (text) => Object.values(text).every(isHttpUrl),
+    (issue) =>
+      `must be http(s) URLs, got "${Object.values(issue.input as LocalizedText).find((url) => !isHttpUrl(url))}"`,
+  ),
+);
+
+const COLOUR_RULE = 'must be a colour such as "#00426e"';
+
+/** `site.json`: every field optional; `categories` is checked by `mergeCategories`. */
+const siteJsonSchema = v.object(
+  {
+    name: v.optional(localizedText),
+    logo: v.optional(
+      v.pipe(
+        v.string('must be a path such as "media/logo.svg" or an https URL'),
+        v.check(isSitePathOrHttps, 'must be a path such as "media/logo.svg" or an https URL'),
+      ),
+    ),
+    primaryColor: v.optional(
+      v.pipe(v.string(COLOUR_RULE), v.regex(COLOR, COLOUR_RULE), v.transform(expandColor)),
+    ),
+    contact: v.optional(localizedText),
+    privacyUrl: v.optional(localizedUrls),
+    accessibilityUrl: v.optional(localizedUrls),
+    categories: v.optional(v.unknown()),
+  },
+  'must hold a JSON object',
+);
+
+type SiteJson = v.InferOutput<typeof siteJsonSchema>;
+
 /**
  * `site` with `site.json` (in the releases bucket, or the CLI's `--site-config FILE`) laid over
  * it: each branding field it sets replaces the environment's, and its `categories` extend the
@@ -67,63 +143,39 @@ export function applySiteJson(site: SiteConfig, text: string, source = SITE_JSON
   } catch (error) {
     throw new SiteSettingsError(`${source} is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new SiteSettingsError(`${source} must hold a JSON object`);
-  }
-  const fields = data as Record<string, unknown>;
-  const known = [...BRANDING_FIELDS, 'categories'];
-  const unknown = Object.keys(fields).filter((key) => !known.includes(key));
+  if (!isPlainObject(data)) throw new SiteSettingsError(`${source} must hold a JSON object`);
+  const known = Object.keys(siteJsonSchema.entries);
+  const unknown = Object.keys(data).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
     throw new SiteSettingsError(
       `${source}: unknown field ${unknown.map((key) => `"${key}"`).join(', ')} (known: ${known.join(', ')})`,
     );
   }
-  const result: SiteConfig = {
-    ...site,
-    branding: brandingFromJson(brandingOf(site), fields, source),
-  };
-  if (fields.categories !== undefined) {
-    const categories = mergeCategories(fields.categories, site.categories);
+  const parsed = v.safeParse(siteJsonSchema, data);
+  if (!parsed.success) {
+    throw new SiteSettingsError(`${source}: ${describeSettingIssue(parsed.issues)}`);
+  }
+  const result: SiteConfig = { ...site, branding: withBranding(brandingOf(site), parsed.output) };
+  if (parsed.output.categories !== undefined) {
+    const categories = mergeCategories(parsed.output.categories, site.categories);
     if (typeof categories === 'string') throw new SiteSettingsError(`${source}: ${categories}`);
     result.categories = categories;
   }
   return result;
 }
 
-function brandingFromJson(
-  base: SiteBranding,
-  fields: Record<string, unknown>,
-  source: string,
-): SiteBranding {
-  const at = (field: string) => `${source}: "${field}"`;
-  const result: SiteBranding = { ...base };
-  if (fields.name !== undefined)
-    result.name = { ...base.name, ...localizedField(fields.name, at('name')) };
-  if (fields.primaryColor !== undefined) {
-    const color = fields.primaryColor;
-    if (typeof color !== 'string' || !COLOR.test(color)) {
-      throw new SiteSettingsError(`${at('primaryColor')} must be a colour such as "#00426e"`);
-    }
-    result.primaryColor = expandColor(color);
-  }
-  if (fields.logo !== undefined) {
-    if (typeof fields.logo !== 'string' || !isSitePathOrHttps(fields.logo)) {
-      throw new SiteSettingsError(
-        `${at('logo')} must be a path such as "media/logo.svg" or an https URL`,
-      );
-    }
-    result.logo = fields.logo;
-  }
-  if (fields.contact !== undefined) result.contact = localizedField(fields.contact, at('contact'));
-  for (const field of ['privacyUrl', 'accessibilityUrl'] as const) {
-    if (fields[field] === undefined) continue;
-    const text = localizedField(fields[field], at(field));
-    const bad = Object.values(text).find((url) => !isHttpUrl(url));
-    if (bad !== undefined)
-      throw new SiteSettingsError(`${at(field)} must be http(s) URLs, got "${bad}"`);
-    result[field] = text;
-  }
-  return result;
+/** `base` with each branding field `json` sets; a name is merged language by language. */
+function withBranding(base: SiteBranding, json: SiteJson): SiteBranding {
+  const { name, logo, primaryColor, contact, privacyUrl, accessibilityUrl } = json;
+  return compact({
+    ...base,
+    name: name === undefined ? base.name : { ...base.name, ...name },
+    logo: logo ?? base.logo,
+    primaryColor: primaryColor ?? base.primaryColor,
+    contact: contact ?? base.contact,
+    privacyUrl: privacyUrl ?? base.privacyUrl,
+    accessibilityUrl: accessibilityUrl ?? base.accessibilityUrl,
+  });
 }
 
 /** The branding file's name, beside the releases: `releases/site.json` in the bucket. */
@@ -156,32 +208,6 @@ export async function organisationNames(
 ): Promise<Record<string, string>> {
   const applied = await withSiteJson({ ...DEFAULT_SITE, ...site }, store);
   return Object.fromEntries(langs.map((lang) => [lang, organisationName(applied, lang)]));
-}
-
-const BRANDING_FIELDS = [
-  'name',
-  'logo',
-  'primaryColor',
-  'contact',
-  'privacyUrl',
-  'accessibilityUrl',
-];
-
-function localizedField(value: unknown, where: string): LocalizedText {
-  if (typeof value === 'string' && value.trim() !== '') return { und: value.trim() };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SiteSettingsError(`${where} must be a text or an object of texts by language`);
-  }
-  const text: Record<string, string> = {};
-  for (const [lang, item] of Object.entries(value)) {
-    if (!LANG.test(lang)) throw new SiteSettingsError(`${where}: "${lang}" is not a language code`);
-    if (typeof item !== 'string' || item.trim() === '') {
-      throw new SiteSettingsError(`${where}: the "${lang}" text must be a non-empty string`);
-    }
-    text[lang] = item.trim();
-  }
-  if (Object.keys(text).length === 0) throw new SiteSettingsError(`${where} is empty`);
-  return text;
 }
 
 /** Whether `value` is an absolute http(s) URL. */

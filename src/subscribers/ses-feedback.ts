@@ -1,5 +1,7 @@
+import * as v from 'valibot';
 import { parseMailbox } from '../mail/mailbox.js';
 import type { Log } from '../observability/log.js';
+import { describeIssue } from '../shared/schemas.js';
 import { parseAddress } from './address.js';
 import { hashAddress, type SubscriberKeys } from './keys.js';
 import type { SubscriberStore } from './store.js';
@@ -31,19 +33,46 @@ export type SesFeedback = SesMailOrigin &
     | { kind: 'other'; type: string }
   );
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
+/** The recipients a bounce or complaint names (`emailAddress` may be `Name <address>`). */
+const recipientList = v.pipe(
+  v.array(v.object({ emailAddress: v.string() }), 'Expected a list of recipients'),
+  v.transform((list) => list.map((entry) => bareAddress(entry.emailAddress))),
+);
 
-function recipients(list: unknown): string[] {
-  if (!Array.isArray(list)) throw new InvalidNotificationError('Recipient list is missing');
-  return list.flatMap((entry) => {
-    const address = record(entry)?.emailAddress;
-    return typeof address === 'string' ? [bareAddress(address)] : [];
-  });
-}
+/** `timestamp`, or `undefined` when it is absent or unreadable (the SNS time is used then). */
+const timestamp = v.optional(
+  v.pipe(
+    v.unknown(),
+    v.transform((value) => {
+      const at = typeof value === 'string' ? new Date(value) : undefined;
+      return at && !Number.isNaN(at.getTime()) ? at : undefined;
+    }),
+  ),
+);
+
+const feedbackFields = { timestamp, feedbackId: v.optional(v.string()) };
+
+/** The SES notification fields this code reads; everything else passes unread. */
+const sesNotification = v.object({
+  notificationType: v.optional(v.string()),
+  eventType: v.optional(v.string()),
+  mail: v.optional(
+    v.object({
+      source: v.optional(v.string()),
+      tags: v.optional(v.record(v.string(), v.array(v.string()))),
+    }),
+  ),
+  bounce: v.optional(
+    v.object({
+      ...feedbackFields,
+      bounceType: v.optional(v.string()),
+      bouncedRecipients: recipientList,
+    }),
+  ),
+  complaint: v.optional(v.object({ ...feedbackFields, complainedRecipients: recipientList })),
+});
+
+type SesNotification = v.InferOutput<typeof sesNotification>;
 
 /** `Aino Asukas <aino@example.fi>` → `aino@example.fi`; a bare address as it is. */
 function bareAddress(text: string): string {
@@ -55,17 +84,10 @@ function bareAddress(text: string): string {
   }
 }
 
-function mailOrigin(message: Record<string, unknown>): SesMailOrigin {
-  const mail = record(message.mail);
-  const source = typeof mail?.source === 'string' ? bareAddress(mail.source) : undefined;
-  const tag = record(mail?.tags)?.['ses:configuration-set'];
-  const configurationSet = Array.isArray(tag) && typeof tag[0] === 'string' ? tag[0] : undefined;
+function mailOrigin(mail: SesNotification['mail']): SesMailOrigin {
+  const source = mail?.source === undefined ? undefined : bareAddress(mail.source);
+  const configurationSet = mail?.tags?.['ses:configuration-set']?.[0];
   return { ...(source ? { source } : {}), ...(configurationSet ? { configurationSet } : {}) };
-}
-
-function instant(value: unknown, fallback: Date): Date {
-  const parsed = typeof value === 'string' ? new Date(value) : undefined;
-  return parsed && !Number.isNaN(parsed.getTime()) ? parsed : fallback;
 }
 
 /**
@@ -74,44 +96,55 @@ function instant(value: unknown, fallback: Date): Date {
  * bounces count as transient ones.
  *
  * @param receivedAt used when the notification carries no readable timestamp.
- * @throws {InvalidNotificationError} when the JSON is not an SES notification.
+ * @param source names the notification in an error (its SNS message id).
+ * @throws {InvalidNotificationError} when the JSON is not an SES notification, naming the field.
  */
-export function parseSesNotification(json: string, receivedAt: Date): SesFeedback {
-  let message: Record<string, unknown> | undefined;
+export function parseSesNotification(
+  json: string,
+  receivedAt: Date,
+  source = 'SNS message',
+): SesFeedback {
+  let parsed: unknown;
   try {
-    message = record(JSON.parse(json));
+    parsed = JSON.parse(json);
   } catch (error) {
-    throw new InvalidNotificationError('SNS message is not JSON', { cause: error });
+    throw new InvalidNotificationError(`${source} is not JSON`, { cause: error });
   }
-  const type = message?.notificationType ?? message?.eventType;
-  if (message === undefined || typeof type !== 'string') {
-    throw new InvalidNotificationError('Neither notificationType nor eventType is present');
+  const result = v.safeParse(sesNotification, parsed);
+  if (!result.success) {
+    throw new InvalidNotificationError(`${source}: ${describeIssue(result.issues)}`);
   }
-  const origin = mailOrigin(message);
-  if (type === 'Bounce') {
-    const bounce = record(message.bounce);
-    if (bounce === undefined) throw new InvalidNotificationError('Bounce without bounce object');
-    const feedbackId = typeof bounce.feedbackId === 'string' ? bounce.feedbackId : undefined;
-    return {
-      ...origin,
-      kind: bounce.bounceType === 'Permanent' ? 'permanent-bounce' : 'transient-bounce',
-      recipients: recipients(bounce.bouncedRecipients),
-      at: instant(bounce.timestamp, receivedAt),
-      ...(feedbackId ? { feedbackId } : {}),
-    };
+  const message = result.output;
+  const type = message.notificationType ?? message.eventType;
+  if (type === undefined) {
+    throw new InvalidNotificationError(
+      `${source}: neither notificationType nor eventType is present`,
+    );
   }
-  if (type === 'Complaint') {
-    const complaint = record(message.complaint);
-    if (complaint === undefined) {
-      throw new InvalidNotificationError('Complaint without complaint object');
+  const origin = mailOrigin(message.mail);
+  if (type === 'Bounce' || type === 'Complaint') {
+    const feedback = type === 'Bounce' ? message.bounce : message.complaint;
+    const field = type === 'Bounce' ? 'bounce' : 'complaint';
+    if (feedback === undefined) {
+      throw new InvalidNotificationError(
+        `${source}: ${field}: a ${type} needs its ${field} object`,
+      );
     }
-    const feedbackId = typeof complaint.feedbackId === 'string' ? complaint.feedbackId : undefined;
+    const kind =
+      'bouncedRecipients' in feedback
+        ? feedback.bounceType === 'Permanent'
+          ? 'permanent-bounce'
+          : 'transient-bounce'
+        : 'complaint';
     return {
       ...origin,
-      kind: 'complaint',
-      recipients: recipients(complaint.complainedRecipients),
-      at: instant(complaint.timestamp, receivedAt),
-      ...(feedbackId ? { feedbackId } : {}),
+      kind,
+      recipients:
+        'bouncedRecipients' in feedback
+          ? feedback.bouncedRecipients
+          : feedback.complainedRecipients,
+      at: feedback.timestamp ?? receivedAt,
+      ...(feedback.feedbackId ? { feedbackId: feedback.feedbackId } : {}),
     };
   }
   return { ...origin, kind: 'other', type };

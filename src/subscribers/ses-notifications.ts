@@ -1,7 +1,10 @@
 import type { SNSEvent } from 'aws-lambda';
+import * as v from 'valibot';
+import { describeIssue } from '../shared/schemas.js';
 import {
   applySesFeedback,
   type FeedbackDeps,
+  InvalidNotificationError,
   parseSesNotification,
   type SesFeedback,
 } from './ses-feedback.js';
@@ -33,11 +36,15 @@ export async function handleSesNotifications(
   event: SNSEvent,
 ): Promise<NotificationsResult> {
   const result: NotificationsResult = { applied: 0, ignored: 0 };
-  for (const record of event.Records ?? []) {
-    const sns = record.Sns as SnsMessage;
+  for (const [index, record] of (event.Records ?? []).entries()) {
+    const sns = snsMessageOf(record, index);
     const verdict = await checkSnsMessage(sns, deps.trust);
     const feedback = verdict.ok
-      ? parseSesNotification(sns.Message, new Date(sns.Timestamp || deps.trust.clock()))
+      ? parseSesNotification(
+          sns.Message,
+          new Date(sns.Timestamp || deps.trust.clock()),
+          `SNS message ${sns.MessageId}`,
+        )
       : undefined;
     const refusedBy = verdict.ok ? foreignMail(feedback, deps) : verdict.refusedBy;
     if (refusedBy !== undefined || feedback === undefined) {
@@ -54,6 +61,29 @@ export async function handleSesNotifications(
     result.applied += 1;
   }
   return result;
+}
+
+/** The fields of `Records[].Sns` this code reads (the signature's are checked by checkSnsMessage). */
+const snsRecord = v.object({
+  Sns: v.looseObject({
+    Type: v.string(),
+    MessageId: v.string(),
+    TopicArn: v.string(),
+    Message: v.string(),
+    Timestamp: v.optional(v.string()),
+  }),
+});
+
+/**
+ * The SNS message in a record, checked as SNS delivers it; the record is returned as delivered.
+ * @throws {InvalidNotificationError} naming the record and the field when it is not one.
+ */
+function snsMessageOf(record: unknown, index: number): SnsMessage {
+  const result = v.safeParse(snsRecord, record);
+  if (!result.success) {
+    throw new InvalidNotificationError(`Records[${index}].${describeIssue(result.issues)}`);
+  }
+  return (record as { Sns: SnsMessage }).Sns;
 }
 
 function foreignMail(

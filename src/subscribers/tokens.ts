@@ -1,4 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import {
+  openSignedToken,
+  type SignedTokenLayout,
+  sealSignedToken,
+} from '../shared/signed-token.js';
 import { idFromBytes, idToBytes } from './ids.js';
 import type { SubscriberKeys } from './keys.js';
 
@@ -24,8 +29,15 @@ export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; proble
 const VERSION = 1;
 const PURPOSE_CODES: Record<TokenPurpose, number> = { confirm: 1, manage: 2 };
 const PAYLOAD_BYTES = 1 + 1 + 16 + 4;
-const MAC_BYTES = 32;
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{72}$/;
+
+function layout(keys: SubscriberKeys): SignedTokenLayout {
+  return {
+    version: VERSION,
+    payloadBytes: PAYLOAD_BYTES,
+    macBytes: 32,
+    mac: (payload) => mac(keys, payload),
+  };
+}
 
 /**
  * Creates a signed, URL-safe token for a subscriber id and purpose. The token names no address.
@@ -41,7 +53,7 @@ export function signToken(keys: SubscriberKeys, claims: TokenClaims): string {
   payload.set(id, 2);
   const expiry = claims.expiresAt === undefined ? 0 : Math.ceil(claims.expiresAt.getTime() / 1000);
   payload.writeUInt32BE(expiry, 18);
-  return Buffer.concat([payload, mac(keys, payload)]).toString('base64url');
+  return sealSignedToken(layout(keys), payload);
 }
 
 /**
@@ -54,14 +66,9 @@ export function verifyToken(
   purpose: TokenPurpose,
   now: Date,
 ): TokenCheck {
-  if (!TOKEN_PATTERN.test(token)) return { ok: false, problem: 'malformed' };
-  const bytes = Buffer.from(token, 'base64url');
-  if (bytes.length !== PAYLOAD_BYTES + MAC_BYTES) return { ok: false, problem: 'malformed' };
-  const payload = bytes.subarray(0, PAYLOAD_BYTES);
-  if (!timingSafeEqual(bytes.subarray(PAYLOAD_BYTES), mac(keys, payload))) {
-    return { ok: false, problem: 'signature' };
-  }
-  if (payload[0] !== VERSION) return { ok: false, problem: 'malformed' };
+  const opened = openSignedToken(layout(keys), token);
+  if (!opened.ok) return opened;
+  const { payload } = opened;
   if (payload[1] !== PURPOSE_CODES[purpose]) return { ok: false, problem: 'purpose' };
   const expiry = payload.readUInt32BE(18);
   const expiresAt = expiry === 0 ? undefined : new Date(expiry * 1000);

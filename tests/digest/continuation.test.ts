@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { continueRun, parseDigestTrigger } from '../../src/digest/continuation.js';
+import {
+  continueRun,
+  digestTriggersOf,
+  parseDigestTrigger,
+} from '../../src/digest/continuation.js';
 
 const QUEUE = 'https://sqs.eu-north-1.amazonaws.com/123456789012/newsroom-digest';
 
@@ -83,5 +87,42 @@ describe('continueRun', () => {
       continueRun({ runId: 'immediate-1', status: 'paused' }, 'immediate.run', queue, () => ({})),
     ).rejects.toThrow('immediate-1 is paused: IMMEDIATE_QUEUE_URL is not set');
     expect(sent).toEqual([]);
+  });
+});
+
+describe('digestTriggersOf', () => {
+  it('reads the schedule input and a batch of continuations from the digest queue', () => {
+    expect(digestTriggersOf({ frequency: 'weekly' })).toEqual([{ frequency: 'weekly' }]);
+    const continuation = {
+      type: 'digest-continuation',
+      frequency: 'daily',
+      at: '2026-05-04T05:00:00.000Z',
+      runId: 'daily-2026-05-04',
+    };
+    const batch = { Records: [{ messageId: 'm-1', body: JSON.stringify(continuation) }] };
+    expect(digestTriggersOf(batch)).toEqual([
+      { frequency: 'daily', at: new Date('2026-05-04T05:00:00.000Z') },
+    ]);
+  });
+
+  it('names the message and the field of a malformed trigger', () => {
+    const body = (value: unknown) => ({
+      Records: [
+        { messageId: 'm-1', body: '{"frequency":"daily"}' },
+        { messageId: 'm-2', body: typeof value === 'string' ? value : JSON.stringify(value) },
+      ],
+    });
+    expect(() => digestTriggersOf(body('{"frequency":'))).toThrow(
+      'SQS message m-2: the body is not JSON',
+    );
+    expect(() => digestTriggersOf(body({ frequency: 'monthly' }))).toThrow(
+      'SQS message m-2: frequency: The event must name a frequency: "daily" or "weekly"',
+    );
+    expect(() => digestTriggersOf(body({ frequency: 'daily', at: 'tomorrow' }))).toThrow(
+      'SQS message m-2: at: Invalid instant: expected ISO 8601',
+    );
+    expect(() => parseDigestTrigger(null)).toThrow(
+      'the event: The event must be an object such as {"frequency":"daily"}',
+    );
   });
 });

@@ -33,7 +33,36 @@ describe('what the publisher is invoked with', () => {
     expect(() => decodeInvocation(batch)).toThrow(EventShapeError);
     expect(() => decodeInvocation(batch)).toThrow('Records[0].body is not JSON');
     const noKey = { source: 'aws.s3', 'detail-type': 'Object Created', detail: { object: {} } };
-    expect(() => decodeInvocation(noKey)).toThrow('detail.object.key is missing');
+    expect(() => decodeInvocation(noKey)).toThrow(/^detail\.object\.key: /);
+  });
+
+  it('names the SQS message and the field of a malformed body', () => {
+    const body = {
+      source: 'aws.s3',
+      'detail-type': 'Object Created',
+      detail: { object: { key: 42, sequencer: '00A1' } },
+    };
+    const batch = {
+      Records: [
+        { eventSource: 'aws:sqs', messageId: 'm-1', body: '{"type":"publish-due"}' },
+        { eventSource: 'aws:sqs', messageId: 'm-2', body: JSON.stringify(body) },
+      ],
+    };
+    expect(() => decodeInvocation(batch)).toThrow(
+      /^Records\[1\] \(SQS message m-2\)\.body: detail\.object\.key: Invalid type: Expected string but received 42$/,
+    );
+    const notification = {
+      Records: [
+        {
+          eventName: 'ObjectCreated:Put',
+          s3: { bucket: { name: 'releases' }, object: { key: 'releases/a.md', sequencer: 'xyz' } },
+        },
+      ],
+    };
+    const wrapped = { Records: [{ eventSource: 'aws:sqs', body: JSON.stringify(notification) }] };
+    expect(() => decodeInvocation(wrapped)).toThrow(
+      'Records[0].body: Records[0].s3.object.sequencer: Invalid sequencer: not hexadecimal',
+    );
   });
 });
 

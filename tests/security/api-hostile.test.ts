@@ -337,6 +337,25 @@ describe('malformed and mistyped bodies', () => {
     });
   });
 
+  it.each([
+    ['a number for the address', '{"email":358401234567}', 'email'],
+    [
+      'a number among the categories',
+      '{"email":"a@example.fi","categories":["tiedote",2]}',
+      'categories',
+    ],
+    ['a language list', '{"email":"a@example.fi","lang":["fi","sv"]}', 'lang'],
+    ['the address twice', '{"email":"a@example.fi","email":"b@example.fi"}', 'email'],
+  ])('a JSON body with %s names the field in its 400', async (_what, body, field) => {
+    const answer = await expectRefused(() => postJson('/api/subscribe', body), {
+      status: 400,
+      code: 'body',
+      json: true,
+      secrets: ['a@example.fi', 'b@example.fi'],
+    });
+    expect((JSON.parse(answer.text) as { field?: string }).field).toBe(field);
+  });
+
   it('a form naming the address twice is a 400, not a mail to one of them', async () => {
     await expectRefused(
       () => post('/api/subscribe', form({ email: ['a@example.fi', 'b@example.fi'] })),

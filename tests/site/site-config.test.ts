@@ -113,6 +113,20 @@ describe('site.json', () => {
     ['{"name":{"fi":""}}', /the "fi" text must be a non-empty string/],
     ['{"accessibilityUrl":"ftp://x"}', /"accessibilityUrl" must be http\(s\) URLs/],
     ['{"categories":{}}', /"categories" must be a list/],
+    ['{"name":[]}', /"name" must be a text or an object of texts by language/],
+    ['{"logo":5}', /"logo" must be a path/],
+    [
+      '{"contact":{"fi":"Puh. 09 123","sv":3}}',
+      /"contact": the "sv" text must be a non-empty string/,
+    ],
+    [
+      '{"privacyUrl":{"fi":"https://example.fi/t","sv":"javascript:alert(1)"}}',
+      /"privacyUrl" must be http\(s\) URLs, got "javascript:alert\(1\)"/,
+    ],
+    [
+      '{"categories":[{"key":"a","labels":{"fi":"A"},"aliases":["b",2]}]}',
+      /"categories"\[0\]: "aliases" must be a list of words/,
+    ],
     ['{"categories":[{"key":"Päätös","labels":{"fi":"Päätös"}}]}', /"key" must be lower-case/],
     ['{"categories":[{"key":"paatos","labels":{}}]}', /at least one non-empty label/],
     [

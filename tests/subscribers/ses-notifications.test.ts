@@ -77,6 +77,32 @@ describe('parseSesNotification', () => {
       InvalidNotificationError,
     );
   });
+
+  test('names the message and the field of a malformed notification', () => {
+    const bounce = (bounced: unknown) =>
+      JSON.stringify({
+        notificationType: 'Bounce',
+        mail: { source: 'uutiset@esimerkkila.fi' },
+        bounce: { bounceType: 'Permanent', bouncedRecipients: bounced },
+      });
+    const read = (json: string) => () => parseSesNotification(json, new Date(), 'SNS message n-1');
+    expect(read(bounce([{ emailAddress: 'a@example.fi' }, { status: '5.1.1' }]))).toThrow(
+      /^SNS message n-1: bounce\.bouncedRecipients\[1\]\.emailAddress: Invalid key/,
+    );
+    expect(read(bounce(undefined))).toThrow(
+      /^SNS message n-1: bounce\.bouncedRecipients: Invalid key/,
+    );
+    expect(read(bounce('gone@example.fi'))).toThrow(
+      'SNS message n-1: bounce.bouncedRecipients: Expected a list of recipients',
+    );
+    expect(read('{"notificationType":"Complaint"}')).toThrow(
+      'SNS message n-1: complaint: a Complaint needs its complaint object',
+    );
+    expect(read('{"eventType":"Delivery","mail":{"source":7}}')).toThrow(
+      /^SNS message n-1: mail\.source: Invalid type: Expected string but received 7$/,
+    );
+    expect(read('"Bounce"')).toThrow(/^SNS message n-1: Invalid type: Expected Object/);
+  });
 });
 
 describe('transient bounces', () => {
@@ -274,6 +300,15 @@ describe('SES notifications through the handler core (s3rver, signed by a test k
     const record = event.Records[0];
     if (record) record.Sns.Message = '{"truncated":';
     await expect(handler(event)).rejects.toThrow(InvalidNotificationError);
+  });
+
+  test('a record that is not an SNS message fails the invocation, naming the field', async () => {
+    const event = await fixture('ses-delivery.json');
+    const record = event.Records[0] as unknown as { Sns: Record<string, unknown> } | undefined;
+    if (record) record.Sns.Message = { notificationType: 'Bounce' };
+    await expect(handler(event)).rejects.toThrow(
+      /^Records\[0\]\.Sns\.Message: Invalid type: Expected string but received Object$/,
+    );
   });
 
   /** A forged or foreign variant of a permanent bounce of `victim@example.fi`. */

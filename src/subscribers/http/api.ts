@@ -176,7 +176,8 @@ function problemResponse(request: ApiRequest, context: Context, problem: HttpPro
   const t = uiStrings(context.lang).subscription.errors;
   const message = t[problem.code];
   if (wantsJson(request)) {
-    return json(problem.status, { error: problem.code, message }, problem.headers);
+    const field = problem.field === undefined ? {} : { field: problem.field };
+    return json(problem.status, { error: problem.code, message, ...field }, problem.headers);
   }
   return htmlPage(
     problem.status,

@@ -1,4 +1,6 @@
 import Negotiator from 'negotiator';
+import * as v from 'valibot';
+import { describeIssue } from '../../shared/schemas.js';
 import { LANGS, type Lang } from '../types.js';
 import { duplicateJsonKey } from './json-keys.js';
 
@@ -53,8 +55,10 @@ export class HttpProblem extends Error {
     readonly code: ProblemCode,
     /** Extra response headers, e.g. `Allow` for 405. */
     readonly headers: Record<string, string> = {},
+    /** The body field at fault (`categories[1]`), told to JSON clients. */
+    readonly field?: string,
   ) {
-    super(`HTTP ${status}: ${code}`);
+    super(`HTTP ${status}: ${code}${field === undefined ? '' : ` (${field})`}`);
   }
 }
 
@@ -155,6 +159,25 @@ function checked(fields: Fields): Fields {
   };
 }
 
+const oneText = v.optional(v.nullable(v.string()));
+const texts = v.optional(v.nullable(v.union([v.string(), v.array(v.string())])));
+
+/**
+ * A JSON body: an object with the fields the API reads (one text each, `categories` and the
+ * honeypot `website` a text or a list of texts; `null` counts as absent). Other fields are not
+ * read and pass.
+ */
+const jsonBody = v.looseObject({
+  email: oneText,
+  lang: oneText,
+  language: oneText,
+  frequency: oneText,
+  action: oneText,
+  scope: oneText,
+  categories: texts,
+  website: texts,
+});
+
 function jsonFields(text: string): Fields {
   let value: unknown;
   try {
@@ -165,7 +188,12 @@ function jsonFields(text: string): Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HttpProblem(400, 'body');
   }
-  if (duplicateJsonKey(text) !== undefined) throw new HttpProblem(400, 'body');
+  const duplicate = duplicateJsonKey(text);
+  if (duplicate !== undefined) throw new HttpProblem(400, 'body', {}, duplicate);
+  const result = v.safeParse(jsonBody, value);
+  if (!result.success) {
+    throw new HttpProblem(400, 'body', {}, issueField(result.issues));
+  }
   const object = value as Record<string, unknown>;
   const field = (name: string): unknown => {
     const found = Object.hasOwn(object, name) ? object[name] : undefined;
@@ -175,15 +203,24 @@ function jsonFields(text: string): Fields {
     const found = field(name);
     if (found === undefined) return [];
     const list = Array.isArray(found) ? found : [found];
-    if (!list.every((item) => typeof item === 'string')) throw new HttpProblem(400, 'body');
+    if (!list.every((item) => typeof item === 'string'))
+      throw new HttpProblem(400, 'body', {}, name);
     return list as string[];
   };
   const one = (name: string): string | undefined => {
     const found = field(name);
-    if (found !== undefined && typeof found !== 'string') throw new HttpProblem(400, 'body');
+    if (found !== undefined && typeof found !== 'string')
+      throw new HttpProblem(400, 'body', {}, name);
     return found;
   };
   return { get: one, getAll: all };
+}
+
+/** The field path of a schema issue (`categories[1]`), without the message: clients get theirs. */
+function issueField(issues: readonly v.BaseIssue<unknown>[]): string | undefined {
+  const described = describeIssue(issues);
+  const colon = described.indexOf(': ');
+  return colon === -1 ? undefined : described.slice(0, colon);
 }
 
 /**
