@@ -8,11 +8,13 @@ import en from '../../templates/strings/en.json' with { type: 'json' };
 import fi from '../../templates/strings/fi.json' with { type: 'json' };
 import sv from '../../templates/strings/sv.json' with { type: 'json' };
 
-/** Languages the UI texts are written in. */
-export const UI_LANGS = ['fi', 'sv', 'en'] as const;
+import { isLang, LANGS, type Lang } from './languages.js';
+
+/** Languages the UI texts are written in: the site's languages (src/shared/languages.ts). */
+export const UI_LANGS = LANGS;
 
 /** One of {@link UI_LANGS}. */
-export type UiLang = (typeof UI_LANGS)[number];
+export type UiLang = Lang;
 
 /**
  * Every UI text of one language. The Finnish file defines the shape, so a key missing from the
@@ -37,7 +39,7 @@ export function uiStrings(lang: UiLang): UiStrings {
 
 /** Whether `lang` is one of {@link UI_LANGS}. */
 export function isUiLang(lang: string): lang is UiLang {
-  return (UI_LANGS as readonly string[]).includes(lang);
+  return isLang(lang);
 }
 
 /** A `{name}` placeholder in a UI text. */

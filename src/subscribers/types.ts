@@ -1,6 +1,6 @@
-/** Languages residents can choose for mail and pages. */
-export const LANGS = ['fi', 'sv', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+import type { Lang } from '../shared/languages.js';
+
+export { isLang, LANGS, type Lang } from '../shared/languages.js';
 
 /** How often a subscriber wants mail. */
 export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
@@ -77,11 +77,6 @@ export type SendConfirmation = (request: {
   lang: Lang;
   confirmUrl: string;
 }) => Promise<void>;
-
-/** Whether `value` is one of {@link LANGS}. */
-export function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
-}
 
 /** Whether `value` is one of {@link FREQUENCIES}. */
 export function isFrequency(value: unknown): value is Frequency {
