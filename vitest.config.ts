@@ -38,7 +38,18 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'unit', include: unitFiles } },
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: unitFiles,
+          // The logic files share their worker's module graph instead of importing it afresh per
+          // file (870 tests: ~44 → ~27 s of CPU). Safe while they leave no global state behind:
+          // none sets process.env or fake timers outside vi.stubEnv / restored spies, and
+          // anything that starts a server or a stack is in the integration project.
+          isolate: false,
+        },
+      },
       {
         test: {
           ...shared,
