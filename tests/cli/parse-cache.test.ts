@@ -14,6 +14,7 @@ import {
 } from '../../src/cli/parse-cache.js';
 import type { ParseResult } from '../../src/release/types.js';
 import { CLI_BUNDLE, ROOT } from '../support/cli.js';
+import { releaseOf2024 } from '../support/releases.js';
 
 const SITE = 'https://tiedotteet.example.fi';
 const NOW = '2026-01-01T00:00:00Z';
@@ -59,15 +60,13 @@ async function build(
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'newsroom-parse-cache-'));
   releases = join(work, 'releases');
-  // Enough files for a worker thread, with a rejected file among them. All dated in one (leap)
-  // year: spread over 2005–2025 they would make some 2,900 files a build, four in five of them
-  // archive feed pages, which this file does not test (one year: about 630).
+  // Enough files for a worker thread, with a rejected file among them; one year of dates, as
+  // archive pages are not this file's subject.
   for (let index = 0; index < 260; index++) {
-    const generated = generateRelease(index, 5);
-    const text = generated.text.replace(/^date: \d{4}-/m, 'date: 2024-');
-    await mkdir(join(releases, generated.path, '..'), { recursive: true });
+    const { path, text } = releaseOf2024(index, 5);
+    await mkdir(join(releases, path, '..'), { recursive: true });
     await writeFile(
-      join(releases, generated.path),
+      join(releases, path),
       index === 13 ? text.replace('date: ', 'date: 31.2.') : text,
     );
   }
