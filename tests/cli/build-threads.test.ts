@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateRelease } from '../../bench/generate.js';
 import { BuildThreads, type ThreadOptions } from '../../src/cli/build-threads.js';
 import { SiteWriter, writeSiteFiles } from '../../src/cli/files.js';
 import { parseInProcess } from '../../src/cli/parse-files.js';
@@ -10,6 +9,7 @@ import type { ParseResult, Release } from '../../src/release/types.js';
 import { findReleaseFiles, type ReleaseFileRef } from '../../src/shared/release-files.js';
 import { buildSite, listingFiles, planSite } from '../../src/site/build.js';
 import { DEFAULT_SITE, type SiteConfig, type SiteFile } from '../../src/site/config.js';
+import { releaseOf2024 } from '../support/releases.js';
 
 const OPTIONS = {
   siteUrl: 'https://tiedotteet.example.fi',
@@ -51,9 +51,10 @@ let work: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'newsroom-parse-files-'));
   const releases = join(work, 'releases');
-  // Enough files for worker threads, with rejected files and raw HTML spread among them.
+  // Enough files for worker threads, with rejected files and raw HTML spread among them; one
+  // year of dates, as archive pages are not this file's subject.
   for (let index = 0; index < 300; index++) {
-    const { path, text } = generateRelease(index, 7);
+    const { path, text } = releaseOf2024(index, 7);
     await mkdir(join(releases, path, '..'), { recursive: true });
     let body = text;
     if (index % 37 === 0) body = text.replace('date: ', 'date: 31.2.');
@@ -140,7 +141,7 @@ describe('BuildThreads.writePages', () => {
   it('writes distinct pages for files whose names differ only in Unicode normalization', async () => {
     const dir = join(work, 'normalization');
     for (let index = 0; index < 240; index++) {
-      const { path, text } = generateRelease(index, 11);
+      const { path, text } = releaseOf2024(index, 11);
       await mkdir(join(dir, path, '..'), { recursive: true });
       await writeFile(join(dir, path), text);
     }

@@ -14,6 +14,7 @@ import {
 } from '../../src/cli/parse-cache.js';
 import type { ParseResult } from '../../src/release/types.js';
 import { CLI_BUNDLE, ROOT } from '../support/cli.js';
+import { releaseOf2024 } from '../support/releases.js';
 
 const SITE = 'https://tiedotteet.example.fi';
 const NOW = '2026-01-01T00:00:00Z';
@@ -59,9 +60,10 @@ async function build(
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'newsroom-parse-cache-'));
   releases = join(work, 'releases');
-  // Enough files for a worker thread, with a rejected file among them.
+  // Enough files for a worker thread, with a rejected file among them; one year of dates, as
+  // archive pages are not this file's subject.
   for (let index = 0; index < 260; index++) {
-    const { path, text } = generateRelease(index, 5);
+    const { path, text } = releaseOf2024(index, 5);
     await mkdir(join(releases, path, '..'), { recursive: true });
     await writeFile(
       join(releases, path),

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { HeadCapable } from '../../src/adapters/head.js';
 import { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
 import type { PipelineDeps } from '../../src/pipeline/deps.js';
 import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
@@ -21,13 +22,16 @@ import {
   TestClock,
 } from '../pipeline/harness.js';
 import { ConditionEnforcingStore } from '../support/condition-enforcing-store.js';
+import { ConditionalStore } from '../support/conditional-store.js';
 import {
   type CrashSwitch,
   crashingStore,
   type FaultPlan,
   faultyS3Client,
+  faultyStore,
   type HttpRequestLike,
   S3rverFolderGuard,
+  type StoreOperation,
 } from '../support/faults.js';
 import type { LocalS3 } from '../support/s3.js';
 
@@ -113,12 +117,36 @@ export interface WorldOptions {
   faults?: FaultPlan;
 }
 
+/** The two buckets of a world: as the pipeline sees them, and `clean` (no faults) for checks. */
+interface WorldBuckets {
+  releasesBucket: string;
+  bucket: ObjectStore & HeadCapable;
+  publicSite: ObjectStore & HeadCapable;
+  clean: { bucket: ObjectStore; publicSite: ObjectStore };
+}
+
+/** Two in-memory buckets that enforce conditions as S3 does, faults injected at the store. */
+function memoryBuckets(options: WorldOptions): WorldBuckets {
+  const releasesBucket = 'releases-memory';
+  const clean = { bucket: new ConditionalStore(), publicSite: new ConditionalStore() };
+  const plan = options.faults;
+  if (plan === undefined) return { releasesBucket, ...clean, clean };
+  const isStaffWrite = (operation: StoreOperation, key: string) =>
+    (operation === 'put' || operation === 'delete') && key.startsWith(RELEASES_PREFIX);
+  return {
+    releasesBucket,
+    bucket: faultyStore(clean.bucket, releasesBucket, plan, isStaffWrite),
+    publicSite: faultyStore(clean.publicSite, 'public-memory', plan),
+    clean,
+  };
+}
+
 /**
- * Two fresh buckets on s3rver and the publish-release function over them, the way the local stack
- * wires it (conditions enforced in-process by one {@link ConditionEnforcingStore} per bucket,
- * which stands for S3 itself), optionally behind a seeded fault layer on the S3 client.
+ * Two fresh buckets on s3rver, the way the local stack wires them (conditions enforced
+ * in-process by one {@link ConditionEnforcingStore} per bucket, which stands for S3 itself),
+ * faults injected in the S3 client's HTTP handler as S3's own XML error answers.
  */
-export async function pipelineWorld(s3: LocalS3, options: WorldOptions = {}) {
+async function s3rverBuckets(s3: LocalS3, options: WorldOptions): Promise<WorldBuckets> {
   const suffix = Math.random().toString(36).slice(2, 10);
   const releasesBucket = `releases-${suffix}`;
   const publicBucket = `public-${suffix}`;
@@ -142,6 +170,18 @@ export async function pipelineWorld(s3: LocalS3, options: WorldOptions = {}) {
     bucket: new S3ObjectStore(s3.client, releasesBucket),
     publicSite: new S3ObjectStore(s3.client, publicBucket),
   };
+  return { releasesBucket, bucket, publicSite, clean };
+}
+
+/**
+ * The publish-release function over two fresh buckets: on s3rver when `s3` is given (faults as
+ * S3's HTTP answers), else in memory ({@link ConditionalStore}, which the object-store contract
+ * suite holds to s3rver's behaviour; faults at the store) — the logic under test is the same.
+ */
+export async function pipelineWorld(s3: LocalS3 | undefined, options: WorldOptions = {}) {
+  const { releasesBucket, bucket, publicSite, clean } = s3
+    ? await s3rverBuckets(s3, options)
+    : memoryBuckets(options);
   const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
   const notices: PipelineNotice[] = [];
 

@@ -1,15 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../../src/shared/ports.js';
 import { expectMatchesFullBuild, releaseText, testPipeline } from '../pipeline/harness.js';
-import { type LocalS3, startTestS3 } from '../support/s3.js';
-
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
 
 /** Records every PUT and DELETE of an archive feed file that goes through `store`. */
 function archiveWrites(store: ObjectStore): { puts: string[]; deletes: string[] } {
@@ -36,7 +27,7 @@ function pages(paths: readonly string[]): string[] {
 
 describe('archived feeds in the pipeline', () => {
   it('an upload rewrites one archive page per scope; a new or emptied month relinks its neighbours', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     await t.upload('releases/a.md', releaseText('Tammikuu', '2025-01-10 09:00'));
     await t.upload('releases/b.md', releaseText('Maaliskuu', '2025-03-10 09:00'));
     await t.upload(

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { S3ObjectStore } from '../../src/adapters/s3-object-store.js';
 import { objectStoreMediaLookup } from '../../src/media/store-lookup.js';
@@ -26,7 +23,6 @@ import type { ObjectStore } from '../../src/shared/ports.js';
 import { buildSite, liveMedia, publishedBy, type Withdrawal } from '../../src/site/build.js';
 import type { SiteConfig } from '../../src/site/config.js';
 import { ConditionalStore } from '../support/conditional-store.js';
-import { FileSystemObjectStore } from '../support/fs-object-store.js';
 import { freshBucket, type LocalS3 } from '../support/s3.js';
 import { RacyStore } from './racy-store.js';
 
@@ -191,7 +187,7 @@ export async function text(store: ObjectStore, key: string): Promise<string | un
  * Asserts that the public bucket holds exactly what a full build writes (the oracle): every source
  * under `releases/` parsed afresh, under the slug the pipeline recorded for it (an edit keeps its
  * slug), or — for a rejected upload — the last accepted version, which stays published. The full
- * build is written to a folder and compared file by file, byte for byte.
+ * build is written to an in-memory bucket and compared file by file, byte for byte.
  */
 export async function expectMatchesFullBuild(
   t: { bucket: ObjectStore; publicSite: ObjectStore; deps: PipelineDeps },
@@ -213,27 +209,22 @@ export async function expectMatchesFullBuild(
       releases.push(loadRelease(record.release));
     }
   }
-  const folder = await mkdtemp(join(tmpdir(), 'newsroom-full-build-'));
-  try {
-    const built = new FileSystemObjectStore(folder);
-    const withdrawals: Withdrawal[] = [];
-    for await (const summary of t.bucket.list(WITHDRAWN_PREFIX)) {
-      const doc = await readDocument(t.bucket, summary.key, withdrawnDocSchema);
-      if (doc) withdrawals.push(loadWithdrawal(doc.value));
-    }
-    for (const file of buildSite(releases, site, now, withdrawals).files) {
-      await built.put(file.path, file.body, { contentType: file.contentType });
-    }
-    for (const { publicPath, sourcePath } of liveMedia(publishedBy(releases, now))) {
-      const source = await t.bucket.get(RELEASES_PREFIX + sourcePath);
-      if (source) await built.put(publicPath, source.body);
-    }
-    const expected = await snapshot(built);
-    const actual = await snapshot(t.publicSite);
-    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
-    for (const [path, body] of expected) expect(actual.get(path), path).toBe(body);
-    return expected.size;
-  } finally {
-    await rm(folder, { recursive: true, force: true });
+  const built = new ConditionalStore();
+  const withdrawals: Withdrawal[] = [];
+  for await (const summary of t.bucket.list(WITHDRAWN_PREFIX)) {
+    const doc = await readDocument(t.bucket, summary.key, withdrawnDocSchema);
+    if (doc) withdrawals.push(loadWithdrawal(doc.value));
   }
+  for (const file of buildSite(releases, site, now, withdrawals).files) {
+    await built.put(file.path, file.body, { contentType: file.contentType });
+  }
+  for (const { publicPath, sourcePath } of liveMedia(publishedBy(releases, now))) {
+    const source = await t.bucket.get(RELEASES_PREFIX + sourcePath);
+    if (source) await built.put(publicPath, source.body);
+  }
+  const expected = await snapshot(built);
+  const actual = await snapshot(t.publicSite);
+  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [path, body] of expected) expect(actual.get(path), path).toBe(body);
+  return expected.size;
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PipelineReleaseSource } from '../../src/digest/pipeline-releases.js';
 import { releasesFor } from '../../src/digest/render.js';
 import { publishReleaseHandler } from '../../src/pipeline/handlers.js';
@@ -9,7 +9,6 @@ import type { ObjectStore } from '../../src/shared/ports.js';
 import { recipient } from '../digest/fixtures.js';
 import { byTag, parseHtml } from '../pages/html-check.js';
 import { jsonFeedProblems, parseFeed, xmllintErrors } from '../support/feed-check.js';
-import { type LocalS3, startTestS3 } from '../support/s3.js';
 import {
   expectMatchesFullBuild,
   releaseText,
@@ -18,14 +17,6 @@ import {
   testPipeline,
   text,
 } from './harness.js';
-
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
 
 const URL_OF = (slug: string) => `${SITE.siteUrl}/releases/${slug}.html`;
 const FI = 'releases/2025/uimahalli.md';
@@ -63,7 +54,7 @@ async function linksOf(store: ObjectStore, slug: string) {
 
 describe('translations in the pipeline', () => {
   it('links the first version when the second arrives: pages, three feeds, sitemap, digest', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     // Published this morning (the test clock's day), so the digest counts them as new.
     await t.upload(FI, finnish({}, '2026-01-15 10:00'));
     expect((await linksOf(t.publicSite, '2025-uimahalli')).visible).toEqual([]);
@@ -122,7 +113,7 @@ describe('translations in the pipeline', () => {
   });
 
   it('unlinks the other version when one is deleted, moves to another key, or is embargoed', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     await t.upload(FI, finnish());
     await t.upload(SV, swedish());
 
@@ -169,7 +160,7 @@ describe('translations in the pipeline', () => {
   it('costs the same requests to link a pair in an archive of 4 and of 24 other releases', async () => {
     const requests: number[] = [];
     for (const others of [4, 24]) {
-      const t = await testPipeline(s3);
+      const t = await testPipeline();
       const records = [];
       for (let i = 0; i < others; i += 1) {
         const key = `releases/2025/muu ${i}.md`;
@@ -199,7 +190,7 @@ describe('translations in the pipeline', () => {
 
 describe('withdrawn pages in the pipeline', () => {
   it('keep an address withdrawn until another release takes it, and come back when that one goes', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     await t.upload(
       'releases/a.md',
       releaseText('Ensimmäinen', '2025-03-01 10:00', { slug: 'tori' }),
@@ -240,7 +231,7 @@ describe('withdrawn pages in the pipeline', () => {
   });
 
   it('is not written for a release deleted before it was ever public', async () => {
-    const t = await testPipeline(s3);
+    const t = await testPipeline();
     await t.upload('releases/tuleva.md', releaseText('Tuleva', '2026-05-01 10:00'));
     await t.remove('releases/tuleva.md');
     expect(await t.publicSite.get('releases/tuleva.html')).toBeUndefined();

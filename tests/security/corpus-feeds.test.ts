@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runImmediate } from '../../src/digest/run.js';
 import { loadTemplateSource, VariantCache } from '../../src/digest/templates.js';
 import type { PipelineNotice } from '../../src/pipeline/notifier.js';
@@ -24,11 +24,12 @@ import {
   parseFeeds,
   xmllintErrorsOf,
 } from '../support/feed-check.js';
-import { type LocalS3, startTestS3 } from '../support/s3.js';
 
 /**
  * The whole bad-input corpus (tests/fixtures/releases/, every file the issue lists) uploaded as
- * releases into s3rver and published by the real pipeline, one S3 event at a time. Afterwards
+ * releases and published by the real pipeline, one S3 event at a time (keys encoded as S3 sends
+ * them), over in-memory buckets: the suite is about content, and the object-store contract suite
+ * holds the in-memory store to s3rver's behaviour (keys with spaces, ä/ö and '+' included). Afterwards
  * every public feed must still parse in a feed reader and in xmllint, no page may carry script
  * (`<script`, `on…=` attributes, `javascript:` URLs), every rejected file must have a report that
  * says what is wrong and where, and mail about the releases must carry no injected header.
@@ -40,13 +41,11 @@ const files = CORPUS_FILES;
 /** The S3 key a fixture is uploaded under. */
 const keyOf = (file: string) => `releases/corpus/${file}`;
 
-let s3: LocalS3;
 let world: PipelineWorld;
 const publicFiles = new Map<string, string>();
 
 beforeAll(async () => {
-  s3 = await startTestS3();
-  world = await pipelineWorld(s3);
+  world = await pipelineWorld(undefined);
   const handle = world.handler();
   for (const file of files) {
     const key = keyOf(file);
@@ -60,10 +59,6 @@ beforeAll(async () => {
     publicFiles.set(key, new TextDecoder().decode(object?.body));
   }
 }, 120_000);
-
-afterAll(async () => {
-  await s3?.stop();
-});
 
 const ofKind = (pattern: RegExp) => [...publicFiles.keys()].filter((key) => pattern.test(key));
 
@@ -351,9 +346,13 @@ describe('mail about the corpus releases', () => {
     }
     expect(sent).toHaveLength(releases.length);
     const subjects: string[] = [];
-    for (const mail of sent) {
+    const mails = await Promise.all(sent.map((mail) => simpleParser(Buffer.from(mail.raw))));
+    // Every mail's HTML through one html5lib process, not one each (scriptVectors reads them).
+    parseAll(mails.map((parsed) => String(parsed.html || '')));
+    for (const [index, mail] of sent.entries()) {
       expect(mail.to).toEqual(['lukija@example.org']);
-      const parsed = await simpleParser(Buffer.from(mail.raw));
+      const parsed = mails[index];
+      if (parsed === undefined) throw new Error(`mail ${index} was not parsed`);
       subjects.push(parsed.subject ?? '');
       const names = parsed.headerLines.map((line) => line.key);
       for (const forbidden of ['bcc', 'cc', 'reply-to', 'x-injected', 'content-type-injected']) {

@@ -207,6 +207,59 @@ export function faultyS3Client(
   });
 }
 
+/** An S3 error as the SDK surfaces it after its retries (status in `$metadata`), without HTTP. */
+function s3Error(fate: () => number): Error {
+  const fault = pick(S3_FAULTS, fate);
+  return Object.assign(new Error(fault.message), {
+    name: fault.code,
+    $fault: 'server',
+    $metadata: { httpStatusCode: fault.status },
+  });
+}
+
+/** The object-store operations a fault rule may look at. */
+export type StoreOperation = 'get' | 'put' | 'delete' | 'list' | 'head';
+
+/**
+ * The in-memory counterpart of {@link faultyS3Client}, for logic tests that need S3's failures
+ * but not its protocol: `store`'s requests fail as `plan` says with the errors the S3 adapter
+ * lets through (500 / 503 SlowDown), half of the faults on writes after the write happened
+ * (`landed`, as when S3's answer is lost). A request's identity is its operation, `bucket` and
+ * key, so its fate does not depend on the order concurrent requests arrive in.
+ */
+export function faultyStore(
+  store: ObjectStore & HeadCapable,
+  bucket: string,
+  plan: FaultPlan,
+  /** Requests that never fail (e.g. staff uploads, which a person would simply repeat). */
+  spare: (operation: StoreOperation, key: string) => boolean = () => false,
+): ObjectStore & HeadCapable {
+  const fateOf = (operation: StoreOperation, key: string) =>
+    spare(operation, key) ? undefined : plan.roll(`${operation} /${bucket}/${key}`);
+  const write = async <T>(operation: StoreOperation, key: string, work: () => Promise<T>) => {
+    const fate = fateOf(operation, key);
+    if (fate === undefined) return work();
+    if (fate() < 0.5) await work();
+    throw s3Error(fate);
+  };
+  const read = async <T>(operation: StoreOperation, key: string, work: () => Promise<T>) => {
+    const fate = fateOf(operation, key);
+    if (fate !== undefined) throw s3Error(fate);
+    return work();
+  };
+  return {
+    get: (key) => read('get', key, () => store.get(key)),
+    head: (key) => read('head', key, () => store.head(key)),
+    put: (key, body, options) => write('put', key, () => store.put(key, body, options)),
+    delete: (key) => write('delete', key, () => store.delete(key)),
+    async *list(prefix) {
+      const fate = fateOf('list', prefix);
+      if (fate !== undefined) throw s3Error(fate);
+      yield* store.list(prefix);
+    },
+  };
+}
+
 /** What SES answers when throttled or failing; none of these means the message was accepted. */
 const SES_FAULTS = [
   { status: 400, type: 'Sender', code: 'Throttling', message: 'Maximum sending rate exceeded.' },

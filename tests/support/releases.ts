@@ -1,3 +1,4 @@
+import { generateRelease } from '../../bench/generate.js';
 import type { Release } from '../../src/release/types.js';
 import { nameBasedUrn, slugify } from '../../src/shared/text.js';
 import type { SiteConfig } from '../../src/site/config.js';
@@ -164,4 +165,15 @@ export function awkwardReleases(site: SiteConfig = TEST_SITE): Release[] {
       site,
     ),
   ];
+}
+
+/**
+ * bench/generate.ts's release `index` dated in 2024 (a leap year, so every generated day exists):
+ * for CLI builds of a few hundred files that test threads, caches or media rather than archives.
+ * Spread over 2005–2025, 260 releases make some 2,900 files a build, four in five of them archive
+ * feed pages; in one year about 630.
+ */
+export function releaseOf2024(index: number, seed: number): { path: string; text: string } {
+  const { path, text } = generateRelease(index, seed);
+  return { path, text: text.replace(/^date: \d{4}-/m, 'date: 2024-') };
 }
