@@ -7,8 +7,20 @@ import type { ParseResult, Release } from '../release/types.js';
 export type BodySpan = readonly [offset: number, length: number];
 
 /**
+ * What a parsing thread needs to spill bodies itself: the spill file's descriptor (the process's,
+ * valid on every thread) and its end, on shared memory, where each thread reserves the bytes it
+ * writes.
+ */
+export interface SpillTarget {
+  fd: number;
+  /** One BigInt64 on a SharedArrayBuffer: the first byte no thread has reserved. */
+  end: BigInt64Array;
+}
+
+/**
  * The bodies (`contentHtml`) of a full build's releases, out of memory: each is appended to a
- * spill file as its release is parsed and read back for the two things that need it, the
+ * spill file by the thread that parsed it ({@link spillBody}), so a body never travels between
+ * threads nor stays in a heap, and read back for the two things that need it, the
  * release's own page and the subscription feeds (the newest `feedLimit` of each scope). Everything
  * else a build writes (lists, archive pages, archive feeds, sitemaps) needs only the metadata that
  * stays in memory, so memory no longer grows with the bodies (~6 KB a release; 300 MB at 50,000).
@@ -19,12 +31,15 @@ export type BodySpan = readonly [offset: number, length: number];
  */
 export class ReleaseBodies {
   private readonly spans = new Map<string, BodySpan>();
-  private size = 0;
+  /** Where the parsing threads write the bodies. */
+  readonly target: SpillTarget;
 
   private constructor(
-    /** The spill file, open for reading and appending; readable from every thread. */
+    /** The spill file, open for reading and writing; readable from every thread. */
     readonly fd: number,
-  ) {}
+  ) {
+    this.target = { fd, end: new BigInt64Array(new SharedArrayBuffer(8)) };
+  }
 
   /** Opens an empty spill file in the system's temporary folder. */
   static open(folder = tmpdir()): ReleaseBodies {
@@ -36,15 +51,9 @@ export class ReleaseBodies {
     }
   }
 
-  /** `result` with its release's body spilled: the same result, `contentHtml` empty. */
-  spill(result: ParseResult): ParseResult {
-    if (!result.ok) return result;
-    const { release } = result;
-    const bytes = Buffer.from(release.contentHtml, 'utf8');
-    if (bytes.byteLength > 0) writeSync(this.fd, bytes, 0, bytes.byteLength, this.size);
-    this.spans.set(release.sourcePath, [this.size, bytes.byteLength]);
-    this.size += bytes.byteLength;
-    return { ...result, release: { ...release, contentHtml: '' } };
+  /** Notes where the body of the release from `sourcePath` was spilled. */
+  keep(sourcePath: string, span: BodySpan): void {
+    this.spans.set(sourcePath, span);
   }
 
   /** Where `release`'s body is, for a thread that reads it itself ({@link readBody}). */
@@ -63,6 +72,28 @@ export class ReleaseBodies {
   close(): void {
     closeSync(this.fd);
   }
+}
+
+/**
+ * Writes the body of `result`'s release into `target` (on any thread): the result without its
+ * body, and where the body is. A rejected result is returned as it is, without a span.
+ */
+export function spillBody(
+  result: ParseResult,
+  target: SpillTarget,
+): { result: ParseResult; span?: BodySpan } {
+  if (!result.ok) return { result };
+  const { release } = result;
+  const bytes = Buffer.from(release.contentHtml, 'utf8');
+  const offset = Number(Atomics.add(target.end, 0, BigInt(bytes.byteLength)));
+  let written = 0;
+  while (written < bytes.byteLength) {
+    written += writeSync(target.fd, bytes, written, bytes.byteLength - written, offset + written);
+  }
+  return {
+    result: { ...result, release: { ...release, contentHtml: '' } },
+    span: [offset, bytes.byteLength],
+  };
 }
 
 /** The body at `span` of the spill file open as `fd` (on any thread of the process). */

@@ -79,8 +79,8 @@ export class BuildThreads {
   /**
    * Reads and parses `refs`, in input order. Fails with the first reading error of any thread.
    * With `cache`, a file whose result the cache holds is not parsed again, and every result goes
-   * into the cache's next pack. With `bodies`, each release's body goes there as it arrives and
-   * the results come back without their bodies.
+   * into the cache's next pack. With `bodies`, the thread that parses a release writes its body
+   * there, and the results come back without their bodies.
    */
   async parse(
     refs: readonly ReleaseFileRef[],
@@ -93,12 +93,15 @@ export class BuildThreads {
       options,
       next: new Int32Array(new SharedArrayBuffer(4)),
       ...(cache ? { cache: { lookup: cache.lookup } } : {}),
+      ...(bodies ? { bodies: bodies.target } : {}),
     };
     const results: (ParseResult | undefined)[] = new Array(refs.length);
     this.fromCache = 0;
-    const place = ({ start, results: batch, records, cached }: ParsedBatch) => {
+    const place = ({ start, results: batch, records, cached, spans }: ParsedBatch) => {
       for (const [offset, result] of batch.entries()) {
-        results[start + offset] = bodies ? bodies.spill(result) : result;
+        results[start + offset] = result;
+        const span = spans[offset];
+        if (result.ok && span !== undefined) bodies?.keep(result.release.sourcePath, span);
       }
       cache?.add(records);
       this.fromCache += cached;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRelease } from '../../bench/generate.js';
 import { runBuild } from '../../src/cli/build.js';
-import { ReleaseBodies, readBody } from '../../src/cli/build-bodies.js';
+import { ReleaseBodies, readBody, spillBody } from '../../src/cli/build-bodies.js';
 import type { ThreadOptions } from '../../src/cli/build-threads.js';
 import { parseInProcess } from '../../src/cli/parse-files.js';
 import { siteConfigFromEnv } from '../../src/cli/site-options.js';
@@ -43,13 +43,17 @@ describe('ReleaseBodies', () => {
     try {
       const texts = ['<p>Kevät ä ö å € 😀</p>', '', '<p>toinen</p>'.repeat(5_000)];
       const releases = texts.map((contentHtml, index) => {
-        const result = bodies.spill(accepted({ sourcePath: `${index}.md`, contentHtml }));
-        if (!result.ok) throw new Error('a release came back rejected');
+        const { result, span } = spillBody(
+          accepted({ sourcePath: `${index}.md`, contentHtml }),
+          bodies.target,
+        );
+        if (!result.ok || span === undefined) throw new Error('a release came back rejected');
         expect(result.release.contentHtml).toBe('');
+        bodies.keep(result.release.sourcePath, span);
         return result.release;
       });
       const rejected: ParseResult = { ok: false, problem: { path: 'x.md', message: 'no title' } };
-      expect(bodies.spill(rejected)).toBe(rejected);
+      expect(spillBody(rejected, bodies.target)).toEqual({ result: rejected });
       // Read in another order than written, and by descriptor as a worker thread does.
       expect(bodies.withBody(releases[2] as Release).contentHtml).toBe(texts[2]);
       expect(bodies.withBody(releases[1] as Release).contentHtml).toBe('');
