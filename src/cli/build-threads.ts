@@ -23,6 +23,16 @@ const PAGE_BATCH = 32;
  */
 export const PAGES_AHEAD = 2;
 
+/**
+ * Old-generation size limit of a worker's heap, in MB, and the one `npm run newsroom` gives the
+ * main thread (package.json). Below 2 GB, V8 lets a heap grow to about twice what survived its
+ * last full collection instead of four times (its heap controller's factor for "large" heaps),
+ * which keeps a full build's peak memory near what it holds (docs/benchmarks.md, "Full build"),
+ * for a little more time spent collecting. A worker holds a few batches at a time, far below it;
+ * the main thread, ~2.5 KB per release (their bodies wait on disk: src/cli/build-bodies.ts).
+ */
+export const BUILD_HEAP_MB = 2000;
+
 /** How {@link BuildThreads} shares the work. */
 export interface ThreadOptions {
   /** Threads in all, this one included; default: the machine's parallelism. */
@@ -176,7 +186,10 @@ class BuildWorker {
   private stopping = false;
 
   constructor() {
-    this.worker = new Worker(workerSource(), { eval: true });
+    this.worker = new Worker(workerSource(), {
+      eval: true,
+      resourceLimits: { maxOldGenerationSizeMb: BUILD_HEAP_MB },
+    });
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'parsed') this.onBatch(message.batch);
       else if (message.type === 'want-pages') this.sendPages();
