@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { siteConfigFromEnv } from '../../src/cli/site-options.js';
 import type { ParseResult, Release } from '../../src/release/types.js';
 import { findReleaseFiles } from '../../src/shared/release-files.js';
 import { buildSite } from '../../src/site/build.js';
+import { CLI_BUNDLE, ROOT } from '../support/cli.js';
 
 const SITE_URL = 'https://tiedotteet.example.fi';
 const NOW = '2026-01-01T00:00:00Z';
@@ -96,4 +98,41 @@ describe('newsroom build with spilled bodies', () => {
       }
     }
   }, 120_000);
+});
+
+describe('a killed build', () => {
+  it('leaves no spilled bodies behind: the spill file has no name while the build holds it', async () => {
+    const temp = await mkdtemp(join(work, 'tmpdir-'));
+    const child = spawn(
+      process.execPath,
+      [
+        ...[CLI_BUNDLE, 'build', '--releases', join(work, 'releases')],
+        ...['--out', join(work, 'killed'), '--site-url', SITE_URL, '--now', NOW],
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TMPDIR: temp, NEWSROOM_BUILD_CACHE: 'off' },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    // Killed once the spill file is open: a descriptor of the child's to a file in `temp` whose
+    // name is already gone.
+    const spill = async (): Promise<string | undefined> => {
+      const fds = await readdir(`/proc/${child.pid}/fd`).catch(() => []);
+      const targets = await Promise.all(
+        fds.map((fd) => readlink(`/proc/${child.pid}/fd/${fd}`).catch(() => '')),
+      );
+      return targets.find((target) => target.startsWith(temp));
+    };
+    let target = await spill();
+    while (child.exitCode === null && target === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      target = await spill();
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(target).toMatch(/newsroom-bodies-.*\/bodies \(deleted\)$/);
+    expect(await readdir(temp)).toEqual([]);
+  }, 60_000);
 });
