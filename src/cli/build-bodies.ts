@@ -26,7 +26,8 @@ export interface SpillTarget {
  * stays in memory, so memory no longer grows with the bodies (~6 KB a release; 300 MB at 50,000).
  *
  * The file is removed from its folder as soon as it is open: it lives while the build's process
- * holds it (worker threads read the same descriptor) and a killed build leaves nothing behind.
+ * holds it (worker threads read the same descriptor) and a killed build leaves nothing behind
+ * (unless killed between those two calls: then an empty file in the temporary folder).
  * Bodies are keyed by `sourcePath`, which is unique in a build and kept by every whole-set step.
  */
 export class ReleaseBodies {

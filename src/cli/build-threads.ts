@@ -24,12 +24,12 @@ const PAGE_BATCH = 32;
 export const PAGES_AHEAD = 2;
 
 /**
- * Old-generation size limit of a worker's heap, in MB, and the one `npm run newsroom` gives the
- * main thread (package.json). Below 2 GB, V8 lets a heap grow to about twice what survived its
- * last full collection instead of four times (its heap controller's factor for "large" heaps),
- * which keeps a full build's peak memory near what it holds (docs/benchmarks.md, "Full build"),
- * for a little more time spent collecting. A worker holds a few batches at a time, far below it;
- * the main thread, ~2.5 KB per release (their bodies wait on disk: src/cli/build-bodies.ts).
+ * Old-generation size limit, in MB, of a worker's heap and of the main thread's under
+ * `npm run newsroom` (package.json). The main thread holds ~2.5 KB per release (their bodies
+ * wait on disk: src/cli/build-bodies.ts), a worker a few batches. Below 2 GB, V8 lets a heap grow
+ * to about twice what survived its last full collection instead of four times (its heap
+ * controller's factor for large heaps), which keeps a full build's peak memory nearer what it
+ * holds (docs/benchmarks.md, "Full build").
  */
 export const BUILD_HEAP_MB = 2000;
 

@@ -73,10 +73,11 @@ export async function runBuild(
   });
   try {
     progress.update(`Reading ${refs.length} release file(s)…`);
-    const results = await threads.parse(refs, site, cache, bodies);
+    const parsed = await threads.parse(refs, site, cache, bodies);
     cache?.commit();
     progress.done();
-    const { releases, rejected } = sortResults(results, refs, io);
+    // Handed over (`parsed` left empty) so that the results do not outlive the sorting.
+    const { releases, rejected } = sortResults(parsed.splice(0), refs, io);
     // The same files as buildSite(), written as they are rendered: the pages by every thread,
     // the feeds, lists and media by this one while the workers finish their last pages.
     const plan = planSite(releases, site, now);

@@ -103,27 +103,39 @@ describe('newsroom build with spilled bodies', () => {
 describe('a killed build', () => {
   it('leaves no spilled bodies behind: the spill file has no name while the build holds it', async () => {
     const temp = await mkdtemp(join(work, 'tmpdir-'));
+    // Enough files on one thread that the build holds its spill file for a second or more.
+    const releases = join(work, 'many');
+    for (let index = 0; index < 2_000; index++) {
+      const { path, text } = generateRelease(index, 9);
+      await mkdir(join(releases, path, '..'), { recursive: true });
+      await writeFile(join(releases, path), text);
+    }
     const child = spawn(
       process.execPath,
       [
-        ...[CLI_BUNDLE, 'build', '--releases', join(work, 'releases')],
+        ...[CLI_BUNDLE, 'build', '--releases', releases],
         ...['--out', join(work, 'killed'), '--site-url', SITE_URL, '--now', NOW],
       ],
       {
         cwd: ROOT,
-        env: { ...process.env, TMPDIR: temp, NEWSROOM_BUILD_CACHE: 'off' },
+        env: {
+          ...process.env,
+          TMPDIR: temp,
+          NEWSROOM_BUILD_CACHE: 'off',
+          NEWSROOM_BUILD_THREADS: '1',
+        },
         stdio: 'ignore',
       },
     );
     const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    // Killed once the spill file is open: a descriptor of the child's to a file in `temp` whose
-    // name is already gone.
+    // Killed while it builds with the spill file open: a descriptor of the child's to a file in
+    // `temp` whose name is already gone (it is removed right after it is opened).
     const spill = async (): Promise<string | undefined> => {
       const fds = await readdir(`/proc/${child.pid}/fd`).catch(() => []);
       const targets = await Promise.all(
         fds.map((fd) => readlink(`/proc/${child.pid}/fd/${fd}`).catch(() => '')),
       );
-      return targets.find((target) => target.startsWith(temp));
+      return targets.find((target) => target.startsWith(temp) && target.endsWith(' (deleted)'));
     };
     let target = await spill();
     while (child.exitCode === null && target === undefined) {
