@@ -6,6 +6,7 @@ import type { ParseResult, Release } from '../release/types.js';
 import type { ReleaseFileRef } from '../shared/release-files.js';
 import type { SiteConfig } from '../site/config.js';
 import { releasePageFile } from '../site/files.js';
+import type { BodySpan, ReleaseBodies } from './build-bodies.js';
 import type { SiteWriter } from './files.js';
 import type { ParseCache } from './parse-cache.js';
 import { type ParsedBatch, type ParseShare, parseClaimed } from './parse-files.js';
@@ -22,6 +23,16 @@ const PAGE_BATCH = 32;
  */
 export const PAGES_AHEAD = 2;
 
+/**
+ * Old-generation size limit, in MB, of a worker's heap and of the main thread's under
+ * `npm run newsroom` (package.json). The main thread holds ~2.5 KB per release (their bodies
+ * wait on disk: src/cli/build-bodies.ts), a worker a few batches. Below 2 GB, V8 lets a heap grow
+ * to about twice what survived its last full collection instead of four times (its heap
+ * controller's factor for large heaps), which keeps a full build's peak memory nearer what it
+ * holds (docs/benchmarks.md, "Full build").
+ */
+export const BUILD_HEAP_MB = 2000;
+
 /** How {@link BuildThreads} shares the work. */
 export interface ThreadOptions {
   /** Threads in all, this one included; default: the machine's parallelism. */
@@ -33,8 +44,8 @@ export interface ThreadOptions {
 /** Messages to a build worker (src/cli/build-worker.ts). */
 export type ToWorker =
   | { type: 'parse'; share: ParseShare }
-  | { type: 'pages'; outDir: string; site: SiteConfig }
-  | { type: 'page-batch'; releases: Release[] }
+  | { type: 'pages'; outDir: string; site: SiteConfig; bodiesFd?: number }
+  | { type: 'page-batch'; releases: Release[]; bodies?: BodySpan[] }
   | { type: 'pages-end' };
 
 /** Messages from a build worker. */
@@ -78,23 +89,30 @@ export class BuildThreads {
   /**
    * Reads and parses `refs`, in input order. Fails with the first reading error of any thread.
    * With `cache`, a file whose result the cache holds is not parsed again, and every result goes
-   * into the cache's next pack.
+   * into the cache's next pack. With `bodies`, the thread that parses a release writes its body
+   * there, and the results come back without their bodies.
    */
   async parse(
     refs: readonly ReleaseFileRef[],
     options: ParseOptions,
     cache?: ParseCache,
+    bodies?: ReleaseBodies,
   ): Promise<ParseResult[]> {
     const share: ParseShare = {
       refs,
       options,
       next: new Int32Array(new SharedArrayBuffer(4)),
       ...(cache ? { cache: { lookup: cache.lookup } } : {}),
+      ...(bodies ? { bodies: bodies.target } : {}),
     };
     const results: (ParseResult | undefined)[] = new Array(refs.length);
     this.fromCache = 0;
-    const place = ({ start, results: batch, records, cached }: ParsedBatch) => {
-      for (const [offset, result] of batch.entries()) results[start + offset] = result;
+    const place = ({ start, results: batch, records, cached, spans }: ParsedBatch) => {
+      for (const [offset, result] of batch.entries()) {
+        results[start + offset] = result;
+        const span = spans[offset];
+        if (result.ok && span !== undefined) bodies?.keep(result.release.sourcePath, span);
+      }
       cache?.add(records);
       this.fromCache += cached;
     };
@@ -113,26 +131,33 @@ export class BuildThreads {
   /**
    * Renders and writes the page of every release in `live` (slugs resolved) into `writer`'s
    * folder, on this thread and the workers, batch by batch. Then runs `alongside` on this thread
-   * while the workers finish their last batches, and resolves when every page is written.
+   * while the workers finish their last batches, and resolves when every page is written. With
+   * `bodies` (the releases' bodies spilled by {@link parse}), every thread reads each page's body
+   * back from there.
    */
   async writePages(
     live: readonly Release[],
     site: SiteConfig,
     writer: SiteWriter,
     alongside: () => void = () => {},
+    bodies?: ReleaseBodies,
   ): Promise<void> {
     let next = 0;
-    const take = (): Release[] => {
-      const batch = live.slice(next, next + PAGE_BATCH);
-      next += batch.length;
-      return batch;
+    const take = (): PageBatch => {
+      const releases = live.slice(next, next + PAGE_BATCH);
+      next += releases.length;
+      return bodies
+        ? { releases, bodies: releases.map((release) => bodies.span(release)) }
+        : { releases };
     };
     const working = Promise.all(
-      this.workers.map((worker) => worker.writePages(writer.outDir, site, take)),
+      this.workers.map((worker) => worker.writePages(writer.outDir, site, take, bodies?.fd)),
     );
     working.catch(() => undefined);
-    for (let batch = take(); batch.length > 0; batch = take()) {
-      for (const release of batch) writer.write(releasePageFile(release, site));
+    for (let batch = take().releases; batch.length > 0; batch = take().releases) {
+      for (const release of batch) {
+        writer.write(releasePageFile(bodies ? bodies.withBody(release) : release, site));
+      }
       // Answers the workers' requests for more pages that came in meanwhile.
       if (this.workers.length > 0) await nextTurn();
     }
@@ -146,6 +171,9 @@ export class BuildThreads {
   }
 }
 
+/** Releases for a worker's pages, with where their bodies are when they were spilled. */
+type PageBatch = { releases: Release[]; bodies?: BodySpan[] };
+
 /** One worker thread running src/cli/build-worker.ts, taking one request at a time. */
 class BuildWorker {
   private readonly worker: Worker;
@@ -153,12 +181,15 @@ class BuildWorker {
     | { until: FromWorker['type']; resolve: () => void; reject: (error: Error) => void }
     | undefined;
   private onBatch: (batch: ParsedBatch) => void = () => {};
-  private takePages: () => Release[] = () => [];
+  private takePages: () => PageBatch = () => ({ releases: [] });
   private failure: Error | undefined;
   private stopping = false;
 
   constructor() {
-    this.worker = new Worker(workerSource(), { eval: true });
+    this.worker = new Worker(workerSource(), {
+      eval: true,
+      resourceLimits: { maxOldGenerationSizeMb: BUILD_HEAP_MB },
+    });
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'parsed') this.onBatch(message.batch);
       else if (message.type === 'want-pages') this.sendPages();
@@ -177,10 +208,19 @@ class BuildWorker {
     return this.request({ type: 'parse', share }, 'parse-done');
   }
 
-  /** Writes pages into `outDir`, asking `take` for each next batch until it gives none. */
-  writePages(outDir: string, site: SiteConfig, take: () => Release[]): Promise<void> {
+  /**
+   * Writes pages into `outDir`, asking `take` for each next batch until it gives none; bodies
+   * spilled into `bodiesFd` are read back from it.
+   */
+  writePages(
+    outDir: string,
+    site: SiteConfig,
+    take: () => PageBatch,
+    bodiesFd?: number,
+  ): Promise<void> {
     this.takePages = take;
-    return this.request({ type: 'pages', outDir, site }, 'pages-done');
+    const bodies = bodiesFd === undefined ? {} : { bodiesFd };
+    return this.request({ type: 'pages', outDir, site, ...bodies }, 'pages-done');
   }
 
   async terminate(): Promise<void> {
@@ -198,10 +238,10 @@ class BuildWorker {
   }
 
   private sendPages(): void {
-    const releases = this.takePages();
+    const batch = this.takePages();
     this.worker.postMessage(
-      releases.length > 0
-        ? ({ type: 'page-batch', releases } satisfies ToWorker)
+      batch.releases.length > 0
+        ? ({ type: 'page-batch', ...batch } satisfies ToWorker)
         : ({ type: 'pages-end' } satisfies ToWorker),
     );
   }

@@ -1,6 +1,9 @@
+import { inScope } from '../feeds/scopes.js';
 import { formatProblem, formatWarning, type ParseResult, type Release } from '../release/types.js';
 import { findReleaseFiles, type ReleaseFileRef } from '../shared/release-files.js';
-import { listingFiles, liveMedia, planSite } from '../site/build.js';
+import { listingFiles, liveMedia, planSite, type SitePlan } from '../site/build.js';
+import type { SiteConfig } from '../site/config.js';
+import { newestFirst } from '../site/order.js';
 import {
   parseCommandArgs,
   parseInstantFlag,
@@ -8,6 +11,7 @@ import {
   requireFlag,
   UsageError,
 } from './args.js';
+import { ReleaseBodies } from './build-bodies.js';
 import { BuildThreads, type ThreadOptions } from './build-threads.js';
 import { checkReleasesFolder, prepareOutputFolder, SiteWriter } from './files.js';
 import { diskMediaLookup } from './media-files.js';
@@ -61,30 +65,34 @@ export async function runBuild(
   const refs = await findReleaseFiles(releasesDir);
   const folder = cacheFolder(process.env);
   const cache = folder === undefined ? undefined : await ParseCache.open(folder, site);
+  // The bodies wait on disk for their pages and feeds: memory holds only what orders and groups.
+  const bodies = ReleaseBodies.open();
   const threads = BuildThreads.start(refs.length, {
     threads: threadsFromEnv(process.env),
     ...threadOptions,
   });
   try {
     progress.update(`Reading ${refs.length} release file(s)…`);
-    const results = await threads.parse(refs, site, cache);
+    const parsed = await threads.parse(refs, site, cache, bodies);
     cache?.commit();
     progress.done();
-    const { releases, rejected } = sortResults(results, refs, io);
+    // Handed over (`parsed` left empty) so that the results do not outlive the sorting.
+    const { releases, rejected } = sortResults(parsed.splice(0), refs, io);
     // The same files as buildSite(), written as they are rendered: the pages by every thread,
     // the feeds, lists and media by this one while the workers finish their last pages.
     const plan = planSite(releases, site, now);
     const writer = new SiteWriter(outDir);
     let filesWritten = plan.live.length;
     progress.update(`Writing ${plan.live.length} release page(s) into ${outDir}…`);
-    await threads.writePages(plan.live, site, writer, () => {
-      for (const file of listingFiles(plan, site)) {
+    const writeListings = () => {
+      for (const file of listingFiles(withFeedBodies(plan, site, bodies), site)) {
         writer.write(file);
         filesWritten += 1;
         progress.update(`Writing feeds, lists and sitemaps: ${filesWritten} files…`);
       }
       filesWritten += writeMedia(plan.live, releasesDir, writer);
-    });
+    };
+    await threads.writePages(plan.live, site, writer, writeListings, bodies);
     progress.done();
     const outcome = {
       accepted: releases.length,
@@ -98,7 +106,24 @@ export async function runBuild(
     progress.done();
     cache?.discard();
     await threads.close();
+    bodies.close();
   }
+}
+
+/**
+ * `plan` with the bodies read back of the releases the subscription feeds show (each scope's
+ * newest `site.feedLimit`): the only listing files that carry bodies.
+ */
+function withFeedBodies(plan: SitePlan, site: SiteConfig, bodies: ReleaseBodies): SitePlan {
+  const inFeeds = new Set<Release>();
+  for (const scope of plan.scopes) {
+    const ofScope = plan.live.filter((release) => inScope(scope, release));
+    for (const release of newestFirst(ofScope, site.feedLimit)) inFeeds.add(release);
+  }
+  const live = plan.live.map((release) =>
+    inFeeds.has(release) ? bodies.withBody(release) : release,
+  );
+  return { ...plan, live };
 }
 
 /** Splits parse results into releases and rejections, printing each problem and warning. */

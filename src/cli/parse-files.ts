@@ -3,6 +3,7 @@ import { attachMedia } from '../release/attach-media.js';
 import { type ParseOptions, parseRelease } from '../release/parse.js';
 import type { ParseResult } from '../release/types.js';
 import type { ReleaseFileRef } from '../shared/release-files.js';
+import { type BodySpan, type SpillTarget, spillBody } from './build-bodies.js';
 import { diskMediaLookup } from './media-files.js';
 import {
   type CacheLookup,
@@ -29,6 +30,8 @@ export interface ParseShare {
    * comes back with its {@link CacheRecord} for the next pack.
    */
   cache?: { lookup: CacheLookup | undefined };
+  /** Where to spill the bodies: each result then comes back without its body, with its span. */
+  bodies?: SpillTarget;
 }
 
 /** Results a thread hands over: the parse results of the files from `start` on, in order. */
@@ -39,6 +42,8 @@ export interface ParsedBatch {
   records: CacheRecord[];
   /** How many of the batch's results came from the cache. */
   cached: number;
+  /** With spilled bodies: where each accepted result's body is, by its index in `results`. */
+  spans: (BodySpan | undefined)[];
 }
 
 /** Parses files one after another on this thread. */
@@ -62,20 +67,26 @@ export async function parseClaimed(
   deliver: (batch: ParsedBatch) => void,
   yieldBetween: boolean,
 ): Promise<void> {
-  const { refs, options, next, cache } = share;
+  const { refs, options, next, cache, bodies } = share;
   const media = new MediaFolders();
   const reader = cache?.lookup && new CacheReader(cache.lookup);
   for (;;) {
     const start = Atomics.add(next, 0, CLAIM_BATCH);
     if (start >= refs.length) return;
     const end = Math.min(start + CLAIM_BATCH, refs.length);
-    const batch: ParsedBatch = { start, results: [], records: [], cached: 0 };
+    const batch: ParsedBatch = { start, results: [], records: [], cached: 0, spans: [] };
     for (let index = start; index < end; index++) {
       const ref = refs[index] as ReleaseFileRef;
       const { result, record, cached } = parseOrRecall(ref, readBytes(ref), options, cache, reader);
       if (record) batch.records.push(record);
       if (cached) batch.cached += 1;
-      batch.results.push(await withMedia(ref, result, media));
+      const whole = await withMedia(ref, result, media);
+      if (bodies === undefined) batch.results.push(whole);
+      else {
+        const spilled = spillBody(whole, bodies);
+        batch.results.push(spilled.result);
+        batch.spans.push(spilled.span);
+      }
     }
     deliver(batch);
     if (yieldBetween) await new Promise((resolve) => setImmediate(resolve));

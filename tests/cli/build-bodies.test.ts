@@ -1,0 +1,150 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateRelease } from '../../bench/generate.js';
+import { runBuild } from '../../src/cli/build.js';
+import { ReleaseBodies, readBody, spillBody } from '../../src/cli/build-bodies.js';
+import type { ThreadOptions } from '../../src/cli/build-threads.js';
+import { parseInProcess } from '../../src/cli/parse-files.js';
+import { siteConfigFromEnv } from '../../src/cli/site-options.js';
+import type { ParseResult, Release } from '../../src/release/types.js';
+import { findReleaseFiles } from '../../src/shared/release-files.js';
+import { buildSite } from '../../src/site/build.js';
+import { CLI_BUNDLE, ROOT } from '../support/cli.js';
+
+const SITE_URL = 'https://tiedotteet.example.fi';
+const NOW = '2026-01-01T00:00:00Z';
+
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'newsroom-build-bodies-'));
+  // Enough files for worker threads; more per scope than a feed shows, so feeds need some
+  // bodies back and the archive pages none.
+  for (let index = 0; index < 260; index++) {
+    const { path, text } = generateRelease(index, 5);
+    await mkdir(join(work, 'releases', path, '..'), { recursive: true });
+    await writeFile(join(work, 'releases', path), text);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+function accepted(release: Partial<Release> & Pick<Release, 'sourcePath' | 'contentHtml'>) {
+  return { ok: true, release: release as Release, warnings: [] } satisfies ParseResult;
+}
+
+describe('ReleaseBodies', () => {
+  it('gives back every body byte for byte, leaving none in the results and no file behind', async () => {
+    const folder = await mkdtemp(join(work, 'spill-'));
+    const bodies = ReleaseBodies.open(folder);
+    try {
+      const texts = ['<p>Kevät ä ö å € 😀</p>', '', '<p>toinen</p>'.repeat(5_000)];
+      const releases = texts.map((contentHtml, index) => {
+        const { result, span } = spillBody(
+          accepted({ sourcePath: `${index}.md`, contentHtml }),
+          bodies.target,
+        );
+        if (!result.ok || span === undefined) throw new Error('a release came back rejected');
+        expect(result.release.contentHtml).toBe('');
+        bodies.keep(result.release.sourcePath, span);
+        return result.release;
+      });
+      const rejected: ParseResult = { ok: false, problem: { path: 'x.md', message: 'no title' } };
+      expect(spillBody(rejected, bodies.target)).toEqual({ result: rejected });
+      // Read in another order than written, and by descriptor as a worker thread does.
+      expect(bodies.withBody(releases[2] as Release).contentHtml).toBe(texts[2]);
+      expect(bodies.withBody(releases[1] as Release).contentHtml).toBe('');
+      expect(readBody(bodies.fd, bodies.span(releases[0] as Release))).toBe(texts[0]);
+      expect(bodies.span(releases[0] as Release)).toEqual([0, Buffer.byteLength(texts[0] ?? '')]);
+      expect(await readdir(folder)).toEqual([]);
+      expect(() => bodies.span({ sourcePath: 'unknown.md' } as Release)).toThrow(/unknown\.md/);
+    } finally {
+      bodies.close();
+    }
+  });
+});
+
+describe('newsroom build with spilled bodies', () => {
+  it('writes the same files as buildSite over the whole releases, on one thread and on threads', async () => {
+    const releasesDir = join(work, 'releases');
+    const site = siteConfigFromEnv(SITE_URL, { FEED_LIMIT: '5' });
+    const refs = await findReleaseFiles(releasesDir);
+    const releases = (await parseInProcess(refs, site)).flatMap((result): Release[] =>
+      result.ok ? [result.release] : [],
+    );
+    const expected = buildSite(releases, site, new Date(NOW)).files;
+    // Worker threads only in the second build, so that they read every page's body themselves.
+    const ways: ThreadOptions[] = [{ threads: 1 }, { threads: 2, parseHere: false }];
+    for (const [index, options] of ways.entries()) {
+      const out = join(work, `out-${index}`);
+      const io = { stdout: () => {}, stderr: () => {} };
+      const argv = ['--releases', releasesDir, '--out', out, '--site-url', SITE_URL, '--now', NOW];
+      const saved = { ...process.env };
+      Object.assign(process.env, { FEED_LIMIT: '5', NEWSROOM_BUILD_CACHE: 'off' });
+      try {
+        await runBuild(argv, io, undefined, options);
+      } finally {
+        process.env = saved;
+      }
+      const written = await readdir(out, { recursive: true, withFileTypes: true });
+      expect(written.filter((entry) => entry.isFile())).toHaveLength(expected.length);
+      for (const file of expected) {
+        expect(await readFile(join(out, file.path), 'utf8'), file.path).toBe(file.body);
+      }
+    }
+  }, 120_000);
+});
+
+describe('a killed build', () => {
+  it('leaves no spilled bodies behind: the spill file has no name while the build holds it', async () => {
+    const temp = await mkdtemp(join(work, 'tmpdir-'));
+    // Enough files on one thread that the build holds its spill file for a second or more.
+    const releases = join(work, 'many');
+    for (let index = 0; index < 2_000; index++) {
+      const { path, text } = generateRelease(index, 9);
+      await mkdir(join(releases, path, '..'), { recursive: true });
+      await writeFile(join(releases, path), text);
+    }
+    const child = spawn(
+      process.execPath,
+      [
+        ...[CLI_BUNDLE, 'build', '--releases', releases],
+        ...['--out', join(work, 'killed'), '--site-url', SITE_URL, '--now', NOW],
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          TMPDIR: temp,
+          NEWSROOM_BUILD_CACHE: 'off',
+          NEWSROOM_BUILD_THREADS: '1',
+        },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    // Killed while it builds with the spill file open: a descriptor of the child's to a file in
+    // `temp` whose name is already gone (it is removed right after it is opened).
+    const spill = async (): Promise<string | undefined> => {
+      const fds = await readdir(`/proc/${child.pid}/fd`).catch(() => []);
+      const targets = await Promise.all(
+        fds.map((fd) => readlink(`/proc/${child.pid}/fd/${fd}`).catch(() => '')),
+      );
+      return targets.find((target) => target.startsWith(temp) && target.endsWith(' (deleted)'));
+    };
+    let target = await spill();
+    while (child.exitCode === null && target === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      target = await spill();
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(target).toMatch(/newsroom-bodies-.*\/bodies \(deleted\)$/);
+    expect(await readdir(temp)).toEqual([]);
+  }, 60_000);
+});
