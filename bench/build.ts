@@ -43,6 +43,8 @@ export interface BuildBench {
     userMs: number;
     systemMs: number;
   };
+  /** Hugo writing into memory (tmpfs), the fair partner of {@link BuildBench.inMemory}. */
+  hugoInMemory?: BuildRun;
 }
 
 /** Medians of one way of building. */
@@ -101,6 +103,7 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
     await prepareCli(releasesDir);
     const hugoSite = await prepareHugo(work, releasesDir);
     const hugoSamples: HugoSample[] = [];
+    const hugoInMemory: HugoSample[] = [];
     // A finished build whose files the floor writes again (untimed, before the rounds); its parse
     // cache is the one the warm builds use.
     const reference = join(work, 'floor-reference');
@@ -134,6 +137,11 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
         },
         async () => {
           if (hugoSite) hugoSamples.push(await runHugo(hugoSite.site, join(work, `hugo-${i}`)));
+        },
+        async () => {
+          if (!hugoSite || !memory) return;
+          hugoInMemory.push(await runHugo(hugoSite.site, join(memory, 'hugo')));
+          await rm(join(memory, 'hugo'), { recursive: true, force: true });
         },
       ];
       for (let turn = 0; turn < turns.length; turn += 1) {
@@ -187,6 +195,14 @@ export async function benchBuild(count = 10_000, runs = 3): Promise<BuildBench> 
         write: median(phases.map((p) => p.write)),
       },
       hugo,
+      ...(hugoInMemory.length > 0
+        ? {
+            hugoInMemory: summarize(
+              hugoInMemory.map((sample) => ({ ...sample, maxRssMb: sample.rss, accepted: count })),
+              count,
+            ),
+          }
+        : {}),
     };
   } finally {
     await rm(work, { recursive: true, force: true });
