@@ -26,18 +26,24 @@ import {
   FaultPlan,
   faultyS3Client,
   faultySesMailer,
+  faultyStore,
   S3rverFolderGuard,
 } from '../support/faults.js';
 import { type LocalS3, startTestS3 } from '../support/s3.js';
 import { type LocalSes, startLocalSes } from '../support/ses.js';
-import { pipelineWorld } from './pipeline-world.js';
+import { type PipelineWorld, pipelineWorld } from './pipeline-world.js';
 
 /**
- * Digest runs against real parts (subscribers and pipeline state in s3rver, mail through
- * aws-ses-v2-local) while SES throttles and fails, S3 fails, and invocations crash. The promise
+ * Digest runs while SES throttles and fails, S3 fails, and invocations crash. The promise
  * (docs/digest.md): nobody who should get the mail is missed; nobody gets it twice, except that
  * an invocation that dies (a crash, or an S3 failure writing progress) repeats, once each, the
  * messages SES had accepted from it and that were not yet recorded.
+ *
+ * The scenarios test the digest's logic, so subscribers and pipeline state live in an in-memory
+ * bucket that enforces conditions as S3 does (the object-store contract suite holds it to
+ * s3rver), with S3 faults injected at the store. One S3-fault seed runs on s3rver, its faults S3's
+ * own XML error answers parsed by the SDK, so the path from HTTP to the digest's retries stays
+ * proven end to end. Mail always goes through aws-ses-v2-local, its faults SES's own answers.
  */
 
 const SECRET = 'a-fault-test-secret-of-at-least-32-bytes-0123';
@@ -45,8 +51,9 @@ const keys = deriveSubscriberKeys(SECRET);
 
 let s3: LocalS3;
 let ses: LocalSes;
-let releasesBucket: string;
-let wiring: Awaited<ReturnType<typeof wireMailRuns>>;
+/** The world most scenarios run in (in memory), and the one on s3rver. */
+let memory: DigestWorld;
+let onS3rver: DigestWorld;
 let releases: Release[];
 const ledger = new FaultLedger('email digests');
 
@@ -57,7 +64,21 @@ interface Resident {
   frequency: Frequency;
   categories: string[];
 }
-const residents: Resident[] = [];
+
+/** 36 residents: every language, all categories or one, three frequencies. */
+const residents: Resident[] = Array.from({ length: 36 }, (_, i) => {
+  const langs: Lang[] = ['fi', 'sv', 'en'];
+  const choices = [[], ['blogi'], ['kuulutus']];
+  const frequencies: Frequency[] = ['daily', 'daily', 'daily', 'weekly', 'immediate'];
+  const address = `asukas${i}@example.fi`;
+  return {
+    id: newSubscriberId(shardOfAddressHash(hashAddress(keys, address))),
+    address,
+    lang: langs[i % 3] ?? 'fi',
+    frequency: frequencies[i % 5] ?? 'daily',
+    categories: choices[Math.floor(i / 3) % 3] ?? [],
+  };
+});
 
 /** The daily window in which the releases below were first published. */
 const WINDOW = {
@@ -67,11 +88,8 @@ const WINDOW = {
 };
 const RUN_AT = new Date('2026-01-16T06:00:10Z').getTime();
 
-beforeAll(async () => {
-  [s3, ses] = await Promise.all([startTestS3(), startLocalSes()]);
-  // Releases published by the pipeline itself (its clock: 2026-01-15 12:00 UTC).
-  const world = await pipelineWorld(s3);
-  releasesBucket = world.releasesBucket;
+/** Releases published by the pipeline itself (its clock: 2026-01-15 12:00 UTC). */
+async function publishReleases(world: PipelineWorld): Promise<void> {
   const handle = world.handler();
   const uploads: [string, string, Record<string, string>][] = [
     ['releases/2026/uimahalli.md', 'Uimahalli avautuu', {}],
@@ -80,34 +98,18 @@ beforeAll(async () => {
     ['releases/2026/pool.md', 'The pool opens', { type: 'Press release', lang: 'en' }],
   ];
   for (const [key, title, fields] of uploads) {
-    await handle(
-      await world.staff({
-        kind: 'put',
-        key,
-        text: releaseText(title, '2026-01-14 10:00', fields),
-        label: key,
-      }),
-    );
+    const text = releaseText(title, '2026-01-14 10:00', fields);
+    await handle(await world.staff({ kind: 'put', key, text, label: key }));
   }
-  // 36 residents: every language, all categories or one, three frequencies.
-  const subscribers = new SubscriberStore(world.bucket);
-  const langs: Lang[] = ['fi', 'sv', 'en'];
-  const choices = [[], ['blogi'], ['kuulutus']];
-  const frequencies: Frequency[] = ['daily', 'daily', 'daily', 'weekly', 'immediate'];
-  for (let i = 0; i < 36; i += 1) {
-    const address = `asukas${i}@example.fi`;
-    const addressHash = hashAddress(keys, address);
-    const resident: Resident = {
-      id: newSubscriberId(shardOfAddressHash(addressHash)),
-      address,
-      lang: langs[i % 3] ?? 'fi',
-      frequency: frequencies[i % 5] ?? 'daily',
-      categories: choices[Math.floor(i / 3) % 3] ?? [],
-    };
-    residents.push(resident);
+}
+
+/** Stores every resident as a confirmed subscriber. */
+async function enrolResidents(store: ObjectStore): Promise<void> {
+  const subscribers = new SubscriberStore(store);
+  for (const resident of residents) {
     await subscribers.upsert({
       ...resident,
-      addressHash,
+      addressHash: hashAddress(keys, resident.address),
       consent: {
         requestedAt: '2026-01-01T00:00:00Z',
         ip: '192.0.2.1',
@@ -119,8 +121,18 @@ beforeAll(async () => {
       updatedAt: '2026-01-01T00:05:00Z',
     });
   }
+}
+
+/**
+ * The releases bucket with the releases published and the residents subscribed, on s3rver when
+ * `s3` is given, else in memory, and the digest's wiring over it (mail to aws-ses-v2-local).
+ */
+async function digestWorld(s3: LocalS3 | undefined) {
+  const world = await pipelineWorld(s3);
+  await publishReleases(world);
+  await enrolResidents(world.bucket);
   const config = readDigestConfig({
-    RELEASES_BUCKET: releasesBucket,
+    RELEASES_BUCKET: world.releasesBucket,
     SITE_URL: 'https://tiedotteet.example.fi',
     SITE_TITLE: 'Esimerkkilä',
     MAIL_FROM: 'Esimerkkilä <tiedotteet@example.fi>',
@@ -128,8 +140,35 @@ beforeAll(async () => {
     SES_ENDPOINT: ses.endpoint,
     SES_SEND_RATE: '500',
   });
-  wiring = await wireMailRuns(config, { store: world.clean.bucket });
-  releases = await wiring.releases.publishedBetween(WINDOW.since, WINDOW.until);
+  const wiring = await wireMailRuns(config, { store: world.clean.bucket });
+  return {
+    wiring,
+    /** The bucket read with no faults, for checks. */
+    clean: world.clean.bucket,
+    /** The digest's store as one process sees it, its requests failing as `faults` says. */
+    store(faults: FaultPlan | undefined): ObjectStore {
+      if (!s3)
+        return faults ? faultyStore(world.bucket, world.releasesBucket, faults) : world.bucket;
+      const client = faults ? faultyS3Client(s3.endpoint, faults) : s3.client;
+      return new ConditionEnforcingStore(
+        new S3rverFolderGuard(new S3ObjectStore(client, world.releasesBucket)),
+      );
+    },
+  };
+}
+type DigestWorld = Awaited<ReturnType<typeof digestWorld>>;
+
+beforeAll(async () => {
+  [s3, ses] = await Promise.all([startTestS3(), startLocalSes()]);
+  [memory, onS3rver] = await Promise.all([digestWorld(undefined), digestWorld(s3)]);
+  releases = await memory.wiring.releases.publishedBetween(WINDOW.since, WINDOW.until);
+  const releasesOnS3rver = await onS3rver.wiring.releases.publishedBetween(
+    WINDOW.since,
+    WINDOW.until,
+  );
+  expect(releasesOnS3rver.map((release) => release.id)).toEqual(
+    releases.map((release) => release.id),
+  );
 });
 
 afterAll(async () => {
@@ -154,9 +193,9 @@ function expectedRecipients(frequency: Frequency, about: readonly Release[]): Se
   );
 }
 
-/** The ids recorded as sent (or refused) in a run's progress, read with a fault-free client. */
-async function recordedIds(runId: string): Promise<Set<string>> {
-  const store = new S3ObjectStore(s3.client, releasesBucket);
+/** The ids recorded as sent (or refused) in a run's progress, read with no faults. */
+async function recordedIds(world: DigestWorld, runId: string): Promise<Set<string>> {
+  const store = world.clean;
   const ids = new Set<string>();
   for await (const object of store.list(`digests/${runId}/sent/`)) {
     const body = await store.get(object.key);
@@ -178,14 +217,6 @@ async function mailCounts(): Promise<Map<string, number>> {
   return counts;
 }
 
-/** The digest's store as one process sees it: s3rver, optionally failing, optionally crashing. */
-function digestStore(s3Faults: FaultPlan | undefined): ObjectStore {
-  const client = s3Faults ? faultyS3Client(s3.endpoint, s3Faults) : s3.client;
-  return new ConditionEnforcingStore(
-    new S3rverFolderGuard(new S3ObjectStore(client, releasesBucket)),
-  );
-}
-
 interface Invocation {
   crash?: CrashSwitch;
 }
@@ -197,6 +228,7 @@ interface Invocation {
  * documented bound allows to go again. Returns how many such repeats each address may get.
  */
 async function runUntilDone(
+  world: DigestWorld,
   runId: string,
   options: {
     store: ObjectStore;
@@ -214,7 +246,7 @@ async function runUntilDone(
     const store = crash ? crashingStore(options.store, crash) : options.store;
     const mailer = crashingMailer(options.mailer, crash ?? new CrashSwitch(Infinity));
     const run: DigestRunOptions = {
-      ...wiring.options,
+      ...world.wiring.options,
       store,
       mailer,
       roster: subscriberRoster(new SubscriberStore(store), SHARD_COUNT, (id) =>
@@ -235,7 +267,7 @@ async function runUntilDone(
     }
     expect(['failed', 'paused', 'busy'], String(outcome)).toContain(status);
     if (status === 'failed') failures += 1;
-    const recorded = await recordedIds(runId);
+    const recorded = await recordedIds(world, runId);
     const recordedAddresses = new Set([...recorded].map((id) => addressOf.get(id)));
     for (const address of mailer.accepted) {
       if (!recordedAddresses.has(address)) {
@@ -274,8 +306,8 @@ describe('SES throttling and transient failures during a digest run', () => {
       await ses.clear();
       const sesFaults = new FaultPlan(seed, 0.2);
       const expected = expectedRecipients('daily', releases);
-      const { allowedRepeats, failures } = await runUntilDone(`daily-ses-${seed}`, {
-        store: digestStore(undefined),
+      const { allowedRepeats, failures } = await runUntilDone(memory, `daily-ses-${seed}`, {
+        store: memory.store(undefined),
         mailer: faultySesMailer(ses.endpoint, sesFaults),
         invocation: () => ({}),
       });
@@ -290,15 +322,20 @@ describe('SES throttling and transient failures during a digest run', () => {
 });
 
 describe('S3 failing 20% of the digest requests for twenty invocations, SES failing throughout', () => {
-  it.each([4, 5, 6])(
-    'seed %i: failed invocations are retried and resume; repeats only of accepted, unrecorded mail',
-    async (seed) => {
+  it.each([
+    [4, 's3rver'],
+    [5, 'memory'],
+    [6, 'memory'],
+  ] as const)(
+    'seed %i on %s: failed invocations are retried and resume; repeats only of accepted, unrecorded mail',
+    async (seed, where) => {
+      const world = where === 's3rver' ? onS3rver : memory;
       await ses.clear();
       const s3Faults = new FaultPlan(seed, 0.2);
       const sesFaults = new FaultPlan(seed + 1000, 0.2);
       const expected = expectedRecipients('daily', releases);
-      const { allowedRepeats, failures } = await runUntilDone(`daily-s3-${seed}`, {
-        store: digestStore(s3Faults),
+      const { allowedRepeats, failures } = await runUntilDone(world, `daily-s3-${seed}`, {
+        store: world.store(s3Faults),
         mailer: faultySesMailer(ses.endpoint, sesFaults),
         // S3 fails through the first twenty invocations (each reads 64 roster shards), then recovers.
         invocation: (n) => {
@@ -325,9 +362,9 @@ describe('a digest run crashing at random points, then resumed', () => {
       const crashes = plan.int(1, 3);
       const expected = expectedRecipients('daily', releases);
       // A clean run makes ~90 requests (64 roster shards, progress, SES): crash anywhere in them.
-      const { allowedRepeats, failures } = await runUntilDone(`daily-crash-${seed}`, {
-        store: digestStore(undefined),
-        mailer: wiring.options.mailer,
+      const { allowedRepeats, failures } = await runUntilDone(memory, `daily-crash-${seed}`, {
+        store: memory.store(undefined),
+        mailer: memory.wiring.options.mailer,
         invocation: (n) => (n <= crashes ? { crash: new CrashSwitch(plan.int(3, 90)) } : {}),
       });
       expect(failures).toBeGreaterThan(0);
@@ -340,11 +377,11 @@ describe('duplicated and concurrent release-published notices', () => {
   it('seed 12: the same notice three times, two at once, with SES throttling: one mail each', async () => {
     await ses.clear();
     const sesFaults = new FaultPlan(12, 0.2);
-    const release = await wiring.releases.releaseAt('releases/2026/uimahalli.md');
+    const release = await memory.wiring.releases.releaseAt('releases/2026/uimahalli.md');
     if (!release) throw new Error('the published release is missing');
     const options = {
-      ...wiring.options,
-      store: digestStore(undefined),
+      ...memory.wiring.options,
+      store: memory.store(undefined),
       mailer: faultySesMailer(ses.endpoint, sesFaults),
       retry: { attempts: 8, baseMs: 1, capMs: 8 },
     };
@@ -391,7 +428,7 @@ describe('regression: a failed progress write while other recipients are being s
           slot: WINDOW.until,
         },
         {
-          ...wiring.options,
+          ...memory.wiring.options,
           sendRate: 1000,
           store,
           mailer: slow,
