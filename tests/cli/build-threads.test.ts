@@ -10,6 +10,7 @@ import { findReleaseFiles, type ReleaseFileRef } from '../../src/shared/release-
 import { buildSite, listingFiles, planSite } from '../../src/site/build.js';
 import { DEFAULT_SITE, type SiteConfig, type SiteFile } from '../../src/site/config.js';
 import { releaseOf2024 } from '../support/releases.js';
+import { readTree } from '../support/tree.js';
 
 const OPTIONS = {
   siteUrl: 'https://tiedotteet.example.fi',
@@ -33,17 +34,6 @@ async function parseWith(
 
 function release(title: string, date: string): string {
   return `---\ntitle: ${title}\ntype: Tiedote\ndate: ${date}\n---\n\nEnsimmäinen kappale.\n`;
-}
-
-/** Every file under `dir` with its text, by path. */
-async function readTree(dir: string): Promise<Map<string, string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = new Map<string, string>();
-  for (const entry of entries.filter((e) => e.isFile())) {
-    const path = join(entry.parentPath, entry.name);
-    files.set(path.slice(dir.length + 1), await readFile(path, 'utf8'));
-  }
-  return files;
 }
 
 let work: string;

@@ -15,23 +15,13 @@ import {
 import type { ParseResult } from '../../src/release/types.js';
 import { CLI_BUNDLE, ROOT } from '../support/cli.js';
 import { releaseOf2024 } from '../support/releases.js';
+import { readTree } from '../support/tree.js';
 
 const SITE = 'https://tiedotteet.example.fi';
 const NOW = '2026-01-01T00:00:00Z';
 
 let work: string;
 let releases: string;
-
-/** Every file under `dir` with its text, by path. */
-async function readTree(dir: string): Promise<Map<string, string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = new Map<string, string>();
-  for (const entry of entries.filter((e) => e.isFile())) {
-    const path = join(entry.parentPath, entry.name);
-    files.set(path.slice(dir.length + 1), await readFile(path, 'utf8'));
-  }
-  return files;
-}
 
 /** `newsroom build` in this process with the parse cache in `cache` (`off`: none). */
 async function build(

@@ -7,6 +7,7 @@ import { reconcile } from '../../src/pipeline/reconcile.js';
 import type { ObjectStore } from '../../src/shared/ports.js';
 import { ConditionalStore } from '../support/conditional-store.js';
 import { htmlBytes, pdfBytes, pngBytes } from '../support/media-bytes.js';
+import { countingStore } from '../support/request-counter.js';
 import {
   expectMatchesFullBuild,
   headersOf,
@@ -217,24 +218,6 @@ it('a batch that fails while copying a picture, delivered again, publishes it an
   expect(await expectMatchesFullBuild({ ...t, publicSite: inner })).toBeGreaterThan(5);
 });
 
-/** Counts every request `store` receives. */
-function counting(store: ObjectStore): { store: ObjectStore; requests: () => number } {
-  let requests = 0;
-  const count = <T>(value: T): T => {
-    requests += 1;
-    return value;
-  };
-  return {
-    requests: () => requests,
-    store: {
-      get: (key) => count(store.get(key)),
-      put: (key, body, options) => count(store.put(key, body, options)),
-      delete: (key) => count(store.delete(key)),
-      list: (prefix) => count(store.list(prefix)),
-    },
-  };
-}
-
 /** `shared` releases using one logo and `others` without it, uploaded as one batch. */
 async function archiveWithLogo(shared: number, others: number) {
   const t = await testPipeline();
@@ -257,8 +240,8 @@ it('a logo arriving for 25 releases fixes all of them, at a cost independent of 
   const requests: number[] = [];
   for (const others of [0, 40]) {
     const t = await archiveWithLogo(25, others);
-    const bucket = counting(t.bucket);
-    const publicSite = counting(t.publicSite);
+    const bucket = countingStore(t.bucket);
+    const publicSite = countingStore(t.publicSite);
     const handle = publishReleaseHandler({
       ...t.deps,
       bucket: bucket.store,

@@ -9,6 +9,7 @@ import type { ObjectStore } from '../../src/shared/ports.js';
 import { recipient } from '../digest/fixtures.js';
 import { byTag, parseHtml } from '../pages/html-check.js';
 import { jsonFeedProblems, parseFeed, xmllintErrors } from '../support/feed-check.js';
+import { countingStore } from '../support/request-counter.js';
 import {
   expectMatchesFullBuild,
   releaseText,
@@ -170,8 +171,8 @@ describe('translations in the pipeline', () => {
       }
       await t.handle({ Records: records });
       await t.upload(FI, finnish());
-      const bucket = counting(t.bucket);
-      const publicSite = counting(t.publicSite);
+      const bucket = countingStore(t.bucket);
+      const publicSite = countingStore(t.publicSite);
       const handle = publishReleaseHandler({
         ...t.deps,
         bucket: bucket.store,
@@ -239,21 +240,3 @@ describe('withdrawn pages in the pipeline', () => {
     await expectMatchesFullBuild(t);
   });
 });
-
-/** Counts every request `store` receives. */
-function counting(store: ObjectStore): { store: ObjectStore; requests: () => number } {
-  let requests = 0;
-  const count = <T>(value: T): T => {
-    requests += 1;
-    return value;
-  };
-  return {
-    requests: () => requests,
-    store: {
-      get: (key) => count(store.get(key)),
-      put: (key, body, options) => count(store.put(key, body, options)),
-      delete: (key) => count(store.delete(key)),
-      list: (prefix) => count(store.list(prefix)),
-    },
-  };
-}

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { ObjectStore } from '../../src/shared/ports.js';
 
 /** HTTP requests an S3 client has sent, per SDK command name (`GetObjectCommand`, …). */
 export interface RequestCounter {
@@ -29,6 +30,27 @@ export function countRequests(client: S3Client): RequestCounter {
     },
     reset() {
       byCommand = {};
+    },
+  };
+}
+
+/**
+ * `store` with every call counted, at the port rather than the S3 client: for the in-memory
+ * stores, where there is no HTTP to count. A listing counts once, whatever its pages.
+ */
+export function countingStore(store: ObjectStore): { store: ObjectStore; requests: () => number } {
+  let requests = 0;
+  const count = <T>(value: T): T => {
+    requests += 1;
+    return value;
+  };
+  return {
+    requests: () => requests,
+    store: {
+      get: (key) => count(store.get(key)),
+      put: (key, body, options) => count(store.put(key, body, options)),
+      delete: (key) => count(store.delete(key)),
+      list: (prefix) => count(store.list(prefix)),
     },
   };
 }
