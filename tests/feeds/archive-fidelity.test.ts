@@ -26,7 +26,14 @@ import { localMonth } from '../../src/pages/archive-page.js';
 import type { Release } from '../../src/release/types.js';
 import type { SiteConfig } from '../../src/site/config.js';
 import { newestFirst } from '../../src/site/order.js';
-import { awkwardReleases, makeRelease, realisticReleases, TEST_SITE } from '../support/releases.js';
+import {
+  awkwardReleases,
+  MEDIA_URLS,
+  makeRelease,
+  realisticReleases,
+  releaseWithMedia,
+  TEST_SITE,
+} from '../support/releases.js';
 
 /**
  * The archive pages are assembled from entries written once per release (src/feeds/archive-entry.ts)
@@ -82,30 +89,9 @@ function expectSameAsOracle(releases: readonly Release[], site: SiteConfig): num
   return pages;
 }
 
-const picture = 'https://tiedotteet.example.fi/media/2020/kuva.jpg';
-const attachment = 'https://tiedotteet.example.fi/media/2020/Liite%20%C3%A4.pdf';
-const withMedia = makeRelease({
-  sourcePath: '2020/blogi.md',
-  title: 'Blogi: Ovet kiinni',
-  kicker: 'Tästäkin <selvitään>.',
-  image: picture,
-  imageAlt: 'Kaupungintalo & tori',
+const withMedia = releaseWithMedia({
   published: new Date('2020-04-02T10:00:00Z'),
   translations: [{ lang: 'sv', url: `${TEST_SITE.siteUrl}/releases/sv.html`, title: 'Blogg' }],
-  media: [
-    {
-      sourcePath: '2020/kuva.jpg',
-      publicPath: 'media/2020/kuva.jpg',
-      url: picture,
-      file: { kind: 'image', contentType: 'image/jpeg', length: 1358, width: 640, height: 480 },
-    },
-    {
-      sourcePath: '2020/Liite ä.pdf',
-      publicPath: 'media/2020/Liite ä.pdf',
-      url: attachment,
-      file: { kind: 'document', contentType: 'application/pdf', length: 580 },
-    },
-  ],
 });
 
 const BRANDED: SiteConfig = {
@@ -140,7 +126,7 @@ describe('archive pages from cached entries', () => {
       ),
       day: fc.integer({ min: 0, max: 90 }),
       edited: fc.boolean(),
-      image: fc.constantFrom(undefined, picture, 'https://muu.example/kuva?id=1&x="y"'),
+      image: fc.constantFrom(undefined, MEDIA_URLS.picture, 'https://muu.example/kuva?id=1&x="y"'),
     });
     fc.assert(
       fc.property(fc.array(release, { minLength: 1, maxLength: 12 }), (records) => {
@@ -157,7 +143,7 @@ describe('archive pages from cached entries', () => {
             published: new Date(Date.UTC(2024, 0, 1) + record.day * 86_400_000),
             ...(record.edited ? { updated: new Date(Date.UTC(2024, 5, 1)) } : {}),
             ...(record.image === undefined ? {} : { image: record.image }),
-            ...(record.image === picture ? { media: withMedia.media } : {}),
+            ...(record.image === MEDIA_URLS.picture ? { media: withMedia.media } : {}),
           }),
         );
         expectSameAsOracle(releases, BRANDED);

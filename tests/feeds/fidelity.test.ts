@@ -5,35 +5,14 @@ import { ALL_SCOPE, categoryScope, type FeedScope } from '../../src/feeds/scopes
 import type { Release } from '../../src/release/types.js';
 import { newestFirst } from '../../src/site/order.js';
 import { parseFeed, xmllintErrors } from '../support/feed-check.js';
-import { makeRelease, TEST_SITE } from '../support/releases.js';
+import { MEDIA_URLS, makeRelease, releaseWithMedia, TEST_SITE } from '../support/releases.js';
 
 const SITE = TEST_SITE;
 const feeds = (scope: FeedScope, releases: Release[]) =>
   renderFeeds(scope, newestFirst(releases, SITE.feedLimit), SITE);
 
-const picture = 'https://tiedotteet.example.fi/media/2020/kuva.jpg';
-const attachment = 'https://tiedotteet.example.fi/media/2020/Liite%20%C3%A4.pdf';
-const withMedia = makeRelease({
-  sourcePath: '2020/blogi.md',
-  title: 'Blogi: Ovet kiinni',
-  kicker: 'Tästäkin <selvitään>.',
-  image: picture,
-  imageAlt: 'Kaupungintalo & tori',
-  media: [
-    {
-      sourcePath: '2020/kuva.jpg',
-      publicPath: 'media/2020/kuva.jpg',
-      url: picture,
-      file: { kind: 'image', contentType: 'image/jpeg', length: 1358, width: 640, height: 480 },
-    },
-    {
-      sourcePath: '2020/Liite ä.pdf',
-      publicPath: 'media/2020/Liite ä.pdf',
-      url: attachment,
-      file: { kind: 'document', contentType: 'application/pdf', length: 580 },
-    },
-  ],
-});
+const { picture, attachment } = MEDIA_URLS;
+const withMedia = releaseWithMedia();
 const anonymous = makeRelease({ sourcePath: '2020/b.md', title: 'Ilman kirjoittajaa' });
 const signed = makeRelease({ sourcePath: '2020/c.md', author: 'Liisa Esimerkki' });
 

@@ -177,3 +177,38 @@ export function releaseOf2024(index: number, seed: number): { path: string; text
   const { path, text } = generateRelease(index, seed);
   return { path, text: text.replace(/^date: \d{4}-/m, 'date: 2024-') };
 }
+
+/** Public URLs of {@link releaseWithMedia}'s picture and PDF, as feeds and pages must show them. */
+export const MEDIA_URLS = {
+  picture: 'https://tiedotteet.example.fi/media/2020/kuva.jpg',
+  attachment: 'https://tiedotteet.example.fi/media/2020/Liite%20%C3%A4.pdf',
+} as const;
+
+/**
+ * A blog post with a kicker, a lead picture (measured: 640×480, 1,358 bytes) and a PDF whose name
+ * needs percent-encoding, as the media step leaves a release; `fields` adds or overrides.
+ */
+export function releaseWithMedia(fields: Partial<Release> = {}): Release {
+  return makeRelease({
+    sourcePath: '2020/blogi.md',
+    title: 'Blogi: Ovet kiinni',
+    kicker: 'Tästäkin <selvitään>.',
+    image: MEDIA_URLS.picture,
+    imageAlt: 'Kaupungintalo & tori',
+    media: [
+      {
+        sourcePath: '2020/kuva.jpg',
+        publicPath: 'media/2020/kuva.jpg',
+        url: MEDIA_URLS.picture,
+        file: { kind: 'image', contentType: 'image/jpeg', length: 1358, width: 640, height: 480 },
+      },
+      {
+        sourcePath: '2020/Liite ä.pdf',
+        publicPath: 'media/2020/Liite ä.pdf',
+        url: MEDIA_URLS.attachment,
+        file: { kind: 'document', contentType: 'application/pdf', length: 580 },
+      },
+    ],
+    ...fields,
+  });
+}
