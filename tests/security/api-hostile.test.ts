@@ -13,6 +13,7 @@ import en from '../../templates/strings/en.json' with { type: 'json' };
 import fi from '../../templates/strings/fi.json' with { type: 'json' };
 import sv from '../../templates/strings/sv.json' with { type: 'json' };
 import { apiEvent } from '../subscribers/api-events.js';
+import { subscriptionsApiEnv } from '../subscribers/helpers.js';
 import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
 import { type LocalSes, startLocalSes } from '../support/ses.js';
 import { type SubscribeServer, startSubscribeServer } from '../support/subscribe-server.js';
@@ -46,20 +47,13 @@ beforeAll(async () => {
   bucket = await freshBucket(s3, 'hostile');
   store = new SubscriberStore(bucket);
   Object.assign(process.env, {
-    TOKEN_SECRET: SECRET,
-    RELEASES_BUCKET: bucket.bucket,
-    S3_ENDPOINT: s3.endpoint,
-    SES_ENDPOINT: ses.endpoint,
-    MAIL_FROM: 'Esimerkkilä <uutiset@esimerkkila.fi>',
-    SITE_URL: server.url,
-    SITE_TITLE: 'Esimerkkilä',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    // Answer at once and let this suite's many sign-ups from loopback through; the limits and
-    // the padded answer have their own tests with the defaults.
-    SUBSCRIBE_ANSWER_MS: '0',
-    CONFIRM_LIMIT_NETWORK: '10000/1h',
-    CONFIRM_LIMIT_HOURLY: '10000',
+    ...subscriptionsApiEnv({
+      secret: SECRET,
+      bucket: bucket.bucket,
+      s3Endpoint: s3.endpoint,
+      sesEndpoint: ses.endpoint,
+      siteUrl: server.url,
+    }),
     ALLOWED_ORIGINS: 'https://www.esimerkkila.fi',
   });
   const { handler } = await import('../../functions/subscriptions-api.js');

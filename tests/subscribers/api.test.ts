@@ -12,7 +12,14 @@ import { ConditionalStore } from '../support/conditional-store.js';
 import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
 import { type LocalSes, startLocalSes } from '../support/ses.js';
 import { apiEvent, formPost } from './api-events.js';
-import { confirmationRecorder, keys, logRecorder, SECRET, testClock } from './helpers.js';
+import {
+  confirmationRecorder,
+  keys,
+  logRecorder,
+  SECRET,
+  subscriptionsApiEnv,
+  testClock,
+} from './helpers.js';
 
 const SITE = 'https://tiedotteet.example.fi';
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -27,22 +34,16 @@ const logged: string[] = [];
 beforeAll(async () => {
   [s3, ses] = await Promise.all([startTestS3(), startLocalSes()]);
   bucket = await freshBucket(s3, 'api');
-  Object.assign(process.env, {
-    TOKEN_SECRET: SECRET,
-    RELEASES_BUCKET: bucket.bucket,
-    S3_ENDPOINT: s3.endpoint,
-    SES_ENDPOINT: ses.endpoint,
-    MAIL_FROM: 'Esimerkkilä <uutiset@esimerkkila.fi>',
-    SITE_URL: SITE,
-    SITE_TITLE: 'Esimerkkilä',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    // Answer at once and let this suite's many sign-ups from loopback through; the limits and
-    // the padded answer have their own tests with the defaults.
-    SUBSCRIBE_ANSWER_MS: '0',
-    CONFIRM_LIMIT_NETWORK: '10000/1h',
-    CONFIRM_LIMIT_HOURLY: '10000',
-  });
+  Object.assign(
+    process.env,
+    subscriptionsApiEnv({
+      secret: SECRET,
+      bucket: bucket.bucket,
+      s3Endpoint: s3.endpoint,
+      sesEndpoint: ses.endpoint,
+      siteUrl: SITE,
+    }),
+  );
   ({ handler } = await import('../../functions/subscriptions-api.js'));
   store = new SubscriberStore(bucket);
   for (const level of ['log', 'warn', 'error'] as const) {

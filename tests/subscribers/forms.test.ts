@@ -6,7 +6,7 @@ import sv from '../../templates/strings/sv.json' with { type: 'json' };
 import { byTag, type HtmlElement, parseHtml, readable } from '../pages/html-check.js';
 import { freshBucket, type LocalS3, startTestS3 } from '../support/s3.js';
 import { type LocalSes, startLocalSes } from '../support/ses.js';
-import { SECRET } from './helpers.js';
+import { SECRET, subscriptionsApiEnv } from './helpers.js';
 
 // Forms that forgive, through the real subscriptions function behind the local web server on
 // loopback (HTTP, as a browser talks to it), every page parsed by html5lib.
@@ -36,20 +36,16 @@ beforeAll(async () => {
     }),
   );
   await bucket.put('releases/site.json', JSON.stringify({ name: { sv: 'Exempelby stad' } }));
-  Object.assign(process.env, {
-    TOKEN_SECRET: SECRET,
-    RELEASES_BUCKET: bucket.bucket,
-    S3_ENDPOINT: s3.endpoint,
-    SES_ENDPOINT: ses.endpoint,
-    MAIL_FROM: 'Esimerkkilä <uutiset@esimerkkila.fi>',
-    SITE_URL: SITE,
-    SITE_TITLE: 'Esimerkkilä',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    SUBSCRIBE_ANSWER_MS: '0',
-    CONFIRM_LIMIT_NETWORK: '10000/1h',
-    CONFIRM_LIMIT_HOURLY: '10000',
-  });
+  Object.assign(
+    process.env,
+    subscriptionsApiEnv({
+      secret: SECRET,
+      bucket: bucket.bucket,
+      s3Endpoint: s3.endpoint,
+      sesEndpoint: ses.endpoint,
+      siteUrl: SITE,
+    }),
+  );
   vi.spyOn(console, 'log').mockImplementation(() => {});
   const { handler } = await import('../../functions/subscriptions-api.js');
   web = await startWebServer({

@@ -60,3 +60,31 @@ export function subscriber(id: string, address: string, addressHash: string): Su
     updatedAt: '2025-01-01T00:05:00.000Z',
   };
 }
+
+/**
+ * What functions/subscriptions-api.ts reads from its environment, pointed at the local servers.
+ * It answers at once and lets a suite's many sign-ups from loopback through: the padded answer
+ * and the limits have their own tests with the defaults.
+ */
+export function subscriptionsApiEnv(local: {
+  secret: string;
+  bucket: string;
+  s3Endpoint: string;
+  sesEndpoint: string;
+  siteUrl: string;
+}): Record<string, string> {
+  return {
+    TOKEN_SECRET: local.secret,
+    RELEASES_BUCKET: local.bucket,
+    S3_ENDPOINT: local.s3Endpoint,
+    SES_ENDPOINT: local.sesEndpoint,
+    MAIL_FROM: 'Esimerkkilä <uutiset@esimerkkila.fi>',
+    SITE_URL: local.siteUrl,
+    SITE_TITLE: 'Esimerkkilä',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    SUBSCRIBE_ANSWER_MS: '0',
+    CONFIRM_LIMIT_NETWORK: '10000/1h',
+    CONFIRM_LIMIT_HOURLY: '10000',
+  };
+}
