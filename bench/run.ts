@@ -171,22 +171,31 @@ function buildSection(result: BuildBench | undefined): string {
 function parseSection(result: ParseBench | undefined): string {
   if (!result) return keptSection('## Parsing');
   const { markdownIt, ours, table: cut } = result;
+  const vsMarkdown = cut.with / cut.markdown;
+  const vsCut = cut.with / cut.without;
   return [
     '## Parsing',
     '',
-    `${result.releases.toLocaleString('en')} generated releases parsed in this process (\`parseRelease\`: decode, front matter, Markdown, sanitizing, media references), next to stock markdown-it rendering the same bodies alone, and the ${result.withTable} releases with a raw-HTML table next to the same releases with the table cut out, and with only its tags cut out (the same words as text). CPU time of this process (steady on a busy machine, unlike wall time), median of 7 rounds in which every way takes a turn. Target: a release with raw HTML ≤ 1.15× the cost of one without.`,
+    `${result.releases.toLocaleString('en')} generated releases parsed in this process (\`parseRelease\`: decode, front matter, Markdown, sanitizing, media references), next to stock markdown-it rendering the same bodies alone. CPU time of this process (steady on a busy machine, unlike wall time), median of 7 rounds in which every way takes a turn.`,
+    '',
+    `The ${result.withTable} releases with a raw-HTML table are compared with the same releases written without raw HTML: the same table as a Markdown (GFM pipe) table with the same cells, the way a release without raw HTML carries a table. Target: a release with raw HTML ≤ 1.15× the cost of one without; measured ${fixed(vsMarkdown, 2)}× against the Markdown table (${vsMarkdown <= 1.15 ? 'met' : 'not met'}). For reference, against the same releases with the table cut out, which drops its words too and so charges raw HTML for the cost of text, it is ${fixed(vsCut, 2)}×; the last row keeps the table's words as plain text without its tags.`,
     '',
     table(
       ['what', 'CPU ms per release', 'ratio'],
       [
         ['markdown-it `render` alone', fixed(markdownIt, 3), '1.00×'],
         ['newsroom `parseRelease`', fixed(ours, 3), `${fixed(ours / markdownIt, 2)}×`],
-        ['with a raw-HTML table', fixed(cut.with, 3), `${fixed(cut.with / cut.without, 2)}×`],
-        ['the same without the table', fixed(cut.without, 3), '1.00×'],
+        ['with a raw-HTML table', fixed(cut.with, 3), `${fixed(vsMarkdown, 2)}× (target ≤ 1.15×)`],
+        ['the same table in Markdown (GFM), same cells', fixed(cut.markdown, 3), '1.00×'],
+        [
+          'the same without the table (its words gone too)',
+          fixed(cut.without, 3),
+          `${fixed(cut.without / cut.markdown, 2)}× (raw HTML ${fixed(vsCut, 2)}× of it)`,
+        ],
         [
           'the same with the table’s words but not its tags',
           fixed(cut.wordsOnly, 3),
-          `${fixed(cut.wordsOnly / cut.without, 2)}× (raw HTML ${fixed(cut.with / cut.wordsOnly, 2)}× of it)`,
+          `${fixed(cut.wordsOnly / cut.markdown, 2)}× (raw HTML ${fixed(cut.with / cut.wordsOnly, 2)}× of it)`,
         ],
       ],
     ),
