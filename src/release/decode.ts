@@ -56,15 +56,7 @@ export function decodeRelease(bytes: Uint8Array): string {
       `The file is ${formatSize(bytes.length)}; the limit is 1 MB (1,048,576 bytes). Move large content such as images out of the text and link to it.`,
     );
   }
-  const text = normalizeLineEnds(decodeBytes(bytes));
-  const replacement = text.indexOf('\uFFFD');
-  if (replacement !== -1) {
-    throw new ReleaseFormatError(
-      'This line contains the replacement character U+FFFD (a question mark in a black diamond): an earlier conversion damaged the text. Retype the damaged letters (often ä, ö or å) and save the file as UTF-8.',
-      { line: lineAt(text, replacement) },
-    );
-  }
-  const clean = normalizeText(text);
+  const clean = decodeBytes(bytes);
   if (clean.trim() === '') {
     throw new ReleaseFormatError(
       'The file is empty. Write the release as Markdown text (see docs/release-format.md).',
@@ -73,21 +65,61 @@ export function decodeRelease(bytes: Uint8Array): string {
   return clean;
 }
 
+/**
+ * Characters any step of {@link cleanText} (or the control-byte count) acts on: C0 and C1 controls,
+ * CR, and everything from U+0300 up except general punctuation and currency signs (which covers
+ * combining marks, surrogates, U+FFFD, U+FFFE and U+FFFF). Nearly every file has none of them, and
+ * this one scan then stands for all those steps. tests/release/decode.test.ts checks every UTF-16
+ * code unit against {@link cleanText}.
+ */
+const MAY_NEED_CLEANING =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  /[\u0300-\u200F\u205F-\u209F\u20C1-\uFFFF\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+
+/** Whether {@link cleanText} may change `text` or throw (`false`: it certainly does neither). */
+export function mayNeedCleaning(text: string): boolean {
+  return MAY_NEED_CLEANING.test(text);
+}
+
+/**
+ * Decoded text as releases are read: `\n` line ends, NFC, no XML-illegal characters.
+ *
+ * @throws {ReleaseFormatError} when the text holds U+FFFD (damaged by an earlier conversion).
+ */
+export function cleanText(decoded: string): string {
+  const text = normalizeLineEnds(decoded);
+  const replacement = text.indexOf('\uFFFD');
+  if (replacement !== -1) {
+    throw new ReleaseFormatError(
+      'This line contains the replacement character U+FFFD (a question mark in a black diamond): an earlier conversion damaged the text. Retype the damaged letters (often ä, ö or å) and save the file as UTF-8.',
+      { line: lineAt(text, replacement) },
+    );
+  }
+  return normalizeText(text);
+}
+
 function decodeBytes(bytes: Uint8Array): string {
   if (startsWith(bytes, [0xff, 0xfe, 0x00, 0x00]) || startsWith(bytes, [0x00, 0x00, 0xfe, 0xff])) {
     throw new ReleaseFormatError(
       'The file is UTF-32 text, which is not supported: save it as UTF-8.',
     );
   }
-  if (startsWith(bytes, [0xff, 0xfe])) return decodeUtf16(UTF16LE, bytes);
-  if (startsWith(bytes, [0xfe, 0xff])) return decodeUtf16(UTF16BE, bytes);
-  rejectBinary(bytes);
+  if (startsWith(bytes, [0xff, 0xfe])) return cleanText(decodeUtf16(UTF16LE, bytes));
+  if (startsWith(bytes, [0xfe, 0xff])) return cleanText(decodeUtf16(UTF16BE, bytes));
+  rejectKnownBinary(bytes);
+  let text: string;
   try {
     // The fast path for nearly every file; the decoder drops a leading UTF-8 BOM.
-    return UTF8.decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
-    return decodeNonUtf8(bytes);
+    rejectControlBytes(bytes);
+    return cleanText(decodeNonUtf8(bytes));
   }
+  // UTF-8 text has a control character exactly where the file has a control byte: text without
+  // any (and nothing else to clean) has no share of them to count.
+  if (!MAY_NEED_CLEANING.test(text)) return text;
+  rejectControlBytes(bytes);
+  return cleanText(text);
 }
 
 function decodeUtf16(decoder: typeof UTF16LE, bytes: Uint8Array): string {
@@ -107,7 +139,8 @@ function decodeUtf16(decoder: typeof UTF16LE, bytes: Uint8Array): string {
   return text;
 }
 
-function rejectBinary(bytes: Uint8Array): void {
+/** Rejects files that are recognisably binary: known signatures, RTF, NUL bytes. */
+function rejectKnownBinary(bytes: Uint8Array): void {
   const kind = signatureKind(bytes);
   if (kind !== undefined) throw binaryFile(kind);
   if (startsWith(bytes, RTF_MAGIC)) {
@@ -123,6 +156,10 @@ function rejectBinary(bytes: Uint8Array): void {
         )
       : binaryFile();
   }
+}
+
+/** Rejects a file whose sample has too many control bytes to be text. */
+function rejectControlBytes(bytes: Uint8Array): void {
   const sampleLength = Math.min(bytes.length, SAMPLE_BYTES);
   let controls = 0;
   for (let i = 0; i < sampleLength; i++) if (isControlByte(bytes[i] ?? 0)) controls++;

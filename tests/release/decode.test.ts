@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RELEASE_BYTES, mayNeedNfc } from '../../src/release/decode.js';
+import {
+  cleanText,
+  decodeRelease,
+  MAX_RELEASE_BYTES,
+  mayNeedCleaning,
+  mayNeedNfc,
+} from '../../src/release/decode.js';
 import { fixture, parseOk, parseProblem } from './support.js';
 
 const TITLE = 'Hyvää päivää, Öljysäiliön käyttäjät';
@@ -178,5 +184,32 @@ describe('decoding release files', () => {
   it('normalizes decomposed (NFD) text to NFC', () => {
     const nfd = '---\ntitle: Pa\u0308iva\u0308\ndate: 2025-02-03\n---\n\nTeksti\n'.normalize('NFD');
     expect(parseOk(nfd).title).toBe('Päivä');
+  });
+
+  it('skips cleaning only text that cleaning would leave as it is, for every UTF-16 code unit', () => {
+    const wrong: number[] = [];
+    let skipped = 0;
+    for (let code = 0; code <= 0xffff; code++) {
+      const text = `a${String.fromCharCode(code)}b`;
+      if (mayNeedCleaning(text)) continue;
+      skipped++;
+      // A control byte in UTF-8 is the same control character: none may be skipped.
+      const control =
+        (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
+      if (control || mayNeedNfc(text) || cleanText(text) !== text) wrong.push(code);
+    }
+    expect(wrong).toEqual([]);
+    // Tab, LF, printable ASCII, Latin-1 letters up to U+02FF, general punctuation, currency signs.
+    expect(skipped).toBe(2 + 95 + (0x300 - 0xa0) + (0x205e - 0x2010 + 1) + (0x20c0 - 0x20a0 + 1));
+  });
+
+  it('cleans what the one scan finds: CR, control and C1 characters, NFD, U+FFFD', () => {
+    const decode = (text: string) => decodeRelease(new TextEncoder().encode(text));
+    const words = 'sanoja '.repeat(10);
+    expect(decode(`a\r\nb\rc\u0001d\u0085e ${words}`)).toBe(`a\nb\ncde ${words}`);
+    expect(decode('Pa\u0308iva\u0308 \u{1F600}')).toBe('Päivä \u{1F600}');
+    expect(() => decode('a\n\uFFFD')).toThrow(/U\+FFFD/);
+    // One control byte in twenty is too many for text, even when it is valid UTF-8.
+    expect(() => decode('abcdefghi\u0001'.repeat(3))).toThrow(/binary file/);
   });
 });
