@@ -115,6 +115,14 @@ interface UrlContext {
   media: MediaReferences | undefined;
 }
 
+/** What {@link cleanTokens} found in the tokens. */
+interface TokensFound {
+  /** Raw HTML, which the sanitizer must see. */
+  rawHtml: boolean;
+  /** Numeric character references, which may decode to characters the text could not hold. */
+  numericReferences: boolean;
+}
+
 /**
  * Renders body tokens as safe HTML with absolute URLs, resolved against `pageUrl` (the release's
  * public page); relative references to files beside the release become their public `media/` URLs,
@@ -132,8 +140,8 @@ export function renderReleaseHtml(
 ): string {
   const context: UrlContext = { base: new URL(pageUrl), media };
   const body = markSceneBreaks(tokens);
-  const rawHtml = cleanTokens(body, context, undefined);
-  if (!rawHtml) return withoutLostCharacters(renderMarkdown(body));
+  const found = cleanTokens(body, context, undefined);
+  if (!found.rawHtml) return withoutLostCharacters(renderMarkdown(body), found);
   // Only the runs of blocks with raw HTML go through the sanitizer (most of a body is Markdown):
   // the same result as sanitizing the whole body, which a property test checks. Raw HTML too
   // untidy to split is sanitized with the whole body, as one run.
@@ -146,7 +154,7 @@ export function renderReleaseHtml(
         ? html
         : kind === 'raw'
           ? sanitizeTidyOrRawRun(html, pageUrl, media)
-          : withoutLostCharacters(asSanitizerWrites(html)),
+          : withoutLostCharacters(asSanitizerWrites(html), found),
     )
     .join('');
 }
@@ -179,7 +187,7 @@ export function renderReleaseHtmlWholeBody(
   media?: MediaReferences,
 ): string {
   const body = markSceneBreaks(tokens);
-  const rawHtml = cleanTokens(body, { base: new URL(pageUrl), media }, undefined);
+  const { rawHtml } = cleanTokens(body, { base: new URL(pageUrl), media }, undefined);
   const html = renderMarkdown(body);
   return rawHtml ? sanitizeRawRun(html, pageUrl, media) : finishHtml(html);
 }
@@ -195,14 +203,20 @@ function sanitizeRawRun(html: string, pageUrl: string, media: MediaReferences | 
 
 /**
  * markdown-it's HTML from decoded release text (already free of XML-illegal characters, see
- * decodeRelease) gains only what entities decode to: U+FFFD (for `&#0;` and the like) or a form
- * feed (`&#12;`, which markdown-it lets through). One look for those two is enough.
+ * decodeRelease) gains characters the text did not have in two ways only: numeric character
+ * references (`&#0;` becomes U+FFFD, `&#12;` a form feed; no named one decodes to anything
+ * illegal) and the percent- or punycode-decoded text of autolinks, which {@link cleanTokens}
+ * cleans on the token. So the rendered HTML needs a scan only when the source had a `&#`.
  */
-function withoutLostCharacters(html: string): string {
-  return ENTITY_DEBRIS.test(html) ? finishHtml(html) : html;
+function withoutLostCharacters(html: string, found: TokensFound): string {
+  return found.numericReferences ? finishHtml(html) : html;
 }
 
-const ENTITY_DEBRIS = /[\f\uFFFD]/;
+/** Where markdown-it decodes character references: inline text, code fence info, and titles. */
+function hasNumericReference(token: Token): boolean {
+  const source = token.type === 'inline' ? token.content : token.type === 'fence' ? token.info : '';
+  return source.includes('&#');
+}
 
 /** How deeply elements nest, counting tags that can hold others (a cheap estimate, on the deep side). */
 function htmlDepth(html: string): number {
@@ -302,21 +316,39 @@ export function rewriteMediaHtml(html: string, changes: MediaHtmlChanges): strin
 
 /**
  * Resolves and checks link and image URLs and drops unexpected attributes, in place; raw HTML
- * fragments that are no real element's tag (`<kvp>`) become text. Returns whether any raw HTML
- * token was seen.
+ * fragments that are no real element's tag (`<kvp>`) become text; the decoded text of autolinks
+ * loses XML-illegal characters. Returns whether any raw HTML token or numeric character reference
+ * was seen.
  */
-function cleanTokens(tokens: Token[], context: UrlContext, line: number | undefined): boolean {
-  let rawHtml = false;
-  for (const token of tokens) {
+function cleanTokens(
+  tokens: Token[],
+  context: UrlContext,
+  line: number | undefined,
+  found: TokensFound = { rawHtml: false, numericReferences: false },
+): TokensFound {
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] as Token;
     const at = token.map === null ? line : token.map[0] + 1;
     if (token.type === 'html_inline' && classifyRawHtml(token.content).kind === 'text') {
       token.type = 'text';
     }
-    if (token.type === 'html_block' || token.type === 'html_inline') rawHtml = true;
+    if (token.type === 'html_block' || token.type === 'html_inline') found.rawHtml = true;
+    if (!found.numericReferences && hasNumericReference(token)) found.numericReferences = true;
+    if (token.type === 'link_open' && token.markup === 'autolink') {
+      cleanAutolinkText(tokens[index + 1]);
+    }
     if (token.attrs !== null) cleanAttributes(token, context, at);
-    if (token.children !== null && cleanTokens(token.children, context, at)) rawHtml = true;
+    if (token.children !== null) cleanTokens(token.children, context, at, found);
   }
-  return rawHtml;
+  return found;
+}
+
+/**
+ * An autolink's text is its URL decoded (`%01` and `xn--` labels included): whatever that gives
+ * that XML cannot hold goes, as everywhere else in the body.
+ */
+function cleanAutolinkText(text: Token | undefined): void {
+  if (text?.type === 'text') text.content = cleanOutputText(text.content);
 }
 
 function cleanAttributes(token: Token, context: UrlContext, line: number | undefined): void {
@@ -330,13 +362,14 @@ function cleanAttributes(token: Token, context: UrlContext, line: number | undef
       const url = resolveReference(value, kind, context, line);
       if (url !== undefined) attrs.push([name, url]);
     } else {
-      attrs.push([name, value]);
+      // A title from a reference definition (`[a]: url "&#1;"`) is decoded outside inline text.
+      attrs.push([name, cleanOutputText(value)]);
     }
   }
   if (token.type === 'image' && !attrs.some(([name]) => name === 'src')) {
     // Like the sanitizer: an image without a usable URL is dropped (its alt text stays).
     token.type = 'text';
-    token.content = collectAlt(token.children ?? []);
+    token.content = cleanOutputText(collectAlt(token.children ?? []));
     token.children = null;
     token.attrs = null;
     return;

@@ -13,7 +13,7 @@ import {
   sanitizeReleaseHtml,
 } from '../../src/release/sanitize.js';
 import { sanitizeTidyHtml } from '../../src/release/tidy-html.js';
-import { cleanOutputText, withoutXmlIllegal } from '../../src/release/xml-text.js';
+import { cleanOutputText } from '../../src/release/xml-text.js';
 import { CORPUS_FILES, FIXTURES } from './support.js';
 
 const PAGE = 'https://tiedotteet.example.fi/releases/kirjasto.html';
@@ -156,6 +156,62 @@ describe('targeted sanitizing (only the runs of blocks with raw HTML)', () => {
     expect(unclosed?.map((segment) => segment.kind)).toEqual(['markdown', 'raw']);
     expect(splitRawHtml(parseMarkdown('a <b>b</i> c\n\nd\n', 0), renderMarkdown)).toBeUndefined();
     expect(splitRawHtml(parseMarkdown('<!-- x\n\nd\n', 0), renderMarkdown)).toBeUndefined();
+  });
+});
+
+// Markdown whose HTML holds characters its text did not: numeric references, decoded autolinks.
+const decodingPiece = fc.constantFrom(
+  'Teksti ',
+  '\n\n',
+  '&#12;',
+  '&#0;',
+  '&#x1;',
+  '&#xD800;',
+  '&#65;',
+  '&#13;',
+  '&amp;',
+  '&auml;',
+  '&NotEqualTilde;',
+  '<https://example.fi/a%01b>',
+  '<https://example.fi/%0C%7F%C2%85%EF%BF%BE%FF>',
+  '<https://xn--80ak6aa92e.fi/>',
+  '<https://xn--ls8h.la/%E2%80%A8>',
+  '<mailto:a%00b@example.fi>',
+  '![<https://example.fi/%01> &#1;](javascript:x)',
+  '![kuva &#12;](kuva.jpg "&#0;")',
+  '[viite][r]\n\n[r]: https://example.fi "&#1; &#12; x"\n\n',
+  '```&#12;js\nkoodi &#1;\n```\n',
+  '`&#12;`',
+  '| &#12; | b |\n|--|--|\n| <https://example.fi/%01> | 2 |\n',
+  '# Otsikko &#0;\n',
+);
+/** XML 1.0's illegal characters (C1 controls too, as release text has them removed) and U+FFFD. */
+const ILLEGAL_OR_LOST =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+describe('scanning the HTML for characters lost in decoding only when the source has some', () => {
+  it('gives the HTML that scanning it always gives, on generated Markdown that decodes characters', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(decodingPiece, markdownPiece, rawPiece), { maxLength: 30 }),
+        (pieces) => {
+          const { targeted, whole } = bothWays(pieces.join(''));
+          expect(targeted).toBe(whole);
+          expect(targeted).not.toMatch(ILLEGAL_OR_LOST);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps control characters decoded from an autolink out of its text', () => {
+    const { targeted } = bothWays(
+      '<https://example.fi/a%01b%7F%C2%85> ja <https://example.fi/%0C>',
+    );
+    expect(targeted).toBe(
+      '<p><a href="https://example.fi/a%01b%7F%C2%85">https://example.fi/ab</a> ja <a href="https://example.fi/%0C">https://example.fi/</a></p>\n',
+    );
   });
 });
 
@@ -458,8 +514,9 @@ describe('the fast path for tidy raw HTML (src/release/tidy-html.ts)', () => {
           { maxLength: 8 },
         ),
         (pieces) => {
-          // Bodies come from decodeRelease, which leaves no XML-illegal character in them.
-          const { targeted, whole } = bothWays(withoutXmlIllegal(pieces.join('')));
+          // Bodies come from decodeRelease, which leaves no XML-illegal character in them and
+          // refuses text with U+FFFD.
+          const { targeted, whole } = bothWays(cleanOutputText(pieces.join('')));
           expect(targeted).toBe(whole);
         },
       ),
