@@ -4,11 +4,28 @@ export const ALLOWED_SCHEMES = ['http', 'https', 'mailto', 'tel'] as const;
 const ALLOWED_PROTOCOLS = new Set<string>(ALLOWED_SCHEMES.map((scheme) => `${scheme}:`));
 
 /**
+ * An absolute http(s) URL written as WHATWG URL parsing writes it back: a lower-case ASCII host name
+ * (no IP address, punycode label, port or user), a path, and only characters the parser leaves as
+ * they are. Most links and images in releases look like this, and parsing one costs more than its
+ * paragraph (tests/release/markdown-urls.test.ts checks that the parser gives them back unchanged).
+ */
+const CANONICAL_HTTP_URL =
+  /^https?:\/\/(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\/[\w\-.~!$&'()*+,;=:@/%]*(?:\?[\w\-.~!$&()*+,;=:@/%?]*)?(?:#[\w\-.~!$&'()*+,;=:@/%?]*)?$/;
+/** Dot segments (`/./`, `/../`, `%2e`), which the parser resolves, and punycode labels it checks. */
+const MAY_CHANGE = /\/\.|%2e|xn--/i;
+
+/** Whether `new URL(value, base).href` is `value` itself, whatever `base` (`false`: maybe not). */
+export function isCanonicalHttpUrl(value: string): boolean {
+  return CANONICAL_HTTP_URL.test(value) && !MAY_CHANGE.test(value);
+}
+
+/**
  * Resolves a link or image URL against `base` (WHATWG URL parsing, which also discards the tabs,
  * newlines and leading spaces used to disguise schemes). Returns `undefined` for unparsable URLs
  * and for any scheme other than http, https, mailto and tel.
  */
 export function resolveUrl(value: string, base: URL): string | undefined {
+  if (isCanonicalHttpUrl(value)) return value;
   let url: URL;
   try {
     url = new URL(value, base);
