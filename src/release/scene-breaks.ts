@@ -2,6 +2,8 @@ import type { Token } from 'markdown-it';
 
 /** `***`, `* * *`, `---`, `___`, `⁂`: a line that is nothing but a scene-break sign. */
 const SCENE_BREAK = /^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|⁂)$/;
+/** A character no scene break has: found at once in nearly every paragraph, at its first letter. */
+const NOT_IN_A_BREAK = /[^\s*_⁂-]/;
 
 /**
  * Turns paragraphs that only hold a scene break written as text into thematic breaks (`<hr />`),
@@ -38,8 +40,10 @@ function isSceneBreak(inline: Token): boolean {
   if (inline.type !== 'inline') return false;
   let text = '';
   for (const child of inline.children ?? []) {
-    if (child.type === 'text' || child.type === 'text_special') text += child.content;
-    else if (!/^(?:em|strong)_(?:open|close)$/.test(child.type)) return false;
+    if (child.type === 'text' || child.type === 'text_special') {
+      if (NOT_IN_A_BREAK.test(child.content)) return false;
+      text += child.content;
+    } else if (!/^(?:em|strong)_(?:open|close)$/.test(child.type)) return false;
   }
   return SCENE_BREAK.test(text.replace(/\u00a0/g, ' ').trim());
 }
