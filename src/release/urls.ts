@@ -14,7 +14,11 @@ const CANONICAL_HTTP_URL =
 /** Dot segments (`/./`, `/../`, `%2e`), which the parser resolves, and punycode labels it checks. */
 const MAY_CHANGE = /\/\.|%2e|xn--/i;
 
-/** Whether `new URL(value, base).href` is `value` itself, whatever `base` (`false`: maybe not). */
+/**
+ * Whether `new URL(value, base).href` is `value` itself, whatever `base` (`false`: maybe not). A
+ * caller that keeps the URL (rather than writing it into HTML) should still take the parser's
+ * string: `value` may be a slice of a whole file, which it would keep in memory.
+ */
 export function isCanonicalHttpUrl(value: string): boolean {
   return CANONICAL_HTTP_URL.test(value) && !MAY_CHANGE.test(value);
 }
@@ -25,7 +29,6 @@ export function isCanonicalHttpUrl(value: string): boolean {
  * and for any scheme other than http, https, mailto and tel.
  */
 export function resolveUrl(value: string, base: URL): string | undefined {
-  if (isCanonicalHttpUrl(value)) return value;
   let url: URL;
   try {
     url = new URL(value, base);
