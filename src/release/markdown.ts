@@ -32,10 +32,17 @@ function markdownIt(): MarkdownIt {
 const PLAIN_URL =
   /^(?:https?:\/\/[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:[/?#][\x21-\x7E]*)?|[A-Za-z0-9._~-][\x21-\x39\x3B-\x7E]*)$/;
 
+/**
+ * What mdurl's `encode` leaves as it is: letters, digits, `;/?:@&=+$,-_.!~*'()#` and `%` escapes;
+ * most URLs are written that way already, and its loop over each character can be skipped.
+ */
+const ENCODED = /^(?:[\w;/?:@&=+$,.!~*'()#-]|%[\dA-Fa-f]{2})*$/;
+
 function withPlainUrlFastPath(md: MarkdownIt): MarkdownIt {
   const { normalizeLink, normalizeLinkText } = md;
   const { encode } = md.utils.lib.mdurl;
-  md.normalizeLink = (url) => (PLAIN_URL.test(url) ? encode(url) : normalizeLink(url));
+  md.normalizeLink = (url) =>
+    PLAIN_URL.test(url) ? (ENCODED.test(url) ? url : encode(url)) : normalizeLink(url);
   // Link text is decoded instead: nothing to do without `%` escapes or punycode (`xn--`) labels.
   md.normalizeLinkText = (url) =>
     PLAIN_URL.test(url) && !url.includes('%') && !/xn--/i.test(url) ? url : normalizeLinkText(url);
