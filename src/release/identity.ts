@@ -25,9 +25,23 @@ export function releaseIdentity(
   const id = nameBasedUrn(`${idAuthority ?? hostOf(site)}:${sourcePath}`);
   const slug =
     slugify(frontMatterSlug ?? '') ||
-    slugify(sourcePath.replace(/\.md$/i, '').replaceAll('/', '-')) ||
+    asSlug(sourcePath.replace(/\.md$/i, '').replaceAll('/', '-')) ||
     `release-${shortHash(sourcePath)}`;
   return { sourcePath, id, slug, url: `${site}/releases/${slug}.html` };
+}
+
+/**
+ * Lower-case ASCII words joined by single dashes, at most 80 characters: what `slugify` gives back
+ * unchanged. Most paths (`2025/kirjasto-avataan`) are already one.
+ */
+const SLUG = /^(?=.{1,80}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * `slugify(text)`, without its Unicode normalization and five replacements when `text` is a slug.
+ * For a string of the release's own making (a slice of the file would keep the file in memory).
+ */
+function asSlug(text: string): string {
+  return SLUG.test(text) ? text : slugify(text);
 }
 
 // A build parses thousands of releases for one site: parse its URL once.

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isIdAuthority, normalizeSourcePath, releaseIdentity } from '../../src/release/identity.js';
-import { nameBasedUrn, shortHash } from '../../src/shared/text.js';
+import { nameBasedUrn, shortHash, slugify } from '../../src/shared/text.js';
 import { OPTIONS, parseOk, parseProblem, withFrontMatter } from './support.js';
 
 const SITE = 'https://tiedotteet.example.fi';
@@ -126,6 +127,40 @@ describe('file names the identity cannot carry', () => {
   it('accepts names with spaces, letters of any script and dashes', () => {
     expect(parseOk(text, '2025/Kevään – tiedote 東京.md').sourcePath).toBe(
       '2025/Kevään – tiedote 東京.md',
+    );
+  });
+});
+
+describe('slugs from paths that are already slugs', () => {
+  it('are the slug that slugify gives, on generated paths', () => {
+    const part = fc.constantFrom(
+      '2025',
+      'kirjasto',
+      'a',
+      'x1',
+      '-',
+      '--',
+      '/',
+      '.md',
+      'Ä',
+      'ä',
+      'B',
+      '_',
+      ' ',
+      'é',
+    );
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 30 }), (parts) => {
+        const path = `${parts.join('')}.md`;
+        const sourcePath = normalizeSourcePath(path);
+        const expected =
+          slugify(sourcePath.replace(/\.md$/i, '').replaceAll('/', '-')) ||
+          `release-${shortHash(sourcePath)}`;
+        expect(releaseIdentity(path, undefined, 'https://tiedotteet.example.fi').slug).toBe(
+          expected,
+        );
+      }),
+      { numRuns: 5000 },
     );
   });
 });
