@@ -106,19 +106,19 @@ function decodeBytes(bytes: Uint8Array): string {
   }
   if (startsWith(bytes, [0xff, 0xfe])) return cleanText(decodeUtf16(UTF16LE, bytes));
   if (startsWith(bytes, [0xfe, 0xff])) return cleanText(decodeUtf16(UTF16BE, bytes));
-  rejectKnownBinary(bytes);
+  rejectBinarySignature(bytes);
   let text: string;
   try {
     // The fast path for nearly every file; the decoder drops a leading UTF-8 BOM.
     text = UTF8.decode(bytes);
   } catch {
-    rejectControlBytes(bytes);
+    rejectNulAndControlBytes(bytes);
     return cleanText(decodeNonUtf8(bytes));
   }
-  // UTF-8 text has a control character exactly where the file has a control byte: text without
-  // any (and nothing else to clean) has no share of them to count.
+  // UTF-8 text has a control character (NUL included) exactly where the file has a control byte:
+  // text without any (and nothing else to clean) has none to look for or count.
   if (!MAY_NEED_CLEANING.test(text)) return text;
-  rejectControlBytes(bytes);
+  rejectNulAndControlBytes(bytes);
   return cleanText(text);
 }
 
@@ -139,8 +139,8 @@ function decodeUtf16(decoder: typeof UTF16LE, bytes: Uint8Array): string {
   return text;
 }
 
-/** Rejects files that are recognisably binary: known signatures, RTF, NUL bytes. */
-function rejectKnownBinary(bytes: Uint8Array): void {
+/** Rejects files that start like a binary format (or RTF). */
+function rejectBinarySignature(bytes: Uint8Array): void {
   const kind = signatureKind(bytes);
   if (kind !== undefined) throw binaryFile(kind);
   if (startsWith(bytes, RTF_MAGIC)) {
@@ -148,6 +148,10 @@ function rejectKnownBinary(bytes: Uint8Array): void {
       'This looks like an RTF document, not a Markdown text file: save it as plain text (.md) in UTF-8.',
     );
   }
+}
+
+/** Rejects a file with NUL bytes, or with too many control bytes in its sample to be text. */
+function rejectNulAndControlBytes(bytes: Uint8Array): void {
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     throw looksLikeUtf16WithoutBom(bytes)
@@ -156,10 +160,6 @@ function rejectKnownBinary(bytes: Uint8Array): void {
         )
       : binaryFile();
   }
-}
-
-/** Rejects a file whose sample has too many control bytes to be text. */
-function rejectControlBytes(bytes: Uint8Array): void {
   const sampleLength = Math.min(bytes.length, SAMPLE_BYTES);
   let controls = 0;
   for (let i = 0; i < sampleLength; i++) if (isControlByte(bytes[i] ?? 0)) controls++;
