@@ -8,7 +8,13 @@ import { asSanitizerWrites, splitRawHtml } from './raw-html-segments.js';
 import loader from './sanitize-html-loader.cjs';
 import { markSceneBreaks } from './scene-breaks.js';
 import { sanitizeTidyHtml } from './tidy-html.js';
-import { ALLOWED_SCHEMES, isCanonicalHttpUrl, resolveImageUrl, resolveUrl } from './urls.js';
+import {
+  ALLOWED_SCHEMES,
+  isCanonicalHttpUrl,
+  isPage,
+  resolveImageUrl,
+  resolveUrl,
+} from './urls.js';
 import { cleanOutputText } from './xml-text.js';
 
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
@@ -341,6 +347,8 @@ function cleanTokens(
 ): TokensFound {
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] as Token;
+    // Text, most of the tokens, has nothing to clean (an autolink's is cleaned with its link).
+    if (token.type === 'text') continue;
     const at = token.map === null ? line : token.map[0] + 1;
     if (token.type === 'html_inline' && classifyRawHtml(token.content).kind === 'text') {
       token.type = 'text';
@@ -402,8 +410,9 @@ function resolveReference(
 ): string | undefined {
   const media = context.media?.resolve(value, kind, line);
   if (media !== undefined) return media ?? undefined;
-  // Most links need no parsing; the HTML they go into is a new string (see isCanonicalHttpUrl).
-  if (kind === 'link' && isCanonicalHttpUrl(value)) return value;
+  // Most URLs need no parsing; the HTML they go into is a new string (see isCanonicalHttpUrl).
+  if (isCanonicalHttpUrl(value))
+    return kind === 'image' && isPage(value, context.base) ? undefined : value;
   return kind === 'image' ? resolveImageUrl(value, context.base) : resolveUrl(value, context.base);
 }
 

@@ -47,8 +47,13 @@ export function resolveImageUrl(value: string, base: URL): string | undefined {
   if (value.trim() === '') return undefined;
   const url = resolveUrl(value, base);
   if (url === undefined || !/^https?:/.test(url)) return undefined;
+  return isPage(url, base) ? undefined : url;
+}
+
+/** Whether the absolute URL `url` is the page `base` itself (with any query or fragment). */
+export function isPage(url: string, base: URL): boolean {
   const withoutFragment = (href: string) => href.replace(/#.*$/s, '');
   const page = withoutFragment(base.href);
   const target = withoutFragment(url);
-  return target === page || target.startsWith(`${page}?`) ? undefined : url;
+  return target === page || target.startsWith(`${page}?`);
 }

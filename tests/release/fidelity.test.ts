@@ -106,6 +106,10 @@ describe('images whose source is unusable', () => {
     '<img alt="ei lähdettä">',
     '![risuaita](#)',
     '![tyhjä]()',
+    // The release's own page, written out in full (parsed or not, the same page).
+    '![sivu](https://tiedotteet.example.fi/releases/tiedote.html)',
+    '![sivu](https://tiedotteet.example.fi/releases/tiedote.html?koko=iso#a)',
+    '![sivu](HTTPS://tiedotteet.example.fi/releases/tiedote.html)',
   ])('drops %s rather than pointing it at a broken address', (image) => {
     const html = parseOk(
       withFrontMatter('title: T\ndate: 2025-02-03', `Alku ${image} loppu.`),
