@@ -137,18 +137,22 @@ function isNameCode(code: number, first: boolean): boolean {
   return letter || (!first && code >= 0x30 && code <= 0x39);
 }
 
-/** An open tag's source, name, attributes and closing slash: a plain `<name>` without the regex. */
+/** An open tag's source, name, attributes and closing slash, by the regex. */
 function readOpenTag(html: string, at: number): string[] | undefined {
-  const nameEnd = endOfName(html, at + 1);
-  if (nameEnd > at + 1 && html.charCodeAt(nameEnd) === 0x3e) {
-    const rawName = html.slice(at + 1, nameEnd);
-    return [`<${rawName}>`, rawName, '', ''];
-  }
   OPEN_TAG.lastIndex = at;
   return OPEN_TAG.exec(html) ?? undefined;
 }
 
 function openTag(html: string, at: number, open: string[]): TagRead | undefined {
+  // A plain `<name>`, most tags in a table, is read without the regex or a rewritten copy.
+  const nameEnd = endOfName(html, at + 1);
+  if (nameEnd > at + 1 && html.charCodeAt(nameEnd) === 0x3e) {
+    const rawName = html.slice(at + 1, nameEnd);
+    const name = rawName.toLowerCase();
+    if (!enter(name, open)) return undefined;
+    const written = VOID.has(name) ? `<${name} />` : name === rawName ? undefined : `<${name}>`;
+    return { html: written, end: nameEnd + 1 };
+  }
   const match = readOpenTag(html, at);
   if (match === undefined) return undefined;
   const [source = '', rawName = '', rawAttributes = '', slash] = match;
@@ -158,16 +162,23 @@ function openTag(html: string, at: number, open: string[]): TagRead | undefined 
   const isVoid = VOID.has(name);
   // `<b/>` is an open tag to the HTML parser: not worth following.
   if (slash === '/' && !isVoid) return undefined;
-  const innermost = open[open.length - 1];
-  if (innermost !== undefined && IMPLIES_CLOSE.get(name)?.has(innermost)) return undefined;
   const attributes = rawAttributes === '' ? '' : tidyAttributes(rawAttributes, allowed);
-  if (attributes === undefined) return undefined;
-  if (!isVoid) {
-    open.push(name);
-    if (open.length > MAX_TIDY_DEPTH) return undefined;
-  }
+  if (attributes === undefined || !enter(name, open)) return undefined;
   const written = `<${name}${attributes}${isVoid ? ' />' : '>'}`;
   return { html: written === source ? undefined : written, end: at + source.length };
+}
+
+/**
+ * Follows the opening of a known tag `name` on the stack `open`; `false` (give up) for an unknown
+ * tag, one the parser would close the innermost element for, or one nested too deeply.
+ */
+function enter(name: string, open: string[]): boolean {
+  if (!TIDY_TAGS.has(name)) return false;
+  const innermost = open[open.length - 1];
+  if (innermost !== undefined && IMPLIES_CLOSE.get(name)?.has(innermost)) return false;
+  if (VOID.has(name)) return true;
+  open.push(name);
+  return open.length <= MAX_TIDY_DEPTH;
 }
 
 /** The attributes as sanitize-html writes them, or `undefined` for one it would drop or change. */
