@@ -151,7 +151,8 @@ export function renderReleaseHtml(
   // Only the runs of blocks with raw HTML go through the sanitizer (most of a body is Markdown):
   // the same result as sanitizing the whole body, which a property test checks. Raw HTML too
   // untidy to split is sanitized with the whole body, as one run.
-  const segments = splitRawHtml(body, renderMarkdown, sanitizeTidyBlock) ?? [
+  const tidy = (html: string) => sanitizeTidyBlock(html, found);
+  const segments = splitRawHtml(body, renderMarkdown, tidy) ?? [
     { html: renderMarkdown(body), kind: 'raw' },
   ];
   return segments
@@ -159,28 +160,22 @@ export function renderReleaseHtml(
       kind === 'sanitized'
         ? html
         : kind === 'raw'
-          ? sanitizeTidyOrRawRun(html, pageUrl, media)
+          ? (tidy(html) ?? sanitizeRawRun(html, pageUrl, media))
           : withoutLostCharacters(asSanitizerWrites(html), found),
     )
     .join('');
 }
 
 /**
- * A tidy table or bit of formatting in a few common tags is written directly, as sanitize-html
- * would write it (see tidy-html.ts); anything else goes through sanitize-html.
+ * The sanitized HTML of a tidy fragment (tidy-html.ts), or `undefined` when it is not tidy and
+ * must go through sanitize-html. A tidy table or bit of formatting in a few common tags is
+ * written directly, as sanitize-html would write it; like markdown-it's HTML, it can only hold
+ * characters the release text did not when the text has numeric references (the fast path
+ * decodes none of them itself).
  */
-function sanitizeTidyOrRawRun(
-  html: string,
-  pageUrl: string,
-  media: MediaReferences | undefined,
-): string {
-  return sanitizeTidyBlock(html) ?? sanitizeRawRun(html, pageUrl, media);
-}
-
-/** The sanitized HTML of a tidy fragment (tidy-html.ts), or `undefined` when it is not tidy. */
-function sanitizeTidyBlock(html: string): string | undefined {
+function sanitizeTidyBlock(html: string, found: TokensFound): string | undefined {
   const tidy = sanitizeTidyHtml(html);
-  return tidy === undefined ? undefined : finishHtml(tidy);
+  return tidy === undefined || !found.numericReferences ? tidy : finishHtml(tidy);
 }
 
 /**

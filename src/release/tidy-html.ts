@@ -74,10 +74,13 @@ export function sanitizeTidyHtml(html: string): string | undefined {
   let out = '';
   let copied = 0;
   let at = 0;
+  // Where the next `&` is, looked up again only once passed (most tables have none at all).
+  let ampersand = html.indexOf('&');
   for (;;) {
     const lt = html.indexOf('<', at);
     const end = lt === -1 ? html.length : lt;
-    if (mayChange(html, at, end)) {
+    if (ampersand !== -1 && ampersand < at) ampersand = html.indexOf('&', at);
+    if (mayChange(html, at, end, ampersand)) {
       const text = tidyText(html.slice(at, end));
       if (text === undefined) return undefined;
       out += html.slice(copied, at) + text;
@@ -97,10 +100,12 @@ export function sanitizeTidyHtml(html: string): string | undefined {
   return copied === 0 ? html : out + html.slice(copied);
 }
 
-/** Whether the text from `start` to `end` has an `&` or `>`, which sanitize-html may rewrite. */
-function mayChange(html: string, start: number, end: number): boolean {
+/**
+ * Whether the text from `start` to `end` has an `&` or `>`, which sanitize-html may rewrite;
+ * `ampersand` is where the first `&` at or after `start` is (-1: none).
+ */
+function mayChange(html: string, start: number, end: number, ampersand: number): boolean {
   if (start === end) return false;
-  const ampersand = html.indexOf('&', start);
   if (ampersand !== -1 && ampersand < end) return true;
   const greater = html.indexOf('>', start);
   return greater !== -1 && greater < end;
