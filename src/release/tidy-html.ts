@@ -118,6 +118,17 @@ interface TagRead {
 }
 
 function closeTag(html: string, at: number, open: string[]): TagRead | undefined {
+  // The usual close tag: the innermost element's, as written (lower case), nothing to rewrite.
+  const innermost = open[open.length - 1];
+  const innermostEnd = at + 2 + (innermost?.length ?? 0);
+  if (
+    innermost !== undefined &&
+    html.startsWith(innermost, at + 2) &&
+    html.charCodeAt(innermostEnd) === 0x3e
+  ) {
+    open.pop();
+    return { html: undefined, end: innermostEnd + 1 };
+  }
   const nameEnd = endOfName(html, at + 2);
   if (nameEnd === at + 2 || html.charCodeAt(nameEnd) !== 0x3e) return undefined;
   const rawName = html.slice(at + 2, nameEnd);
