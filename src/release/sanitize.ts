@@ -127,6 +127,8 @@ interface TokensFound {
   rawHtml: boolean;
   /** Numeric character references, which may decode to characters the text could not hold. */
   numericReferences: boolean;
+  /** Text that may render with `&quot;` (a `"` or any reference), which sanitize-html writes as `"`. */
+  quotes: boolean;
 }
 
 /**
@@ -161,7 +163,7 @@ export function renderReleaseHtml(
         ? html
         : kind === 'raw'
           ? (tidy(html) ?? sanitizeRawRun(html, pageUrl, media))
-          : withoutLostCharacters(asSanitizerWrites(html), found),
+          : withoutLostCharacters(found.quotes ? asSanitizerWrites(html) : html, found),
     )
     .join('');
 }
@@ -227,10 +229,17 @@ function flat(html: string): string {
 // Matches at once: the flattening is all it costs.
 const FLATTENS = /^/;
 
-/** Where markdown-it decodes character references: inline text, code fence info, and titles. */
-function hasNumericReference(token: Token): boolean {
-  const source = token.type === 'inline' ? token.content : token.type === 'fence' ? token.info : '';
-  return source.includes('&#');
+/**
+ * Notes what a block's source holds that its HTML may change: markdown-it decodes character
+ * references in inline text and code fence info (titles are cleaned on their own), and writes a
+ * `"` in any text, code included, as `&quot;`.
+ */
+function noteSource(token: Token, found: TokensFound): void {
+  const decoded =
+    token.type === 'inline' ? token.content : token.type === 'fence' ? token.info : '';
+  const code = token.type === 'fence' || token.type === 'code_block' ? token.content : '';
+  if (decoded.includes('&#')) found.numericReferences = true;
+  if (decoded.includes('&') || decoded.includes('"') || code.includes('"')) found.quotes = true;
 }
 
 /** How deeply elements nest, counting tags that can hold others (a cheap estimate, on the deep side). */
@@ -339,7 +348,7 @@ function cleanTokens(
   tokens: Token[],
   context: UrlContext,
   line: number | undefined,
-  found: TokensFound = { rawHtml: false, numericReferences: false },
+  found: TokensFound = { rawHtml: false, numericReferences: false, quotes: false },
 ): TokensFound {
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] as Token;
@@ -350,7 +359,7 @@ function cleanTokens(
       token.type = 'text';
     }
     if (token.type === 'html_block' || token.type === 'html_inline') found.rawHtml = true;
-    if (!found.numericReferences && hasNumericReference(token)) found.numericReferences = true;
+    noteSource(token, found);
     if (token.type === 'link_open' && token.markup === 'autolink') {
       cleanAutolinkText(tokens[index + 1]);
     }
