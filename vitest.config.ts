@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
@@ -65,8 +65,8 @@ class LongestFirst extends BaseSequencer {
 /**
  * The tests' temporary folder in RAM where the machine has one (/dev/shm): s3rver keeps every
  * object as files, and the CLI tests write and read back hundreds of pages per build. One folder
- * per user, kept between runs (the `npm start` tests keep tsx's cache in it); each test removes
- * what it made. Without /dev/shm, the system's temporary folder as before.
+ * per user, kept between runs (the `npm start` tests keep tsx's cache in it), open to every user
+ * with the sticky bit as /tmp is; each test removes what it made. Without /dev/shm, the system's temporary folder as before.
  */
 function ramTemp(): Record<string, string> {
   try {
@@ -75,7 +75,9 @@ function ramTemp(): Record<string, string> {
     return {};
   }
   const dir = join('/dev/shm', `newsroom-tests-${process.getuid?.() ?? 'user'}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true });
+  // As /tmp is: the CLI tests run some commands as another user (nobody), which write there too.
+  chmodSync(dir, 0o1777);
   return { TMPDIR: dir };
 }
 
