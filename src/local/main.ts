@@ -7,7 +7,7 @@ import type { DigestRunResult } from '../digest/run.js';
 import { digestWindow } from '../digest/schedule.js';
 import type { DigestFrequency } from '../digest/types.js';
 import { formatProblem } from '../release/types.js';
-import { EXAMPLES_DIR, type LocalStack, startLocalStack } from './stack.js';
+import type { LocalStack } from './stack.js';
 
 /**
  * `npm start`: the embedded local stack. `npm start -- --once` does one full pass, prints a
@@ -25,6 +25,9 @@ async function main(): Promise<void> {
   const data = dataFolder(options.data);
   const shutdown = new Shutdown(data, log);
   shutdown.listen();
+  // Here, not at the top: the parent that re-executes itself (below) never needs the stack, and
+  // loading it there cost as much CPU as in the child (~1 s per `npm start`).
+  const { EXAMPLES_DIR, startLocalStack } = await import('./stack.js');
   let stack: LocalStack;
   try {
     stack = await startLocalStack({

@@ -43,7 +43,7 @@ export interface S3Gate {
 export async function startS3Gate(options: {
   port: number;
   upstream: { host: string; port: number };
-  /** The object's current ETag on s3rver (`undefined`: none), asked with a client of its own. */
+  /** The object's current ETag on s3rver (`undefined`: none), read without going through the gate. */
   currentEtag: (bucket: string, key: string) => Promise<string | undefined>;
   log?: (line: string) => void;
 }): Promise<S3Gate> {

@@ -14,8 +14,16 @@ declare module 's3rver' {
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }
 
+  /** Where s3rver keeps objects: files in its directory (lib/stores/filesystem.js). */
+  interface FilesystemStore {
+    /** Rejects (ENOENT) when the object does not exist; `etag` is quoted. */
+    getMetadata(bucket: string, key: string): Promise<{ etag: string }>;
+  }
+
   class S3rver extends EventEmitter {
     constructor(options: S3rverOptions);
+    /** Set by the constructor. */
+    readonly store: FilesystemStore;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }

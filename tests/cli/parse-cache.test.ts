@@ -22,6 +22,12 @@ const NOW = '2026-01-01T00:00:00Z';
 
 let work: string;
 let releases: string;
+/** The build without a cache: the files every cached build must write. */
+let expected: Map<string, string>;
+/** A good pack of all 260 files, as the first cached build wrote it (name, bytes). */
+let goodPack: { name: string; bytes: Buffer };
+let plain: BuildOutcome;
+let first: BuildOutcome;
 
 /** `newsroom build` in this process with the parse cache in `cache` (`off`: none). */
 async function build(
@@ -60,7 +66,23 @@ beforeAll(async () => {
       index === 13 ? text.replace('date: ', 'date: 31.2.') : text,
     );
   }
-}, 60_000);
+  // One uncached build and one first cached build, shared by the tests below instead of each
+  // building its own (a 260-file build is most of this file's cost).
+  plain = await build(join(work, 'plain'), 'off');
+  expected = await readTree(join(work, 'plain'));
+  const cache = join(work, 'cache-same');
+  first = await build(join(work, 'first'), cache);
+  const [name] = await readdir(cache);
+  goodPack = { name: name as string, bytes: await readFile(join(cache, name as string)) };
+}, 120_000);
+
+/** A cache folder holding the first build's good pack; resolves to the pack's path. */
+async function cacheWithGoodPack(cache: string): Promise<string> {
+  await mkdir(cache, { recursive: true });
+  const path = join(cache, goodPack.name);
+  await writeFile(path, goodPack.bytes);
+  return path;
+}
 
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -68,16 +90,12 @@ afterAll(async () => {
 
 describe('the parse cache', () => {
   it('gives a second build the same files without parsing a file again, also on threads', async () => {
-    const cache = join(work, 'cache-same');
-    const plain = await build(join(work, 'plain'), 'off');
     expect(plain.fromCache).toBe(0);
-    const first = await build(join(work, 'first'), cache);
     expect(first.fromCache).toBe(0);
-    const second = await build(join(work, 'second'), cache, { threads: 2 });
+    const second = await build(join(work, 'second'), join(work, 'cache-same'), { threads: 2 });
     expect(second.fromCache).toBe(260);
     expect({ ...second, fromCache: 0 }).toEqual({ ...plain, fromCache: 0 });
     expect(second.stderr.filter((line) => line.includes('release-00013.md'))).toHaveLength(1);
-    const expected = await readTree(join(work, 'plain'));
     expect(await readTree(join(work, 'first'))).toEqual(expected);
     expect(await readTree(join(work, 'second'))).toEqual(expected);
   }, 120_000);
@@ -119,20 +137,17 @@ describe('the parse cache', () => {
 
   it('ignores a damaged pack and writes a good one in its place', async () => {
     const cache = join(work, 'cache-damaged');
-    await build(join(work, 'damaged-1'), cache);
-    const [pack] = await readdir(cache);
-    expect(pack).toMatch(/^parse-[0-9a-f]+\.pack$/);
-    await truncate(join(cache, pack as string), 1000);
+    const pack = await cacheWithGoodPack(cache);
+    expect(goodPack.name).toMatch(/^parse-[0-9a-f]+\.pack$/);
+    await truncate(pack, 1000);
     const afterDamage = await build(join(work, 'damaged-2'), cache);
     expect(afterDamage.fromCache).toBe(0);
-    expect(await readTree(join(work, 'damaged-2'))).toEqual(
-      await readTree(join(work, 'damaged-1')),
-    );
+    expect(await readTree(join(work, 'damaged-2'))).toEqual(expected);
     expect((await build(join(work, 'damaged-3'), cache)).fromCache).toBe(260);
     // Garbage of the right length with the trailer's magic word: still a miss, never an error.
-    const bytes = await readFile(join(cache, pack as string));
+    const bytes = await readFile(pack);
     bytes.fill(7, 0, bytes.length - 16);
-    await writeFile(join(cache, pack as string), bytes);
+    await writeFile(pack, bytes);
     const garbage = await build(join(work, 'damaged-4'), cache);
     expect(garbage.fromCache).toBe(0);
     expect(garbage.accepted).toBe(259);
@@ -140,9 +155,7 @@ describe('the parse cache', () => {
 
   it('keeps the last good pack when a build writing a new one is killed', async () => {
     const cache = join(work, 'cache-killed');
-    await build(join(work, 'killed-1'), cache);
-    const [pack] = await readdir(cache);
-    const good = await readFile(join(cache, pack as string));
+    const pack = await cacheWithGoodPack(cache);
     // Another site (so another pack, every file parsed anew), killed while it writes that pack.
     const child = spawn(
       process.execPath,
@@ -162,11 +175,11 @@ describe('the parse cache', () => {
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     expect(await readdir(cache)).toHaveLength(2);
-    expect(await readFile(join(cache, pack as string))).toEqual(good);
+    expect(await readFile(pack)).toEqual(goodPack.bytes);
     const next = await build(join(work, 'killed-3'), cache);
     expect(next.fromCache).toBe(260);
     // The next build clears the killed build's unfinished pack away.
-    expect(await readdir(cache)).toEqual([pack]);
+    expect(await readdir(cache)).toEqual([goodPack.name]);
   }, 120_000);
 
   it('reads the pack it looked up even when another build puts a new one in its place', async () => {
