@@ -46,19 +46,32 @@ const ownProcessFiles = sources
  * The longest files first, whichever project they are in. vitest's own order runs the projects
  * one after the other (integration, integration-own-process, unit), each longest first, so the
  * heaviest own-process files (the 500-file import, the burst) started two thirds into the run
- * and ended it with one core idle. Durations come from vitest's cache of the last run; files it
- * has not seen yet go first, as vitest does.
+ * and ended it with one core idle. Durations come from vitest's cache of the last run, or in a
+ * fresh clone (no cache yet) from tests/durations.json, the committed copy of one
+ * (`npm run test:durations` refreshes it); files neither has seen go first, as vitest does.
  */
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const duration = (file: TestSpecification) =>
-      this.ctx.cache.getFileTestResults(`${file.project.name}:${relative(root, file.moduleId)}`)
-        ?.duration ?? Number.POSITIVE_INFINITY;
+    const committed = committedDurations();
+    const duration = (file: TestSpecification) => {
+      const key = `${file.project.name}:${relative(root, file.moduleId)}`;
+      const cached = this.ctx.cache.getFileTestResults(key)?.duration;
+      return cached ?? (committed[key] ?? Number.POSITIVE_INFINITY) * 1000;
+    };
     const durations = new Map(files.map((file) => [file, duration(file)]));
     return [...(await super.sort(files))].sort((a, b) => {
       const [first, second] = [durations.get(a) ?? 0, durations.get(b) ?? 0];
       return first === second ? 0 : second > first ? 1 : -1;
     });
+  }
+}
+
+/** tests/durations.json: seconds per `project:file`, from an earlier run. */
+function committedDurations(): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(join(root, 'tests', 'durations.json'), 'utf8'));
+  } catch {
+    return {};
   }
 }
 
