@@ -6,10 +6,16 @@ import type { ParseResult, Release } from '../release/types.js';
 import type { ReleaseFileRef } from '../shared/release-files.js';
 import type { SiteConfig } from '../site/config.js';
 import { releasePageFile } from '../site/files.js';
-import type { BodySpan, ReleaseBodies } from './build-bodies.js';
+import {
+  isStub,
+  type ReleaseSpill,
+  type ReleaseStub,
+  readRelease,
+  type SpilledResult,
+} from './build-spill.js';
 import type { SiteWriter } from './files.js';
 import type { ParseCache } from './parse-cache.js';
-import { type ParsedBatch, type ParseShare, parseClaimed } from './parse-files.js';
+import { finishFor, type ParsedBatch, type ParseShare, parseClaimed } from './parse-files.js';
 
 /** Below this many files a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD = 200;
@@ -44,13 +50,13 @@ export interface ThreadOptions {
 /** Messages to a build worker (src/cli/build-worker.ts). */
 export type ToWorker =
   | { type: 'parse'; share: ParseShare }
-  | { type: 'pages'; outDir: string; site: SiteConfig; bodiesFd?: number }
-  | { type: 'page-batch'; releases: Release[]; bodies?: BodySpan[] }
+  | { type: 'pages'; outDir: string; site: SiteConfig; spillFd?: number }
+  | { type: 'page-batch'; releases: PageRelease[] }
   | { type: 'pages-end' };
 
 /** Messages from a build worker. */
 export type FromWorker =
-  | { type: 'parsed'; batch: ParsedBatch }
+  | { type: 'parsed'; batch: ParsedBatch<ParseResult | SpilledResult> }
   | { type: 'parse-done' }
   | { type: 'want-pages' }
   | { type: 'pages-done' };
@@ -61,10 +67,11 @@ export type FromWorker =
  * thread and worker threads, so that a thread that starts late (a worker loading its modules) or
  * runs slower (a busy core) simply does fewer.
  *
- * This thread holds the only copy of the releases: the workers hand over every release they parse
- * and keep none, and for the pages they ask this thread for a few batches of releases at a time
- * (with their slugs and translations resolved by the site plan). Memory holds each release once,
- * and a page never misses what only the whole set decides.
+ * This thread holds the only copy of the releases (with a {@link ReleaseSpill}, only their
+ * stubs): the workers hand over every release they parse and keep none, and for the pages they ask
+ * this thread for a few batches of releases at a time (with their slugs and translations resolved
+ * by the site plan). Memory holds each release once, and a page never misses what only the whole
+ * set decides.
  */
 export class BuildThreads {
   /** How many results the last {@link parse} took from the cache instead of parsing. */
@@ -89,30 +96,42 @@ export class BuildThreads {
   /**
    * Reads and parses `refs`, in input order. Fails with the first reading error of any thread.
    * With `cache`, a file whose result the cache holds is not parsed again, and every result goes
-   * into the cache's next pack. With `bodies`, the thread that parses a release writes its body
-   * there, and the results come back without their bodies.
+   * into the cache's next pack. With `spill`, the thread that parses a release writes it there,
+   * and the results come back with the releases' stubs.
    */
+  parse(
+    refs: readonly ReleaseFileRef[],
+    options: ParseOptions,
+    cache?: ParseCache,
+  ): Promise<ParseResult[]>;
+  parse(
+    refs: readonly ReleaseFileRef[],
+    options: ParseOptions,
+    cache: ParseCache | undefined,
+    spill: ReleaseSpill,
+  ): Promise<SpilledResult[]>;
   async parse(
     refs: readonly ReleaseFileRef[],
     options: ParseOptions,
     cache?: ParseCache,
-    bodies?: ReleaseBodies,
-  ): Promise<ParseResult[]> {
+    spill?: ReleaseSpill,
+  ): Promise<(ParseResult | SpilledResult)[]> {
     const share: ParseShare = {
       refs,
       options,
       next: new Int32Array(new SharedArrayBuffer(4)),
       ...(cache ? { cache: { lookup: cache.lookup } } : {}),
-      ...(bodies ? { bodies: bodies.target } : {}),
+      ...(spill ? { spill: spill.target } : {}),
     };
-    const results: (ParseResult | undefined)[] = new Array(refs.length);
+    const results: (ParseResult | SpilledResult | undefined)[] = new Array(refs.length);
     this.fromCache = 0;
-    const place = ({ start, results: batch, records, cached, spans }: ParsedBatch) => {
-      for (const [offset, result] of batch.entries()) {
-        results[start + offset] = result;
-        const span = spans[offset];
-        if (result.ok && span !== undefined) bodies?.keep(result.release.sourcePath, span);
-      }
+    const place = ({
+      start,
+      results: batch,
+      records,
+      cached,
+    }: ParsedBatch<ParseResult | SpilledResult>) => {
+      for (const [offset, result] of batch.entries()) results[start + offset] = result;
       cache?.add(records);
       this.fromCache += cached;
     };
@@ -120,7 +139,7 @@ export class BuildThreads {
     // A worker that fails while this thread parses is reported below, not as an unhandled rejection.
     working.catch(() => undefined);
     // Yielding between batches takes in the workers' batches while parsing goes on.
-    if (this.parseHere) await parseClaimed(share, place, this.workers.length > 0);
+    if (this.parseHere) await parseClaimed(share, finishFor(share), place, this.workers.length > 0);
     await working;
     return results.map((result, index) => {
       if (!result) throw new Error(`no thread parsed ${refs[index]?.displayPath}`);
@@ -131,33 +150,30 @@ export class BuildThreads {
   /**
    * Renders and writes the page of every release in `live` (slugs resolved) into `writer`'s
    * folder, on this thread and the workers, batch by batch. Then runs `alongside` on this thread
-   * while the workers finish their last batches, and resolves when every page is written. With
-   * `bodies` (the releases' bodies spilled by {@link parse}), every thread reads each page's body
-   * back from there.
+   * while the workers finish their last batches, and resolves when every page is written. Stubs
+   * of releases spilled by {@link parse} need their `spill`: every thread reads each page's
+   * release back from there.
    */
   async writePages(
-    live: readonly Release[],
+    live: readonly PageRelease[],
     site: SiteConfig,
     writer: SiteWriter,
     alongside: () => void = () => {},
-    bodies?: ReleaseBodies,
+    spill?: ReleaseSpill,
   ): Promise<void> {
     let next = 0;
-    const take = (): PageBatch => {
+    const take = (): PageRelease[] => {
       const releases = live.slice(next, next + PAGE_BATCH);
       next += releases.length;
-      return bodies
-        ? { releases, bodies: releases.map((release) => bodies.span(release)) }
-        : { releases };
+      return releases;
     };
     const working = Promise.all(
-      this.workers.map((worker) => worker.writePages(writer.outDir, site, take, bodies?.fd)),
+      this.workers.map((worker) => worker.writePages(writer.outDir, site, take, spill?.fd)),
     );
     working.catch(() => undefined);
-    for (let batch = take().releases; batch.length > 0; batch = take().releases) {
-      for (const release of batch) {
-        writer.write(releasePageFile(bodies ? bodies.withBody(release) : release, site));
-      }
+    for (let batch = take(); batch.length > 0; batch = take()) {
+      for (const release of batch)
+        writer.write(releasePageFile(wholeRelease(release, spill?.fd), site));
       // Answers the workers' requests for more pages that came in meanwhile.
       if (this.workers.length > 0) await nextTurn();
     }
@@ -171,8 +187,15 @@ export class BuildThreads {
   }
 }
 
-/** Releases for a worker's pages, with where their bodies are when they were spilled. */
-type PageBatch = { releases: Release[]; bodies?: BodySpan[] };
+/** A release whose page is to be written: whole, or the stub of a spilled one. */
+export type PageRelease = Release | ReleaseStub;
+
+/** `release` whole: a stub is read back, with its body, from the spill file open as `spillFd`. */
+export function wholeRelease(release: PageRelease, spillFd: number | undefined): Release {
+  if (!isStub(release)) return release;
+  if (spillFd === undefined) throw new Error(`${release.sourcePath} was spilled, but to no file`);
+  return readRelease(spillFd, release, true);
+}
 
 /** One worker thread running src/cli/build-worker.ts, taking one request at a time. */
 class BuildWorker {
@@ -180,8 +203,8 @@ class BuildWorker {
   private pending:
     | { until: FromWorker['type']; resolve: () => void; reject: (error: Error) => void }
     | undefined;
-  private onBatch: (batch: ParsedBatch) => void = () => {};
-  private takePages: () => PageBatch = () => ({ releases: [] });
+  private onBatch: (batch: ParsedBatch<ParseResult | SpilledResult>) => void = () => {};
+  private takePages: () => PageRelease[] = () => [];
   private failure: Error | undefined;
   private stopping = false;
 
@@ -203,24 +226,30 @@ class BuildWorker {
   }
 
   /** Takes batches of `share` until none are left, handing each batch's results to `onBatch`. */
-  parse(share: ParseShare, onBatch: (batch: ParsedBatch) => void): Promise<void> {
+  parse(
+    share: ParseShare,
+    onBatch: (batch: ParsedBatch<ParseResult | SpilledResult>) => void,
+  ): Promise<void> {
     this.onBatch = onBatch;
-    return this.request({ type: 'parse', share }, 'parse-done');
+    // Let go of `onBatch` when done: it holds every result of the parse until the build ends.
+    return this.request({ type: 'parse', share }, 'parse-done').finally(() => {
+      this.onBatch = () => {};
+    });
   }
 
   /**
-   * Writes pages into `outDir`, asking `take` for each next batch until it gives none; bodies
-   * spilled into `bodiesFd` are read back from it.
+   * Writes pages into `outDir`, asking `take` for each next batch until it gives none; releases
+   * spilled into `spillFd` are read back from it.
    */
   writePages(
     outDir: string,
     site: SiteConfig,
-    take: () => PageBatch,
-    bodiesFd?: number,
+    take: () => PageRelease[],
+    spillFd?: number,
   ): Promise<void> {
     this.takePages = take;
-    const bodies = bodiesFd === undefined ? {} : { bodiesFd };
-    return this.request({ type: 'pages', outDir, site, ...bodies }, 'pages-done');
+    const spill = spillFd === undefined ? {} : { spillFd };
+    return this.request({ type: 'pages', outDir, site, ...spill }, 'pages-done');
   }
 
   async terminate(): Promise<void> {
@@ -238,10 +267,10 @@ class BuildWorker {
   }
 
   private sendPages(): void {
-    const batch = this.takePages();
+    const releases = this.takePages();
     this.worker.postMessage(
-      batch.releases.length > 0
-        ? ({ type: 'page-batch', ...batch } satisfies ToWorker)
+      releases.length > 0
+        ? ({ type: 'page-batch', releases } satisfies ToWorker)
         : ({ type: 'pages-end' } satisfies ToWorker),
     );
   }
