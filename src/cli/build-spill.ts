@@ -13,9 +13,10 @@ export type SpillSpan = readonly [offset: number, metaLength: number, bodyLength
 
 /**
  * What a full build keeps in memory of a release while the rest of it waits in the spill file:
- * what orders, groups, names and links it (a {@link PlannedRelease}), and where the rest is.
+ * what orders, groups, names and links it (a {@link PlannedRelease}), its media files (few
+ * releases have any), and where the rest is.
  */
-export interface ReleaseStub extends PlannedRelease {
+export interface ReleaseStub extends PlannedRelease, Pick<Release, 'media'> {
   spilled: SpillSpan;
 }
 
@@ -118,6 +119,8 @@ function stubOf(release: Release, spilled: SpillSpan): ReleaseStub {
     spilled,
   };
   if (release.translationKey !== undefined) stub.translationKey = release.translationKey;
+  // For the media files the build copies: few releases have any.
+  if (release.media !== undefined) stub.media = release.media;
   return stub;
 }
 

@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { ParseOptions } from '../release/parse.js';
 import type { ParseResult, Release } from '../release/types.js';
 import type { ReleaseFileRef } from '../shared/release-files.js';
-import type { SiteConfig } from '../site/config.js';
+import { type ArchiveMonthJob, archiveMonthFiles } from '../site/build.js';
+import type { SiteConfig, SiteFile } from '../site/config.js';
 import { releasePageFile } from '../site/files.js';
 import {
   isStub,
@@ -24,20 +26,29 @@ const PARALLEL_THRESHOLD = 200;
 const PAGE_BATCH = 32;
 
 /**
- * Page batches a worker asks for ahead of the one it is writing, so that it never waits for this
- * thread between batches, while no more than a few batches of releases are ever copied at once.
+ * Pieces of work (page batches, months) a worker asks for ahead of the one it is writing, so that
+ * it never waits for this thread between them, while no more than a few batches of releases are
+ * ever copied at once.
  */
-export const PAGES_AHEAD = 2;
+export const WORK_AHEAD = 2;
 
 /**
  * Old-generation size limit, in MB, of a worker's heap and of the main thread's under
- * `npm run newsroom` (package.json). The main thread holds ~2.5 KB per release (their bodies
- * wait on disk: src/cli/build-bodies.ts), a worker a few batches. Below 2 GB, V8 lets a heap grow
- * to about twice what survived its last full collection instead of four times (its heap
+ * `npm run newsroom` (package.json). The main thread holds ~1 KB per release (the rest waits on
+ * disk: src/cli/build-spill.ts), a worker a few batches or a month. Below 2 GB, V8 lets a heap
+ * grow to about twice what survived its last full collection instead of four times (its heap
  * controller's factor for large heaps), which keeps a full build's peak memory nearer what it
  * holds (docs/benchmarks.md, "Full build").
  */
 export const BUILD_HEAP_MB = 2000;
+
+/**
+ * How far, in percent, a build lets each heap grow past what survived its last full collection
+ * (V8's `--heap-growing-percent`; its own factor here is ~100%). A build's garbage is short-lived
+ * and what it holds is small, so collecting sooner costs little CPU, and at 50,000 releases it
+ * keeps the peak ~30 MB lower (docs/benchmarks.md, "Build memory at 10,000 and 50,000 releases").
+ */
+const BUILD_HEAP_GROWING_PERCENT = 30;
 
 /** How {@link BuildThreads} shares the work. */
 export interface ThreadOptions {
@@ -51,14 +62,14 @@ export interface ThreadOptions {
 export type ToWorker =
   | { type: 'parse'; share: ParseShare }
   | { type: 'pages'; outDir: string; site: SiteConfig; spillFd?: number }
-  | { type: 'page-batch'; releases: PageRelease[] }
+  | { type: 'work'; work: WriteWork }
   | { type: 'pages-end' };
 
 /** Messages from a build worker. */
 export type FromWorker =
   | { type: 'parsed'; batch: ParsedBatch<ParseResult | SpilledResult> }
   | { type: 'parse-done' }
-  | { type: 'want-pages' }
+  | { type: 'want-work' }
   | { type: 'pages-done' };
 
 /**
@@ -82,11 +93,16 @@ export class BuildThreads {
     private readonly parseHere: boolean,
   ) {}
 
-  /** Starts the worker threads worth starting for `fileCount` files (none for a small build). */
+  /**
+   * Starts the worker threads worth starting for `fileCount` files (none for a small build), after
+   * setting {@link BUILD_HEAP_GROWING_PERCENT} for every heap of the process.
+   */
   static start(
     fileCount: number,
     { threads = availableParallelism(), parseHere = true }: ThreadOptions = {},
   ): BuildThreads {
+    // A V8 flag the heap controller reads at each collection, so setting it now takes effect.
+    setFlagsFromString(`--heap-growing-percent=${BUILD_HEAP_GROWING_PERCENT}`);
     const parallel = fileCount >= PARALLEL_THRESHOLD && threads >= 2;
     const workerCount = parallel ? (parseHere ? threads - 1 : threads) : 0;
     const workers = Array.from({ length: workerCount }, () => new BuildWorker());
@@ -149,10 +165,10 @@ export class BuildThreads {
 
   /**
    * Renders and writes the page of every release in `live` (slugs resolved) into `writer`'s
-   * folder, on this thread and the workers, batch by batch. Then runs `alongside` on this thread
-   * while the workers finish their last batches, and resolves when every page is written. Stubs
-   * of releases spilled by {@link parse} need their `spill`: every thread reads each page's
-   * release back from there.
+   * folder, on this thread and the workers, batch by batch; then the files of each of `months`
+   * (see {@link archiveMonthFiles}), a month at a time. Runs `alongside` on this thread once
+   * every page batch is handed out, and resolves when every file is written. Stubs of releases
+   * spilled by {@link parse} need their `spill`: every thread reads the releases back from there.
    */
   async writePages(
     live: readonly PageRelease[],
@@ -160,24 +176,33 @@ export class BuildThreads {
     writer: SiteWriter,
     alongside: () => void = () => {},
     spill?: ReleaseSpill,
+    months: readonly ArchiveMonthJob<PageRelease>[] = [],
   ): Promise<void> {
     let next = 0;
-    const take = (): PageRelease[] => {
-      const releases = live.slice(next, next + PAGE_BATCH);
-      next += releases.length;
-      return releases;
+    let nextMonth = 0;
+    const take = (): WriteWork | undefined => {
+      if (next < live.length) {
+        const releases = live.slice(next, next + PAGE_BATCH);
+        next += releases.length;
+        return { kind: 'pages', releases };
+      }
+      const job = months[nextMonth];
+      nextMonth += 1;
+      return job && { kind: 'month', job };
     };
     const working = Promise.all(
       this.workers.map((worker) => worker.writePages(writer.outDir, site, take, spill?.fd)),
     );
     working.catch(() => undefined);
-    for (let batch = take(); batch.length > 0; batch = take()) {
-      for (const release of batch)
-        writer.write(releasePageFile(wholeRelease(release, spill?.fd), site));
-      // Answers the workers' requests for more pages that came in meanwhile.
+    const doing = async (work: WriteWork) => {
+      for (const file of workFiles(work, site, spill?.fd)) writer.write(file);
+      // Answers the workers' requests for more work that came in meanwhile.
       if (this.workers.length > 0) await nextTurn();
-    }
+    };
+    let work = take();
+    for (; work?.kind === 'pages'; work = take()) await doing(work);
     alongside();
+    for (; work !== undefined; work = take()) await doing(work);
     await working;
   }
 
@@ -190,11 +215,35 @@ export class BuildThreads {
 /** A release whose page is to be written: whole, or the stub of a spilled one. */
 export type PageRelease = Release | ReleaseStub;
 
-/** `release` whole: a stub is read back, with its body, from the spill file open as `spillFd`. */
-export function wholeRelease(release: PageRelease, spillFd: number | undefined): Release {
+/** A piece of the writing any thread can take: a batch of release pages, or a month's files. */
+export type WriteWork =
+  | { kind: 'pages'; releases: PageRelease[] }
+  | { kind: 'month'; job: ArchiveMonthJob<PageRelease> };
+
+/** The files of `work`, rendered with their releases read back from `spillFd` when spilled. */
+export function* workFiles(
+  work: WriteWork,
+  site: SiteConfig,
+  spillFd: number | undefined,
+): Generator<SiteFile> {
+  if (work.kind === 'pages') {
+    for (const release of work.releases) {
+      yield releasePageFile(wholeRelease(release, spillFd, true), site);
+    }
+    return;
+  }
+  const releases = work.job.releases.map((release) => wholeRelease(release, spillFd, false));
+  yield* archiveMonthFiles({ ...work.job, releases }, site);
+}
+
+/**
+ * `release` whole: a stub is read back, with its body or without, from the spill file open as
+ * `spillFd`.
+ */
+function wholeRelease(release: PageRelease, spillFd: number | undefined, withBody: boolean) {
   if (!isStub(release)) return release;
   if (spillFd === undefined) throw new Error(`${release.sourcePath} was spilled, but to no file`);
-  return readRelease(spillFd, release, true);
+  return readRelease(spillFd, release, withBody);
 }
 
 /** One worker thread running src/cli/build-worker.ts, taking one request at a time. */
@@ -204,7 +253,7 @@ class BuildWorker {
     | { until: FromWorker['type']; resolve: () => void; reject: (error: Error) => void }
     | undefined;
   private onBatch: (batch: ParsedBatch<ParseResult | SpilledResult>) => void = () => {};
-  private takePages: () => PageRelease[] = () => [];
+  private takeWork: () => WriteWork | undefined = () => undefined;
   private failure: Error | undefined;
   private stopping = false;
 
@@ -215,7 +264,7 @@ class BuildWorker {
     });
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'parsed') this.onBatch(message.batch);
-      else if (message.type === 'want-pages') this.sendPages();
+      else if (message.type === 'want-work') this.sendWork();
       else if (this.pending?.until === message.type) this.settle();
     });
     this.worker.once('error', (error) => this.fail(error));
@@ -238,16 +287,16 @@ class BuildWorker {
   }
 
   /**
-   * Writes pages into `outDir`, asking `take` for each next batch until it gives none; releases
-   * spilled into `spillFd` are read back from it.
+   * Writes files into `outDir`, asking `take` for each next piece of work until it gives none;
+   * releases spilled into `spillFd` are read back from it.
    */
   writePages(
     outDir: string,
     site: SiteConfig,
-    take: () => PageRelease[],
+    take: () => WriteWork | undefined,
     spillFd?: number,
   ): Promise<void> {
-    this.takePages = take;
+    this.takeWork = take;
     const spill = spillFd === undefined ? {} : { spillFd };
     return this.request({ type: 'pages', outDir, site, ...spill }, 'pages-done');
   }
@@ -266,12 +315,12 @@ class BuildWorker {
     });
   }
 
-  private sendPages(): void {
-    const releases = this.takePages();
+  private sendWork(): void {
+    const work = this.takeWork();
     this.worker.postMessage(
-      releases.length > 0
-        ? ({ type: 'page-batch', releases } satisfies ToWorker)
-        : ({ type: 'pages-end' } satisfies ToWorker),
+      work === undefined
+        ? ({ type: 'pages-end' } satisfies ToWorker)
+        : ({ type: 'work', work } satisfies ToWorker),
     );
   }
 

@@ -1,11 +1,10 @@
 // Worker-thread entry for BuildThreads (src/cli/build-threads.ts): parses claimed batches of files
-// and posts each batch's results, keeping nothing; then renders and writes the release pages it
-// is sent (reading them back from the build's spill file), asking for the next batches
-// ahead while it writes. Requests come one at a time.
+// and posts each batch's results, keeping nothing; then renders and writes the release pages and
+// archive months it is sent (reading the releases back from the build's spill file), asking for
+// the next work ahead while it writes. Requests come one at a time.
 import { parentPort } from 'node:worker_threads';
 import type { SiteConfig } from '../site/config.js';
-import { releasePageFile } from '../site/files.js';
-import { type FromWorker, PAGES_AHEAD, type ToWorker, wholeRelease } from './build-threads.js';
+import { type FromWorker, type ToWorker, WORK_AHEAD, workFiles } from './build-threads.js';
 import { SiteWriter } from './files.js';
 import { finishFor, parseClaimed } from './parse-files.js';
 
@@ -29,13 +28,13 @@ parentPort?.on('message', async (message: ToWorker) => {
         writer: new SiteWriter(message.outDir),
         ...(message.spillFd === undefined ? {} : { spillFd: message.spillFd }),
       };
-      for (let ahead = 0; ahead < PAGES_AHEAD; ahead++) post({ type: 'want-pages' });
+      for (let ahead = 0; ahead < WORK_AHEAD; ahead++) post({ type: 'want-work' });
       break;
-    case 'page-batch':
-      if (pages === undefined) throw new Error('a page batch came before the pages request');
-      post({ type: 'want-pages' });
-      for (const release of message.releases) {
-        pages.writer.write(releasePageFile(wholeRelease(release, pages.spillFd), pages.site));
+    case 'work':
+      if (pages === undefined) throw new Error('work came before the pages request');
+      post({ type: 'want-work' });
+      for (const file of workFiles(message.work, pages.site, pages.spillFd)) {
+        pages.writer.write(file);
       }
       break;
     case 'pages-end':

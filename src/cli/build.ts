@@ -1,7 +1,12 @@
 import { formatProblem, formatWarning, type Release } from '../release/types.js';
 import { findReleaseFiles, type ReleaseFileRef } from '../shared/release-files.js';
-import { liveMedia, plannedListingFiles, planSite } from '../site/build.js';
-import { compareCodeUnits } from '../site/order.js';
+import {
+  archiveMonthFileCount,
+  archiveMonths,
+  liveMedia,
+  planSite,
+  siteListingFiles,
+} from '../site/build.js';
 import {
   parseCommandArgs,
   parseInstantFlag,
@@ -82,19 +87,20 @@ export async function runBuild(
     const writer = new SiteWriter(outDir);
     let filesWritten = plan.live.length;
     progress.update(`Writing ${plan.live.length} release page(s) into ${outDir}…`);
+    // Every thread writes months too, once the pages are handed out; this one first the rest.
+    const months = archiveMonths(plan, site);
+    for (const month of months) filesWritten += archiveMonthFileCount(month);
     const writeListings = () => {
-      // Read back a few at a time; every live release once for its month's files.
-      const media = new MediaCollector();
       const read = (stubs: readonly ReleaseStub[], withBodies: boolean) =>
-        media.noted(spill.read(stubs, withBodies));
-      for (const file of plannedListingFiles(plan, site, read)) {
+        spill.read(stubs, withBodies);
+      for (const file of siteListingFiles(plan, site, read)) {
         writer.write(file);
         filesWritten += 1;
         progress.update(`Writing feeds, lists and sitemaps: ${filesWritten} files…`);
       }
-      filesWritten += writeMedia(media.files(), releasesDir, writer);
+      filesWritten += writeMedia(plan.live, releasesDir, writer);
     };
-    await threads.writePages(plan.live, site, writer, writeListings, spill);
+    await threads.writePages(plan.live, site, writer, writeListings, spill, months);
     progress.done();
     const outcome = {
       accepted: releases.length,
@@ -156,36 +162,19 @@ function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return threads;
 }
 
-/** A published media file: where it is published and which file beside the releases it is. */
-type MediaFile = { publicPath: string; sourcePath: string };
-
 /**
- * The media files of the live releases (see {@link liveMedia}), noted as the listing files read
- * the releases back: every live release is read for its month's archive files.
+ * Copies the media files the live releases reference and that were checked and published into
+ * `--out` at their public paths (each file once; embargoed releases' media stay out). Returns how
+ * many were written.
  */
-class MediaCollector {
-  private readonly byPath = new Map<string, MediaFile>();
-
-  /** Notes the published media of `releases`, and returns them. */
-  noted(releases: Release[]): Release[] {
-    for (const media of liveMedia(releases)) this.byPath.set(media.publicPath, media);
-    return releases;
-  }
-
-  /** Every media file noted, once each, sorted by public path like {@link liveMedia}. */
-  files(): MediaFile[] {
-    return [...this.byPath.values()].sort((a, b) => compareCodeUnits(a.publicPath, b.publicPath));
-  }
-}
-
-/**
- * Copies `files` (the media files the live releases reference and that were checked and
- * published) into `--out` at their public paths. Returns how many were written.
- */
-function writeMedia(files: readonly MediaFile[], releasesDir: string, writer: SiteWriter): number {
+function writeMedia(
+  live: readonly Pick<Release, 'media'>[],
+  releasesDir: string,
+  writer: SiteWriter,
+): number {
   const lookup = diskMediaLookup(releasesDir);
   let written = 0;
-  for (const { publicPath, sourcePath } of files) {
+  for (const { publicPath, sourcePath } of liveMedia(live)) {
     const source = lookup.source(sourcePath);
     if (source === undefined) continue; // removed since it was checked: its page lost nothing yet
     writer.write({ path: publicPath, body: source.read() });

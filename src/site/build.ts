@@ -36,7 +36,7 @@
  * included ({@link resolveSlugCollisions}), and then releases published after `now` are dropped
  * ({@link publishedBy}). Order everywhere is {@link newestFirst}. Nothing reads the clock.
  */
-import { ArchiveMonthFeeds } from '../feeds/archive.js';
+import { ArchiveMonthFeeds, type ArchiveNeighbours } from '../feeds/archive.js';
 import { type FeedScope, feedScopes, inScope } from '../feeds/scopes.js';
 import { publishedMedia } from '../media/published.js';
 import { type ArchiveMonth, localMonth } from '../pages/archive-page.js';
@@ -178,6 +178,21 @@ export function listingFiles(plan: SitePlan, site: SiteConfig): Generator<SiteFi
  * releases after another. Memory then holds the plan and one month, not every release whole.
  */
 export function* plannedListingFiles<T extends PlannedRelease>(
+  plan: SitePlan<T>,
+  site: SiteConfig,
+  read: ReadReleases<T>,
+): Generator<SiteFile> {
+  yield* siteListingFiles(plan, site, read);
+  for (const job of archiveMonths(plan, site)) {
+    yield* archiveMonthFiles({ ...job, releases: read(job.releases, false) }, site);
+  }
+}
+
+/**
+ * The listing files that are not a month's: every scope's feeds, the front page, the site-wide
+ * pages, the sitemap index and the years' archive pages (see {@link plannedListingFiles}).
+ */
+export function* siteListingFiles<T extends PlannedRelease>(
   { live, scopes, years, months }: SitePlan<T>,
   site: SiteConfig,
   read: ReadReleases<T>,
@@ -193,18 +208,51 @@ export function* plannedListingFiles<T extends PlannedRelease>(
   yield* siteWideFiles(site);
   yield* sitemapFiles(months, site);
   for (const year of years) yield archiveFile(year, months, site);
+}
+
+/**
+ * What a month's archive files need (see {@link archiveMonthFiles}): its releases, and the scopes
+ * that have releases that month with their neighbouring months. Plain data, so it can be handed
+ * to another thread.
+ */
+export interface ArchiveMonthJob<T extends Pick<Release, 'categorySlug' | 'lang'> = Release> {
+  month: ArchiveMonth;
+  releases: T[];
+  scopes: { scope: FeedScope; neighbours: ArchiveNeighbours }[];
+}
+
+/** The plan's months, newest first, each with what its archive files need. */
+export function archiveMonths<T extends PlannedRelease>(
+  { live, scopes, months }: SitePlan<T>,
+  site: SiteConfig,
+): ArchiveMonthJob<T>[] {
   const byMonth = groupBy(live, (release) => localMonth(release.published, site.timeZone));
   const scopeMonths = monthsPerScope(scopes, months, byMonth);
-  for (const month of months) {
-    const ofMonth = read(byMonth.get(month) ?? [], false);
-    yield monthArchiveFile(month, ofMonth, site);
-    yield monthSitemapFile(month, ofMonth, site);
-    const feeds = new ArchiveMonthFeeds(month, ofMonth, site);
-    for (const scope of scopes) {
+  return months.map((month) => ({
+    month,
+    releases: byMonth.get(month) ?? [],
+    scopes: scopes.flatMap((scope) => {
       const its = scopeMonths.get(scope) ?? [];
-      if (its.includes(month)) yield* feedArchiveFiles(feeds, scope, neighboursIn(its, month));
-    }
-  }
+      return its.includes(month) ? [{ scope, neighbours: neighboursIn(its, month) }] : [];
+    }),
+  }));
+}
+
+/**
+ * A month's archive files: its archive page and sitemap, and the RFC 5005 archive feed pages of
+ * each scope that has releases that month; {@link archiveMonthFileCount} of them.
+ */
+export function* archiveMonthFiles(job: ArchiveMonthJob, site: SiteConfig): Generator<SiteFile> {
+  const { month, releases } = job;
+  yield monthArchiveFile(month, releases, site);
+  yield monthSitemapFile(month, releases, site);
+  const feeds = new ArchiveMonthFeeds(month, releases, site);
+  for (const { scope, neighbours } of job.scopes) yield* feedArchiveFiles(feeds, scope, neighbours);
+}
+
+/** How many files {@link archiveMonthFiles} writes for `job`. */
+export function archiveMonthFileCount(job: { scopes: readonly unknown[] }): number {
+  return 2 + 3 * job.scopes.length;
 }
 
 /** Per scope, the months (newest first, like `months`) in which it has releases. */
@@ -251,7 +299,9 @@ export function withdrawnFiles(
  * The media files `live` releases publish (see `attachMedia`), each once, sorted by public path:
  * where each is published and which file beside the releases it is.
  */
-export function liveMedia(live: readonly Release[]): { publicPath: string; sourcePath: string }[] {
+export function liveMedia(
+  live: readonly Pick<Release, 'media'>[],
+): { publicPath: string; sourcePath: string }[] {
   const byPath = new Map<string, string>();
   for (const release of live) {
     for (const media of publishedMedia(release)) byPath.set(media.publicPath, media.sourcePath);

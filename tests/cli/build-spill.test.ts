@@ -107,7 +107,8 @@ describe('newsroom build with spilled releases', () => {
       result.ok ? [result.release] : [],
     );
     const expected = buildSite(releases, site, new Date(NOW)).files;
-    // Worker threads only in the second build, so that they read every page's body themselves.
+    // Worker threads only in the second build, so that they read back every release themselves,
+    // for its page and for its month's archive files.
     const ways: ThreadOptions[] = [{ threads: 1 }, { threads: 2, parseHere: false }];
     for (const [index, options] of ways.entries()) {
       const out = join(work, `out-${index}`);
@@ -115,13 +116,16 @@ describe('newsroom build with spilled releases', () => {
       const argv = ['--releases', releasesDir, '--out', out, '--site-url', SITE_URL, '--now', NOW];
       const saved = { ...process.env };
       Object.assign(process.env, { FEED_LIMIT: '5', NEWSROOM_BUILD_CACHE: 'off' });
+      let filesWritten: number;
       try {
-        await runBuild(argv, io, undefined, options);
+        ({ filesWritten } = await runBuild(argv, io, undefined, options));
       } finally {
         process.env = saved;
       }
       const written = await readdir(out, { recursive: true, withFileTypes: true });
       expect(written.filter((entry) => entry.isFile())).toHaveLength(expected.length);
+      // Counted without seeing the files the workers wrote.
+      expect(filesWritten).toBe(expected.length);
       for (const file of expected) {
         expect(await readFile(join(out, file.path), 'utf8'), file.path).toBe(file.body);
       }
