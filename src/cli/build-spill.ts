@@ -9,7 +9,7 @@ import type { PlannedRelease } from '../site/build.js';
  * Where a release is in the spill file: the byte offset of its record, the length of its
  * metadata (V8-serialized, `contentHtml` empty) and of its body (UTF-8) right after it.
  */
-export type SpillSpan = readonly [offset: number, metaLength: number, bodyLength: number];
+type SpillSpan = readonly [offset: number, metaLength: number, bodyLength: number];
 
 /**
  * What a full build keeps in memory of a release while the rest of it waits in the spill file:

@@ -177,7 +177,7 @@ export function listingFiles(plan: SitePlan, site: SiteConfig): Generator<SiteFi
  * their bodies for its feeds, the newest {@link INDEX_LIMIT} for the front page, then one month's
  * releases after another. Memory then holds the plan and one month, not every release whole.
  */
-export function* plannedListingFiles<T extends PlannedRelease>(
+function* plannedListingFiles<T extends PlannedRelease>(
   plan: SitePlan<T>,
   site: SiteConfig,
   read: ReadReleases<T>,
