@@ -43,7 +43,7 @@ export interface SpillTarget {
 
 /**
  * A full build's releases, out of memory: the thread that parsed a release appends it to a spill
- * file ({@link spillRelease}) and hands over only its {@link ReleaseStub}, so memory holds ~0.5 KB
+ * file ({@link spillRelease}) and hands over only its {@link ReleaseStub}, so memory holds ~1 KB
  * a release instead of ~2.5 KB (and ~6 KB more before the bodies were spilled). A release is read
  * back whole ({@link readRelease}) where a file shows it: its own page (by whichever thread writes
  * it), the subscription feeds, the front page and its month's archive files, a month at a time.
