@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BUILD_HEAP_MB } from '../src/cli/build-threads.js';
+import { BUILD_HEAP_MB, BUILD_SEMI_SPACE_MB } from '../src/cli/build-threads.js';
 import { BENCH_NOW, BENCH_SITE, generateArchive } from './generate.js';
 import { median } from './stats.js';
 
@@ -260,6 +260,7 @@ async function runCli(
       process.execPath,
       // As package.json's `newsroom` script runs it.
       `--max-old-space-size=${BUILD_HEAP_MB}`,
+      `--max-semi-space-size=${BUILD_SEMI_SPACE_MB}`,
       LAUNCHER,
       'build',
       '--releases',

@@ -1,15 +1,23 @@
 import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { ParseOptions } from '../release/parse.js';
 import type { ParseResult, Release } from '../release/types.js';
 import type { ReleaseFileRef } from '../shared/release-files.js';
-import type { SiteConfig } from '../site/config.js';
+import { type ArchiveMonthJob, archiveMonthFiles } from '../site/build.js';
+import type { SiteConfig, SiteFile } from '../site/config.js';
 import { releasePageFile } from '../site/files.js';
-import type { BodySpan, ReleaseBodies } from './build-bodies.js';
+import {
+  isStub,
+  type ReleaseSpill,
+  type ReleaseStub,
+  readRelease,
+  type SpilledResult,
+} from './build-spill.js';
 import type { SiteWriter } from './files.js';
 import type { ParseCache } from './parse-cache.js';
-import { type ParsedBatch, type ParseShare, parseClaimed } from './parse-files.js';
+import { finishFor, type ParsedBatch, type ParseShare, parseClaimed } from './parse-files.js';
 
 /** Below this many files a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD = 200;
@@ -18,20 +26,39 @@ const PARALLEL_THRESHOLD = 200;
 const PAGE_BATCH = 32;
 
 /**
- * Page batches a worker asks for ahead of the one it is writing, so that it never waits for this
- * thread between batches, while no more than a few batches of releases are ever copied at once.
+ * Pieces of work (page batches, months) a worker asks for ahead of the one it is writing, so that
+ * it never waits for this thread between them, while no more than a few batches of releases are
+ * ever copied at once.
  */
-export const PAGES_AHEAD = 2;
+export const WORK_AHEAD = 2;
 
 /**
  * Old-generation size limit, in MB, of a worker's heap and of the main thread's under
- * `npm run newsroom` (package.json). The main thread holds ~2.5 KB per release (their bodies
- * wait on disk: src/cli/build-bodies.ts), a worker a few batches. Below 2 GB, V8 lets a heap grow
- * to about twice what survived its last full collection instead of four times (its heap
+ * `npm run newsroom` (package.json). The main thread holds ~1 KB per release (the rest waits on
+ * disk: src/cli/build-spill.ts), a worker a few batches or a month. Below 2 GB, V8 lets a heap
+ * grow to about twice what survived its last full collection instead of four times (its heap
  * controller's factor for large heaps), which keeps a full build's peak memory nearer what it
  * holds (docs/benchmarks.md, "Full build").
  */
 export const BUILD_HEAP_MB = 2000;
+
+/**
+ * Size limit, in MB, of each semi-space of a heap's young generation: the worker threads' (their
+ * young generation is three of them) and the main thread's under `npm run newsroom`
+ * (`--max-semi-space-size`, package.json). V8's default, 16, lets every heap keep up to ~48 MB of
+ * young objects; a build's garbage dies young anyway, so 4 costs no measurable CPU and keeps a
+ * build of unchanged files at 50,000 releases ~100 MB lower (docs/benchmarks.md, "Build memory at
+ * 10,000 and 50,000 releases").
+ */
+export const BUILD_SEMI_SPACE_MB = 4;
+
+/**
+ * How far, in percent, a build lets each heap grow past what survived its last full collection
+ * (V8's `--heap-growing-percent`; its own factor here is ~100%). A build's garbage is short-lived
+ * and what it holds is small, so collecting sooner costs little CPU, and at 50,000 releases it
+ * keeps the peak ~30 MB lower (docs/benchmarks.md, "Build memory at 10,000 and 50,000 releases").
+ */
+const BUILD_HEAP_GROWING_PERCENT = 30;
 
 /** How {@link BuildThreads} shares the work. */
 export interface ThreadOptions {
@@ -44,15 +71,15 @@ export interface ThreadOptions {
 /** Messages to a build worker (src/cli/build-worker.ts). */
 export type ToWorker =
   | { type: 'parse'; share: ParseShare }
-  | { type: 'pages'; outDir: string; site: SiteConfig; bodiesFd?: number }
-  | { type: 'page-batch'; releases: Release[]; bodies?: BodySpan[] }
+  | { type: 'pages'; outDir: string; site: SiteConfig; spillFd?: number }
+  | { type: 'work'; work: WriteWork }
   | { type: 'pages-end' };
 
 /** Messages from a build worker. */
 export type FromWorker =
-  | { type: 'parsed'; batch: ParsedBatch }
+  | { type: 'parsed'; batch: ParsedBatch<ParseResult | SpilledResult> }
   | { type: 'parse-done' }
-  | { type: 'want-pages' }
+  | { type: 'want-work' }
   | { type: 'pages-done' };
 
 /**
@@ -61,10 +88,11 @@ export type FromWorker =
  * thread and worker threads, so that a thread that starts late (a worker loading its modules) or
  * runs slower (a busy core) simply does fewer.
  *
- * This thread holds the only copy of the releases: the workers hand over every release they parse
- * and keep none, and for the pages they ask this thread for a few batches of releases at a time
- * (with their slugs and translations resolved by the site plan). Memory holds each release once,
- * and a page never misses what only the whole set decides.
+ * This thread holds the only copy of the releases (with a {@link ReleaseSpill}, only their
+ * stubs): the workers hand over every release they parse and keep none, and for the pages they ask
+ * this thread for a few batches of releases at a time (with their slugs and translations resolved
+ * by the site plan). Memory holds each release once, and a page never misses what only the whole
+ * set decides.
  */
 export class BuildThreads {
   /** How many results the last {@link parse} took from the cache instead of parsing. */
@@ -75,11 +103,16 @@ export class BuildThreads {
     private readonly parseHere: boolean,
   ) {}
 
-  /** Starts the worker threads worth starting for `fileCount` files (none for a small build). */
+  /**
+   * Starts the worker threads worth starting for `fileCount` files (none for a small build), after
+   * setting {@link BUILD_HEAP_GROWING_PERCENT} for every heap of the process.
+   */
   static start(
     fileCount: number,
     { threads = availableParallelism(), parseHere = true }: ThreadOptions = {},
   ): BuildThreads {
+    // A V8 flag the heap controller reads at each collection, so setting it now takes effect.
+    setFlagsFromString(`--heap-growing-percent=${BUILD_HEAP_GROWING_PERCENT}`);
     const parallel = fileCount >= PARALLEL_THRESHOLD && threads >= 2;
     const workerCount = parallel ? (parseHere ? threads - 1 : threads) : 0;
     const workers = Array.from({ length: workerCount }, () => new BuildWorker());
@@ -89,30 +122,42 @@ export class BuildThreads {
   /**
    * Reads and parses `refs`, in input order. Fails with the first reading error of any thread.
    * With `cache`, a file whose result the cache holds is not parsed again, and every result goes
-   * into the cache's next pack. With `bodies`, the thread that parses a release writes its body
-   * there, and the results come back without their bodies.
+   * into the cache's next pack. With `spill`, the thread that parses a release writes it there,
+   * and the results come back with the releases' stubs.
    */
+  parse(
+    refs: readonly ReleaseFileRef[],
+    options: ParseOptions,
+    cache?: ParseCache,
+  ): Promise<ParseResult[]>;
+  parse(
+    refs: readonly ReleaseFileRef[],
+    options: ParseOptions,
+    cache: ParseCache | undefined,
+    spill: ReleaseSpill,
+  ): Promise<SpilledResult[]>;
   async parse(
     refs: readonly ReleaseFileRef[],
     options: ParseOptions,
     cache?: ParseCache,
-    bodies?: ReleaseBodies,
-  ): Promise<ParseResult[]> {
+    spill?: ReleaseSpill,
+  ): Promise<(ParseResult | SpilledResult)[]> {
     const share: ParseShare = {
       refs,
       options,
       next: new Int32Array(new SharedArrayBuffer(4)),
       ...(cache ? { cache: { lookup: cache.lookup } } : {}),
-      ...(bodies ? { bodies: bodies.target } : {}),
+      ...(spill ? { spill: spill.target } : {}),
     };
-    const results: (ParseResult | undefined)[] = new Array(refs.length);
+    const results: (ParseResult | SpilledResult | undefined)[] = new Array(refs.length);
     this.fromCache = 0;
-    const place = ({ start, results: batch, records, cached, spans }: ParsedBatch) => {
-      for (const [offset, result] of batch.entries()) {
-        results[start + offset] = result;
-        const span = spans[offset];
-        if (result.ok && span !== undefined) bodies?.keep(result.release.sourcePath, span);
-      }
+    const place = ({
+      start,
+      results: batch,
+      records,
+      cached,
+    }: ParsedBatch<ParseResult | SpilledResult>) => {
+      for (const [offset, result] of batch.entries()) results[start + offset] = result;
       cache?.add(records);
       this.fromCache += cached;
     };
@@ -120,7 +165,7 @@ export class BuildThreads {
     // A worker that fails while this thread parses is reported below, not as an unhandled rejection.
     working.catch(() => undefined);
     // Yielding between batches takes in the workers' batches while parsing goes on.
-    if (this.parseHere) await parseClaimed(share, place, this.workers.length > 0);
+    if (this.parseHere) await parseClaimed(share, finishFor(share), place, this.workers.length > 0);
     await working;
     return results.map((result, index) => {
       if (!result) throw new Error(`no thread parsed ${refs[index]?.displayPath}`);
@@ -130,38 +175,44 @@ export class BuildThreads {
 
   /**
    * Renders and writes the page of every release in `live` (slugs resolved) into `writer`'s
-   * folder, on this thread and the workers, batch by batch. Then runs `alongside` on this thread
-   * while the workers finish their last batches, and resolves when every page is written. With
-   * `bodies` (the releases' bodies spilled by {@link parse}), every thread reads each page's body
-   * back from there.
+   * folder, on this thread and the workers, batch by batch; then the files of each of `months`
+   * (see {@link archiveMonthFiles}), a month at a time. Runs `alongside` on this thread once
+   * every page batch is handed out, and resolves when every file is written. Stubs of releases
+   * spilled by {@link parse} need their `spill`: every thread reads the releases back from there.
    */
   async writePages(
-    live: readonly Release[],
+    live: readonly PageRelease[],
     site: SiteConfig,
     writer: SiteWriter,
     alongside: () => void = () => {},
-    bodies?: ReleaseBodies,
+    spill?: ReleaseSpill,
+    months: readonly ArchiveMonthJob<PageRelease>[] = [],
   ): Promise<void> {
     let next = 0;
-    const take = (): PageBatch => {
-      const releases = live.slice(next, next + PAGE_BATCH);
-      next += releases.length;
-      return bodies
-        ? { releases, bodies: releases.map((release) => bodies.span(release)) }
-        : { releases };
+    let nextMonth = 0;
+    const take = (): WriteWork | undefined => {
+      if (next < live.length) {
+        const releases = live.slice(next, next + PAGE_BATCH);
+        next += releases.length;
+        return { kind: 'pages', releases };
+      }
+      const job = months[nextMonth];
+      nextMonth += 1;
+      return job && { kind: 'month', job };
     };
     const working = Promise.all(
-      this.workers.map((worker) => worker.writePages(writer.outDir, site, take, bodies?.fd)),
+      this.workers.map((worker) => worker.writePages(writer.outDir, site, take, spill?.fd)),
     );
     working.catch(() => undefined);
-    for (let batch = take().releases; batch.length > 0; batch = take().releases) {
-      for (const release of batch) {
-        writer.write(releasePageFile(bodies ? bodies.withBody(release) : release, site));
-      }
-      // Answers the workers' requests for more pages that came in meanwhile.
+    const doing = async (work: WriteWork) => {
+      for (const file of workFiles(work, site, spill?.fd)) writer.write(file);
+      // Answers the workers' requests for more work that came in meanwhile.
       if (this.workers.length > 0) await nextTurn();
-    }
+    };
+    let work = take();
+    for (; work?.kind === 'pages'; work = take()) await doing(work);
     alongside();
+    for (; work !== undefined; work = take()) await doing(work);
     await working;
   }
 
@@ -171,8 +222,39 @@ export class BuildThreads {
   }
 }
 
-/** Releases for a worker's pages, with where their bodies are when they were spilled. */
-type PageBatch = { releases: Release[]; bodies?: BodySpan[] };
+/** A release whose page is to be written: whole, or the stub of a spilled one. */
+export type PageRelease = Release | ReleaseStub;
+
+/** A piece of the writing any thread can take: a batch of release pages, or a month's files. */
+export type WriteWork =
+  | { kind: 'pages'; releases: PageRelease[] }
+  | { kind: 'month'; job: ArchiveMonthJob<PageRelease> };
+
+/** The files of `work`, rendered with their releases read back from `spillFd` when spilled. */
+export function* workFiles(
+  work: WriteWork,
+  site: SiteConfig,
+  spillFd: number | undefined,
+): Generator<SiteFile> {
+  if (work.kind === 'pages') {
+    for (const release of work.releases) {
+      yield releasePageFile(wholeRelease(release, spillFd, true), site);
+    }
+    return;
+  }
+  const releases = work.job.releases.map((release) => wholeRelease(release, spillFd, false));
+  yield* archiveMonthFiles({ ...work.job, releases }, site);
+}
+
+/**
+ * `release` whole: a stub is read back, with its body or without, from the spill file open as
+ * `spillFd`.
+ */
+function wholeRelease(release: PageRelease, spillFd: number | undefined, withBody: boolean) {
+  if (!isStub(release)) return release;
+  if (spillFd === undefined) throw new Error(`${release.sourcePath} was spilled, but to no file`);
+  return readRelease(spillFd, release, withBody);
+}
 
 /** One worker thread running src/cli/build-worker.ts, taking one request at a time. */
 class BuildWorker {
@@ -180,19 +262,22 @@ class BuildWorker {
   private pending:
     | { until: FromWorker['type']; resolve: () => void; reject: (error: Error) => void }
     | undefined;
-  private onBatch: (batch: ParsedBatch) => void = () => {};
-  private takePages: () => PageBatch = () => ({ releases: [] });
+  private onBatch: (batch: ParsedBatch<ParseResult | SpilledResult>) => void = () => {};
+  private takeWork: () => WriteWork | undefined = () => undefined;
   private failure: Error | undefined;
   private stopping = false;
 
   constructor() {
     this.worker = new Worker(workerSource(), {
       eval: true,
-      resourceLimits: { maxOldGenerationSizeMb: BUILD_HEAP_MB },
+      resourceLimits: {
+        maxOldGenerationSizeMb: BUILD_HEAP_MB,
+        maxYoungGenerationSizeMb: 3 * BUILD_SEMI_SPACE_MB,
+      },
     });
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'parsed') this.onBatch(message.batch);
-      else if (message.type === 'want-pages') this.sendPages();
+      else if (message.type === 'want-work') this.sendWork();
       else if (this.pending?.until === message.type) this.settle();
     });
     this.worker.once('error', (error) => this.fail(error));
@@ -203,24 +288,30 @@ class BuildWorker {
   }
 
   /** Takes batches of `share` until none are left, handing each batch's results to `onBatch`. */
-  parse(share: ParseShare, onBatch: (batch: ParsedBatch) => void): Promise<void> {
+  parse(
+    share: ParseShare,
+    onBatch: (batch: ParsedBatch<ParseResult | SpilledResult>) => void,
+  ): Promise<void> {
     this.onBatch = onBatch;
-    return this.request({ type: 'parse', share }, 'parse-done');
+    // Let go of `onBatch` when done: it holds every result of the parse until the build ends.
+    return this.request({ type: 'parse', share }, 'parse-done').finally(() => {
+      this.onBatch = () => {};
+    });
   }
 
   /**
-   * Writes pages into `outDir`, asking `take` for each next batch until it gives none; bodies
-   * spilled into `bodiesFd` are read back from it.
+   * Writes files into `outDir`, asking `take` for each next piece of work until it gives none;
+   * releases spilled into `spillFd` are read back from it.
    */
   writePages(
     outDir: string,
     site: SiteConfig,
-    take: () => PageBatch,
-    bodiesFd?: number,
+    take: () => WriteWork | undefined,
+    spillFd?: number,
   ): Promise<void> {
-    this.takePages = take;
-    const bodies = bodiesFd === undefined ? {} : { bodiesFd };
-    return this.request({ type: 'pages', outDir, site, ...bodies }, 'pages-done');
+    this.takeWork = take;
+    const spill = spillFd === undefined ? {} : { spillFd };
+    return this.request({ type: 'pages', outDir, site, ...spill }, 'pages-done');
   }
 
   async terminate(): Promise<void> {
@@ -237,12 +328,12 @@ class BuildWorker {
     });
   }
 
-  private sendPages(): void {
-    const batch = this.takePages();
+  private sendWork(): void {
+    const work = this.takeWork();
     this.worker.postMessage(
-      batch.releases.length > 0
-        ? ({ type: 'page-batch', ...batch } satisfies ToWorker)
-        : ({ type: 'pages-end' } satisfies ToWorker),
+      work === undefined
+        ? ({ type: 'pages-end' } satisfies ToWorker)
+        : ({ type: 'work', work } satisfies ToWorker),
     );
   }
 

@@ -1,9 +1,12 @@
-import { inScope } from '../feeds/scopes.js';
-import { formatProblem, formatWarning, type ParseResult, type Release } from '../release/types.js';
+import { formatProblem, formatWarning, type Release } from '../release/types.js';
 import { findReleaseFiles, type ReleaseFileRef } from '../shared/release-files.js';
-import { listingFiles, liveMedia, planSite, type SitePlan } from '../site/build.js';
-import type { SiteConfig } from '../site/config.js';
-import { newestFirst } from '../site/order.js';
+import {
+  archiveMonthFileCount,
+  archiveMonths,
+  liveMedia,
+  planSite,
+  siteListingFiles,
+} from '../site/build.js';
 import {
   parseCommandArgs,
   parseInstantFlag,
@@ -11,7 +14,7 @@ import {
   requireFlag,
   UsageError,
 } from './args.js';
-import { ReleaseBodies } from './build-bodies.js';
+import { ReleaseSpill, type ReleaseStub, type SpilledResult } from './build-spill.js';
 import { BuildThreads, type ThreadOptions } from './build-threads.js';
 import { checkReleasesFolder, prepareOutputFolder, SiteWriter } from './files.js';
 import { diskMediaLookup } from './media-files.js';
@@ -65,15 +68,15 @@ export async function runBuild(
   const refs = await findReleaseFiles(releasesDir);
   const folder = cacheFolder(process.env);
   const cache = folder === undefined ? undefined : await ParseCache.open(folder, site);
-  // The bodies wait on disk for their pages and feeds: memory holds only what orders and groups.
-  const bodies = ReleaseBodies.open();
+  // The releases wait on disk for the files that show them: memory holds what orders and groups.
+  const spill = ReleaseSpill.open();
   const threads = BuildThreads.start(refs.length, {
     threads: threadsFromEnv(process.env),
     ...threadOptions,
   });
   try {
     progress.update(`Reading ${refs.length} release file(s)…`);
-    const parsed = await threads.parse(refs, site, cache, bodies);
+    const parsed = await threads.parse(refs, site, cache, spill);
     cache?.commit();
     progress.done();
     // Handed over (`parsed` left empty) so that the results do not outlive the sorting.
@@ -84,15 +87,20 @@ export async function runBuild(
     const writer = new SiteWriter(outDir);
     let filesWritten = plan.live.length;
     progress.update(`Writing ${plan.live.length} release page(s) into ${outDir}…`);
+    // Every thread writes months too, once the pages are handed out; this one first the rest.
+    const months = archiveMonths(plan, site);
+    for (const month of months) filesWritten += archiveMonthFileCount(month);
     const writeListings = () => {
-      for (const file of listingFiles(withFeedBodies(plan, site, bodies), site)) {
+      const read = (stubs: readonly ReleaseStub[], withBodies: boolean) =>
+        spill.read(stubs, withBodies);
+      for (const file of siteListingFiles(plan, site, read)) {
         writer.write(file);
         filesWritten += 1;
         progress.update(`Writing feeds, lists and sitemaps: ${filesWritten} files…`);
       }
       filesWritten += writeMedia(plan.live, releasesDir, writer);
     };
-    await threads.writePages(plan.live, site, writer, writeListings, bodies);
+    await threads.writePages(plan.live, site, writer, writeListings, spill, months);
     progress.done();
     const outcome = {
       accepted: releases.length,
@@ -106,33 +114,17 @@ export async function runBuild(
     progress.done();
     cache?.discard();
     await threads.close();
-    bodies.close();
+    spill.close();
   }
-}
-
-/**
- * `plan` with the bodies read back of the releases the subscription feeds show (each scope's
- * newest `site.feedLimit`): the only listing files that carry bodies.
- */
-function withFeedBodies(plan: SitePlan, site: SiteConfig, bodies: ReleaseBodies): SitePlan {
-  const inFeeds = new Set<Release>();
-  for (const scope of plan.scopes) {
-    const ofScope = plan.live.filter((release) => inScope(scope, release));
-    for (const release of newestFirst(ofScope, site.feedLimit)) inFeeds.add(release);
-  }
-  const live = plan.live.map((release) =>
-    inFeeds.has(release) ? bodies.withBody(release) : release,
-  );
-  return { ...plan, live };
 }
 
 /** Splits parse results into releases and rejections, printing each problem and warning. */
 function sortResults(
-  results: readonly ParseResult[],
+  results: readonly SpilledResult[],
   refs: readonly ReleaseFileRef[],
   io: { stderr: (line: string) => void },
-): { releases: Release[]; rejected: number } {
-  const releases: Release[] = [];
+): { releases: ReleaseStub[]; rejected: number } {
+  const releases: ReleaseStub[] = [];
   let rejected = 0;
   for (const [index, result] of results.entries()) {
     const path = refs[index]?.displayPath ?? '';
@@ -175,7 +167,11 @@ function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
  * `--out` at their public paths (each file once; embargoed releases' media stay out). Returns how
  * many were written.
  */
-function writeMedia(live: readonly Release[], releasesDir: string, writer: SiteWriter): number {
+function writeMedia(
+  live: readonly Pick<Release, 'media'>[],
+  releasesDir: string,
+  writer: SiteWriter,
+): number {
   const lookup = diskMediaLookup(releasesDir);
   let written = 0;
   for (const { publicPath, sourcePath } of liveMedia(live)) {

@@ -3,7 +3,7 @@ import { attachMedia } from '../release/attach-media.js';
 import { type ParseOptions, parseRelease } from '../release/parse.js';
 import type { ParseResult } from '../release/types.js';
 import type { ReleaseFileRef } from '../shared/release-files.js';
-import { type BodySpan, type SpillTarget, spillBody } from './build-bodies.js';
+import { type SpilledResult, type SpillTarget, spillRelease } from './build-spill.js';
 import { diskMediaLookup } from './media-files.js';
 import {
   type CacheLookup,
@@ -30,20 +30,18 @@ export interface ParseShare {
    * comes back with its {@link CacheRecord} for the next pack.
    */
   cache?: { lookup: CacheLookup | undefined };
-  /** Where to spill the bodies: each result then comes back without its body, with its span. */
-  bodies?: SpillTarget;
+  /** Where to spill the releases: each result then comes back with its release's stub. */
+  spill?: SpillTarget;
 }
 
 /** Results a thread hands over: the parse results of the files from `start` on, in order. */
-export interface ParsedBatch {
+export interface ParsedBatch<R extends ParseResult | SpilledResult = ParseResult> {
   start: number;
-  results: ParseResult[];
+  results: R[];
   /** The batch's results for the next cache pack (with a cache only). */
   records: CacheRecord[];
   /** How many of the batch's results came from the cache. */
   cached: number;
-  /** With spilled bodies: where each accepted result's body is, by its index in `results`. */
-  spans: (BodySpan | undefined)[];
 }
 
 /** Parses files one after another on this thread. */
@@ -53,40 +51,47 @@ export async function parseInProcess(
 ): Promise<ParseResult[]> {
   const results: ParseResult[] = [];
   const share = { refs, options, next: new Int32Array(1) };
-  await parseClaimed(share, (batch) => results.push(...batch.results), false);
+  await parseClaimed(
+    share,
+    (result) => result,
+    (batch) => results.push(...batch.results),
+    false,
+  );
   return results;
 }
 
+/** How the thread that parsed a file hands its result over: spilled when `share` says so. */
+export function finishFor(share: ParseShare): (result: ParseResult) => ParseResult | SpilledResult {
+  const { spill } = share;
+  return spill === undefined ? (result) => result : (result) => spillRelease(result, spill);
+}
+
 /**
- * Claims batches from `share.next` until none are left, parsing each and handing it to `deliver`.
- * With `yieldBetween`, waits for the event loop after each batch so that batches posted by workers
- * are taken in while parsing goes on, instead of all at the end.
+ * Claims batches from `share.next` until none are left, parsing each, passing each result through
+ * `finish` (e.g. {@link finishFor}) and handing the batch to `deliver`. With `yieldBetween`, waits
+ * for the event loop after each batch so that batches posted by workers are taken in while
+ * parsing goes on, instead of all at the end.
  */
-export async function parseClaimed(
+export async function parseClaimed<R extends ParseResult | SpilledResult>(
   share: ParseShare,
-  deliver: (batch: ParsedBatch) => void,
+  finish: (result: ParseResult) => R,
+  deliver: (batch: ParsedBatch<R>) => void,
   yieldBetween: boolean,
 ): Promise<void> {
-  const { refs, options, next, cache, bodies } = share;
+  const { refs, options, next, cache } = share;
   const media = new MediaFolders();
   const reader = cache?.lookup && new CacheReader(cache.lookup);
   for (;;) {
     const start = Atomics.add(next, 0, CLAIM_BATCH);
     if (start >= refs.length) return;
     const end = Math.min(start + CLAIM_BATCH, refs.length);
-    const batch: ParsedBatch = { start, results: [], records: [], cached: 0, spans: [] };
+    const batch: ParsedBatch<R> = { start, results: [], records: [], cached: 0 };
     for (let index = start; index < end; index++) {
       const ref = refs[index] as ReleaseFileRef;
       const { result, record, cached } = parseOrRecall(ref, readBytes(ref), options, cache, reader);
       if (record) batch.records.push(record);
       if (cached) batch.cached += 1;
-      const whole = await withMedia(ref, result, media);
-      if (bodies === undefined) batch.results.push(whole);
-      else {
-        const spilled = spillBody(whole, bodies);
-        batch.results.push(spilled.result);
-        batch.spans.push(spilled.span);
-      }
+      batch.results.push(finish(await withMedia(ref, result, media)));
     }
     deliver(batch);
     if (yieldBetween) await new Promise((resolve) => setImmediate(resolve));

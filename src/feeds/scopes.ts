@@ -51,8 +51,13 @@ export function langScope(lang: string): LangScope {
  * language (by code). A category's display name is taken from its newest release, so the result does
  * not depend on the input order.
  */
-export function feedScopes(releases: readonly Release[]): FeedScope[] {
-  const newestPerCategory = new Map<string, Release>();
+export function feedScopes(
+  releases: readonly Pick<
+    Release,
+    'categorySlug' | 'category' | 'lang' | 'published' | 'sourcePath'
+  >[],
+): FeedScope[] {
+  const newestPerCategory = new Map<string, (typeof releases)[number]>();
   const langs = new Set<string>();
   for (const release of releases) {
     const current = newestPerCategory.get(release.categorySlug);

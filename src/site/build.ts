@@ -36,10 +36,11 @@
  * included ({@link resolveSlugCollisions}), and then releases published after `now` are dropped
  * ({@link publishedBy}). Order everywhere is {@link newestFirst}. Nothing reads the clock.
  */
-import { ArchiveMonthFeeds } from '../feeds/archive.js';
+import { ArchiveMonthFeeds, type ArchiveNeighbours } from '../feeds/archive.js';
 import { type FeedScope, feedScopes, inScope } from '../feeds/scopes.js';
 import { publishedMedia } from '../media/published.js';
 import { type ArchiveMonth, localMonth } from '../pages/archive-page.js';
+import { INDEX_LIMIT } from '../pages/index-page.js';
 import { siteWideFiles } from '../pages/not-found-page.js';
 import { type WithdrawnRelease, withdrawnPageFile } from '../pages/withdrawn-page.js';
 import type { Release } from '../release/types.js';
@@ -83,10 +84,38 @@ export interface SiteBuild {
   files: SiteFile[];
 }
 
+/**
+ * What the whole-set decisions read of a release: what orders, groups, names and links it. A full
+ * build can plan with just this of each release and read the rest back when a file needs it
+ * ({@link plannedListingFiles}).
+ */
+export type PlannedRelease = Pick<
+  Release,
+  | 'sourcePath'
+  | 'slug'
+  | 'url'
+  | 'title'
+  | 'lang'
+  | 'category'
+  | 'categorySlug'
+  | 'published'
+  | 'translationKey'
+  | 'translations'
+>;
+
+/**
+ * The whole releases behind planned ones (`planned` as they are in the plan: slugs resolved,
+ * translations linked), with their bodies or without (`contentHtml` empty).
+ */
+export type ReadReleases<T extends PlannedRelease> = (
+  planned: readonly T[],
+  withBodies: boolean,
+) => Release[];
+
 /** The whole-set decisions of a build, taken before any file is rendered. */
-export interface SitePlan {
+export interface SitePlan<T extends PlannedRelease = Release> {
   /** The published releases, newest first, with their slugs resolved. */
-  live: Release[];
+  live: T[];
   scopes: FeedScope[];
   /** Years with releases, newest first. */
   years: number[];
@@ -120,7 +149,11 @@ export function buildSite(
  * everything a build must know about the whole set. With the plan, each release page can be
  * rendered on its own ({@link releasePageFile}), and the rest with {@link listingFiles}.
  */
-export function planSite(releases: readonly Release[], site: SiteConfig, now: Date): SitePlan {
+export function planSite<T extends PlannedRelease>(
+  releases: readonly T[],
+  site: SiteConfig,
+  now: Date,
+): SitePlan<T> {
   const live = newestFirst(
     linkTranslations(publishedBy(resolveSlugCollisions(releases, site), now)),
   );
@@ -134,34 +167,99 @@ export function planSite(releases: readonly Release[], site: SiteConfig, now: Da
  * feed pages hold every release once per scope, too much to keep in memory at 50,000 releases.
  * They are rendered a month at a time, each release's entry once for all its scopes.
  */
-export function* listingFiles(
-  { live, scopes, years, months }: SitePlan,
+export function listingFiles(plan: SitePlan, site: SiteConfig): Generator<SiteFile> {
+  return plannedListingFiles(plan, site, (releases) => [...releases]);
+}
+
+/**
+ * {@link listingFiles} of a plan made of {@link PlannedRelease}s, reading the whole releases back
+ * with `read` only where a file shows them, a few at a time: each scope's newest `feedLimit` with
+ * their bodies for its feeds, the newest {@link INDEX_LIMIT} for the front page, then one month's
+ * releases after another. Memory then holds the plan and one month, not every release whole.
+ */
+function* plannedListingFiles<T extends PlannedRelease>(
+  plan: SitePlan<T>,
   site: SiteConfig,
+  read: ReadReleases<T>,
 ): Generator<SiteFile> {
-  for (const scope of scopes) yield* feedFiles(scope, live, site);
-  yield indexFile(live, site, scopes, years);
+  yield* siteListingFiles(plan, site, read);
+  for (const job of archiveMonths(plan, site)) {
+    yield* archiveMonthFiles({ ...job, releases: read(job.releases, false) }, site);
+  }
+}
+
+/**
+ * The listing files that are not a month's: every scope's feeds, the front page, the site-wide
+ * pages, the sitemap index and the years' archive pages (see {@link plannedListingFiles}).
+ */
+export function* siteListingFiles<T extends PlannedRelease>(
+  { live, scopes, years, months }: SitePlan<T>,
+  site: SiteConfig,
+  read: ReadReleases<T>,
+): Generator<SiteFile> {
+  for (const scope of scopes) {
+    const latest = newestFirst(
+      live.filter((release) => inScope(scope, release)),
+      site.feedLimit,
+    );
+    yield* feedFiles(scope, read(latest, true), site);
+  }
+  yield indexFile(read(newestFirst(live, INDEX_LIMIT), false), site, scopes, years);
   yield* siteWideFiles(site);
   yield* sitemapFiles(months, site);
   for (const year of years) yield archiveFile(year, months, site);
+}
+
+/**
+ * What a month's archive files need (see {@link archiveMonthFiles}): its releases, and the scopes
+ * that have releases that month with their neighbouring months. Plain data, so it can be handed
+ * to another thread.
+ */
+export interface ArchiveMonthJob<T extends Pick<Release, 'categorySlug' | 'lang'> = Release> {
+  month: ArchiveMonth;
+  releases: T[];
+  scopes: { scope: FeedScope; neighbours: ArchiveNeighbours }[];
+}
+
+/** The plan's months, newest first, each with what its archive files need. */
+export function archiveMonths<T extends PlannedRelease>(
+  { live, scopes, months }: SitePlan<T>,
+  site: SiteConfig,
+): ArchiveMonthJob<T>[] {
   const byMonth = groupBy(live, (release) => localMonth(release.published, site.timeZone));
   const scopeMonths = monthsPerScope(scopes, months, byMonth);
-  for (const month of months) {
-    const ofMonth = byMonth.get(month) ?? [];
-    yield monthArchiveFile(month, ofMonth, site);
-    yield monthSitemapFile(month, ofMonth, site);
-    const feeds = new ArchiveMonthFeeds(month, ofMonth, site);
-    for (const scope of scopes) {
+  return months.map((month) => ({
+    month,
+    releases: byMonth.get(month) ?? [],
+    scopes: scopes.flatMap((scope) => {
       const its = scopeMonths.get(scope) ?? [];
-      if (its.includes(month)) yield* feedArchiveFiles(feeds, scope, neighboursIn(its, month));
-    }
-  }
+      return its.includes(month) ? [{ scope, neighbours: neighboursIn(its, month) }] : [];
+    }),
+  }));
+}
+
+/**
+ * A month's archive files: its archive page and sitemap, and the RFC 5005 archive feed pages of
+ * each scope that has releases that month; {@link archiveMonthFileCount} of them.
+ */
+export function* archiveMonthFiles(job: ArchiveMonthJob, site: SiteConfig): Generator<SiteFile> {
+  const { month, releases } = job;
+  yield monthArchiveFile(month, releases, site);
+  yield monthSitemapFile(month, releases, site);
+  const feeds = new ArchiveMonthFeeds(month, releases, site);
+  for (const { scope, neighbours } of job.scopes) yield* feedArchiveFiles(feeds, scope, neighbours);
+}
+
+/** How many files {@link archiveMonthFiles} writes for `job`. */
+export function archiveMonthFileCount(job: { scopes: readonly unknown[] }): number {
+  return 2 + 3 * job.scopes.length;
 }
 
 /** Per scope, the months (newest first, like `months`) in which it has releases. */
 function monthsPerScope(
   scopes: readonly FeedScope[],
   months: readonly ArchiveMonth[],
-  byMonth: ReadonlyMap<ArchiveMonth, readonly Release[]>,
+  byMonth: ReadonlyMap<ArchiveMonth, readonly Pick<Release, 'categorySlug' | 'lang'>[]>,
 ): Map<FeedScope, ArchiveMonth[]> {
   const result = new Map<FeedScope, ArchiveMonth[]>(scopes.map((scope) => [scope, []]));
   for (const month of months) {
@@ -201,7 +299,9 @@ export function withdrawnFiles(
  * The media files `live` releases publish (see `attachMedia`), each once, sorted by public path:
  * where each is published and which file beside the releases it is.
  */
-export function liveMedia(live: readonly Release[]): { publicPath: string; sourcePath: string }[] {
+export function liveMedia(
+  live: readonly Pick<Release, 'media'>[],
+): { publicPath: string; sourcePath: string }[] {
   const byPath = new Map<string, string>();
   for (const release of live) {
     for (const media of publishedMedia(release)) byPath.set(media.publicPath, media.sourcePath);
@@ -212,7 +312,10 @@ export function liveMedia(live: readonly Release[]): { publicPath: string; sourc
 }
 
 /** The releases whose `published` is not after `now`: the rest are still under embargo. */
-export function publishedBy(releases: readonly Release[], now: Date): Release[] {
+export function publishedBy<T extends Pick<Release, 'published'>>(
+  releases: readonly T[],
+  now: Date,
+): T[] {
   const cutoff = now.getTime();
   return releases.filter((release) => release.published.getTime() <= cutoff);
 }

@@ -278,7 +278,10 @@ function sitemapFile(path: string, body: string): SiteFile {
 }
 
 /** The months (in `site.timeZone`) that have releases, newest first. */
-export function releaseMonths(releases: readonly Release[], site: SiteConfig): ArchiveMonth[] {
+export function releaseMonths(
+  releases: readonly Pick<Release, 'published'>[],
+  site: SiteConfig,
+): ArchiveMonth[] {
   const months = new Set(releases.map((release) => localMonth(release.published, site.timeZone)));
   return [...months].sort().reverse();
 }

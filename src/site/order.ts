@@ -23,10 +23,10 @@ export function compareCodeUnits(a: string, b: string): number {
  * A sorted copy of `releases`, newest first (see {@link compareNewestFirst}), cut to at most
  * `limit` items. Feeds, pages, the index and the digest all take their releases through this.
  */
-export function newestFirst(
-  releases: readonly Release[],
+export function newestFirst<T extends Pick<Release, 'published' | 'sourcePath'>>(
+  releases: readonly T[],
   limit = Number.POSITIVE_INFINITY,
-): Release[] {
+): T[] {
   const sorted = [...releases].sort(compareNewestFirst);
   return sorted.length > limit ? sorted.slice(0, Math.max(0, limit)) : sorted;
 }

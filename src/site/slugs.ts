@@ -18,15 +18,18 @@ export function releasePagePath(slug: string): string {
  * Run it over every known release, embargoed ones included, so that a page's URL does not change
  * when an embargoed release with the same slug goes public.
  */
-export function resolveSlugCollisions(releases: readonly Release[], site: SiteConfig): Release[] {
+export function resolveSlugCollisions<T extends Pick<Release, 'slug' | 'sourcePath' | 'url'>>(
+  releases: readonly T[],
+  site: SiteConfig,
+): T[] {
   const byPath = [...releases.keys()].sort((a, b) =>
-    compareCodeUnits((releases[a] as Release).sourcePath, (releases[b] as Release).sourcePath),
+    compareCodeUnits((releases[a] as T).sourcePath, (releases[b] as T).sourcePath),
   );
   const natural = new Set(releases.map((release) => release.slug));
   const taken = new Set<string>();
   const result = [...releases];
   for (const index of byPath) {
-    const release = releases[index] as Release;
+    const release = releases[index] as T;
     if (!taken.has(release.slug)) {
       taken.add(release.slug);
       continue;
@@ -39,7 +42,10 @@ export function resolveSlugCollisions(releases: readonly Release[], site: SiteCo
 }
 
 /** `<slug>-<hash>` with the shortest hash (6, 8, … 64 hex digits) nobody has claimed. */
-function freeSlug(release: Release, isTaken: (slug: string) => boolean): string {
+function freeSlug(
+  release: Pick<Release, 'slug' | 'sourcePath'>,
+  isTaken: (slug: string) => boolean,
+): string {
   for (let length = 6; length <= 64; length += 2) {
     const candidate = `${release.slug}-${shortHash(release.sourcePath, length)}`;
     if (!isTaken(candidate)) return candidate;

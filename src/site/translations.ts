@@ -14,8 +14,10 @@ export type TranslationCandidate = Pick<
  * returned as they are. A whole-set step, like slug resolution: run it on the live releases with
  * their slugs resolved, so every URL is final.
  */
-export function linkTranslations(releases: readonly Release[]): Release[] {
-  const groups = new Map<string, Release[]>();
+export function linkTranslations<
+  T extends TranslationCandidate & Pick<Release, 'translationKey' | 'translations'>,
+>(releases: readonly T[]): T[] {
+  const groups = new Map<string, T[]>();
   for (const release of releases) {
     if (release.translationKey === undefined) continue;
     const group = groups.get(release.translationKey);

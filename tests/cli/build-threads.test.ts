@@ -2,12 +2,20 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReleaseSpill, type ReleaseStub } from '../../src/cli/build-spill.js';
 import { BuildThreads, type ThreadOptions } from '../../src/cli/build-threads.js';
 import { SiteWriter, writeSiteFiles } from '../../src/cli/files.js';
 import { parseInProcess } from '../../src/cli/parse-files.js';
 import type { ParseResult, Release } from '../../src/release/types.js';
 import { findReleaseFiles, type ReleaseFileRef } from '../../src/shared/release-files.js';
-import { buildSite, listingFiles, planSite } from '../../src/site/build.js';
+import {
+  archiveMonthFileCount,
+  archiveMonths,
+  buildSite,
+  listingFiles,
+  planSite,
+  siteListingFiles,
+} from '../../src/site/build.js';
 import { DEFAULT_SITE, type SiteConfig, type SiteFile } from '../../src/site/config.js';
 import { releaseOf2024 } from '../support/releases.js';
 import { readTree } from '../support/tree.js';
@@ -123,6 +131,63 @@ describe('BuildThreads.writePages', () => {
         expect([...written.keys()].sort()).toEqual(expected.map((file) => file.path).sort());
         for (const file of expected) expect(written.get(file.path)).toBe(file.body);
       } finally {
+        await threads.close();
+      }
+    }
+  }, 60_000);
+
+  it('writes the same files from spilled releases, the months shared out like the pages', async () => {
+    const refs = await findReleaseFiles(join(work, 'releases'));
+    const whole = (await parseInProcess(refs, OPTIONS)).flatMap((result): Release[] =>
+      result.ok ? [result.release] : [],
+    );
+    const now = new Date('2024-09-15T00:00:00Z');
+    // Two releases claiming one slug: the pages must follow the resolved slugs.
+    const claim = <T extends Pick<Release, 'slug' | 'url'>>(releases: T[]) => {
+      const first = releases[0] as T;
+      releases[1] = { ...(releases[1] as T), slug: first.slug, url: first.url };
+    };
+    claim(whole);
+    const expected = buildSite(whole, SITE, now).files;
+    for (const options of [{ threads: 2, parseHere: false }, { threads: 1 }]) {
+      const out = join(work, `spilled-${options.threads}`);
+      const threads = BuildThreads.start(refs.length, options);
+      const spill = ReleaseSpill.open();
+      try {
+        const stubs = (await threads.parse(refs, OPTIONS, undefined, spill)).flatMap(
+          (result): ReleaseStub[] => (result.ok ? [result.release] : []),
+        );
+        claim(stubs);
+        const plan = planSite(stubs, SITE, now);
+        const months = archiveMonths(plan, SITE);
+        expect(plan.live.length).toBeLessThan(stubs.length); // some are under embargo
+        expect(plan.live.filter((live) => live.translations !== undefined).length).toBeGreaterThan(
+          5,
+        );
+        expect(months.length).toBeGreaterThan(5);
+        const writer = new SiteWriter(out);
+        const read = (planned: readonly ReleaseStub[], withBodies: boolean) =>
+          spill.read(planned, withBodies);
+        await threads.writePages(
+          plan.live,
+          SITE,
+          writer,
+          () => {
+            for (const file of siteListingFiles(plan, SITE, read)) writer.write(file);
+          },
+          spill,
+          months,
+        );
+        const written = await readTree(out);
+        expect([...written.keys()].sort()).toEqual(expected.map((file) => file.path).sort());
+        for (const file of expected) expect(written.get(file.path), file.path).toBe(file.body);
+        const counted = months.reduce((sum, month) => sum + archiveMonthFileCount(month), 0);
+        const monthFiles = [...written.keys()].filter((path) =>
+          /^(archive\/\d{4}\/|sitemaps\/\d{4}-|feeds\/.*archive\/)/.test(path),
+        );
+        expect(counted).toBe(monthFiles.length);
+      } finally {
+        spill.close();
         await threads.close();
       }
     }
