@@ -86,17 +86,21 @@ describe('the sign-up answer takes the same time whatever the address', () => {
     logs.entries.length = 0;
     const times = { mailed: [] as number[], throttled: [] as number[], suppressed: [] as number[] };
     const bodies = new Set<string>();
+    // The three kinds of address arrive together each round, as they would from different
+    // people: each answer is timed on its own, and the rounds take 500 ms instead of 1.5 s.
     for (let i = 0; i < SAMPLES; i += 1) {
-      for (const [state, email] of [
+      const round = [
         ['mailed', `uusi${i}@example.fi`],
         ['throttled', 'toistuva@example.fi'],
         ['suppressed', 'estetty@example.fi'],
-      ] as const) {
-        const { ms, response } = await signUp(email);
+      ] as const;
+      const answers = await Promise.all(round.map(([, email]) => signUp(email)));
+      round.forEach(([state], index) => {
+        const { ms, response } = answers[index] as (typeof answers)[number];
         expect(response.status).toBe(200);
         bodies.add(response.body);
         times[state].push(ms);
-      }
+      });
     }
     expect(bodies.size).toBe(1);
     // The work itself finished within the padding (a late one is logged); a loaded machine may
