@@ -46,9 +46,10 @@ export const BUILD_HEAP_MB = 2000;
  * Size limit, in MB, of each semi-space of a heap's young generation: the worker threads' (their
  * young generation is three of them) and the main thread's under `npm run newsroom`
  * (`--max-semi-space-size`, package.json). V8's default, 16, lets every heap keep up to ~48 MB of
- * young objects; a build's garbage dies young anyway, so 4 costs no measurable CPU and keeps a
- * build of unchanged files at 50,000 releases ~100 MB lower (docs/benchmarks.md, "Build memory at
- * 10,000 and 50,000 releases").
+ * young objects; a build's garbage dies young anyway, so 4 keeps a build of unchanged files at
+ * 50,000 releases ~100 MB lower for ~5% more CPU (V8's collector threads scavenge more often; one
+ * thread at 10k, quiet: 6.3–6.6 s user against 6.0–6.2 s with 16) (docs/benchmarks.md, "Build
+ * memory at 10,000 and 50,000 releases").
  */
 export const BUILD_SEMI_SPACE_MB = 4;
 
