@@ -1,4 +1,12 @@
-import { accessSync, chmodSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statfsSync,
+} from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
@@ -75,15 +83,22 @@ function committedDurations(): Record<string, number> {
   }
 }
 
+/** Free space /dev/shm must have for the tests' files to go there (see {@link ramTemp}). */
+const RAM_TEMP_MIN_BYTES = 2 * 1024 ** 3;
+
 /**
  * The tests' temporary folder in RAM where the machine has one (/dev/shm): s3rver keeps every
  * object as files, and the CLI tests write and read back hundreds of pages per build. One folder
  * per user, kept between runs (the `npm start` tests keep tsx's cache in it), open to every user
- * with the sticky bit as /tmp is; each test removes what it made. Without /dev/shm, the system's temporary folder as before.
+ * with the sticky bit as /tmp is; each test removes what it made. Without /dev/shm, or where it
+ * is small (a container's default is 64 MB, less than one run's builds and buckets), the system's
+ * temporary folder as before.
  */
 function ramTemp(): Record<string, string> {
   try {
     accessSync('/dev/shm', constants.W_OK);
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    if (bavail * bsize < RAM_TEMP_MIN_BYTES) return {};
   } catch {
     return {};
   }
